@@ -1,0 +1,30 @@
+export {
+  type ClassificationMetrics,
+  type ConfusionMatrix,
+  classificationMetrics,
+  confusionMatrix,
+  metricsFromConfusion,
+} from "./classification";
+export { type CumulativeCounts, cumulativeCounts } from "./cumulative-counts";
+export {
+  type CalibrationBin,
+  calibrationCurve,
+  DEFAULT_MAX_CURVE_POINTS,
+  downsample,
+  type LiftRow,
+  liftByDecile,
+  type PrPoint,
+  precisionRecallCurve,
+  type RocPoint,
+  rocCurve,
+} from "./curves";
+export { brierScore, logLoss } from "./probability";
+export { averagePrecision, prAuc, rocAuc } from "./ranking";
+export { type BinaryEvaluation, type EvaluationCurves, evaluateBinary, evaluationCurves } from "./summary";
+export {
+  expectedProfit,
+  type RetentionEconomics,
+  selectThreshold,
+  type ThresholdChoice,
+  type ThresholdObjective,
+} from "./threshold";

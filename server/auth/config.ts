@@ -1,0 +1,100 @@
+import NextAuth, { CredentialsSignin, type NextAuthConfig } from "next-auth";
+import "next-auth/jwt";
+import Cognito from "next-auth/providers/cognito";
+import Credentials from "next-auth/providers/credentials";
+import { signInSchema } from "@/lib/validation/account";
+import type { Role } from "../db/schema";
+import { getDb } from "../db/client";
+import { serverEnv } from "../env";
+import { authenticate, findOrCreateOidcUser } from "../services/users";
+import { requestIp } from "./request-ip";
+import { authSecret } from "./secret";
+
+declare module "next-auth" {
+  interface Session {
+    user: { id: string; role: Role; name?: string | null; email?: string | null };
+  }
+  interface User {
+    role?: Role;
+  }
+}
+
+declare module "next-auth/jwt" {
+  interface JWT {
+    uid?: string;
+    role?: Role;
+  }
+}
+
+/** Surfaces as `code` on the client's signIn() result so the form can say why. */
+class LockedOutError extends CredentialsSignin {
+  constructor(minutes: number) {
+    super();
+    this.code = `locked:${minutes}`;
+  }
+}
+
+function providers(): NextAuthConfig["providers"] {
+  const env = serverEnv();
+  const list: NextAuthConfig["providers"] = [
+    Credentials({
+      credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
+      async authorize(raw, request) {
+        const parsed = signInSchema.safeParse(raw);
+        if (!parsed.success) return null;
+        const db = await getDb();
+        const result = await authenticate(db, parsed.data, requestIp(request?.headers), {
+          maxFailures: env.AUTH_MAX_FAILED_SIGN_INS,
+          lockoutMinutes: env.AUTH_LOCKOUT_MINUTES,
+        });
+        if (result.ok) {
+          return { id: String(result.user.id), email: result.user.email, name: result.user.name, role: result.user.role };
+        }
+        if (result.reason === "locked") throw new LockedOutError(result.retryInMinutes);
+        return null;
+      },
+    }),
+  ];
+  if (env.AUTH_COGNITO_ID && env.AUTH_COGNITO_SECRET && env.AUTH_COGNITO_ISSUER) {
+    list.push(
+      Cognito({
+        clientId: env.AUTH_COGNITO_ID,
+        clientSecret: env.AUTH_COGNITO_SECRET,
+        issuer: env.AUTH_COGNITO_ISSUER,
+      }),
+    );
+  }
+  return list;
+}
+
+export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
+  secret: authSecret(),
+  trustHost: true,
+  session: { strategy: "jwt", maxAge: 60 * 60 * 12 },
+  pages: { signIn: "/sign-in" },
+  providers: providers(),
+  callbacks: {
+    async jwt({ token, user, account }) {
+      if (account && account.provider !== "credentials" && user?.email) {
+        // Single sign-on: the identity provider vouches for the email; the role is ours.
+        const db = await getDb();
+        const local = await findOrCreateOidcUser(db, { email: user.email, name: user.name ?? user.email });
+        token.uid = String(local.id);
+        token.role = local.role;
+        return token;
+      }
+      if (user?.id) {
+        token.uid = user.id;
+        token.role = user.role;
+      }
+      return token;
+    },
+    session({ session, token }) {
+      if (token.uid) {
+        session.user.id = token.uid;
+        session.user.role = token.role ?? "viewer";
+      }
+      return session;
+    },
+  },
+}));

@@ -1,0 +1,113 @@
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import { serverEnv } from "../env";
+import * as schema from "./schema";
+
+export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
+export type DatabaseKind = "pglite" | "postgres";
+
+export interface DatabaseHandle {
+  readonly db: Database;
+  readonly kind: DatabaseKind;
+  close(): Promise<void>;
+}
+
+export const MIGRATIONS_FOLDER = path.join(process.cwd(), "server", "db", "migrations");
+
+/** Arbitrary constant: one migrator at a time per PostgreSQL database, even across Lambdas. */
+const MIGRATION_LOCK_ID = 727_140_001;
+
+export interface OpenDatabaseOptions {
+  /** postgres:// URL; when absent an embedded PGlite database is used. */
+  url?: string;
+  /** PGlite data folder; "memory://" for a throw-away database. */
+  dataDir?: string;
+}
+
+export async function openDatabase(options: OpenDatabaseOptions): Promise<DatabaseHandle> {
+  if (options.url) {
+    const { default: postgres } = await import("postgres");
+    const { drizzle } = await import("drizzle-orm/postgres-js");
+    const client = postgres(options.url, { max: 10, onnotice: () => {} });
+    return {
+      db: drizzle({ client, schema }) as unknown as Database,
+      kind: "postgres",
+      close: () => client.end({ timeout: 5 }),
+    };
+  }
+  const { PGlite } = await import("@electric-sql/pglite");
+  const { drizzle } = await import("drizzle-orm/pglite");
+  const dataDir = options.dataDir ?? "memory://";
+  if (!dataDir.startsWith("memory://")) mkdirSync(dataDir, { recursive: true });
+  const client = await PGlite.create(dataDir);
+  return {
+    db: drizzle({ client, schema }) as unknown as Database,
+    kind: "pglite",
+    close: () => client.close(),
+  };
+}
+
+/** Applies the committed drizzle-kit migrations; safe to call on every start. */
+export async function migrateDatabase(handle: DatabaseHandle, options: OpenDatabaseOptions): Promise<void> {
+  if (handle.kind === "pglite") {
+    const { migrate } = await import("drizzle-orm/pglite/migrator");
+    // biome-ignore lint/suspicious/noExplicitAny: the migrator wants the driver-specific type we erased above
+    await migrate(handle.db as any, { migrationsFolder: MIGRATIONS_FOLDER });
+    return;
+  }
+  // A dedicated single connection so the advisory lock and the migration share a session.
+  const { default: postgres } = await import("postgres");
+  const { drizzle } = await import("drizzle-orm/postgres-js");
+  const { migrate } = await import("drizzle-orm/postgres-js/migrator");
+  const client = postgres(options.url as string, { max: 1, onnotice: () => {} });
+  try {
+    await client`select pg_advisory_lock(${MIGRATION_LOCK_ID})`;
+    await migrate(drizzle({ client }), { migrationsFolder: MIGRATIONS_FOLDER });
+    await client`select pg_advisory_unlock(${MIGRATION_LOCK_ID})`;
+  } finally {
+    await client.end({ timeout: 5 });
+  }
+}
+
+interface DatabaseSingleton {
+  promise?: Promise<DatabaseHandle>;
+}
+
+// Next.js compiles instrumentation, route handlers and pages into separate bundles, so a
+// module-level variable would exist once per bundle; PGlite must be opened once per process.
+const globalStore = globalThis as typeof globalThis & { __churnguardDb?: DatabaseSingleton };
+const singleton: DatabaseSingleton = globalStore.__churnguardDb ?? {};
+globalStore.__churnguardDb = singleton;
+
+export function appDatabaseOptions(): OpenDatabaseOptions {
+  const env = serverEnv();
+  return env.DATABASE_URL ? { url: env.DATABASE_URL } : { dataDir: path.join(env.dataDir, "pglite") };
+}
+
+/** The process-wide database, opened and migrated on first use. */
+export function getDatabase(): Promise<DatabaseHandle> {
+  if (!singleton.promise) {
+    const options = appDatabaseOptions();
+    singleton.promise = (async () => {
+      const handle = await openDatabase(options);
+      await migrateDatabase(handle, options);
+      return handle;
+    })();
+    singleton.promise.catch(() => {
+      singleton.promise = undefined;
+    });
+  }
+  return singleton.promise;
+}
+
+export async function getDb(): Promise<Database> {
+  return (await getDatabase()).db;
+}
+
+/** Closes the process-wide database (scripts and tests; the server keeps it open). */
+export async function closeDatabase(): Promise<void> {
+  const pending = singleton.promise;
+  singleton.promise = undefined;
+  if (pending) await (await pending).close();
+}

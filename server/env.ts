@@ -1,0 +1,64 @@
+import path from "node:path";
+import { z } from "zod";
+
+/**
+ * Every environment variable the server reads, validated once. Each is optional: with none set
+ * the app runs on its embedded defaults (PGlite under DATA_DIR, local files, SSE, in-process jobs).
+ */
+const optionalUrl = z.url().optional().or(z.literal("").transform(() => undefined));
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === "" ? undefined : v));
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  DATABASE_URL: z
+    .string()
+    .optional()
+    .transform((v) => (v === "" ? undefined : v))
+    .refine((v) => v === undefined || /^postgres(ql)?:\/\//.test(v), {
+      message: "must be a postgres:// or postgresql:// connection string",
+    }),
+  DATA_DIR: z.string().min(1).default(".data"),
+  AUTH_SECRET: optionalString.refine((v) => v === undefined || v.length >= 32, {
+    message: "must be at least 32 characters (generate one with: openssl rand -base64 32)",
+  }),
+  AUTH_URL: optionalUrl,
+  DEMO_ADMIN_EMAIL: z.email().default("admin@churnguard.local"),
+  DEMO_ADMIN_PASSWORD: optionalString.refine((v) => v === undefined || v.length >= 8, {
+    message: "must be at least 8 characters",
+  }),
+  SEED_DEMO: z.enum(["auto", "always", "never"]).default("auto"),
+  AUTH_MAX_FAILED_SIGN_INS: z.coerce.number().int().min(1).default(5),
+  AUTH_LOCKOUT_MINUTES: z.coerce.number().int().min(1).default(15),
+  AUTH_COGNITO_ID: optionalString,
+  AUTH_COGNITO_SECRET: optionalString,
+  AUTH_COGNITO_ISSUER: optionalUrl,
+  LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+});
+
+export type ServerEnv = z.infer<typeof envSchema> & { dataDir: string };
+
+let cached: ServerEnv | undefined;
+
+/** Parses process.env once; a bad value stops the server with a message naming the variable. */
+export function serverEnv(): ServerEnv {
+  if (cached) return cached;
+  const parsed = envSchema.safeParse(process.env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join(".")}: ${issue.message}`);
+    throw new Error(`Invalid environment configuration:\n${lines.join("\n")}\nSee .env.example.`);
+  }
+  cached = { ...parsed.data, dataDir: path.resolve(parsed.data.DATA_DIR) };
+  return cached;
+}
+
+/** For tests that change process.env between cases. */
+export function resetServerEnvCache(): void {
+  cached = undefined;
+}
+
+export function isEmbeddedDatabase(): boolean {
+  return serverEnv().DATABASE_URL === undefined;
+}

@@ -1,0 +1,15 @@
+import { auditRouter } from "../routers/audit/_router";
+import { authRouter } from "../routers/auth/_router";
+import { usersRouter } from "../routers/users/_router";
+import { createCallerFactory, protectedProcedure, router } from "./init";
+
+export const appRouter = router({
+  me: protectedProcedure.query(({ ctx }) => ctx.user),
+  auth: authRouter,
+  users: usersRouter,
+  audit: auditRouter,
+});
+
+export type AppRouter = typeof appRouter;
+
+export const createCaller = createCallerFactory(appRouter);
