@@ -4,7 +4,13 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   resolve: { alias: { "@": path.resolve(import.meta.dirname) } },
   test: {
-    include: ["lib/**/*.test.ts", "server/**/*.test.ts", "jobs/**/*.test.ts", "scripts/**/*.test.ts", "app/**/*.test.ts"],
+    include: [
+      "lib/**/*.test.ts",
+      "server/**/*.test.ts",
+      "jobs/**/*.test.ts",
+      "scripts/**/*.test.ts",
+      "app/**/*.test.ts",
+    ],
     environment: "node",
     server: { deps: { inline: ["next-auth"] } },
     testTimeout: 60_000,

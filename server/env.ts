@@ -5,7 +5,10 @@ import { z } from "zod";
  * Every environment variable the server reads, validated once. Each is optional: with none set
  * the app runs on its embedded defaults (PGlite under DATA_DIR, local files, SSE, in-process jobs).
  */
-const optionalUrl = z.url().optional().or(z.literal("").transform(() => undefined));
+const optionalUrl = z
+  .url()
+  .optional()
+  .or(z.literal("").transform(() => undefined));
 const optionalString = z
   .string()
   .optional()

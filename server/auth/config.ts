@@ -3,8 +3,8 @@ import "next-auth/jwt";
 import Cognito from "next-auth/providers/cognito";
 import Credentials from "next-auth/providers/credentials";
 import { signInSchema } from "@/lib/validation/account";
-import type { Role } from "../db/schema";
 import { getDb } from "../db/client";
+import type { Role } from "../db/schema";
 import { serverEnv } from "../env";
 import { authenticate, findOrCreateOidcUser } from "../services/users";
 import { requestIp } from "./request-ip";
@@ -38,7 +38,10 @@ function providers(): NextAuthConfig["providers"] {
   const env = serverEnv();
   const list: NextAuthConfig["providers"] = [
     Credentials({
-      credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
+      credentials: {
+        email: { label: "Email", type: "email" },
+        password: { label: "Password", type: "password" },
+      },
       async authorize(raw, request) {
         const parsed = signInSchema.safeParse(raw);
         if (!parsed.success) return null;
@@ -48,7 +51,12 @@ function providers(): NextAuthConfig["providers"] {
           lockoutMinutes: env.AUTH_LOCKOUT_MINUTES,
         });
         if (result.ok) {
-          return { id: String(result.user.id), email: result.user.email, name: result.user.name, role: result.user.role };
+          return {
+            id: String(result.user.id),
+            email: result.user.email,
+            name: result.user.name,
+            role: result.user.role,
+          };
         }
         if (result.reason === "locked") throw new LockedOutError(result.retryInMinutes);
         return null;
@@ -67,7 +75,7 @@ function providers(): NextAuthConfig["providers"] {
   return list;
 }
 
-export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
+export const { handlers, auth, signIn, signOut } = NextAuth({
   secret: authSecret(),
   trustHost: true,
   session: { strategy: "jwt", maxAge: 60 * 60 * 12 },
@@ -97,4 +105,4 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
       return session;
     },
   },
-}));
+});

@@ -43,10 +43,7 @@ export const apiKeys = pgTable(
     prefix: text("prefix").notNull(),
     /** SHA-256 of the full key; the key itself is shown once and never stored. */
     keyHash: text("key_hash").notNull(),
-    scopes: text("scopes")
-      .array()
-      .notNull()
-      .default(sql`'{}'::text[]`),
+    scopes: text("scopes").array().notNull().default(sql`'{}'::text[]`),
     createdById: integer("created_by_id").references(() => users.id, { onDelete: "set null" }),
     createdAt: createdAt(),
     lastUsedAt: timestamp("last_used_at", { withTimezone: true, mode: "date" }),
@@ -76,7 +73,9 @@ export const auditLog = pgTable(
 export const signInThrottle = pgTable("sign_in_throttle", {
   key: text("key").primaryKey(),
   failures: integer("failures").notNull().default(0),
-  windowStartedAt: timestamp("window_started_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+  windowStartedAt: timestamp("window_started_at", { withTimezone: true, mode: "date" })
+    .notNull()
+    .defaultNow(),
   lockedUntil: timestamp("locked_until", { withTimezone: true, mode: "date" }),
 });
 

@@ -18,7 +18,11 @@ function keysFor(email: string, ip: string | null): { key: string; limit: (p: Th
 }
 
 /** Minutes until the account or address may try again, or 0 when it is not locked. */
-export async function lockedMinutesRemaining(db: Database, email: string, ip: string | null): Promise<number> {
+export async function lockedMinutesRemaining(
+  db: Database,
+  email: string,
+  ip: string | null,
+): Promise<number> {
   const keys = keysFor(email, ip).map((k) => k.key);
   const rows = await db.select().from(signInThrottle).where(inArray(signInThrottle.key, keys));
   const now = Date.now();

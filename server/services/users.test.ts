@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "../db/client";
-import { createUser } from "../testing/factories";
 import { createTestDatabase, testDatabaseKinds } from "../testing/database";
+import { createUser } from "../testing/factories";
 import { listAudit } from "./audit";
 import { authenticate } from "./users";
 
@@ -18,7 +18,12 @@ describe.each(testDatabaseKinds())("authenticate on %s", (kind) => {
 
   it("signs in with the right password, case-insensitively on email, and audits it", async () => {
     const { user, password } = await createUser(handle.db, "viewer");
-    const result = await authenticate(handle.db, { email: user.email.toUpperCase(), password }, "192.0.2.1", policy);
+    const result = await authenticate(
+      handle.db,
+      { email: user.email.toUpperCase(), password },
+      "192.0.2.1",
+      policy,
+    );
     expect(result).toMatchObject({ ok: true, user: { id: user.id } });
     if (result.ok) expect(result.user.lastSignInAt).toBeInstanceOf(Date);
     const { entries } = await listAudit(handle.db, { limit: 1, action: "user.sign_in" });
@@ -28,7 +33,9 @@ describe.each(testDatabaseKinds())("authenticate on %s", (kind) => {
   it("locks an account after repeated failures, even with the right password", async () => {
     const { user, password } = await createUser(handle.db, "viewer");
     for (let i = 0; i < policy.maxFailures; i++) {
-      expect(await authenticate(handle.db, { email: user.email, password: "wrong" }, `192.0.2.${10 + i}`, policy)).toEqual({
+      expect(
+        await authenticate(handle.db, { email: user.email, password: "wrong" }, `192.0.2.${10 + i}`, policy),
+      ).toEqual({
         ok: false,
         reason: "invalid",
       });
@@ -47,8 +54,12 @@ describe.each(testDatabaseKinds())("authenticate on %s", (kind) => {
     for (let i = 0; i < policy.maxFailures * 4; i++) {
       await authenticate(handle.db, { email: `nobody-${i}@example.com`, password: "x" }, ip, policy);
     }
-    expect(await authenticate(handle.db, { email: user.email, password }, ip, policy)).toMatchObject({ reason: "locked" });
-    expect(await authenticate(handle.db, { email: user.email, password }, "192.0.2.201", policy)).toMatchObject({ ok: true });
+    expect(await authenticate(handle.db, { email: user.email, password }, ip, policy)).toMatchObject({
+      reason: "locked",
+    });
+    expect(
+      await authenticate(handle.db, { email: user.email, password }, "192.0.2.201", policy),
+    ).toMatchObject({ ok: true });
   });
 
   it("a success resets the account's failure count", async () => {
@@ -56,9 +67,13 @@ describe.each(testDatabaseKinds())("authenticate on %s", (kind) => {
     const ip = "192.0.2.50";
     await authenticate(handle.db, { email: user.email, password: "wrong" }, ip, policy);
     await authenticate(handle.db, { email: user.email, password: "wrong" }, ip, policy);
-    expect(await authenticate(handle.db, { email: user.email, password }, ip, policy)).toMatchObject({ ok: true });
+    expect(await authenticate(handle.db, { email: user.email, password }, ip, policy)).toMatchObject({
+      ok: true,
+    });
     await authenticate(handle.db, { email: user.email, password: "wrong" }, ip, policy);
     await authenticate(handle.db, { email: user.email, password: "wrong" }, ip, policy);
-    expect(await authenticate(handle.db, { email: user.email, password }, ip, policy)).toMatchObject({ ok: true });
+    expect(await authenticate(handle.db, { email: user.email, password }, ip, policy)).toMatchObject({
+      ok: true,
+    });
   });
 });

@@ -40,7 +40,11 @@ export interface SignUpOptions {
 }
 
 /** Creates an account. The first account on an empty database becomes admin. */
-export async function signUp(db: Database, input: SignUpInput, options: SignUpOptions = {}): Promise<PublicUser> {
+export async function signUp(
+  db: Database,
+  input: SignUpInput,
+  options: SignUpOptions = {},
+): Promise<PublicUser> {
   const parsed = signUpSchema.parse(input);
   const passwordHash = await hashPassword(parsed.password);
   return db.transaction(async (tx) => {
@@ -78,7 +82,11 @@ export async function authenticate(
   const email = credentials.email.trim().toLowerCase();
   const retryInMinutes = await lockedMinutesRemaining(db, email, ip);
   if (retryInMinutes > 0) {
-    await recordAudit(db, { id: null, label: email, ip }, { action: "user.sign_in_blocked", details: { email } });
+    await recordAudit(
+      db,
+      { id: null, label: email, ip },
+      { action: "user.sign_in_blocked", details: { email } },
+    );
     return { ok: false, reason: "locked", retryInMinutes };
   }
   const [user] = await db.select().from(users).where(eq(users.email, email));
@@ -90,7 +98,12 @@ export async function authenticate(
     await recordAudit(
       db,
       { id: user?.id ?? null, label: email, ip },
-      { action: "user.sign_in_failed", targetType: user ? "user" : undefined, targetId: user?.id, details: { email } },
+      {
+        action: "user.sign_in_failed",
+        targetType: user ? "user" : undefined,
+        targetId: user?.id,
+        details: { email },
+      },
     );
     return { ok: false, reason: "invalid" };
   }
@@ -152,7 +165,10 @@ export async function setRole(db: Database, actor: Actor, userId: number, role: 
 }
 
 /** Accounts that sign in through single sign-on have no password; roles follow the same rules. */
-export async function findOrCreateOidcUser(db: Database, identity: { email: string; name: string }): Promise<PublicUser> {
+export async function findOrCreateOidcUser(
+  db: Database,
+  identity: { email: string; name: string },
+): Promise<PublicUser> {
   const email = identity.email.trim().toLowerCase();
   return db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(${SIGN_UP_LOCK_ID})`);
@@ -163,7 +179,11 @@ export async function findOrCreateOidcUser(db: Database, identity: { email: stri
         .set({ lastSignInAt: new Date() })
         .where(eq(users.id, existing.id))
         .returning();
-      await recordAudit(tx, { id: existing.id, label: email }, { action: "user.sign_in", targetType: "user", targetId: existing.id, details: { via: "sso" } });
+      await recordAudit(
+        tx,
+        { id: existing.id, label: email },
+        { action: "user.sign_in", targetType: "user", targetId: existing.id, details: { via: "sso" } },
+      );
       return toPublicUser(updated);
     }
     const role: Role = (await countUsers(tx)) === 0 ? "admin" : "viewer";
@@ -171,7 +191,16 @@ export async function findOrCreateOidcUser(db: Database, identity: { email: stri
       .insert(users)
       .values({ email, name: identity.name, passwordHash: null, role, lastSignInAt: new Date() })
       .returning();
-    await recordAudit(tx, { id: created.id, label: email }, { action: "user.sign_up", targetType: "user", targetId: created.id, details: { email, role, via: "sso" } });
+    await recordAudit(
+      tx,
+      { id: created.id, label: email },
+      {
+        action: "user.sign_up",
+        targetType: "user",
+        targetId: created.id,
+        details: { email, role, via: "sso" },
+      },
+    );
     return toPublicUser(created);
   });
 }

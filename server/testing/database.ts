@@ -17,7 +17,9 @@ export async function createTestDatabase(kind: DatabaseKind): Promise<DatabaseHa
   if (kind === "pglite") {
     const template = pgliteTemplateDir();
     if (!existsSync(path.join(template, "PG_VERSION"))) {
-      throw new Error(`PGlite template missing at ${template}: run tests through vitest (globalSetup builds it)`);
+      throw new Error(
+        `PGlite template missing at ${template}: run tests through vitest (globalSetup builds it)`,
+      );
     }
     const dir = mkdtempSync(path.join(os.tmpdir(), "churnguard-test-"));
     cpSync(template, dir, { recursive: true });

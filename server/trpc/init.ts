@@ -20,7 +20,11 @@ export interface Context {
 }
 
 /** Plain values in, so tests build a context without a request (the HTTP one is in context.ts). */
-export function createInnerContext(input: { db: Database; user: PublicUser | null; ip?: string | null }): Context {
+export function createInnerContext(input: {
+  db: Database;
+  user: PublicUser | null;
+  ip?: string | null;
+}): Context {
   return { db: input.db, user: input.user, ip: input.ip ?? null, requestId: crypto.randomUUID() };
 }
 
@@ -31,7 +35,8 @@ const t = initTRPC.context<Context>().create({
   errorFormatter({ shape, error }) {
     const cause = error.cause;
     let fieldErrors: Record<string, string[] | undefined> | null = null;
-    if (cause instanceof ZodError) fieldErrors = z.flattenError(cause).fieldErrors as Record<string, string[]>;
+    if (cause instanceof ZodError)
+      fieldErrors = z.flattenError(cause).fieldErrors as Record<string, string[]>;
     else if (cause instanceof FieldValidationError) fieldErrors = cause.fieldErrors;
     return { ...shape, data: { ...shape.data, fieldErrors, stack: undefined } };
   },
@@ -80,7 +85,10 @@ export function hasRole(user: Pick<PublicUser, "role">, minimum: Role): boolean 
 function roleProcedure(minimum: Role) {
   return protectedProcedure.use(({ ctx, next }) => {
     if (!hasRole(ctx.user, minimum)) {
-      throw new TRPCError({ code: "FORBIDDEN", message: `This needs the ${minimum} role; you are a ${ctx.user.role}` });
+      throw new TRPCError({
+        code: "FORBIDDEN",
+        message: `This needs the ${minimum} role; you are a ${ctx.user.role}`,
+      });
     }
     return next();
   });

@@ -22,6 +22,7 @@ export const DATASET_ERROR_CODES = [
   // Making a training set of it
   "NO_TARGET",
   "TARGET_NOT_FOUND",
+  "POSITIVE_LABEL_NOT_FOUND",
   "TARGET_NOT_BINARY",
   "TARGET_ONE_CLASS",
   "TARGET_TOO_RARE",

@@ -69,13 +69,17 @@ export function crossValidate<TData>(options: CrossValidationOptions<TData>): Cr
     const yTrain = takeLabels(y, train);
     const balanced = balance.apply(XTrain, yTrain, {
       seed: deriveSeed(foldSeed, 1),
-      categoricalMask: fitted.categoricalMask,
+      categoricalGroups: fitted.categoricalGroups,
     });
     let prepareSeconds = seconds(prepareStart);
     const classifier: Classifier = createClassifier(deriveSeed(foldSeed, 2));
     algorithm = classifier.algorithm;
     const fitStart = performance.now();
-    classifier.fit(balanced.X, balanced.y, balanced.sampleWeight ? { sampleWeight: balanced.sampleWeight } : {});
+    classifier.fit(
+      balanced.X,
+      balanced.y,
+      balanced.sampleWeight ? { sampleWeight: balanced.sampleWeight } : {},
+    );
     const fitSeconds = seconds(fitStart);
     const transformStart = performance.now();
     const XValidation = fitted.transform(data, validation);
@@ -95,7 +99,8 @@ export function crossValidate<TData>(options: CrossValidationOptions<TData>): Cr
     options.onFold?.(result);
   });
   for (let i = 0; i < oof.length; i++) {
-    if (Number.isNaN(oof[i])) throw new Error(`Row ${i} is in no validation fold: the partitions must cover every row`);
+    if (Number.isNaN(oof[i]))
+      throw new Error(`Row ${i} is in no validation fold: the partitions must cover every row`);
   }
   if (!algorithm) throw new Error("Cross-validation needs at least one fold");
   return { algorithm, balancing: balance.name, folds, partitions, oof };

@@ -12,20 +12,29 @@ export interface FeatureStage<TData> {
 
 export interface FittedFeatureStage<TData> {
   transform(data: TData, rows: Uint32Array): Matrix;
-  /** Per encoded column: true when it is categorical (one-hot, binary flag); used by SMOTE-NC. */
-  readonly categoricalMask?: readonly boolean[];
+  /** Encoded 0/1 columns that form one categorical value each (one-hot groups): SMOTE-NC needs them. */
+  readonly categoricalGroups?: readonly { readonly columns: readonly number[] }[];
 }
 
-export interface BalancedTrainingSet {
+export interface BalancedFold {
   readonly X: Matrix;
   readonly y: Labels;
   readonly sampleWeight?: Float64Array;
 }
 
+export interface BalanceContext {
+  readonly seed: number;
+  readonly categoricalGroups?: readonly { readonly columns: readonly number[] }[];
+}
+
 /** Rebalances a training fold: returns new rows (SMOTE) and/or sample weights (class weights). */
 export interface BalanceStage {
   readonly name: string;
-  apply(X: Matrix, y: Labels, context: { seed: number; categoricalMask?: readonly boolean[] }): BalancedTrainingSet;
+  apply(
+    X: Matrix,
+    y: Labels,
+    context: { seed: number; categoricalMask?: readonly boolean[] },
+  ): BalancedFold;
 }
 
 /** Balancing that changes nothing: the honest baseline. */

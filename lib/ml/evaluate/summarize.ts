@@ -65,14 +65,24 @@ function crossFittedConfusion(
     for (const i of validation) inFold[i] = 1;
     const others: number[] = [];
     for (let i = 0; i < n; i++) if (!inFold[i]) others.push(i);
-    const threshold = selectThreshold(takeLabels(y, others), takeLabels(result.oof, others), objective).threshold;
+    const threshold = selectThreshold(
+      takeLabels(y, others),
+      takeLabels(result.oof, others),
+      objective,
+    ).threshold;
     const c = confusionMatrix(takeLabels(y, validation), takeLabels(result.oof, validation), threshold);
     tp += c.truePositives;
     fp += c.falsePositives;
     tn += c.trueNegatives;
     fn += c.falseNegatives;
   }
-  return { threshold: Number.NaN, truePositives: tp, falsePositives: fp, trueNegatives: tn, falseNegatives: fn };
+  return {
+    threshold: Number.NaN,
+    truePositives: tp,
+    falsePositives: fp,
+    trueNegatives: tn,
+    falseNegatives: fn,
+  };
 }
 
 export function summarizeCrossValidation(
@@ -104,9 +114,12 @@ export function summarizeCrossValidation(
 }
 
 /** Champion = best cross-validated AUC; ties go to the faster fit. */
-export function selectChampion<T extends Pick<AlgorithmSummary, "cvAuc" | "fitSeconds">>(summaries: readonly T[]): T {
+export function selectChampion<T extends Pick<AlgorithmSummary, "cvAuc" | "fitSeconds">>(
+  summaries: readonly T[],
+): T {
   if (summaries.length === 0) throw new Error("No models to choose a champion from");
+  const auc = (s: T) => (Number.isNaN(s.cvAuc) ? Number.NEGATIVE_INFINITY : s.cvAuc);
   return summaries.reduce((best, s) =>
-    s.cvAuc > best.cvAuc || (s.cvAuc === best.cvAuc && s.fitSeconds < best.fitSeconds) ? s : best,
+    auc(s) > auc(best) || (auc(s) === auc(best) && s.fitSeconds < best.fitSeconds) ? s : best,
   );
 }

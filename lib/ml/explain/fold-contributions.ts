@@ -54,7 +54,8 @@ export function foldContributions(
   for (let r = 0; r < rows; r++) {
     const src = r * cols;
     const dst = r * width;
-    for (let k = 0; k < featureOf.length; k++) out[dst + columnOf[k]] += values[src + featureOf[k]] * shareOf[k];
+    for (let k = 0; k < featureOf.length; k++)
+      out[dst + columnOf[k]] += values[src + featureOf[k]] * shareOf[k];
   }
   return { columns, values: out, rows };
 }

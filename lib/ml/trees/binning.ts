@@ -31,6 +31,8 @@ export interface BinnedMatrix {
    * are unused (0).
    */
   readonly thresholds: Float64Array;
+  /** Rows of column c that are missing (bin 0). */
+  readonly missingCounts: Int32Array;
 }
 
 export function isMissingValue(x: number): boolean {
@@ -58,6 +60,7 @@ export function binMatrix(X: Matrix, options: BinningOptions = {}): BinnedMatrix
   const bins = new Uint8Array(rows * cols);
   const binCounts = new Int32Array(cols);
   const binOffsets = new Int32Array(cols + 1);
+  const missingCounts = new Int32Array(cols);
   const edgesPerColumn: Float64Array[] = [];
   const values = new Float64Array(rows);
   const distinct = new Float64Array(rows);
@@ -70,6 +73,7 @@ export function binMatrix(X: Matrix, options: BinningOptions = {}): BinnedMatrix
       const x = data[r * cols + c];
       if (!isMissingValue(x)) values[m++] = x;
     }
+    missingCounts[c] = rows - m;
     const sorted = values.subarray(0, m).sort();
     let d = 0;
     for (let i = 0; i < m; i++) {
@@ -126,5 +130,5 @@ export function binMatrix(X: Matrix, options: BinningOptions = {}): BinnedMatrix
 
   const thresholds = new Float64Array(binOffsets[cols]);
   for (let c = 0; c < cols; c++) thresholds.set(edgesPerColumn[c], binOffsets[c] + 1);
-  return { rows, cols, bins, binCounts, binOffsets, thresholds };
+  return { rows, cols, bins, binCounts, binOffsets, thresholds, missingCounts };
 }

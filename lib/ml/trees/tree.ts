@@ -2,6 +2,7 @@
  * The fitted decision tree shared by random forest and boosting: flat typed arrays indexed by
  * node id (root 0, children always after their parent), routing raw feature values.
  */
+import { z } from "zod";
 import { isMissingValue } from "./binning";
 
 export interface Tree {
@@ -32,6 +33,16 @@ export interface SerializedTree {
   cover: number[];
   defaultLeft: number[];
 }
+
+export const serializedTreeSchema = z.object({
+  feature: z.array(z.number().int()),
+  threshold: z.array(z.number()),
+  left: z.array(z.number().int()),
+  right: z.array(z.number().int()),
+  value: z.array(z.number()),
+  cover: z.array(z.number()),
+  defaultLeft: z.array(z.union([z.literal(0), z.literal(1)])),
+});
 
 /** Id of the leaf that the row starting at data[offset] reaches. */
 export function leafIndex(tree: Tree, data: Float64Array, offset: number): number {

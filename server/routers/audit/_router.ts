@@ -7,11 +7,18 @@ export const auditRouter = router({
     .input(
       z.object({
         limit: z.number().int().min(1).max(200).default(50),
-        beforeId: z.number().int().positive().optional(),
+        /** Keyset cursor: the id of the oldest entry already shown (tRPC infinite queries call it cursor). */
+        cursor: z.number().int().positive().nullish(),
         action: z.string().max(100).optional(),
       }),
     )
-    .query(({ ctx, input }) => audit.listAudit(ctx.db, input)),
+    .query(({ ctx, input }) =>
+      audit.listAudit(ctx.db, {
+        limit: input.limit,
+        action: input.action,
+        beforeId: input.cursor ?? undefined,
+      }),
+    ),
 
   actions: adminProcedure.query(({ ctx }) => audit.listAuditActions(ctx.db)),
 });

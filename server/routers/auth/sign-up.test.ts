@@ -2,8 +2,8 @@ import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "../../db/client";
 import { listAudit } from "../../services/audit";
-import { callerFor } from "../../testing/factories";
 import { createTestDatabase, testDatabaseKinds } from "../../testing/database";
+import { callerFor } from "../../testing/factories";
 
 async function fieldErrorsOf(promise: Promise<unknown>): Promise<Record<string, string[]>> {
   try {
@@ -20,7 +20,11 @@ async function fieldErrorsOf(promise: Promise<unknown>): Promise<Record<string, 
       path: "auth.signUp",
       input: undefined,
       ctx: undefined,
-      shape: { message: trpcError.message, code: -32600, data: { code: trpcError.code, httpStatus: 400, path: "auth.signUp" } },
+      shape: {
+        message: trpcError.message,
+        code: -32600,
+        data: { code: trpcError.code, httpStatus: 400, path: "auth.signUp" },
+      },
     }) as { data: { fieldErrors: Record<string, string[]> } };
     return shape.data.fieldErrors;
   }
@@ -38,8 +42,16 @@ describe.each(testDatabaseKinds())("sign-up on %s", (kind) => {
 
   it("makes the first account an admin and later accounts viewers", async () => {
     const api = callerFor(handle.db, null);
-    const first = await api.auth.signUp({ name: "Ada", email: "Ada@Example.com", password: "long enough pw" });
-    const second = await api.auth.signUp({ name: "Bob", email: "bob@example.com", password: "long enough pw" });
+    const first = await api.auth.signUp({
+      name: "Ada",
+      email: "Ada@Example.com",
+      password: "long enough pw",
+    });
+    const second = await api.auth.signUp({
+      name: "Bob",
+      email: "bob@example.com",
+      password: "long enough pw",
+    });
     expect(first).toMatchObject({ email: "ada@example.com", role: "admin" });
     expect(second).toMatchObject({ email: "bob@example.com", role: "viewer" });
     const { entries } = await listAudit(handle.db, { limit: 10, action: "user.sign_up" });
@@ -48,7 +60,9 @@ describe.each(testDatabaseKinds())("sign-up on %s", (kind) => {
 
   it("reports a bad email and a short password as field errors", async () => {
     const api = callerFor(handle.db, null);
-    const errors = await fieldErrorsOf(api.auth.signUp({ name: "Cy", email: "not-an-email", password: "short" }));
+    const errors = await fieldErrorsOf(
+      api.auth.signUp({ name: "Cy", email: "not-an-email", password: "short" }),
+    );
     expect(errors.email).toEqual(["Enter a valid email address, like name@company.com"]);
     expect(errors.password).toEqual(["Use at least 10 characters"]);
     expect(errors.name).toBeUndefined();

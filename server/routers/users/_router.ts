@@ -13,8 +13,10 @@ export const usersRouter = router({
       try {
         return await users.setRole(ctx.db, ctx.actor, input.userId, input.role);
       } catch (error) {
-        if (error instanceof users.LastAdminError) throw new TRPCError({ code: "CONFLICT", message: error.message });
-        if (error instanceof users.UserNotFoundError) throw new TRPCError({ code: "NOT_FOUND", message: error.message });
+        if (error instanceof users.LastAdminError)
+          throw new TRPCError({ code: "CONFLICT", message: error.message });
+        if (error instanceof users.UserNotFoundError)
+          throw new TRPCError({ code: "NOT_FOUND", message: error.message });
         throw error;
       }
     }),

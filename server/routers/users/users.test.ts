@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "../../db/client";
 import { listAudit } from "../../services/audit";
-import { callerFor, createUser } from "../../testing/factories";
 import { createTestDatabase, testDatabaseKinds } from "../../testing/database";
+import { callerFor, createUser } from "../../testing/factories";
 
 describe.each(testDatabaseKinds())("users router on %s", (kind) => {
   let handle: DatabaseHandle;
@@ -25,7 +25,9 @@ describe.each(testDatabaseKinds())("users router on %s", (kind) => {
     for (const user of [viewer, manager]) {
       const api = callerFor(handle.db, user);
       await expect(api.users.list()).rejects.toMatchObject({ code: "FORBIDDEN" });
-      await expect(api.users.setRole({ userId: user.id, role: "admin" })).rejects.toMatchObject({ code: "FORBIDDEN" });
+      await expect(api.users.setRole({ userId: user.id, role: "admin" })).rejects.toMatchObject({
+        code: "FORBIDDEN",
+      });
       await expect(api.audit.list({})).rejects.toMatchObject({ code: "FORBIDDEN" });
       expect(await api.me()).toMatchObject({ id: user.id, role: user.role });
     }
@@ -41,7 +43,10 @@ describe.each(testDatabaseKinds())("users router on %s", (kind) => {
   it("changes a role and records who did it in the audit log", async () => {
     const { user: admin } = await createUser(handle.db, "admin");
     const { user: viewer } = await createUser(handle.db, "viewer");
-    const updated = await callerFor(handle.db, admin, "198.51.100.4").users.setRole({ userId: viewer.id, role: "manager" });
+    const updated = await callerFor(handle.db, admin, "198.51.100.4").users.setRole({
+      userId: viewer.id,
+      role: "manager",
+    });
     expect(updated.role).toBe("manager");
     const { entries } = await listAudit(handle.db, { limit: 5, action: "user.role_changed" });
     expect(entries[0]).toMatchObject({
@@ -71,7 +76,11 @@ describe.each(testDatabaseKinds())("users router on %s", (kind) => {
     const { user: admin } = await createUser(handle.db, "admin");
     const api = callerFor(handle.db, admin);
     // biome-ignore lint/suspicious/noExplicitAny: deliberately invalid input
-    await expect(api.users.setRole({ userId: -1, role: "owner" as any })).rejects.toMatchObject({ code: "BAD_REQUEST" });
-    await expect(api.users.setRole({ userId: 999_999, role: "viewer" })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(api.users.setRole({ userId: -1, role: "owner" as any })).rejects.toMatchObject({
+      code: "BAD_REQUEST",
+    });
+    await expect(api.users.setRole({ userId: 999_999, role: "viewer" })).rejects.toMatchObject({
+      code: "NOT_FOUND",
+    });
   });
 });

@@ -1,0 +1,118 @@
+"use client";
+
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { formatDistanceToNow } from "date-fns";
+import { toast } from "sonner";
+import { Badge } from "@/components/ui/badge";
+import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
+import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/components/ui/select";
+import { Skeleton } from "@/components/ui/skeleton";
+import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
+import { useTRPC } from "../../../_trpc/client";
+
+const ROLE_HELP: Record<string, string> = {
+  admin: "Everything, including users, API keys and the audit log",
+  manager: "Upload data, train and promote models, act on customers",
+  viewer: "See dashboards, models and customers; change nothing",
+};
+
+type Role = "admin" | "manager" | "viewer";
+
+export function UsersTable({ currentUserId }: { currentUserId: number }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const users = useQuery(trpc.users.list.queryOptions());
+  const setRole = useMutation(
+    trpc.users.setRole.mutationOptions({
+      onSuccess: (user) => {
+        toast.success(`${user.name} is now a ${user.role}`);
+        queryClient.invalidateQueries({ queryKey: trpc.users.list.queryKey() });
+      },
+      onError: (error) => toast.error(error.message),
+    }),
+  );
+
+  return (
+    <Card>
+      <CardHeader>
+        <CardTitle>Users</CardTitle>
+        <CardDescription>
+          New accounts start as viewers. <strong>Admin</strong>: {ROLE_HELP.admin}. <strong>Manager</strong>:{" "}
+          {ROLE_HELP.manager}. <strong>Viewer</strong>: {ROLE_HELP.viewer}.
+        </CardDescription>
+      </CardHeader>
+      <CardContent>
+        {users.isError ? (
+          <p role="alert" className="text-destructive text-sm">
+            Could not load users: {users.error.message}
+          </p>
+        ) : (
+          <Table>
+            <TableHeader>
+              <TableRow>
+                <TableHead>Name</TableHead>
+                <TableHead>Email</TableHead>
+                <TableHead className="hidden md:table-cell">Joined</TableHead>
+                <TableHead className="hidden md:table-cell">Last sign-in</TableHead>
+                <TableHead className="w-40">Role</TableHead>
+              </TableRow>
+            </TableHeader>
+            <TableBody>
+              {users.isPending
+                ? Array.from({ length: 3 }, (_, i) => (
+                    // biome-ignore lint/suspicious/noArrayIndexKey: static skeleton rows
+                    <TableRow key={i}>
+                      {Array.from({ length: 5 }, (_, j) => (
+                        // biome-ignore lint/suspicious/noArrayIndexKey: static skeleton cells
+                        <TableCell key={j}>
+                          <Skeleton className="h-5 w-full" />
+                        </TableCell>
+                      ))}
+                    </TableRow>
+                  ))
+                : users.data.map((user) => (
+                    <TableRow key={user.id} data-testid={`user-row-${user.email}`}>
+                      <TableCell className="font-medium">
+                        {user.name}
+                        {user.id === currentUserId && (
+                          <Badge variant="outline" className="ml-2">
+                            you
+                          </Badge>
+                        )}
+                      </TableCell>
+                      <TableCell className="max-w-64 truncate text-muted-foreground">{user.email}</TableCell>
+                      <TableCell className="hidden text-muted-foreground md:table-cell">
+                        {formatDistanceToNow(user.createdAt, { addSuffix: true })}
+                      </TableCell>
+                      <TableCell className="hidden text-muted-foreground md:table-cell">
+                        {user.lastSignInAt
+                          ? formatDistanceToNow(user.lastSignInAt, { addSuffix: true })
+                          : "Never"}
+                      </TableCell>
+                      <TableCell>
+                        <Select
+                          value={user.role}
+                          disabled={setRole.isPending}
+                          onValueChange={(role) => setRole.mutate({ userId: user.id, role: role as Role })}
+                        >
+                          <SelectTrigger className="w-36" aria-label={`Role of ${user.name}`}>
+                            <SelectValue />
+                          </SelectTrigger>
+                          <SelectContent>
+                            {(["admin", "manager", "viewer"] as const).map((role) => (
+                              <SelectItem key={role} value={role} className="capitalize">
+                                {role}
+                              </SelectItem>
+                            ))}
+                          </SelectContent>
+                        </Select>
+                      </TableCell>
+                    </TableRow>
+                  ))}
+            </TableBody>
+          </Table>
+        )}
+      </CardContent>
+    </Card>
+  );
+}

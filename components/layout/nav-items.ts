@@ -1,0 +1,31 @@
+import {
+  BarChart3,
+  BrainCircuit,
+  Database,
+  FileText,
+  Gauge,
+  LayoutDashboard,
+  type LucideIcon,
+  PlayCircle,
+  ShieldCheck,
+  Users,
+} from "lucide-react";
+
+export interface NavItem {
+  href: string;
+  label: string;
+  icon: LucideIcon;
+  adminOnly?: boolean;
+}
+
+export const NAV_ITEMS: NavItem[] = [
+  { href: "/dashboard", label: "Dashboard", icon: LayoutDashboard },
+  { href: "/datasets", label: "Datasets", icon: Database },
+  { href: "/train", label: "Train", icon: PlayCircle },
+  { href: "/models", label: "Models", icon: BrainCircuit },
+  { href: "/predict", label: "Predict", icon: Gauge },
+  { href: "/customers", label: "Customers", icon: Users },
+  { href: "/analytics", label: "Analytics", icon: BarChart3 },
+  { href: "/reports", label: "Reports", icon: FileText },
+  { href: "/admin", label: "Admin", icon: ShieldCheck, adminOnly: true },
+];

@@ -1,0 +1,3 @@
+export * from "./balance";
+export * from "./class-weights";
+export * from "./smote";

@@ -1,0 +1,64 @@
+import type { FeaturePipelineOptions } from "../features/pipeline";
+import { LogisticRegression, type LogisticRegressionOptions } from "../linear/logistic-regression";
+import { Svm, type SvmOptions } from "../linear/svm";
+import {
+  GradientBoostingClassifier,
+  type GradientBoostingOptions,
+  RandomForestClassifier,
+  type RandomForestOptions,
+} from "../trees";
+import { ALGORITHMS, type Algorithm, type Classifier, type SerializedClassifier } from "../types";
+
+/**
+ * The four algorithms by name: how to build one with options and a seed, how to restore a stored
+ * one, and which feature pipeline it wants. Everything that loops over "all algorithms" (the
+ * CLI, the benchmark, the training job) goes through here.
+ */
+
+export interface AlgorithmOptions {
+  logistic_regression?: Partial<LogisticRegressionOptions>;
+  random_forest?: Partial<RandomForestOptions>;
+  gradient_boosting?: Partial<GradientBoostingOptions>;
+  svm?: Partial<SvmOptions>;
+}
+
+export { ALGORITHMS };
+
+export function isAlgorithm(value: string): value is Algorithm {
+  return (ALGORITHMS as readonly string[]).includes(value);
+}
+
+/** Linear models need standardised inputs (penalty and kernel are scale-sensitive); trees do not. */
+export function pipelineOptionsFor(algorithm: Algorithm): FeaturePipelineOptions {
+  return { standardize: algorithm === "logistic_regression" || algorithm === "svm" };
+}
+
+/** A new, unfitted classifier; `seed` overrides any seed in the options. */
+export function createClassifier(algorithm: Algorithm, options: AlgorithmOptions = {}, seed = 0): Classifier {
+  switch (algorithm) {
+    case "logistic_regression":
+      return new LogisticRegression(options.logistic_regression);
+    case "random_forest":
+      return new RandomForestClassifier({ ...options.random_forest, seed });
+    case "gradient_boosting":
+      return new GradientBoostingClassifier({ ...options.gradient_boosting, seed });
+    case "svm":
+      return new Svm({ ...options.svm, seed });
+  }
+}
+
+/** Restores a classifier stored with toJSON. */
+export function classifierFromJSON(json: SerializedClassifier): Classifier {
+  switch (json.algorithm) {
+    case "logistic_regression":
+      return LogisticRegression.fromJSON(json);
+    case "random_forest":
+      return RandomForestClassifier.fromJSON(json);
+    case "gradient_boosting":
+      return GradientBoostingClassifier.fromJSON(json);
+    case "svm":
+      return Svm.fromJSON(json);
+    default:
+      throw new Error(`Unknown algorithm ${JSON.stringify((json as { algorithm?: unknown }).algorithm)}`);
+  }
+}

@@ -1,0 +1,95 @@
+import { describe, expect, it } from "vitest";
+import { crossValidate } from "./cross-validate";
+import { selectChampion, summarizeCrossValidation } from "./summarize";
+import { SpyBalance, SpyClassifier, SpyFeatures, syntheticRows } from "./test-fixtures";
+
+describe("crossValidate (leakage)", () => {
+  const { data, y } = syntheticRows(300, 7);
+  const features = new SpyFeatures();
+  const balance = new SpyBalance();
+  SpyClassifier.fittedIds.length = 0;
+  const result = crossValidate({
+    data,
+    y,
+    features,
+    balance,
+    createClassifier: () => new SpyClassifier(),
+    folds: 5,
+  });
+
+  it("fits the feature stage on training rows only", () => {
+    result.partitions.forEach(({ validation }, k) => {
+      const fitted = new Set(features.fittedOn[k]);
+      for (const v of validation) expect(fitted.has(v)).toBe(false);
+      expect(features.fittedOn[k].length).toBe(300 - validation.length);
+    });
+  });
+  it("never shows a validation row to balancing (SMOTE) or to the classifier", () => {
+    result.partitions.forEach(({ validation }, k) => {
+      const held = new Set(validation);
+      expect(balance.sawIds[k].some((id) => held.has(id))).toBe(false);
+      expect(SpyClassifier.fittedIds[k].some((id) => held.has(id))).toBe(false);
+    });
+  });
+  it("fits the classifier on the balanced rows", () => {
+    for (const fold of result.folds) expect(fold.fittedRows).toBeGreaterThan(fold.trainRows);
+    expect(result.balancing).toBe("spy");
+  });
+  it("predicts every row exactly once, out of fold", () => {
+    expect(result.oof.every((p) => p > 0 && p < 1)).toBe(true);
+    expect(result.folds.reduce((a, f) => a + f.validationRows, 0)).toBe(300);
+  });
+});
+
+describe("summarizeCrossValidation", () => {
+  const { data, y } = syntheticRows(400, 3);
+  const result = crossValidate({
+    data,
+    y,
+    features: new SpyFeatures(),
+    createClassifier: () => new SpyClassifier(),
+    folds: 4,
+    seed: 9,
+  });
+  const summary = summarizeCrossValidation(result, y);
+
+  it("reports the mean and spread of the fold AUCs", () => {
+    const aucs = result.folds.map((f) => f.auc);
+    const mean = aucs.reduce((a, b) => a + b, 0) / aucs.length;
+    expect(summary.cvAuc).toBeCloseTo(mean, 12);
+    expect(summary.cvAucStd).toBeGreaterThan(0);
+    // One-unit shift in a unit-noise signal: AUC = Phi(1/sqrt 2) ~ 0.76.
+    expect(summary.cvAuc).toBeGreaterThan(0.68);
+    expect(summary.cvAuc).toBeLessThan(0.84);
+    expect(summary.folds).toBe(4);
+  });
+  it("picks a threshold on out-of-fold predictions and reports F1 in range", () => {
+    expect(summary.threshold).toBeGreaterThan(0);
+    expect(summary.threshold).toBeLessThan(1);
+    expect(summary.f1Churn).toBeGreaterThan(0.3);
+    expect(summary.f1Weighted).toBeGreaterThan(summary.f1Churn);
+  });
+  it("is deterministic for a seed", () => {
+    const again = crossValidate({
+      data,
+      y,
+      features: new SpyFeatures(),
+      createClassifier: () => new SpyClassifier(),
+      folds: 4,
+      seed: 9,
+    });
+    expect(again.oof).toEqual(result.oof);
+  });
+});
+
+describe("selectChampion", () => {
+  it("takes the best CV AUC and ignores NaN", () => {
+    const champion = selectChampion([
+      { name: "a", cvAuc: Number.NaN, fitSeconds: 1 },
+      { name: "b", cvAuc: 0.8, fitSeconds: 1 },
+      { name: "c", cvAuc: 0.84, fitSeconds: 3 },
+      { name: "d", cvAuc: 0.84, fitSeconds: 2 },
+    ]);
+    expect(champion.name).toBe("d");
+  });
+});

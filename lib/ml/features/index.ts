@@ -1,0 +1,2 @@
+export * from "./engineered";
+export * from "./pipeline";

@@ -1,0 +1,26 @@
+#!/usr/bin/env node
+/** Serves the production build for Playwright on a fresh embedded data folder. */
+import { spawn } from "node:child_process";
+import { existsSync, rmSync } from "node:fs";
+import path from "node:path";
+
+const root = path.resolve(import.meta.dirname, "..");
+const port = process.argv[2] ?? "3100";
+if (!existsSync(path.join(root, ".next", "BUILD_ID"))) {
+  console.error("No production build found: run `npx next build` first (npm test does this).");
+  process.exit(1);
+}
+const dataDir = path.join(root, ".data", "e2e");
+rmSync(dataDir, { recursive: true, force: true });
+const env = { ...process.env, DATA_DIR: dataDir, NEXT_TELEMETRY_DISABLED: "1", SEED_DEMO: "always" };
+// The journeys exercise the embedded defaults a new user gets; PostgreSQL is covered by the
+// integration suites.
+delete env.DATABASE_URL;
+delete env.AUTH_SECRET;
+const server = spawn("npx", ["next", "start", "-p", port, "-H", "127.0.0.1"], {
+  cwd: root,
+  stdio: "inherit",
+  env,
+});
+for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => server.kill(signal));
+server.on("exit", (code) => process.exit(code ?? 0));

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# `npm test`: every check, in the order a failure is cheapest to find: typecheck, lint,
+# unit + integration tests (vitest; PGlite always, PostgreSQL too when DATABASE_URL is set),
+# production build, end-to-end journeys in Chromium (Playwright).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export NEXT_TELEMETRY_DISABLED=1
+mkdir -p test-results e2e/artifacts
+
+step() { printf '\n\033[1m▶ %s\033[0m\n' "$1"; }
+
+if [ ! -d node_modules ]; then
+  step "Installing dependencies (npm ci)"
+  npm ci --no-audit --no-fund
+fi
+
+ensure_chromium() {
+  if [ -n "${PLAYWRIGHT_CHROMIUM_PATH:-}" ]; then
+    [ -x "$PLAYWRIGHT_CHROMIUM_PATH" ] && return 0
+    echo "PLAYWRIGHT_CHROMIUM_PATH=$PLAYWRIGHT_CHROMIUM_PATH is not an executable." >&2; exit 1
+  fi
+  [ -x /usr/bin/chromium ] && return 0
+  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null; then
+    step "Installing Chromium from Debian (apt-get install -y chromium)"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+    [ -x /usr/bin/chromium ] && return 0
+  fi
+  if ls "${PLAYWRIGHT_BROWSERS_PATH:-$HOME/.cache/ms-playwright}"/chromium* >/dev/null 2>&1; then return 0; fi
+  cat >&2 <<'MSG'
+The end-to-end tests need Chromium and none was found.
+  - Debian/Ubuntu: sudo apt-get install -y chromium
+  - elsewhere: npx playwright install chromium
+  - or point PLAYWRIGHT_CHROMIUM_PATH at a Chromium/Chrome executable.
+MSG
+  exit 1
+}
+
+step "Typecheck (tsc)"
+npx tsc --noEmit
+
+step "Lint (biome)"
+npx biome ci --reporter=summary .
+
+step "Unit and integration tests (vitest)${DATABASE_URL:+ — PGlite and PostgreSQL}"
+npx vitest run --reporter=default --reporter=json --outputFile.json=test-results/vitest.json
+
+ensure_chromium
+
+step "Production build (next build)"
+npx next build
+
+step "End-to-end journeys (Playwright, Chromium)"
+PLAYWRIGHT_JSON_OUTPUT_NAME=test-results/playwright.json npx playwright test --reporter=list,json
+
+node scripts/test-summary.mjs test-results/vitest.json test-results/playwright.json
