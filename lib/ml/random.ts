@@ -41,7 +41,10 @@ export function createRng(seed: number): Rng {
 }
 
 /** In-place Fisher–Yates shuffle. */
-export function shuffleInPlace<T extends { length: number; [i: number]: number } | number[]>(arr: T, rng: Rng): T {
+export function shuffleInPlace<T extends { length: number; [i: number]: number } | number[]>(
+  arr: T,
+  rng: Rng,
+): T {
   for (let i = arr.length - 1; i > 0; i--) {
     const j = rng.int(i + 1);
     const tmp = arr[i];

@@ -30,11 +30,7 @@ export interface BalanceContext {
 /** Rebalances a training fold: returns new rows (SMOTE) and/or sample weights (class weights). */
 export interface BalanceStage {
   readonly name: string;
-  apply(
-    X: Matrix,
-    y: Labels,
-    context: { seed: number; categoricalMask?: readonly boolean[] },
-  ): BalancedFold;
+  apply(X: Matrix, y: Labels, context: BalanceContext): BalancedFold;
 }
 
 /** Balancing that changes nothing: the honest baseline. */
