@@ -39,6 +39,34 @@ const envSchema = z.object({
   AUTH_COGNITO_SECRET: optionalString,
   AUTH_COGNITO_ISSUER: optionalUrl,
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+
+  // Files: S3 when S3_BUCKET is set, else a folder under DATA_DIR.
+  S3_BUCKET: optionalString,
+  S3_REGION: optionalString,
+  /** For S3-compatible stores (MinIO); unset for AWS. */
+  S3_ENDPOINT: optionalUrl,
+  UPLOAD_MAX_BYTES: z.coerce.number().int().positive().default(200 * 1024 * 1024),
+
+  // Realtime: Pusher when PUSHER_APP_ID, PUSHER_KEY and PUSHER_SECRET are set, else Server-Sent Events.
+  PUSHER_APP_ID: optionalString,
+  PUSHER_KEY: optionalString,
+  PUSHER_SECRET: optionalString,
+  PUSHER_CLUSTER: optionalString,
+  /** Self-hosted Pusher-compatible server (soketi); unset for Pusher's cloud. */
+  PUSHER_HOST: optionalString,
+  PUSHER_PORT: z.coerce.number().int().positive().optional(),
+  PUSHER_USE_TLS: z
+    .enum(["true", "false"])
+    .default("true")
+    .transform((v) => v === "true"),
+
+  // Durable jobs: Inngest when INNGEST_EVENT_KEY (+ INNGEST_SIGNING_KEY) or INNGEST_DEV=1 is set,
+  // else the embedded runner in the server process.
+  INNGEST_EVENT_KEY: optionalString,
+  INNGEST_SIGNING_KEY: optionalString,
+  INNGEST_DEV: optionalString,
+  /** Attempts per step before a job fails (embedded runner and Inngest). */
+  JOB_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
 });
 
 export type ServerEnv = z.infer<typeof envSchema> & { dataDir: string };
@@ -60,6 +88,16 @@ export function serverEnv(): ServerEnv {
 /** For tests that change process.env between cases. */
 export function resetServerEnvCache(): void {
   cached = undefined;
+}
+
+export function usesInngest(): boolean {
+  const env = serverEnv();
+  return Boolean(env.INNGEST_EVENT_KEY || env.INNGEST_DEV);
+}
+
+export function usesPusher(): boolean {
+  const env = serverEnv();
+  return Boolean(env.PUSHER_APP_ID && env.PUSHER_KEY && env.PUSHER_SECRET);
 }
 
 export function isEmbeddedDatabase(): boolean {

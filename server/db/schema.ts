@@ -1,12 +1,17 @@
 import { sql } from "drizzle-orm";
 import {
+  bigint,
   bigserial,
+  boolean,
   index,
   integer,
   jsonb,
   pgEnum,
   pgTable,
+  primaryKey,
+  real,
   serial,
+  smallint,
   text,
   timestamp,
   uniqueIndex,
@@ -85,3 +90,224 @@ export const settings = pgTable("settings", {
   updatedAt: timestamp("updated_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
   updatedById: integer("updated_by_id").references(() => users.id, { onDelete: "set null" }),
 });
+
+// ─── Datasets ───────────────────────────────────────────────────────────────────────────────────
+
+export const datasets = pgTable(
+  "datasets",
+  {
+    id: serial("id").primaryKey(),
+    name: text("name").notNull(),
+    description: text("description").notNull().default(""),
+    createdById: integer("created_by_id").references(() => users.id, { onDelete: "set null" }),
+    createdAt: createdAt(),
+    updatedAt: timestamp("updated_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex("datasets_name_key").on(t.name)],
+);
+
+/** One imported file. Re-uploading under the same dataset name creates the next version. */
+export const datasetVersions = pgTable(
+  "dataset_versions",
+  {
+    id: serial("id").primaryKey(),
+    datasetId: integer("dataset_id")
+      .notNull()
+      .references(() => datasets.id, { onDelete: "cascade" }),
+    version: integer("version").notNull(),
+    fileName: text("file_name").notNull(),
+    /** Key of the raw file in the storage adapter (local folder or S3). */
+    storageKey: text("storage_key").notNull(),
+    sizeBytes: bigint("size_bytes", { mode: "number" }).notNull(),
+    sha256: text("sha256").notNull(),
+    rowCount: integer("row_count").notNull(),
+    columnCount: integer("column_count").notNull(),
+    /** Positive-class share of labelled rows (0..1); null when the file has no target values. */
+    positiveRate: real("positive_rate"),
+    /** DatasetSchema from lib/ml/data: column types, roles, target, identifier, exclusions. */
+    schema: jsonb("schema").$type<unknown>().notNull(),
+    /** Per-column statistics and churn rate by category / bin, for the profile page. */
+    profile: jsonb("profile").$type<unknown>().notNull(),
+    createdById: integer("created_by_id").references(() => users.id, { onDelete: "set null" }),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("dataset_versions_dataset_version_key").on(t.datasetId, t.version)],
+);
+
+/**
+ * Customers of one dataset version. Column values live in `features` as JSON: CSV column names are
+ * data, never SQL identifiers.
+ */
+export const customers = pgTable(
+  "customers",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    datasetVersionId: integer("dataset_version_id")
+      .notNull()
+      .references(() => datasetVersions.id, { onDelete: "cascade" }),
+    /** 1-based data row in the file (header excluded). */
+    rowNumber: integer("row_number").notNull(),
+    externalId: text("external_id").notNull(),
+    features: jsonb("features").$type<Record<string, string | number | null>>().notNull(),
+    /** 1 = churned, 0 = stayed, null = unknown. */
+    label: smallint("label"),
+    /** Monthly revenue of the customer when a charges column is known; drives revenue at risk. */
+    monthlyValue: real("monthly_value"),
+  },
+  (t) => [
+    uniqueIndex("customers_version_row_key").on(t.datasetVersionId, t.rowNumber),
+    index("customers_version_external_idx").on(t.datasetVersionId, t.externalId),
+  ],
+);
+
+// ─── Durable jobs (embedded runner; Inngest keeps its own state) ────────────────────────────────
+
+export const JOB_STATUSES = ["queued", "running", "succeeded", "failed", "cancelled"] as const;
+export type JobStatus = (typeof JOB_STATUSES)[number];
+export const jobStatusEnum = pgEnum("job_status", JOB_STATUSES);
+
+export const jobs = pgTable(
+  "jobs",
+  {
+    id: text("id").primaryKey(),
+    /** Durable function id, e.g. "train-models". */
+    functionId: text("function_id").notNull(),
+    event: jsonb("event").$type<{ name: string; data: Record<string, unknown> }>().notNull(),
+    status: jobStatusEnum("status").notNull().default("queued"),
+    /** Attempts of the step currently failing; reset when a step succeeds. */
+    attempts: integer("attempts").notNull().default(0),
+    runAfter: timestamp("run_after", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+    /** A worker holds the job until this time and renews it while working; expired = crashed. */
+    lockedUntil: timestamp("locked_until", { withTimezone: true, mode: "date" }),
+    lockedBy: text("locked_by"),
+    error: text("error"),
+    createdAt: createdAt(),
+    finishedAt: timestamp("finished_at", { withTimezone: true, mode: "date" }),
+  },
+  (t) => [index("jobs_status_run_after_idx").on(t.status, t.runAfter)],
+);
+
+/** Results of finished steps: a resumed job skips these and reuses the stored result. */
+export const jobSteps = pgTable(
+  "job_steps",
+  {
+    jobId: text("job_id")
+      .notNull()
+      .references(() => jobs.id, { onDelete: "cascade" }),
+    stepId: text("step_id").notNull(),
+    result: jsonb("result").$type<unknown>(),
+    durationMs: integer("duration_ms").notNull(),
+    finishedAt: timestamp("finished_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.jobId, t.stepId] })],
+);
+
+// ─── Training runs, models, scores ──────────────────────────────────────────────────────────────
+
+export const trainingRuns = pgTable(
+  "training_runs",
+  {
+    id: serial("id").primaryKey(),
+    datasetId: integer("dataset_id")
+      .notNull()
+      .references(() => datasets.id, { onDelete: "cascade" }),
+    datasetVersionId: integer("dataset_version_id")
+      .notNull()
+      .references(() => datasetVersions.id, { onDelete: "cascade" }),
+    status: jobStatusEnum("status").notNull().default("queued"),
+    /** algorithms, balancing, folds, seed, threshold strategy. */
+    params: jsonb("params").$type<Record<string, unknown>>().notNull(),
+    /** 0..1 */
+    progress: real("progress").notNull().default(0),
+    currentStep: text("current_step"),
+    error: text("error"),
+    trigger: text("trigger").notNull().default("manual"),
+    jobId: text("job_id"),
+    cancelRequested: boolean("cancel_requested").notNull().default(false),
+    createdById: integer("created_by_id").references(() => users.id, { onDelete: "set null" }),
+    createdAt: createdAt(),
+    startedAt: timestamp("started_at", { withTimezone: true, mode: "date" }),
+    finishedAt: timestamp("finished_at", { withTimezone: true, mode: "date" }),
+  },
+  (t) => [
+    // One active run per dataset: a second start is refused by the database itself.
+    uniqueIndex("training_runs_one_active_per_dataset")
+      .on(t.datasetId)
+      .where(sql`${t.status} in ('queued', 'running')`),
+    index("training_runs_dataset_idx").on(t.datasetId, t.createdAt),
+  ],
+);
+
+export const MODEL_STATUSES = ["candidate", "champion", "archived"] as const;
+export type ModelStatus = (typeof MODEL_STATUSES)[number];
+export const modelStatusEnum = pgEnum("model_status", MODEL_STATUSES);
+
+export const models = pgTable(
+  "models",
+  {
+    id: serial("id").primaryKey(),
+    runId: integer("run_id")
+      .notNull()
+      .references(() => trainingRuns.id, { onDelete: "cascade" }),
+    datasetId: integer("dataset_id")
+      .notNull()
+      .references(() => datasets.id, { onDelete: "cascade" }),
+    datasetVersionId: integer("dataset_version_id")
+      .notNull()
+      .references(() => datasetVersions.id, { onDelete: "cascade" }),
+    algorithm: text("algorithm").notNull(),
+    /** Per dataset, increasing: "model v7". */
+    version: integer("version").notNull(),
+    status: modelStatusEnum("status").notNull().default("candidate"),
+    params: jsonb("params").$type<Record<string, unknown>>().notNull(),
+    /** Cross-validation and held-out metrics (see lib/ml/evaluate). */
+    metrics: jsonb("metrics").$type<Record<string, unknown>>().notNull(),
+    /** ROC, PR, calibration and lift points. */
+    curves: jsonb("curves").$type<Record<string, unknown>>().notNull(),
+    /** Mean |SHAP| per original column, largest first. */
+    importance: jsonb("importance").$type<{ column: string; value: number }[]>().notNull(),
+    threshold: real("threshold").notNull(),
+    // Denormalised for sorting and filtering the leaderboard in SQL.
+    cvAuc: real("cv_auc").notNull(),
+    cvAucStd: real("cv_auc_std").notNull(),
+    f1Churn: real("f1_churn").notNull(),
+    f1Weighted: real("f1_weighted").notNull(),
+    brier: real("brier").notNull(),
+    fitSeconds: real("fit_seconds").notNull(),
+    /** The serialised ChurnModel (pipeline + classifier), in the storage adapter. */
+    artifactKey: text("artifact_key").notNull(),
+    artifactSha256: text("artifact_sha256").notNull(),
+    trainedById: integer("trained_by_id").references(() => users.id, { onDelete: "set null" }),
+    createdAt: createdAt(),
+    promotedAt: timestamp("promoted_at", { withTimezone: true, mode: "date" }),
+  },
+  (t) => [
+    uniqueIndex("models_run_algorithm_key").on(t.runId, t.algorithm),
+    uniqueIndex("models_dataset_version_key").on(t.datasetId, t.version),
+    uniqueIndex("models_one_champion_per_dataset").on(t.datasetId).where(sql`${t.status} = 'champion'`),
+  ],
+);
+
+/** Latest risk per customer and model; history across model versions is the set of rows. */
+export const scores = pgTable(
+  "scores",
+  {
+    customerId: bigint("customer_id", { mode: "number" })
+      .notNull()
+      .references(() => customers.id, { onDelete: "cascade" }),
+    modelId: integer("model_id")
+      .notNull()
+      .references(() => models.id, { onDelete: "cascade" }),
+    riskScore: real("risk_score").notNull(),
+    riskLevel: text("risk_level").notNull(),
+    /** Top drivers: [{ column, value, contribution (probability points) }]. */
+    drivers: jsonb("drivers")
+      .$type<{ column: string; value: string | number | null; contribution: number }[]>()
+      .notNull(),
+    scoredAt: timestamp("scored_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.customerId, t.modelId] }),
+    index("scores_model_risk_idx").on(t.modelId, t.riskScore),
+  ],
+);

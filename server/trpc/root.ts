@@ -1,5 +1,8 @@
 import { auditRouter } from "../routers/audit/_router";
 import { authRouter } from "../routers/auth/_router";
+import { datasetsRouter } from "../routers/datasets/_router";
+import { modelsRouter } from "../routers/models/_router";
+import { trainingRouter } from "../routers/training/_router";
 import { usersRouter } from "../routers/users/_router";
 import { createCallerFactory, protectedProcedure, router } from "./init";
 
@@ -8,6 +11,9 @@ export const appRouter = router({
   auth: authRouter,
   users: usersRouter,
   audit: auditRouter,
+  datasets: datasetsRouter,
+  training: trainingRouter,
+  models: modelsRouter,
 });
 
 export type AppRouter = typeof appRouter;

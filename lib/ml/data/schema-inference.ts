@@ -517,11 +517,12 @@ function inferType(scan: ColumnScan, rowCount: number): void {
     return;
   }
 
-  // Free text: many distinct values made of several words (comments, notes, addresses).
+  // Free text: many distinct values made of several words (comments, notes, addresses). Only
+  // words with a letter count, so formatted numbers ("+44 20 7946 0018") are not prose.
   let words = 0;
   let chars = 0;
   for (const [key, n] of scan.counts) {
-    words += n * key.split(/\s+/).length;
+    for (const word of key.split(/\s+/)) if (/\p{L}/u.test(word)) words += n;
     chars += n * key.length;
   }
   const distinctShare = keys.length / nonMissing;
@@ -691,11 +692,10 @@ function detectPersonalData(scan: ColumnScan, rowCount: number): PersonalDataKin
     return "birth_date";
   }
   if (isTextual && PERSON_NAME_NAMES.has(compact)) return "person_name";
-  if (scan.type === "text") return "free_text";
   if (!isTextual) return null;
   // By values: a sample of distinct values is enough to recognise e-mails and phone numbers.
   const sample = [...scan.counts.keys()].slice(0, 500);
-  if (sample.length === 0) return null;
+  if (sample.length === 0) return scan.type === "text" ? "free_text" : null;
   const share = (test: (v: string) => boolean) => sample.filter(test).length / sample.length;
   if (share((v) => EMAIL.test(v)) >= 0.8) return "email";
   const looksLikePhone = (v: string) => {
@@ -705,7 +705,7 @@ function detectPersonalData(scan: ColumnScan, rowCount: number): PersonalDataKin
     return digits >= 7 && digits <= 15 && /[\s().+-]/.test(v);
   };
   if (share(looksLikePhone) >= 0.8) return "phone";
-  return null;
+  return scan.type === "text" ? "free_text" : null;
 }
 
 function assignAutoRoles(
@@ -866,7 +866,8 @@ function columnStats(scan: ColumnScan, data: TabularData, labels: Int8Array | nu
     for (let r = 0; r < rowCount; r++) if (labels[r] === 1 && isMissing(data.rows[r][scan.index])) missingPositives++;
     stats.missingPositives = missingPositives;
   }
-  if (scan.personalData === null) {
+  // Personal values are never copied into the stored schema; identifiers' values are all unique.
+  if (scan.personalData === null && scan.autoReason !== "identifier") {
     const top = [...scan.counts.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, TOP_VALUES);
     const positives = new Map<string, number>();
     if (labels) {

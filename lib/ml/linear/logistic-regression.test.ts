@@ -97,7 +97,9 @@ describe("LogisticRegression", () => {
         labels.push(smallLabels[i]);
       }
     });
-    const weighted = new LogisticRegression().fit(small, smallLabels, { sampleWeight: Float64Array.from(weights) });
+    const weighted = new LogisticRegression().fit(small, smallLabels, {
+      sampleWeight: Float64Array.from(weights),
+    });
     const copies = new LogisticRegression().fit(matrixFromRows(duplicated), Uint8Array.from(labels));
     expect(weighted.coefficients[0]).toBeCloseTo(copies.coefficients[0], 9);
     expect(weighted.coefficients[1]).toBeCloseTo(copies.coefficients[1], 9);
@@ -116,7 +118,9 @@ describe("LogisticRegression", () => {
 
   it("is robust to unscaled inputs: unpenalised predictions do not change under affine rescaling", () => {
     const { X, y } = logisticData(400, [1, -0.5, 0.8], -0.3, 7);
-    const shifted = Float64Array.from(X.data, (v, i) => (i % 3 === 1 ? 1e4 + 2500 * v : i % 3 === 2 ? 1e-3 * v : v));
+    const shifted = Float64Array.from(X.data, (v, i) =>
+      i % 3 === 1 ? 1e4 + 2500 * v : i % 3 === 2 ? 1e-3 * v : v,
+    );
     const unscaled = { ...X, data: shifted };
     const a = new LogisticRegression({ C: Number.POSITIVE_INFINITY }).fit(X, y);
     const b = new LogisticRegression({ C: Number.POSITIVE_INFINITY }).fit(unscaled, y);
@@ -130,7 +134,7 @@ describe("LogisticRegression", () => {
     const truth = [1.5, -1, 0.5, 0, 0];
     const { X, y } = logisticData(6000, truth, -1, 11);
     const model = new LogisticRegression().fit(X, y);
-    truth.forEach((w, j) => expect(Math.abs(model.coefficients[j] - w)).toBeLessThan(0.12));
+    for (const [j, w] of truth.entries()) expect(Math.abs(model.coefficients[j] - w)).toBeLessThan(0.12);
     expect(Math.abs(model.intercept + 1)).toBeLessThan(0.12);
     const test = logisticData(3000, truth, -1, 12);
     expect(rocAuc(model.predictProba(test.X), test.y)).toBeGreaterThan(0.8);
@@ -172,7 +176,9 @@ describe("LogisticRegression", () => {
 
   it("is deterministic", () => {
     const { X, y } = logisticData(500, [1, 2, 3], 0, 9);
-    expect(JSON.stringify(new LogisticRegression().fit(X, y))).toBe(JSON.stringify(new LogisticRegression().fit(X, y)));
+    expect(JSON.stringify(new LogisticRegression().fit(X, y))).toBe(
+      JSON.stringify(new LogisticRegression().fit(X, y)),
+    );
   });
 
   it("exposes its defaults and leaves options untouched by fit", () => {
@@ -185,12 +191,14 @@ describe("LogisticRegression", () => {
   it("rejects unusable input with a message naming the problem", () => {
     expect(() => new LogisticRegression({ C: 0 })).toThrow(/C must be > 0/);
     expect(() => new LogisticRegression().fit(small, new Uint8Array(8))).toThrow(/both classes/);
-    expect(() => new LogisticRegression().fit(matrixFromRows([[Number.NaN], [1]]), Uint8Array.from([0, 1]))).toThrow(
-      /row 0, column 0 is NaN/,
-    );
+    expect(() =>
+      new LogisticRegression().fit(matrixFromRows([[Number.NaN], [1]]), Uint8Array.from([0, 1])),
+    ).toThrow(/row 0, column 0 is NaN/);
     expect(() => new LogisticRegression().predictProba(small)).toThrow(/not fitted/);
     const model = new LogisticRegression().fit(small, smallLabels);
     expect(() => model.predictProba(matrixFromRows([[1, 2, 3]]))).toThrow(/fitted on 2 features, got 3/);
-    expect(() => LogisticRegression.fromJSON({ ...model.toJSON(), formatVersion: 2 })).toThrow(/format version 2/);
+    expect(() => LogisticRegression.fromJSON({ ...model.toJSON(), formatVersion: 2 })).toThrow(
+      /format version 2/,
+    );
   });
 });

@@ -110,7 +110,8 @@ const stateSchema = z.object({
 });
 
 function checkOptions(o: SvmOptions): SvmOptions {
-  if (o.kernel !== "rbf" && o.kernel !== "linear" && o.kernel !== "linear+rbf") throw new Error(`Unknown SVM kernel ${String(o.kernel)}`);
+  if (o.kernel !== "rbf" && o.kernel !== "linear" && o.kernel !== "linear+rbf")
+    throw new Error(`Unknown SVM kernel ${String(o.kernel)}`);
   if (!(o.C > 0) || !Number.isFinite(o.C)) throw new Error(`C must be a positive number, got ${o.C}`);
   if (o.gamma !== "scale" && !(o.gamma > 0)) throw new Error(`gamma must be > 0 or "scale", got ${o.gamma}`);
   if (o.loss !== "hinge" && o.loss !== "squared_hinge") throw new Error(`Unknown SVM loss ${String(o.loss)}`);
@@ -151,7 +152,9 @@ export class Svm implements Classifier {
     const centre = o.kernel === "linear" ? Float64Array.from(mean) : sparsityCentre(X, mean);
     const gamma = o.gamma === "scale" ? scaleGamma(X, mean, scale) : o.gamma;
     const rff =
-      o.kernel === "linear" ? null : sampleRandomFourierFeatures(d, o.nComponents, gamma, deriveSeed(o.seed, 0));
+      o.kernel === "linear"
+        ? null
+        : sampleRandomFourierFeatures(d, o.nComponents, gamma, deriveSeed(o.seed, 0));
     const hasLinear = o.kernel !== "rbf";
     const { features, p } = mapFeatures(X, centre, mean, scale, rff, hasLinear);
     const costs = new Float64Array(n);
@@ -222,7 +225,14 @@ export class Svm implements Classifier {
   decisionFunction(X: Matrix): Float64Array {
     const s = this.fitted();
     checkColumns(X, s.centre.length);
-    const { features, p } = mapFeatures(X, s.centre, s.featureMeans, s.scale, s.rff, this.options.kernel !== "rbf");
+    const { features, p } = mapFeatures(
+      X,
+      s.centre,
+      s.featureMeans,
+      s.scale,
+      s.rff,
+      this.options.kernel !== "rbf",
+    );
     const out = new Float64Array(X.rows);
     for (let i = 0; i < X.rows; i++) out[i] = s.bias + dotRow(s.weights, features, i * p, p);
     return out;

@@ -13,7 +13,7 @@ import { parseOrThrow, readEnvelope } from "./envelope";
 import { checkColumns, checkTreeFitInputs, mergeOptions, positiveWeightRows, sigmoid, softplus } from "./fit-inputs";
 import { deserializeTree, predictTree, scaleTreeValues, serializedTreeSchema, serializeTree, type Tree } from "./tree";
 import { HistogramTreeLearner, type TreeGrowthOptions } from "./tree-learner";
-import { ensembleExpectedValue, ensembleShapValues, maxTreeDepth, TreeShapWorkspace } from "./tree-shap";
+import { EnsembleShapExplainer, ensembleExpectedValue } from "./tree-shap";
 
 export interface GradientBoostingOptions {
   /** Maximum boosting rounds (trees). */
@@ -135,7 +135,7 @@ export class GradientBoostingClassifier implements Classifier {
   readonly algorithm = "gradient_boosting" as const;
   readonly options: Readonly<GradientBoostingOptions>;
   private state: FittedBooster | null = null;
-  private workspace: TreeShapWorkspace | null = null;
+  private explainer: EnsembleShapExplainer | null = null;
 
   constructor(options: Partial<GradientBoostingOptions> = {}) {
     const merged = mergeOptions(GRADIENT_BOOSTING_DEFAULTS, options);
@@ -291,9 +291,8 @@ export class GradientBoostingClassifier implements Classifier {
   explain(X: Matrix): Explanation {
     const { trees, nFeatures, baseValue } = this.fitted();
     checkColumns(X, nFeatures);
-    const workspace = this.workspace ?? new TreeShapWorkspace(maxTreeDepth(trees));
-    this.workspace = workspace;
-    const values = ensembleShapValues(trees, X, 1, workspace);
+    this.explainer ??= new EnsembleShapExplainer(trees);
+    const values = this.explainer.shapValues(X, 1);
     return { space: "margin", baseValue, values, rows: X.rows, cols: X.cols };
   }
 
@@ -324,7 +323,7 @@ export class GradientBoostingClassifier implements Classifier {
   private setState(nFeatures: number, baseScore: number, trees: Tree[], roundsTrained: number): void {
     const baseValue = baseScore + ensembleExpectedValue(trees, 1);
     this.state = { nFeatures, baseScore, trees, roundsTrained, baseValue };
-    this.workspace = null;
+    this.explainer = null;
   }
 
   private fitted(): FittedBooster {

@@ -11,7 +11,7 @@ import { readEnvelope, parseOrThrow } from "./envelope";
 import { checkColumns, checkTreeFitInputs, mergeOptions, positiveWeightRows } from "./fit-inputs";
 import { deserializeTree, predictTree, serializedTreeSchema, serializeTree, type Tree } from "./tree";
 import { HistogramTreeLearner, type TreeGrowthOptions } from "./tree-learner";
-import { ensembleExpectedValue, ensembleShapValues, maxTreeDepth, TreeShapWorkspace } from "./tree-shap";
+import { EnsembleShapExplainer, ensembleExpectedValue } from "./tree-shap";
 
 export interface RandomForestOptions {
   /** Number of trees. */
@@ -76,7 +76,7 @@ export class RandomForestClassifier implements Classifier {
   readonly algorithm = "random_forest" as const;
   readonly options: Readonly<RandomForestOptions>;
   private state: FittedForest | null = null;
-  private workspace: TreeShapWorkspace | null = null;
+  private explainer: EnsembleShapExplainer | null = null;
 
   constructor(options: Partial<RandomForestOptions> = {}) {
     const merged = mergeOptions(RANDOM_FOREST_DEFAULTS, options);
@@ -156,9 +156,8 @@ export class RandomForestClassifier implements Classifier {
   explain(X: Matrix): Explanation {
     const { trees, nFeatures, baseValue } = this.fitted();
     checkColumns(X, nFeatures);
-    const workspace = this.workspace ?? new TreeShapWorkspace(maxTreeDepth(trees));
-    this.workspace = workspace;
-    const values = ensembleShapValues(trees, X, 1 / trees.length, workspace);
+    this.explainer ??= new EnsembleShapExplainer(trees);
+    const values = this.explainer.shapValues(X, 1 / trees.length);
     return { space: "probability", baseValue, values, rows: X.rows, cols: X.cols };
   }
 
@@ -186,7 +185,7 @@ export class RandomForestClassifier implements Classifier {
 
   private setState(nFeatures: number, trees: Tree[]): void {
     this.state = { nFeatures, trees, baseValue: ensembleExpectedValue(trees, 1 / trees.length) };
-    this.workspace = null;
+    this.explainer = null;
   }
 
   private fitted(): FittedForest {

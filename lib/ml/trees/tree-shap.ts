@@ -1,59 +1,26 @@
 /**
- * Exact path-dependent TreeSHAP: the values of Lundberg et al. 2020 ("From local explanations to
- * global understanding with explainable AI for trees", Algorithm 2, node covers as background).
- * Instead of Algorithm 2's EXTEND/UNWIND recurrences, each leaf's Shapley weights use their
- * integral form, sum_k k!(d-1-k)!/d! e_k = integral_0^1 prod_{j != i} (z_j + (o_j - z_j) s) ds
- * (the identity behind Linear TreeSHAP, Yu et al. 2022), evaluated exactly by Gauss-Legendre
- * quadrature with ceil(d/2) points: the same O(leaves * depth^2) bound, but no chains of dependent
- * divisions, which keeps one-row explanations of a 100-tree forest under 1 ms. Checked against
- * brute-force Shapley values and against Algorithm 2 itself (tree-shap-reference.ts).
+ * Exact path-dependent TreeSHAP, Algorithm 2 of Lundberg et al. 2020 ("From local explanations
+ * to global understanding with explainable AI for trees"): EXTEND / UNWIND over the unique path,
+ * node covers as the background distribution, O(leaves * depth^2) per tree and row; follows the
+ * shap package's C++. In-house: no maintained JavaScript implementation exists (issue 3).
+ * Ensembles use the precomputed tables of tree-shap-table.ts (same values, ~5x faster per row)
+ * and fall back to this for trees too deep to tabulate.
  */
 import type { Matrix } from "../types";
 import { isMissingValue } from "./binning";
 import { type Tree, treeExpectedValue } from "./tree";
-
-/** Gauss-Legendre nodes and weights on [0, 1] for m points (Newton on Legendre polynomials). */
-export function gaussLegendre01(m: number): { nodes: Float64Array; weights: Float64Array } {
-  const nodes = new Float64Array(m);
-  const weights = new Float64Array(m);
-  for (let i = 0; i < m; i++) {
-    let x = Math.cos((Math.PI * (i + 0.75)) / (m + 0.5));
-    let derivative = 1;
-    for (let iteration = 0; iteration < 100; iteration++) {
-      let previous = 1;
-      let current = x;
-      for (let k = 2; k <= m; k++) {
-        const next = ((2 * k - 1) * x * current - (k - 1) * previous) / k;
-        previous = current;
-        current = next;
-      }
-      derivative = (m * (x * current - previous)) / (x * x - 1);
-      const step = current / derivative;
-      x -= step;
-      if (Math.abs(step) < 1e-16) break;
-    }
-    nodes[i] = (1 - x) / 2;
-    weights[i] = 1 / ((1 - x * x) * derivative * derivative);
-  }
-  return { nodes, weights };
-}
+import { TreeShapTable } from "./tree-shap-table";
 
 /**
- * Scratch space for explaining one row at a time with trees up to maxDepth deep; the recursion
- * and the per-leaf quadrature allocate nothing.
+ * Scratch space for one explanation at a time: the "unique path" of every recursion level
+ * lives in one flat array, level after level, so the recursion allocates nothing.
  */
 export class TreeShapWorkspace {
   readonly maxDepth: number;
-  /** Unique features on the current root-to-node path, with their zero (cover) and one fractions. */
   private readonly pathFeature: Int32Array;
   private readonly pathZero: Float64Array;
   private readonly pathOne: Float64Array;
-  /** Quadrature tables for m = 1 .. ceil(maxDepth / 2) points, table m at offset m(m-1)/2. */
-  private readonly quadratureNodes: Float64Array;
-  private readonly quadratureWeights: Float64Array;
-  private readonly factor: Float64Array;
-  private readonly prefix: Float64Array;
-  private readonly running: Float64Array;
+  private readonly pathWeight: Float64Array;
   private tree: Tree | null = null;
   private data: Float64Array = new Float64Array(0);
   private rowOffset = 0;
@@ -63,20 +30,11 @@ export class TreeShapWorkspace {
 
   constructor(maxDepth: number) {
     this.maxDepth = maxDepth;
-    const maxPoints = Math.max(1, Math.ceil(maxDepth / 2));
-    this.pathFeature = new Int32Array(maxDepth + 1);
-    this.pathZero = new Float64Array(maxDepth + 1);
-    this.pathOne = new Float64Array(maxDepth + 1);
-    this.quadratureNodes = new Float64Array((maxPoints * (maxPoints + 1)) / 2);
-    this.quadratureWeights = new Float64Array(this.quadratureNodes.length);
-    for (let m = 1; m <= maxPoints; m++) {
-      const { nodes, weights } = gaussLegendre01(m);
-      this.quadratureNodes.set(nodes, (m * (m - 1)) / 2);
-      this.quadratureWeights.set(weights, (m * (m - 1)) / 2);
-    }
-    this.factor = new Float64Array((maxDepth + 1) * maxPoints);
-    this.prefix = new Float64Array((maxDepth + 1) * maxPoints);
-    this.running = new Float64Array(maxPoints);
+    const size = ((maxDepth + 2) * (maxDepth + 3)) / 2 + 1;
+    this.pathFeature = new Int32Array(size);
+    this.pathZero = new Float64Array(size);
+    this.pathOne = new Float64Array(size);
+    this.pathWeight = new Float64Array(size);
   }
 
   /** phi[phiOffset + c] += scale * SHAP value of feature c for the row at data[rowOffset]. */
@@ -96,81 +54,111 @@ export class TreeShapWorkspace {
     this.phi = phi;
     this.phiOffset = phiOffset;
     this.scale = scale;
-    this.recurse(0, 0);
+    this.recurse(0, 0, 0, 1, 1, -1);
     this.tree = null;
   }
 
-  /** Walks every root-to-leaf path; uniqueCount = distinct features on the path so far. */
-  private recurse(node: number, uniqueCount: number): void {
+  private recurse(
+    node: number,
+    uniqueDepth: number,
+    parentStart: number,
+    parentZero: number,
+    parentOne: number,
+    parentFeature: number,
+  ): void {
     const tree = this.tree as Tree;
+    const { pathFeature, pathZero, pathOne, pathWeight } = this;
+    const start = parentStart + uniqueDepth + 1;
+    for (let i = 0; i < uniqueDepth; i++) {
+      pathFeature[start + i] = pathFeature[parentStart + i];
+      pathZero[start + i] = pathZero[parentStart + i];
+      pathOne[start + i] = pathOne[parentStart + i];
+      pathWeight[start + i] = pathWeight[parentStart + i];
+    }
+    this.extendPath(start, uniqueDepth, parentZero, parentOne, parentFeature);
+
     const split = tree.feature[node];
     if (split < 0) {
-      this.addLeaf(tree.value[node] * this.scale, uniqueCount);
+      const leafValue = tree.value[node] * this.scale;
+      for (let i = 1; i <= uniqueDepth; i++) {
+        const w = this.unwoundPathSum(start, uniqueDepth, i);
+        this.phi[this.phiOffset + pathFeature[start + i]] += w * (pathOne[start + i] - pathZero[start + i]) * leafValue;
+      }
       return;
     }
-    const { pathFeature, pathZero, pathOne } = this;
+
     const x = this.data[this.rowOffset + split];
     const goesLeft = isMissingValue(x) ? tree.defaultLeft[node] === 1 : x <= tree.threshold[node];
     const hot = goesLeft ? tree.left[node] : tree.right[node];
     const cold = goesLeft ? tree.right[node] : tree.left[node];
     const cover = tree.cover[node];
-    const hotFraction = tree.cover[hot] / cover;
-    const coldFraction = tree.cover[cold] / cover;
-    let k = 0;
-    while (k < uniqueCount && pathFeature[k] !== split) k++;
-    if (k === uniqueCount) {
-      pathFeature[k] = split;
-      pathZero[k] = hotFraction;
-      pathOne[k] = 1;
-      this.recurse(hot, uniqueCount + 1);
-      pathFeature[k] = split;
-      pathZero[k] = coldFraction;
-      pathOne[k] = 0;
-      this.recurse(cold, uniqueCount + 1);
-      return;
+    const hotZero = cover > 0 ? tree.cover[hot] / cover : 0;
+    const coldZero = cover > 0 ? tree.cover[cold] / cover : 0;
+    let incomingZero = 1;
+    let incomingOne = 1;
+    let pathIndex = 0;
+    while (pathIndex <= uniqueDepth && pathFeature[start + pathIndex] !== split) pathIndex++;
+    // A feature already on the path is unwound and re-added, so each feature appears once.
+    if (pathIndex <= uniqueDepth) {
+      incomingZero = pathZero[start + pathIndex];
+      incomingOne = pathOne[start + pathIndex];
+      this.unwindPath(start, uniqueDepth, pathIndex);
+      uniqueDepth--;
     }
-    // A feature split again on the same path acts as one player: its fractions multiply.
-    const zero = pathZero[k];
-    const one = pathOne[k];
-    pathZero[k] = zero * hotFraction;
-    this.recurse(hot, uniqueCount);
-    pathZero[k] = zero * coldFraction;
-    pathOne[k] = 0;
-    this.recurse(cold, uniqueCount);
-    pathZero[k] = zero;
-    pathOne[k] = one;
+    this.recurse(hot, uniqueDepth + 1, start, hotZero * incomingZero, incomingOne, split);
+    this.recurse(cold, uniqueDepth + 1, start, coldZero * incomingZero, 0, split);
   }
 
-  /**
-   * phi_i += v (o_i - z_i) integral_0^1 prod_{j != i} f_j(s) ds with f_j(s) = z_j + (o_j - z_j) s;
-   * the leave-one-out products come from prefix and suffix products, so no division is needed.
-   */
-  private addLeaf(leafValue: number, d: number): void {
-    if (d === 0) return;
-    const { pathFeature, pathZero, pathOne, factor, prefix, running, phi, phiOffset } = this;
-    const m = (d + 1) >> 1;
-    const table = (m * (m - 1)) / 2;
-    for (let i = 0; i < d; i++) {
-      const z = pathZero[i];
-      const slope = pathOne[i] - z;
-      for (let q = 0; q < m; q++) factor[i * m + q] = z + slope * this.quadratureNodes[table + q];
+  private extendPath(start: number, uniqueDepth: number, zero: number, one: number, feature: number): void {
+    const { pathWeight } = this;
+    const top = start + uniqueDepth;
+    this.pathFeature[top] = feature;
+    this.pathZero[top] = zero;
+    this.pathOne[top] = one;
+    pathWeight[top] = uniqueDepth === 0 ? 1 : 0;
+    for (let i = uniqueDepth - 1; i >= 0; i--) {
+      pathWeight[start + i + 1] += (one * pathWeight[start + i] * (i + 1)) / (uniqueDepth + 1);
+      pathWeight[start + i] = (zero * pathWeight[start + i] * (uniqueDepth - i)) / (uniqueDepth + 1);
     }
-    for (let q = 0; q < m; q++) running[q] = 1;
-    for (let i = 0; i < d; i++) {
-      for (let q = 0; q < m; q++) {
-        prefix[i * m + q] = running[q];
-        running[q] *= factor[i * m + q];
+  }
+
+  private unwindPath(start: number, uniqueDepth: number, pathIndex: number): void {
+    const { pathFeature, pathZero, pathOne, pathWeight } = this;
+    const one = pathOne[start + pathIndex];
+    const zero = pathZero[start + pathIndex];
+    let nextOnePortion = pathWeight[start + uniqueDepth];
+    for (let i = uniqueDepth - 1; i >= 0; i--) {
+      if (one !== 0) {
+        const tmp = pathWeight[start + i];
+        pathWeight[start + i] = (nextOnePortion * (uniqueDepth + 1)) / ((i + 1) * one);
+        nextOnePortion = tmp - (pathWeight[start + i] * zero * (uniqueDepth - i)) / (uniqueDepth + 1);
+      } else {
+        pathWeight[start + i] = (pathWeight[start + i] * (uniqueDepth + 1)) / (zero * (uniqueDepth - i));
       }
     }
-    for (let q = 0; q < m; q++) running[q] = this.quadratureWeights[table + q];
-    for (let i = d - 1; i >= 0; i--) {
-      let integral = 0;
-      for (let q = 0; q < m; q++) {
-        integral += prefix[i * m + q] * running[q];
-        running[q] *= factor[i * m + q];
-      }
-      phi[phiOffset + pathFeature[i]] += leafValue * (pathOne[i] - pathZero[i]) * integral;
+    for (let i = pathIndex; i < uniqueDepth; i++) {
+      pathFeature[start + i] = pathFeature[start + i + 1];
+      pathZero[start + i] = pathZero[start + i + 1];
+      pathOne[start + i] = pathOne[start + i + 1];
     }
+  }
+
+  private unwoundPathSum(start: number, uniqueDepth: number, pathIndex: number): number {
+    const { pathWeight } = this;
+    const one = this.pathOne[start + pathIndex];
+    const zero = this.pathZero[start + pathIndex];
+    let nextOnePortion = pathWeight[start + uniqueDepth];
+    let total = 0;
+    if (one !== 0) {
+      for (let i = uniqueDepth - 1; i >= 0; i--) {
+        const tmp = nextOnePortion / ((i + 1) * one);
+        total += tmp;
+        nextOnePortion = pathWeight[start + i] - tmp * zero * (uniqueDepth - i);
+      }
+    } else if (zero !== 0) {
+      for (let i = uniqueDepth - 1; i >= 0; i--) total += pathWeight[start + i] / (zero * (uniqueDepth - i));
+    }
+    return total * (uniqueDepth + 1);
   }
 }
 
@@ -180,28 +168,49 @@ export function maxTreeDepth(trees: readonly Tree[]): number {
   return depth;
 }
 
-/**
- * SHAP values of an ensemble whose output is scale * sum of tree outputs (+ a constant):
- * values[r * cols + c]. The matching base value is scale * sum of tree expected values.
- */
-export function ensembleShapValues(
-  trees: readonly Tree[],
-  X: Matrix,
-  scale: number,
-  workspace?: TreeShapWorkspace,
-): Float64Array {
-  const depth = maxTreeDepth(trees);
-  const ws = workspace && workspace.maxDepth >= depth ? workspace : new TreeShapWorkspace(depth);
-  const values = new Float64Array(X.rows * X.cols);
-  for (let r = 0; r < X.rows; r++) {
-    const offset = r * X.cols;
-    for (let t = 0; t < trees.length; t++) ws.addTreeShap(trees[t], X.data, offset, values, offset, scale);
-  }
-  return values;
-}
-
 export function ensembleExpectedValue(trees: readonly Tree[], scale: number): number {
   let sum = 0;
   for (const tree of trees) sum += treeExpectedValue(tree);
   return sum * scale;
+}
+
+/**
+ * SHAP values of an ensemble whose output is scale * sum of tree outputs (+ a constant); the
+ * matching base value is ensembleExpectedValue(trees, scale). Build once per fitted model: the
+ * tables cost O(sum over leaves of d * 2^d) time and O(2^d) memory per leaf (d = distinct
+ * features on the leaf's path), then each row costs O(nodes + sum of d).
+ */
+export class EnsembleShapExplainer {
+  private readonly trees: readonly Tree[];
+  private readonly tables: (TreeShapTable | null)[];
+  private readonly workspace: TreeShapWorkspace;
+  private readonly masks: Int32Array;
+
+  constructor(trees: readonly Tree[]) {
+    this.trees = trees;
+    this.tables = trees.map((tree) => TreeShapTable.build(tree));
+    let maxDeepDepth = 0;
+    let maxNodes = 1;
+    for (let t = 0; t < trees.length; t++) {
+      if (this.tables[t] === null && trees[t].depth > maxDeepDepth) maxDeepDepth = trees[t].depth;
+      if (trees[t].nodeCount > maxNodes) maxNodes = trees[t].nodeCount;
+    }
+    this.workspace = new TreeShapWorkspace(maxDeepDepth);
+    this.masks = new Int32Array(maxNodes);
+  }
+
+  /** values[r * cols + c] = scale * sum over trees of the SHAP value of feature c for row r. */
+  shapValues(X: Matrix, scale: number): Float64Array {
+    const values = new Float64Array(X.rows * X.cols);
+    const { trees, tables, workspace, masks } = this;
+    for (let r = 0; r < X.rows; r++) {
+      const offset = r * X.cols;
+      for (let t = 0; t < trees.length; t++) {
+        const table = tables[t];
+        if (table !== null) table.addShap(X.data, offset, values, offset, scale, masks);
+        else workspace.addTreeShap(trees[t], X.data, offset, values, offset, scale);
+      }
+    }
+    return values;
+  }
 }
