@@ -28,7 +28,7 @@ import { samplingShapley } from "./sampling-shapley";
 import { sparseScaledRows, sparsityCentre } from "./sparse-rows";
 import { stratifiedFoldIds } from "./stratified-folds";
 
-export type SvmKernel = "rbf" | "linear" | "linear+rbf";
+export type SvmKernel = "rbf" | "linear";
 
 export interface SvmOptions {
   /** "rbf" (approximated, see above) or "linear" (exact). */
@@ -110,8 +110,7 @@ const stateSchema = z.object({
 });
 
 function checkOptions(o: SvmOptions): SvmOptions {
-  if (o.kernel !== "rbf" && o.kernel !== "linear" && o.kernel !== "linear+rbf")
-    throw new Error(`Unknown SVM kernel ${String(o.kernel)}`);
+  if (o.kernel !== "rbf" && o.kernel !== "linear") throw new Error(`Unknown SVM kernel ${String(o.kernel)}`);
   if (!(o.C > 0) || !Number.isFinite(o.C)) throw new Error(`C must be a positive number, got ${o.C}`);
   if (o.gamma !== "scale" && !(o.gamma > 0)) throw new Error(`gamma must be > 0 or "scale", got ${o.gamma}`);
   if (o.loss !== "hinge" && o.loss !== "squared_hinge") throw new Error(`Unknown SVM loss ${String(o.loss)}`);

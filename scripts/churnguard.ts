@@ -1,0 +1,44 @@
+/**
+ * ChurnGuard's command line: `npm run churnguard -- evaluate <file.csv> [--target <column>]
+ * [--folds 5] [--seed 42] [--json]`. Exit codes: 0 success, 1 a problem with the file or data,
+ * 2 a usage error; every error is one line on stderr naming the problem.
+ */
+import { isDatasetError } from "../lib/ml/data";
+import { parseArgs, USAGE, UsageError } from "./cli/args";
+import { InputError, runEvaluate } from "./cli/evaluate-command";
+
+function main(argv: readonly string[]): number {
+  let args: ReturnType<typeof parseArgs>;
+  try {
+    args = parseArgs(argv);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      process.stderr.write(`churnguard: ${error.message}\n\n${USAGE}\n`);
+      return 2;
+    }
+    throw error;
+  }
+  if (args.command === "help") {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  try {
+    const progress = process.stderr.isTTY ? (message: string) => process.stderr.write(`${message}\n`) : undefined;
+    const { output, text } = runEvaluate(args, progress);
+    process.stdout.write(args.json ? `${JSON.stringify(output)}\n` : `${text}\n`);
+    return 0;
+  } catch (error) {
+    if (error instanceof InputError) {
+      process.stderr.write(`churnguard: ${error.message}\n`);
+      return 1;
+    }
+    if (isDatasetError(error)) {
+      process.stderr.write(`churnguard: ${args.file}: ${error.message} [${error.code}]\n`);
+      return 1;
+    }
+    process.stderr.write(`churnguard: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    return 1;
+  }
+}
+
+process.exitCode = main(process.argv.slice(2));
