@@ -10,6 +10,7 @@ export default defineConfig({
       "jobs/**/*.test.ts",
       "scripts/**/*.test.ts",
       "app/**/*.test.ts",
+      "data/**/*.test.ts",
     ],
     environment: "node",
     server: { deps: { inline: ["next-auth"] } },

@@ -1,7 +1,7 @@
 /**
  * ChurnGuard's command line: `npm run churnguard -- evaluate <file.csv> [--target <column>]
  * [--folds 5] [--seed 42] [--json]`. Exit codes: 0 success, 1 a problem with the file or data,
- * 2 a usage error; every error is one line on stderr naming the problem.
+ * 2 a usage error; errors go to stderr and name the problem (one line each).
  */
 import { isDatasetError } from "../lib/ml/data";
 import { parseArgs, USAGE, UsageError } from "./cli/args";
@@ -23,7 +23,9 @@ function main(argv: readonly string[]): number {
     return 0;
   }
   try {
-    const progress = process.stderr.isTTY ? (message: string) => process.stderr.write(`${message}\n`) : undefined;
+    const progress = process.stderr.isTTY
+      ? (message: string) => process.stderr.write(`${message}\n`)
+      : undefined;
     const { output, text } = runEvaluate(args, progress);
     process.stdout.write(args.json ? `${JSON.stringify(output)}\n` : `${text}\n`);
     return 0;
@@ -36,7 +38,9 @@ function main(argv: readonly string[]): number {
       process.stderr.write(`churnguard: ${args.file}: ${error.message} [${error.code}]\n`);
       return 1;
     }
-    process.stderr.write(`churnguard: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.stderr.write(
+      `churnguard: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
     return 1;
   }
 }

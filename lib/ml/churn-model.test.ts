@@ -9,7 +9,9 @@ import { ALGORITHMS, type Algorithm } from "./types";
 const table = syntheticChurnTable(500, 11);
 const schema = inferSchema(table);
 const { frame, labels } = buildTrainingSet(table, schema);
-const records: RawRecord[] = table.rows.slice(0, 25).map((row) => Object.fromEntries(table.columns.map((c, j) => [c, row[j]])));
+const records: RawRecord[] = table.rows
+  .slice(0, 25)
+  .map((row) => Object.fromEntries(table.columns.map((c, j) => [c, row[j]])));
 
 // Small models keep the suite fast; the defaults are exercised by the CLI and benchmark.
 const small: AlgorithmOptions = {
@@ -22,7 +24,16 @@ const models = new Map<Algorithm, ChurnModel>();
 function model(algorithm: Algorithm): ChurnModel {
   let m = models.get(algorithm);
   if (!m) {
-    m = trainChurnModel({ schema, frame, labels, algorithm, algorithmOptions: small, folds: 3, seed: 5, importanceRows: 200 });
+    m = trainChurnModel({
+      schema,
+      frame,
+      labels,
+      algorithm,
+      algorithmOptions: small,
+      folds: 3,
+      seed: 5,
+      importanceRows: 200,
+    });
     models.set(algorithm, m);
   }
   return m;
@@ -36,7 +47,12 @@ describe.each(ALGORITHMS)("ChurnModel (%s)", (algorithm) => {
   it("scores raw records exactly as the frame path does", () => {
     const m = model(algorithm);
     const fromRecords = m.predict(records).map((p) => p.riskScore);
-    const fromFrame = Array.from(m.predictFrame(frame, Array.from({ length: 25 }, (_, i) => i)));
+    const fromFrame = Array.from(
+      m.predictFrame(
+        frame,
+        Array.from({ length: 25 }, (_, i) => i),
+      ),
+    );
     for (let i = 0; i < 25; i++) expect(fromRecords[i]).toBeCloseTo(fromFrame[i], 12);
     for (const p of m.predict(records)) {
       expect(p.margin).toBeCloseTo(Math.log(p.riskScore / (1 - p.riskScore)), 9);
@@ -102,11 +118,22 @@ describe("ChurnModel records and options", () => {
     const [split] = m.explain(records.slice(0, 1), { engineered: "split" });
     expect(grouped.columns.some((c) => engineered.includes(c.name))).toBe(true);
     expect(split.columns.some((c) => engineered.includes(c.name))).toBe(false);
-    expect(sum(split.columns.map((c) => c.logOdds))).toBeCloseTo(sum(grouped.columns.map((c) => c.logOdds)), 9);
+    expect(sum(split.columns.map((c) => c.logOdds))).toBeCloseTo(
+      sum(grouped.columns.map((c) => c.logOdds)),
+      9,
+    );
   });
 
   it("uses a fixed threshold when given one and is deterministic for a seed", () => {
-    const options = { schema, frame, labels, algorithm: "gradient_boosting" as const, algorithmOptions: small, threshold: 0.4, seed: 3 };
+    const options = {
+      schema,
+      frame,
+      labels,
+      algorithm: "gradient_boosting" as const,
+      algorithmOptions: small,
+      threshold: 0.4,
+      seed: 3,
+    };
     const a = trainChurnModel(options);
     const b = trainChurnModel(options);
     expect(a.threshold).toBe(0.4);
@@ -117,7 +144,14 @@ describe("ChurnModel records and options", () => {
 
   it("fits on the given rows only", () => {
     const rows = Array.from({ length: 300 }, (_, i) => i);
-    const m = trainChurnModel({ schema, frame, labels, rows, algorithm: "logistic_regression", threshold: 0.5 });
+    const m = trainChurnModel({
+      schema,
+      frame,
+      labels,
+      rows,
+      algorithm: "logistic_regression",
+      threshold: 0.5,
+    });
     expect(m.metadata.trainingRows).toBe(300);
   });
 

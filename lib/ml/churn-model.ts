@@ -8,7 +8,12 @@
 import { z } from "zod";
 import type { BalancingMethod, SmoteOptions } from "./balance";
 import { type DatasetSchema, type Frame, parseDatasetSchema, selectRows } from "./data";
-import { type AlgorithmOptions, classifierFromJSON, createClassifier, pipelineOptionsFor } from "./evaluate/algorithms";
+import {
+  type AlgorithmOptions,
+  classifierFromJSON,
+  createClassifier,
+  pipelineOptionsFor,
+} from "./evaluate/algorithms";
 import { balanceStage } from "./evaluate/balancing";
 import { crossValidateAlgorithm } from "./evaluate/compare-algorithms";
 import type { AlgorithmSummary } from "./evaluate/summarize";
@@ -305,17 +310,21 @@ export function trainChurnModel(options: TrainChurnModelOptions): ChurnModel {
     threshold = evaluation.summary.threshold;
   }
 
-  const pipeline = FeaturePipeline.fromSchema(schema, { ...options.pipeline, ...pipelineOptionsFor(algorithm) }).fit(
-    frame,
-    all,
-  );
+  const pipeline = FeaturePipeline.fromSchema(schema, {
+    ...options.pipeline,
+    ...pipelineOptionsFor(algorithm),
+  }).fit(frame, all);
   const X = pipeline.transform(frame, all);
   const balanced = balanceStage(balancing, options.smote).apply(X, labels, {
     seed: deriveSeed(seed, 1),
     categoricalGroups: pipeline.categoricalGroups,
   });
   const classifier = createClassifier(algorithm, options.algorithmOptions, deriveSeed(seed, 2));
-  classifier.fit(balanced.X, balanced.y, balanced.sampleWeight ? { sampleWeight: balanced.sampleWeight } : {});
+  classifier.fit(
+    balanced.X,
+    balanced.y,
+    balanced.sampleWeight ? { sampleWeight: balanced.sampleWeight } : {},
+  );
 
   let positives = 0;
   for (let i = 0; i < labels.length; i++) positives += labels[i];
@@ -334,7 +343,10 @@ export function trainChurnModel(options: TrainChurnModelOptions): ChurnModel {
   const model = new ChurnModel({ schema, pipeline, classifier, threshold, metadata });
   const importanceRows = Math.min(options.importanceRows ?? 500, labels.length);
   if (importanceRows === 0) return model;
-  const sample = shuffleInPlace(rangeOf(labels.length), createRng(deriveSeed(seed, 3))).slice(0, importanceRows);
+  const sample = shuffleInPlace(rangeOf(labels.length), createRng(deriveSeed(seed, 3))).slice(
+    0,
+    importanceRows,
+  );
   return new ChurnModel({
     schema,
     pipeline,
@@ -349,4 +361,3 @@ function rangeOf(n: number): Uint32Array {
   for (let i = 0; i < n; i++) out[i] = i;
   return out;
 }
-

@@ -1,5 +1,5 @@
 import { readFileSync, statSync } from "node:fs";
-import { buildTrainingSet, inferSchema, parseCsv } from "../../lib/ml/data";
+import { buildTrainingSet, parseCsv, profileDataset } from "../../lib/ml/data";
 import { RECOMMENDED_ALGORITHM_OPTIONS } from "../../lib/ml/evaluate/algorithms";
 import { compareAlgorithms } from "../../lib/ml/evaluate/compare-algorithms";
 import type { Algorithm } from "../../lib/ml/types";
@@ -53,7 +53,13 @@ export function runEvaluate(
 ): { output: EvaluateOutput; text: string } {
   const bytes = readInputFile(args.file);
   const csv = parseCsv(bytes);
-  const schema = inferSchema(csv, args.target ? { target: args.target } : {});
+  const schema = profileDataset(csv, args.target ? { target: args.target } : {});
+  // Every blocking problem at once (e.g. too few rows AND too few churners), not just the first.
+  if (schema.problems.length > 0) {
+    throw new InputError(
+      `${args.file} cannot be evaluated:\n${schema.problems.map((p) => `  - ${p.message} [${p.code}]`).join("\n")}`,
+    );
+  }
   const { frame, labels } = buildTrainingSet(csv, schema);
   let positives = 0;
   for (const label of labels) positives += label;
@@ -63,7 +69,9 @@ export function runEvaluate(
     seed: args.seed,
     algorithmOptions: RECOMMENDED_ALGORITHM_OPTIONS,
     onFold: (algorithm, fold) =>
-      progress(`${algorithmLabel(algorithm)}: fold ${fold.fold + 1}/${args.folds} AUC ${fold.auc.toFixed(4)}`),
+      progress(
+        `${algorithmLabel(algorithm)}: fold ${fold.fold + 1}/${args.folds} AUC ${fold.auc.toFixed(4)}`,
+      ),
   });
   const models: LeaderboardRow[] = comparison.summaries.map((s) => ({
     algorithm: s.algorithm,

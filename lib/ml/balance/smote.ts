@@ -90,7 +90,8 @@ export function smote(X: Matrix, y: Labels, options: SmoteOptions = {}): SmoteRe
   const med = G > 0 ? medianStd(num, m, p) : 0;
   const penalty = med * med;
 
-  const neighbours = nearestNeighbours(num, cat, m, p, G, k, penalty);
+  const singleColumnGroup = Uint8Array.from(groups, (g) => (g.columns.length === 1 ? 1 : 0));
+  const neighbours = nearestNeighbours(num, cat, m, p, G, k, penalty, singleColumnGroup);
 
   // Per minority row, the majority category of each group among its neighbours (SMOTE-NC).
   const votedCategory = new Int32Array(m * G);
@@ -190,7 +191,13 @@ function medianStd(num: Float64Array, m: number, p: number): number {
   return p % 2 ? stds[(p - 1) / 2] : (stds[p / 2 - 1] + stds[p / 2]) / 2;
 }
 
-/** The k nearest other minority rows of each minority row (indices into the minority block). */
+/**
+ * The k nearest other minority rows of each minority row (indices into the minority block).
+ * Each pair's distance is computed once and offered to both rows' top-k lists; candidates reach
+ * every list in increasing row order, so ties keep the earlier row, as a one-sided scan would.
+ * Single-column groups (two-valued columns, missing flags) are packed into bit words and
+ * compared 32 at a time with XOR + popcount; one-hot groups compare category ids.
+ */
 function nearestNeighbours(
   num: Float64Array,
   cat: Int32Array,
@@ -199,17 +206,41 @@ function nearestNeighbours(
   G: number,
   k: number,
   penalty: number,
+  singleColumnGroup: Uint8Array,
 ): Int32Array {
-  const result = new Int32Array(m * k);
-  const bestDist = new Float64Array(k);
-  const bestIdx = new Int32Array(k);
+  const multi: number[] = [];
+  const single: number[] = [];
+  for (let g = 0; g < G; g++) (singleColumnGroup[g] ? single : multi).push(g);
+  const words = Math.ceil(single.length / 32);
+  const bits = new Int32Array(m * words);
+  const mg = multi.length;
+  const ids = new Int32Array(m * mg);
   for (let a = 0; a < m; a++) {
-    bestDist.fill(Number.POSITIVE_INFINITY);
-    bestIdx.fill(-1);
+    single.forEach((g, t) => {
+      if (cat[a * G + g] === 1) bits[a * words + (t >>> 5)] |= 1 << (t & 31);
+    });
+    multi.forEach((g, t) => {
+      ids[a * mg + t] = cat[a * G + g];
+    });
+  }
+
+  const bestDist = new Float64Array(m * k).fill(Number.POSITIVE_INFINITY);
+  const bestIdx = new Int32Array(m * k).fill(-1);
+  const offer = (row: number, candidate: number, d: number) => {
+    const o = row * k;
+    if (d >= bestDist[o + k - 1]) return;
+    let t = k - 1;
+    while (t > 0 && bestDist[o + t - 1] > d) {
+      bestDist[o + t] = bestDist[o + t - 1];
+      bestIdx[o + t] = bestIdx[o + t - 1];
+      t--;
+    }
+    bestDist[o + t] = d;
+    bestIdx[o + t] = candidate;
+  };
+  for (let a = 0; a < m; a++) {
     const ao = a * p;
-    const ag = a * G;
-    for (let b = 0; b < m; b++) {
-      if (b === a) continue;
+    for (let b = a + 1; b < m; b++) {
       let d = 0;
       const bo = b * p;
       for (let j = 0; j < p; j++) {
@@ -217,21 +248,20 @@ function nearestNeighbours(
         d += diff * diff;
       }
       if (G > 0) {
-        const bg = b * G;
-        for (let g = 0; g < G; g++) if (cat[ag + g] !== cat[bg + g]) d += penalty;
+        let differing = 0;
+        for (let w = 0; w < words; w++) differing += popcount(bits[a * words + w] ^ bits[b * words + w]);
+        for (let t = 0; t < mg; t++) if (ids[a * mg + t] !== ids[b * mg + t]) differing++;
+        d += differing * penalty;
       }
-      if (d >= bestDist[k - 1]) continue;
-      // Insertion into the sorted top-k; equal distances keep the earlier row first.
-      let t = k - 1;
-      while (t > 0 && bestDist[t - 1] > d) {
-        bestDist[t] = bestDist[t - 1];
-        bestIdx[t] = bestIdx[t - 1];
-        t--;
-      }
-      bestDist[t] = d;
-      bestIdx[t] = b;
+      offer(a, b, d);
+      offer(b, a, d);
     }
-    result.set(bestIdx, a * k);
   }
-  return result;
+  return bestIdx;
+}
+
+function popcount(x: number): number {
+  x -= (x >>> 1) & 0x55555555;
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  return Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24;
 }

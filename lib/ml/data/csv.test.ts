@@ -91,116 +91,127 @@ describe("parseCsv: delimiters, BOM and line endings", () => {
 });
 
 describe("parseCsv: errors name the problem and the line", () => {
-  const cases: { name: string; input: string | Uint8Array; code: string; message: RegExp; line?: number }[] = [
-    { name: "empty file", input: "", code: "EMPTY_FILE", message: /^The file is empty/ },
-    { name: "only blank lines", input: "\r\n\n  \n", code: "EMPTY_FILE", message: /^The file is empty/ },
-    { name: "only a BOM", input: "\ufeff", code: "EMPTY_FILE", message: /^The file is empty/ },
-    {
-      name: "header only",
-      input: "customerID,Churn\n",
-      code: "HEADER_ONLY",
-      message: /^The file has a header \(2 columns\) but no data rows\.$/,
-    },
-    {
-      name: "duplicate column",
-      input: "id,Churn,plan,Churn\n1,Yes,a,No\n",
-      code: "DUPLICATE_COLUMN",
-      message: /^The column name "Churn" appears twice in the header \(columns 2 and 4\)/,
-      line: 1,
-    },
-    {
-      name: "column names differing only in case",
-      input: "id,churn,Churn\n1,2,3\n",
-      code: "DUPLICATE_COLUMN",
-      message: /"churn" \(column 2\) and "Churn" \(column 3\) differ only in letter case/,
-    },
-    {
-      name: "empty column name",
-      input: "id,,churn\n1,2,3\n",
-      code: "EMPTY_COLUMN_NAME",
-      message: /^Column 2 of the header \(line 1\) has no name/,
-      line: 1,
-    },
-    {
-      name: "ragged row with too many fields",
-      input: `${Array.from({ length: 21 }, (_, i) => `c${i}`).join(",")}\n${"1,".repeat(20)}1\n${"2,".repeat(18)}2\n`,
-      code: "RAGGED_ROW",
-      message: /^Line 3 has 19 fields, expected 21\.$/,
-      line: 3,
-    },
-    {
-      name: "ragged row after a multi-line quoted value",
-      input: 'a,b\n1,"two\nlines"\n3,4,5\n',
-      code: "RAGGED_ROW",
-      message: /^Line 4 has 3 fields, expected 2\. A value that contains a comma must be enclosed in double quotes\.$/,
-      line: 4,
-    },
-    {
-      name: "ragged row in a CR-only file",
-      input: "a;b\r1;2\r3\r",
-      code: "RAGGED_ROW",
-      message: /^Line 3 has 1 fields, expected 2\.$/,
-      line: 3,
-    },
-    {
-      name: "unclosed quote",
-      input: 'a,b\n1,2\n3,"never closed\n5,6\n',
-      code: "UNCLOSED_QUOTE",
-      message: /^The quoted value that starts on line 3 is never closed/,
-      line: 3,
-    },
-    {
-      name: "invalid UTF-8 (Windows-1252 é)",
-      input: new Uint8Array([...enc("name,city\nA,Paris\nB,Mont"), 0xe9, ...enc("limar\n")]),
-      code: "INVALID_UTF8",
-      message: /^Line 3 is not valid UTF-8 text \(byte 0xE9 at byte offset 24\)/,
-      line: 3,
-    },
-    {
-      name: "truncated UTF-8 character at the end",
-      input: new Uint8Array([...enc("a\n1\n"), 0xc3]),
-      code: "INVALID_UTF8",
-      message: /^Line 3 is not valid UTF-8 text \(byte 0xC3 at byte offset 4\)/,
-    },
-    {
-      name: "NUL byte",
-      input: new Uint8Array([...enc("a,b\n1,2\n3,"), 0, ...enc("\n")]),
-      code: "BINARY_FILE",
-      message: /^Line 3 contains a NUL byte \(byte offset 10\)/,
-      line: 3,
-    },
-    {
-      name: "xlsx renamed .csv",
-      input: new Uint8Array([0x50, 0x4b, 0x03, 0x04, 0x14, 0, 6, 0, 8, 0, 0, 0, 0x21, 0, 0x62, 0xee, 0x9d, 0x68]),
-      code: "BINARY_FILE",
-      message: /^This is a ZIP archive \(an Excel \.xlsx workbook/,
-    },
-    {
-      name: "xls renamed .csv",
-      input: new Uint8Array([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
-      code: "BINARY_FILE",
-      message: /old Excel \.xls workbook/,
-    },
-    { name: "PDF", input: "%PDF-1.7\n%âãÏÓ\n1 0 obj\n", code: "BINARY_FILE", message: /^This is a PDF document/ },
-    {
-      name: "PNG",
-      input: new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d, 0x49, 0x48, 0x44, 0x52]),
-      code: "BINARY_FILE",
-      message: /^This is a PNG image/,
-    },
-    {
-      name: "UTF-16 with BOM",
-      input: new Uint8Array([0xff, 0xfe, ...Buffer.from("a,b\n1,2\n", "utf16le")]),
-      code: "UNSUPPORTED_ENCODING",
-      message: /^The file is UTF-16 text/,
-    },
-    {
-      name: "UTF-16 without BOM",
-      input: new Uint8Array(Buffer.from("a,b\n1,2\n3,4\n", "utf16le")),
-      code: "UNSUPPORTED_ENCODING",
-      message: /looks like UTF-16/,
-    },
-  ];
+  const cases: { name: string; input: string | Uint8Array; code: string; message: RegExp; line?: number }[] =
+    [
+      { name: "empty file", input: "", code: "EMPTY_FILE", message: /^The file is empty/ },
+      { name: "only blank lines", input: "\r\n\n  \n", code: "EMPTY_FILE", message: /^The file is empty/ },
+      { name: "only a BOM", input: "\ufeff", code: "EMPTY_FILE", message: /^The file is empty/ },
+      {
+        name: "header only",
+        input: "customerID,Churn\n",
+        code: "HEADER_ONLY",
+        message: /^The file has a header \(2 columns\) but no data rows\.$/,
+      },
+      {
+        name: "duplicate column",
+        input: "id,Churn,plan,Churn\n1,Yes,a,No\n",
+        code: "DUPLICATE_COLUMN",
+        message: /^The column name "Churn" appears twice in the header \(columns 2 and 4\)/,
+        line: 1,
+      },
+      {
+        name: "column names differing only in case",
+        input: "id,churn,Churn\n1,2,3\n",
+        code: "DUPLICATE_COLUMN",
+        message: /"churn" \(column 2\) and "Churn" \(column 3\) differ only in letter case/,
+      },
+      {
+        name: "empty column name",
+        input: "id,,churn\n1,2,3\n",
+        code: "EMPTY_COLUMN_NAME",
+        message: /^Column 2 of the header \(line 1\) has no name/,
+        line: 1,
+      },
+      {
+        name: "ragged row with too many fields",
+        input: `${Array.from({ length: 21 }, (_, i) => `c${i}`).join(",")}\n${"1,".repeat(20)}1\n${"2,".repeat(18)}2\n`,
+        code: "RAGGED_ROW",
+        message: /^Line 3 has 19 fields, expected 21\.$/,
+        line: 3,
+      },
+      {
+        name: "ragged row after a multi-line quoted value",
+        input: 'a,b\n1,"two\nlines"\n3,4,5\n',
+        code: "RAGGED_ROW",
+        message:
+          /^Line 4 has 3 fields, expected 2\. A value that contains a comma must be enclosed in double quotes\.$/,
+        line: 4,
+      },
+      {
+        name: "ragged row in a CR-only file",
+        input: "a;b\r1;2\r3\r",
+        code: "RAGGED_ROW",
+        message: /^Line 3 has 1 fields, expected 2\.$/,
+        line: 3,
+      },
+      {
+        name: "unclosed quote",
+        input: 'a,b\n1,2\n3,"never closed\n5,6\n',
+        code: "UNCLOSED_QUOTE",
+        message: /^The quoted value that starts on line 3 is never closed/,
+        line: 3,
+      },
+      {
+        name: "invalid UTF-8 (Windows-1252 é)",
+        input: new Uint8Array([...enc("name,city\nA,Paris\nB,Mont"), 0xe9, ...enc("limar\n")]),
+        code: "INVALID_UTF8",
+        message: /^Line 3 is not valid UTF-8 text \(byte 0xE9 at byte offset 24\)/,
+        line: 3,
+      },
+      {
+        name: "truncated UTF-8 character at the end",
+        input: new Uint8Array([...enc("a\n1\n"), 0xc3]),
+        code: "INVALID_UTF8",
+        message: /^Line 3 is not valid UTF-8 text \(byte 0xC3 at byte offset 4\)/,
+      },
+      {
+        name: "NUL byte",
+        input: new Uint8Array([...enc("a,b\n1,2\n3,"), 0, ...enc("\n")]),
+        code: "BINARY_FILE",
+        message: /^Line 3 contains a NUL byte \(byte offset 10\)/,
+        line: 3,
+      },
+      {
+        name: "xlsx renamed .csv",
+        input: new Uint8Array([
+          0x50, 0x4b, 0x03, 0x04, 0x14, 0, 6, 0, 8, 0, 0, 0, 0x21, 0, 0x62, 0xee, 0x9d, 0x68,
+        ]),
+        code: "BINARY_FILE",
+        message: /^This is a ZIP archive \(an Excel \.xlsx workbook/,
+      },
+      {
+        name: "xls renamed .csv",
+        input: new Uint8Array([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
+        code: "BINARY_FILE",
+        message: /old Excel \.xls workbook/,
+      },
+      {
+        name: "PDF",
+        input: "%PDF-1.7\n%âãÏÓ\n1 0 obj\n",
+        code: "BINARY_FILE",
+        message: /^This is a PDF document/,
+      },
+      {
+        name: "PNG",
+        input: new Uint8Array([
+          0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d, 0x49, 0x48, 0x44, 0x52,
+        ]),
+        code: "BINARY_FILE",
+        message: /^This is a PNG image/,
+      },
+      {
+        name: "UTF-16 with BOM",
+        input: new Uint8Array([0xff, 0xfe, ...Buffer.from("a,b\n1,2\n", "utf16le")]),
+        code: "UNSUPPORTED_ENCODING",
+        message: /^The file is UTF-16 text/,
+      },
+      {
+        name: "UTF-16 without BOM",
+        input: new Uint8Array(Buffer.from("a,b\n1,2\n3,4\n", "utf16le")),
+        code: "UNSUPPORTED_ENCODING",
+        message: /looks like UTF-16/,
+      },
+    ];
 
   it.each(cases)("$name", ({ input, code, message, line }) => {
     const error = catchError(() => parseCsv(input));
@@ -219,10 +230,12 @@ describe("parseCsv: errors name the problem and the line", () => {
   it("enforces the byte limit", () => {
     const error = catchError(() => parseCsv("a,b\n1,2\n3,4\n", { maxBytes: 8 }));
     expect(error.code).toBe("FILE_TOO_LARGE");
-    expect(error.message).toBe("The file is larger than the 8 bytes limit. Split it or remove unused columns.");
-    expect(catchError(() => parseCsv("x".repeat(3 * 1024 * 1024), { maxBytes: 2 * 1024 * 1024 })).message).toMatch(
-      /larger than the 2 MB limit/,
+    expect(error.message).toBe(
+      "The file is larger than the 8 bytes limit. Split it or remove unused columns.",
     );
+    expect(
+      catchError(() => parseCsv("x".repeat(3 * 1024 * 1024), { maxBytes: 2 * 1024 * 1024 })).message,
+    ).toMatch(/larger than the 2 MB limit/);
   });
 
   it("enforces the row limit", () => {
@@ -252,7 +265,11 @@ describe("parseCsv: errors name the problem and the line", () => {
 describe("streaming", () => {
   const text = toCsv(
     ["id", "value", "note"],
-    Array.from({ length: 2500 }, (_, i) => [String(i), (i * 0.5).toFixed(1), i % 7 === 0 ? "a, \"quoted\"\nnote" : "x"]),
+    Array.from({ length: 2500 }, (_, i) => [
+      String(i),
+      (i * 0.5).toFixed(1),
+      i % 7 === 0 ? 'a, "quoted"\nnote' : "x",
+    ]),
     { eol: "\r\n", bom: true },
   );
   const bytes = enc(text);
@@ -261,9 +278,13 @@ describe("streaming", () => {
     const whole = parseCsv(bytes);
     for (const size of [1, 7, 4096, bytes.length]) {
       const batches: CsvBatch[] = [];
-      const summary = await parseCsvStream(chunked(bytes, size), (_, batch) => {
-        batches.push(batch);
-      }, { batchSize: 1000 });
+      const summary = await parseCsvStream(
+        chunked(bytes, size),
+        (_, batch) => {
+          batches.push(batch);
+        },
+        { batchSize: 1000 },
+      );
       expect(batches.map((b) => b.rows.length)).toEqual([1000, 1000, 500]);
       expect(batches.map((b) => b.firstRowIndex)).toEqual([0, 1000, 2000]);
       expect(batches.flatMap((b) => b.rows)).toEqual(whole.rows);

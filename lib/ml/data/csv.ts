@@ -9,7 +9,12 @@
  * counted (spreadsheets often leave ",,,," lines at the end).
  */
 import { once } from "node:events";
-import { type CsvError, type InfoRecord, type Options as CsvParseOptions, parse as parseStream } from "csv-parse";
+import {
+  type CsvError,
+  type Options as CsvParseOptions,
+  type InfoRecord,
+  parse as parseStream,
+} from "csv-parse";
 import { parse as parseSync } from "csv-parse/sync";
 import { ByteInspector } from "./byte-inspector";
 import { DatasetError } from "./errors";
@@ -166,9 +171,13 @@ class RecordChecker {
         record.length > expected
           ? ` A value that contains a ${DELIMITER_NAMES[this.delimiter]} must be enclosed in double quotes.`
           : "";
-      throw new DatasetError("RAGGED_ROW", `Line ${line} has ${record.length} fields, expected ${expected}.${hint}`, {
-        line,
-      });
+      throw new DatasetError(
+        "RAGGED_ROW",
+        `Line ${line} has ${record.length} fields, expected ${expected}.${hint}`,
+        {
+          line,
+        },
+      );
     }
     this.lastEndLine = endLine;
     if (isBlankRecord(record)) {
@@ -388,7 +397,7 @@ export async function* readCsvBatches(
       if (batch.length >= batchSize) {
         const rows = batch;
         batch = [];
-        yield { columns: (checker.columns ?? []), delimiter, rows, firstRowIndex };
+        yield { columns: checker.columns ?? [], delimiter, rows, firstRowIndex };
         firstRowIndex += rows.length;
       }
     }
@@ -402,11 +411,11 @@ export async function* readCsvBatches(
     if (!sourceDone && source.return) Promise.resolve(source.return()).catch(() => {});
   }
   if (batch.length > 0) {
-    yield { columns: (checker.columns ?? []), delimiter, rows: batch, firstRowIndex };
+    yield { columns: checker.columns ?? [], delimiter, rows: batch, firstRowIndex };
   }
   checker.finish();
   return {
-    columns: (checker.columns ?? []),
+    columns: checker.columns ?? [],
     delimiter,
     rowCount: checker.rowCount,
     byteCount: inspector.bytes,

@@ -25,7 +25,14 @@ export const EXCLUSION_REASONS = [
 ] as const;
 export type ExclusionReason = (typeof EXCLUSION_REASONS)[number];
 
-export const PERSONAL_DATA_KINDS = ["email", "phone", "person_name", "address", "birth_date", "free_text"] as const;
+export const PERSONAL_DATA_KINDS = [
+  "email",
+  "phone",
+  "person_name",
+  "address",
+  "birth_date",
+  "free_text",
+] as const;
 export type PersonalDataKind = (typeof PERSONAL_DATA_KINDS)[number];
 
 export const DATASET_PROBLEM_CODES = [

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { DatasetError } from "./errors";
 import { buildFrame, buildTrainingSet, createFrameBuilder, getColumn, selectRows } from "./frame";
-import { inferSchema, type TabularData } from "./schema-inference";
+import { inferSchema } from "./schema-inference";
 import { makeSignalTable } from "./test-factories";
 
-const data: TabularData = {
+const data: { columns: string[]; rows: string[][] } = {
   columns: ["id", "amount", "plan", "joined", "active", "churn"],
   rows: Array.from({ length: 60 }, (_, i) => [
     `c${i}`,

@@ -41,6 +41,7 @@ function inferError(data: TabularData, options?: SchemaOptions): DatasetError {
 const rng = createRng(3);
 const noise = Array.from({ length: 400 }, () => rng.normal().toFixed(3));
 const yesNo = (i: number) => (i % 3 === 0 ? "Yes" : "No");
+const always = (value: string) => () => value;
 
 describe.skipIf(!existsSync(TELCO))(`Telco schema (${TELCO}; skipped when absent)`, () => {
   let schema: DatasetSchema;
@@ -187,7 +188,9 @@ describe("column types", () => {
     const c = column(schema, "score");
     expect(c.type).toBe("numeric");
     expect(c.stats.count).toBe(n);
-    expect(schema.warnings).toContain('Column "score": 2 value(s) that are not numbers are treated as missing.');
+    expect(schema.warnings).toContain(
+      'Column "score": 2 value(s) that are not numbers are treated as missing.',
+    );
   });
 
   it("reads dates and excludes them by default", () => {
@@ -237,9 +240,9 @@ describe("constant, near-constant and leakage columns", () => {
     for (const name of ["days_since_cancellation", "refund_issued"]) {
       expect(column(schema, name).exclusionReason).toBe("leakage");
       expect(column(schema, name).singleColumnAuc).toBeGreaterThanOrEqual(0.98);
-      expect(schema.warnings.some((w) => w.startsWith(`Column "${name}" predicts the target almost perfectly`))).toBe(
-        true,
-      );
+      expect(
+        schema.warnings.some((w) => w.startsWith(`Column "${name}" predicts the target almost perfectly`)),
+      ).toBe(true);
     }
     expect(column(schema, "useful").singleColumnAuc).toBeLessThan(0.7);
   });
@@ -257,10 +260,21 @@ describe("constant, near-constant and leakage columns", () => {
 describe("target detection", () => {
   const n = 120;
   const base = { x: (i: number) => noise[i], plan: (i: number) => ["a", "b"][i % 2] };
-  const cases: { name: string; column: string; values: (i: number) => string; positive: string; warns?: RegExp }[] = [
+  const cases: {
+    name: string;
+    column: string;
+    values: (i: number) => string;
+    positive: string;
+    warns?: RegExp;
+  }[] = [
     { name: "Churn Yes/No", column: "Churn", values: yesNo, positive: "Yes" },
     { name: "Exited 1/0", column: "Exited", values: (i) => (i % 4 ? "0" : "1"), positive: "1" },
-    { name: "churned true/false", column: "churned", values: (i) => (i % 4 ? "false" : "true"), positive: "true" },
+    {
+      name: "churned true/false",
+      column: "churned",
+      values: (i) => (i % 4 ? "false" : "true"),
+      positive: "true",
+    },
     { name: "is_churn", column: "is_churn", values: (i) => (i % 4 ? "N" : "Y"), positive: "Y" },
     {
       name: "Attrition_Flag",
@@ -342,19 +356,21 @@ describe("errors: a data set that cannot be trained on", () => {
   });
 
   it("target with one class", () => {
-    const error = inferError(table(n, { ...features, Churn: () => "No" }));
+    const error = inferError(table(n, { ...features, Churn: always("No") }));
     expect(error.code).toBe("TARGET_ONE_CLASS");
     expect(error.message).toBe(
       'Column "Churn" has only one value: No. The target needs both churned and retained customers.',
     );
-    const yesOnly = inferError(table(n, { ...features, Churn: () => "Yes" }));
+    const yesOnly = inferError(table(n, { ...features, Churn: always("Yes") }));
     expect(yesOnly.message).toMatch(/^Column "Churn" has only one value: Yes\./);
   });
 
   it("target with too many values", () => {
     const error = inferError(table(n, { ...features, churn: (i) => String(i % 40) }));
     expect(error.code).toBe("TARGET_NOT_BINARY");
-    expect(error.message).toBe('Column "churn" has 40 different values; the target must have two (e.g. Yes/No).');
+    expect(error.message).toBe(
+      'Column "churn" has 40 different values; the target must have two (e.g. Yes/No).',
+    );
   });
 
   it("too few rows of one class", () => {
@@ -366,7 +382,9 @@ describe("errors: a data set that cannot be trained on", () => {
   it("fewer than 50 rows", () => {
     const error = inferError(table(30, { ...features, churn: yesNo }));
     expect(error.code).toBe("TOO_FEW_ROWS");
-    expect(error.message).toBe("The data set has 30 labelled row(s); at least 50 are needed to train a model.");
+    expect(error.message).toBe(
+      "The data set has 30 labelled row(s); at least 50 are needed to train a model.",
+    );
   });
 
   it("no usable features", () => {
@@ -387,7 +405,7 @@ describe("errors: a data set that cannot be trained on", () => {
   });
 
   it("profileDataset lists the problems instead of throwing, so the preview can show the table", () => {
-    const schema = profileDataset(table(30, { ...features, Churn: () => "No" }));
+    const schema = profileDataset(table(30, { ...features, Churn: always("No") }));
     expect(schema.problems.map((p) => p.code)).toEqual(["TARGET_ONE_CLASS", "TOO_FEW_ROWS"]);
     expect(schema.target).toBe("Churn");
   });

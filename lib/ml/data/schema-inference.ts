@@ -372,7 +372,10 @@ export function parseDatasetSchema(json: unknown): DatasetSchema {
 }
 
 /** 1 = churned, 0 = retained, null = missing, for a raw target cell. */
-export function labelOf(raw: string | null | undefined, schema: Pick<DatasetSchema, "positiveLabel">): 0 | 1 | null {
+export function labelOf(
+  raw: string | null | undefined,
+  schema: Pick<DatasetSchema, "positiveLabel">,
+): 0 | 1 | null {
   if (schema.positiveLabel === null) throw new Error("The schema has no target");
   if (raw === null || raw === undefined || isMissing(raw)) return null;
   return sameValue(raw.trim(), schema.positiveLabel) ? 1 : 0;
@@ -480,15 +483,19 @@ function inferType(scan: ColumnScan, rowCount: number): void {
   if (mostlyNumbers && (numericRows > 0 || sawComma)) {
     // "1,234" is ambiguous (thousands or decimal): a comma column counts as decimal only if some
     // value does not have exactly three digits after the comma.
-    const useComma =
-      commaRows > numericRows && keys.some((k) => /,\d*$/.test(k) && !/,\d{3}$/.test(k));
+    const useComma = commaRows > numericRows && keys.some((k) => /,\d*$/.test(k) && !/,\d{3}$/.test(k));
     scan.decimalComma = useComma;
     const numberRows = useComma ? commaRows : numericRows;
     scan.unreadable = nonMissing - numberRows;
     const distinctNumbers = new Set(
       keys.filter((k) => !Number.isNaN(parseNumber(k, useComma))).map((k) => parseNumber(k, useComma)),
     );
-    if (distinctNumbers.size === 2 && distinctNumbers.has(0) && distinctNumbers.has(1) && scan.unreadable === 0) {
+    if (
+      distinctNumbers.size === 2 &&
+      distinctNumbers.has(0) &&
+      distinctNumbers.has(1) &&
+      scan.unreadable === 0
+    ) {
       scan.type = "boolean";
       scan.trueValue = keys.find((k) => parseNumber(k, useComma) === 1) ?? "1";
       return;
@@ -526,7 +533,10 @@ function inferType(scan: ColumnScan, rowCount: number): void {
     chars += n * key.length;
   }
   const distinctShare = keys.length / nonMissing;
-  if (keys.length > 20 && ((words / nonMissing >= 4 && distinctShare > 0.3) || (distinctShare > 0.9 && chars / nonMissing >= 30))) {
+  if (
+    keys.length > 20 &&
+    ((words / nonMissing >= 4 && distinctShare > 0.3) || (distinctShare > 0.9 && chars / nonMissing >= 30))
+  ) {
     scan.type = "text";
   }
 }
@@ -556,7 +566,11 @@ function chooseTarget(
     .map((scan) => {
       const compact = compactName(scan.name);
       let rank = TARGET_NAMES.indexOf(compact);
-      if (rank < 0 && /churn|attrition/.test(compact) && !/score|prob|risk|reason|date|category|month|rate/.test(compact)) {
+      if (
+        rank < 0 &&
+        /churn|attrition/.test(compact) &&
+        !/score|prob|risk|reason|date|category|month|rate/.test(compact)
+      ) {
         rank = TARGET_NAMES.length;
       }
       return { scan, rank };
@@ -575,7 +589,9 @@ function chooseTarget(
     if (![...scan.counts.keys()].some((k) => CHURN_VALUES.has(k.toLowerCase()))) continue;
     const choice = binaryTarget(scan, options.positiveLabel, warnings);
     if (typeof choice !== "string") {
-      warnings.push(`The target "${scan.name}" was recognised by its values; check that it is the churn column.`);
+      warnings.push(
+        `The target "${scan.name}" was recognised by its values; check that it is the churn column.`,
+      );
       return choice;
     }
   }
@@ -604,7 +620,11 @@ function chooseTarget(
 }
 
 /** A usable binary target from `scan`, or the reason it is not one. */
-function binaryTarget(scan: ColumnScan, positiveOption: string | undefined, warnings: string[]): TargetChoice | string {
+function binaryTarget(
+  scan: ColumnScan,
+  positiveOption: string | undefined,
+  warnings: string[],
+): TargetChoice | string {
   const levels = [...scan.counts.entries()].sort((a, b) => b[1] - a[1]).map(([v]) => v);
   if (levels.length === 0) return `Column "${scan.name}" has no values, so it cannot be the target.`;
   if (positiveOption !== undefined) {
@@ -688,7 +708,10 @@ function detectPersonalData(scan: ColumnScan, rowCount: number): PersonalDataKin
     if (tokens.some((t) => PHONE_TOKENS.has(t))) return "phone";
     if (tokens.some((t) => ADDRESS_TOKENS.has(t))) return "address";
   }
-  if ((scan.type === "date" || mostlyDistinct) && (tokens.some((t) => BIRTH_TOKENS.has(t)) || compact.includes("dateofbirth"))) {
+  if (
+    (scan.type === "date" || mostlyDistinct) &&
+    (tokens.some((t) => BIRTH_TOKENS.has(t)) || compact.includes("dateofbirth"))
+  ) {
     return "birth_date";
   }
   if (isTextual && PERSON_NAME_NAMES.has(compact)) return "person_name";
@@ -863,12 +886,15 @@ function columnStats(scan: ColumnScan, data: TabularData, labels: Int8Array | nu
   };
   if (labels) {
     let missingPositives = 0;
-    for (let r = 0; r < rowCount; r++) if (labels[r] === 1 && isMissing(data.rows[r][scan.index])) missingPositives++;
+    for (let r = 0; r < rowCount; r++)
+      if (labels[r] === 1 && isMissing(data.rows[r][scan.index])) missingPositives++;
     stats.missingPositives = missingPositives;
   }
   // Personal values are never copied into the stored schema; identifiers' values are all unique.
   if (scan.personalData === null && scan.autoReason !== "identifier") {
-    const top = [...scan.counts.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, TOP_VALUES);
+    const top = [...scan.counts.entries()]
+      .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+      .slice(0, TOP_VALUES);
     const positives = new Map<string, number>();
     if (labels) {
       const wanted = new Set(top.map(([v]) => v));
@@ -881,7 +907,8 @@ function columnStats(scan: ColumnScan, data: TabularData, labels: Int8Array | nu
       }
     }
     stats.topValues = top.map(
-      ([value, count]): ValueCount => (labels ? { value, count, positives: positives.get(value) ?? 0 } : { value, count }),
+      ([value, count]): ValueCount =>
+        labels ? { value, count, positives: positives.get(value) ?? 0 } : { value, count },
     );
   }
   if (scan.numbers && scan.personalData === null) Object.assign(stats, numericStats(scan.numbers, labels));

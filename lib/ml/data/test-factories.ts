@@ -14,12 +14,25 @@ export function toCsv(
   const delimiter = options.delimiter ?? ",";
   const eol = options.eol ?? "\n";
   const quote = (v: string) =>
-    v.includes(delimiter) || v.includes('"') || v.includes("\n") || v.includes("\r") ? `"${v.replaceAll('"', '""')}"` : v;
+    v.includes(delimiter) || v.includes('"') || v.includes("\n") || v.includes("\r")
+      ? `"${v.replaceAll('"', '""')}"`
+      : v;
   const lines = [columns, ...rows].map((r) => r.map(quote).join(delimiter));
   return (options.bom ? "\ufeff" : "") + lines.join(eol) + eol;
 }
 
-const SURNAMES = ["Hargrave", "Onio", "Boni", "Mitchell", "Chu", "Bartlett", "Obinna", "He", "Bearce", "Andrews"];
+const SURNAMES = [
+  "Hargrave",
+  "Onio",
+  "Boni",
+  "Mitchell",
+  "Chu",
+  "Bartlett",
+  "Obinna",
+  "He",
+  "Bearce",
+  "Andrews",
+];
 const FIRST_NAMES = ["Ana", "Ben", "Chloe", "Dmitri", "Emeka", "Fatima", "Gus", "Hana", "Ivo", "Jun"];
 
 /**
@@ -55,7 +68,8 @@ export function makeBankChurnTable(n: number, seed = 7): ParsedCsv {
     const age = 18 + rng.int(60);
     const active = rng.next() < 0.5 ? 1 : 0;
     const products = 1 + rng.int(4);
-    const logit = -3 + 0.06 * (age - 38) - 0.9 * active + (geography === "Germany" ? 0.7 : 0) + (products >= 3 ? 2 : 0);
+    const logit =
+      -3 + 0.06 * (age - 38) - 0.9 * active + (geography === "Germany" ? 0.7 : 0) + (products >= 3 ? 2 : 0);
     const exited = rng.next() < 1 / (1 + Math.exp(-logit)) ? 1 : 0;
     const surname = `${SURNAMES[rng.int(SURNAMES.length)]}${i % 97}`;
     const first = FIRST_NAMES[rng.int(FIRST_NAMES.length)];

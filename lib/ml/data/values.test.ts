@@ -24,7 +24,8 @@ describe("numbers", () => {
     expect(parseNumber(" -3 ")).toBe(-3);
     expect(parseNumber("1e3")).toBe(1000);
     expect(parseNumber(".5")).toBe(0.5);
-    for (const bad of ["", " ", "0x10", "Infinity", "1,5", "12 abc", "$3"]) expect(parseNumber(bad)).toBeNaN();
+    for (const bad of ["", " ", "0x10", "Infinity", "1,5", "12 abc", "$3"])
+      expect(parseNumber(bad)).toBeNaN();
   });
   it("reads a decimal comma only when asked", () => {
     expect(parseNumber("29,85", true)).toBe(29.85);
@@ -53,8 +54,22 @@ describe("dates", () => {
 
 describe("booleans", () => {
   it("reads yes/no words and 1/0", () => {
-    expect(["Yes", "TRUE", "y", "1", "1.0", "t"].map(parseBoolean)).toEqual([true, true, true, true, true, true]);
-    expect(["No", "false", "N", "0", "0.0", "F"].map(parseBoolean)).toEqual([false, false, false, false, false, false]);
+    expect(["Yes", "TRUE", "y", "1", "1.0", "t"].map(parseBoolean)).toEqual([
+      true,
+      true,
+      true,
+      true,
+      true,
+      true,
+    ]);
+    expect(["No", "false", "N", "0", "0.0", "F"].map(parseBoolean)).toEqual([
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+    ]);
     expect(parseBoolean("maybe")).toBeNull();
     expect(parseBoolean("2")).toBeNull();
   });

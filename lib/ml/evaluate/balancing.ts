@@ -6,7 +6,10 @@ import { type BalanceStage, NO_BALANCING } from "./stages";
  * after the fold's own feature pipeline, with that pipeline's one-hot groups so SMOTE becomes
  * SMOTE-NC when the data has categorical columns.
  */
-export function balanceStage(method: BalancingMethod, smoteOptions: Omit<SmoteOptions, "seed" | "categoricalGroups"> = {}): BalanceStage {
+export function balanceStage(
+  method: BalancingMethod,
+  smoteOptions: Omit<SmoteOptions, "seed" | "categoricalGroups"> = {},
+): BalanceStage {
   if (method === "none") return NO_BALANCING;
   return {
     name: method,

@@ -11,7 +11,10 @@ import type { FeatureStage } from "./stages";
 import { type AlgorithmSummary, selectChampion, summarizeCrossValidation } from "./summarize";
 
 /** The FeaturePipeline as a cross-validation stage: a fresh pipeline fitted per training fold. */
-export function featurePipelineStage(schema: DatasetSchema, options: FeaturePipelineOptions = {}): FeatureStage<Frame> {
+export function featurePipelineStage(
+  schema: DatasetSchema,
+  options: FeaturePipelineOptions = {},
+): FeatureStage<Frame> {
   return {
     fit(frame, rows) {
       const pipeline = FeaturePipeline.fromSchema(schema, options).fit(frame, rows);
@@ -87,8 +90,10 @@ export function compareAlgorithms(
   labels: Labels,
   options: CompareOptions = {},
 ): AlgorithmComparison {
-  const algorithms = options.algorithms ?? (["logistic_regression", "random_forest", "gradient_boosting", "svm"] as const);
-  const partitions = options.partitions ?? stratifiedKFold(labels, { folds: options.folds ?? 5, seed: options.seed ?? 42 });
+  const algorithms =
+    options.algorithms ?? (["logistic_regression", "random_forest", "gradient_boosting", "svm"] as const);
+  const partitions =
+    options.partitions ?? stratifiedKFold(labels, { folds: options.folds ?? 5, seed: options.seed ?? 42 });
   const evaluations = algorithms.map((algorithm) =>
     crossValidateAlgorithm(schema, frame, labels, algorithm, { ...options, partitions }),
   );

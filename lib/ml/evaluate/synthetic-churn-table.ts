@@ -32,7 +32,10 @@ export function syntheticChurnTable(rowCount: number, seed = 1): SyntheticChurnT
     const monthly = 20 + rng.next() * 100;
     const paperless = rng.next() < 0.6 ? "Yes" : "No";
     const z =
-      0.5 - tenure / 18 + (contract === "Month-to-month" ? 1.2 : contract === "One year" ? -0.4 : -1.2) + (monthly - 70) / 40;
+      0.5 -
+      tenure / 18 +
+      (contract === "Month-to-month" ? 1.2 : contract === "One year" ? -0.4 : -1.2) +
+      (monthly - 70) / 40;
     const churn = rng.next() < 1 / (1 + Math.exp(-z)) ? "Yes" : "No";
     const total = i % 37 === 5 ? "" : (monthly * Math.max(tenure, 1)).toFixed(2);
     rows.push([

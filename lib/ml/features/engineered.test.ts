@@ -1,12 +1,17 @@
 import { describe, expect, it } from "vitest";
 import { buildFrame } from "../data/frame";
-import { inferSchema, type TabularData } from "../data/schema-inference";
+import { inferSchema } from "../data/schema-inference";
 import { makeBankChurnTable } from "../data/test-factories";
-import { detectEngineeredFeatures, type EngineeredFeatureSpec, engineeredValue, type SourceRow } from "./engineered";
+import {
+  detectEngineeredFeatures,
+  type EngineeredFeatureSpec,
+  engineeredValue,
+  type SourceRow,
+} from "./engineered";
 import { FeaturePipeline } from "./pipeline";
 
 /** A Telco-shaped table, generated: tenure in months, charges, and yes/no service columns. */
-function telcoLike(n = 200): TabularData {
+function telcoLike(n = 200): { columns: string[]; rows: string[][] } {
   const rows = Array.from({ length: n }, (_, i) => {
     const tenure = i % 73;
     const internet = ["DSL", "Fiber optic", "No"][i % 3];
@@ -86,7 +91,9 @@ describe("detectEngineeredFeatures", () => {
 });
 
 describe("engineeredValue", () => {
-  const [bins, ratio, services] = detectEngineeredFeatures(inferSchema(telcoLike())) as EngineeredFeatureSpec[];
+  const [bins, ratio, services] = detectEngineeredFeatures(
+    inferSchema(telcoLike()),
+  ) as EngineeredFeatureSpec[];
 
   it("bins tenure as 0-12, 12-24, 24-48, 48+ (upper bounds inclusive)", () => {
     const at = (t: number | null) => engineeredValue(bins, rowOf({ tenure: t }));

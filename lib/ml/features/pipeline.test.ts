@@ -125,17 +125,51 @@ describe("encoding", () => {
 
   it("describes the original columns for the what-if form", () => {
     expect(pipeline.describeInputs()).toEqual([
-      { name: "amount", type: "numeric", kind: "numeric", min: 1, max: 39, median: 20, isInteger: true, defaultValue: 20 },
-      { name: "visits", type: "numeric", kind: "numeric", min: 0, max: 6, median: 3, isInteger: true, defaultValue: 3 },
-      { name: "plan", type: "categorical", kind: "categorical", categories: ["basic", "plus", "pro"], defaultValue: "basic" },
-      { name: "paperless", type: "boolean", kind: "categorical", categories: ["No", "Yes"], defaultValue: "No" },
+      {
+        name: "amount",
+        type: "numeric",
+        kind: "numeric",
+        min: 1,
+        max: 39,
+        median: 20,
+        isInteger: true,
+        defaultValue: 20,
+      },
+      {
+        name: "visits",
+        type: "numeric",
+        kind: "numeric",
+        min: 0,
+        max: 6,
+        median: 3,
+        isInteger: true,
+        defaultValue: 3,
+      },
+      {
+        name: "plan",
+        type: "categorical",
+        kind: "categorical",
+        categories: ["basic", "plus", "pro"],
+        defaultValue: "basic",
+      },
+      {
+        name: "paperless",
+        type: "boolean",
+        kind: "categorical",
+        categories: ["No", "Yes"],
+        defaultValue: "No",
+      },
       { name: "gender", type: "categorical", kind: "categorical", categories: ["F", "M"], defaultValue: "F" },
     ]);
   });
 
   it("groups rare values into (other) past maxCategories", () => {
     const p = fitted({ maxCategories: 2 });
-    expect(p.featureNames.filter((n) => n.startsWith("plan="))).toEqual(["plan=basic", "plan=plus", "plan=(other)"]);
+    expect(p.featureNames.filter((n) => n.startsWith("plan="))).toEqual([
+      "plan=basic",
+      "plan=plus",
+      "plan=(other)",
+    ]);
     const X = p.transform(frame, [1]);
     expect(X.data[p.featureNames.indexOf("plan=(other)")]).toBe(1);
   });
@@ -162,15 +196,21 @@ describe("raw records (REST API)", () => {
   const pipeline = fitted({ standardize: true });
 
   it("encodes CSV-like records exactly like the frame", () => {
-    const records: RawRecord[] = table.rows.map((row) => Object.fromEntries(table.columns.map((c, j) => [c, row[j]])));
+    const records: RawRecord[] = table.rows.map((row) =>
+      Object.fromEntries(table.columns.map((c, j) => [c, row[j]])),
+    );
     const fromRecords = pipeline.transformRecords(records).matrix;
     const fromFrame = pipeline.transform(frame);
     expect(Array.from(fromRecords.data)).toEqual(Array.from(fromFrame.data));
   });
 
   it("accepts typed values and loosely matched names", () => {
-    const typed = pipeline.transformRecords([{ AMOUNT: 12, visits: "3", Plan: "PRO", paperless: true, gender: "m" }]);
-    const text = pipeline.transformRecords([{ amount: "12", visits: "3", plan: "pro", paperless: "Yes", gender: "M" }]);
+    const typed = pipeline.transformRecords([
+      { AMOUNT: 12, visits: "3", Plan: "PRO", paperless: true, gender: "m" },
+    ]);
+    const text = pipeline.transformRecords([
+      { amount: "12", visits: "3", plan: "pro", paperless: "Yes", gender: "M" },
+    ]);
     expect(Array.from(typed.matrix.data)).toEqual(Array.from(text.matrix.data));
     expect(typed.warnings).toEqual([]);
   });
@@ -184,7 +224,9 @@ describe("raw records (REST API)", () => {
       ["gender", "missing"],
       ["plan", "unseen_category"],
     ]);
-    expect(result.warnings[0].message).toBe('"amount" = "lots" is not a number; the training median was used.');
+    expect(result.warnings[0].message).toBe(
+      '"amount" = "lots" is not a number; the training median was used.',
+    );
     const X = result.matrix;
     const names = pipeline.featureNames;
     expect(X.data[names.indexOf("amount (missing)")]).toBe(1);
@@ -195,7 +237,10 @@ describe("raw records (REST API)", () => {
 describe("serialisation", () => {
   it("gives identical output after a JSON string round trip", () => {
     for (const options of [{}, { standardize: true }, { engineered: true, maxCategories: 2 }]) {
-      const pipeline = FeaturePipeline.fromSchema(schema, { engineered: false, ...options }).fit(frame, trainRows);
+      const pipeline = FeaturePipeline.fromSchema(schema, { engineered: false, ...options }).fit(
+        frame,
+        trainRows,
+      );
       const restored = FeaturePipeline.fromJSON(JSON.stringify(pipeline));
       expect(restored.featureNames).toEqual(pipeline.featureNames);
       expect(restored.featureSources).toEqual(pipeline.featureSources);
@@ -243,7 +288,11 @@ describe.skipIf(!existsSync(TELCO))(`Telco pipeline (${TELCO}; skipped when abse
     expect(X.data.every(Number.isFinite)).toBe(true);
     expect(p.featureNames).toContain("Contract=Month-to-month");
     expect(p.featureNames).toContain("TotalCharges (missing)");
-    expect(p.sourceNames.slice(-3)).toEqual(["tenure bin", "TotalCharges per tenure month", "services subscribed"]);
+    expect(p.sourceNames.slice(-3)).toEqual([
+      "tenure bin",
+      "TotalCharges per tenure month",
+      "services subscribed",
+    ]);
     expect(p.sourceColumns["TotalCharges per tenure month"]).toEqual(["TotalCharges", "tenure"]);
     expect(new Set(p.featureSourceNames)).toEqual(new Set(p.sourceNames));
     const missing = col(X, p.featureNames.indexOf("TotalCharges (missing)"));

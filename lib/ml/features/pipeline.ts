@@ -21,7 +21,14 @@
 import { z } from "zod";
 import type { ColumnType, DatasetSchema } from "../data/dataset-schema";
 import type { Frame } from "../data/frame";
-import { type DateFormat, isMissing, isNumberText, parseBoolean, parseDate, parseNumber } from "../data/values";
+import {
+  type DateFormat,
+  isMissing,
+  isNumberText,
+  parseBoolean,
+  parseDate,
+  parseNumber,
+} from "../data/values";
 import type { Matrix } from "../types";
 import {
   detectEngineeredFeatures,
@@ -131,7 +138,11 @@ type InputState = z.infer<typeof inputStateSchema>;
 export const featurePipelineJsonSchema = z.object({
   kind: z.literal("feature_pipeline"),
   formatVersion: z.literal(FORMAT_VERSION),
-  options: z.object({ standardize: z.boolean(), engineered: z.boolean(), maxCategories: z.number().int().positive() }),
+  options: z.object({
+    standardize: z.boolean(),
+    engineered: z.boolean(),
+    maxCategories: z.number().int().positive(),
+  }),
   inputs: z.array(sourceSpecSchema),
   state: z.array(inputStateSchema),
 });
@@ -187,7 +198,8 @@ export class FeaturePipeline {
 
   static fromJSON(json: unknown): FeaturePipeline {
     const parsed = featurePipelineJsonSchema.parse(typeof json === "string" ? JSON.parse(json) : json);
-    if (parsed.inputs.length !== parsed.state.length) throw new Error("Feature pipeline JSON: inputs and state differ");
+    if (parsed.inputs.length !== parsed.state.length)
+      throw new Error("Feature pipeline JSON: inputs and state differ");
     const pipeline = new FeaturePipeline(parsed.inputs, parsed.options);
     pipeline.setState(parsed.state);
     return pipeline;
@@ -244,7 +256,8 @@ export class FeaturePipeline {
       const offset = layout.offsets[j];
       if (column.kind === "numeric" && s.kind === "numeric") {
         let missing = 0;
-        for (let i = 0; i < n; i++) missing += encodeNumeric(column.values[i], s, data, i * layout.width + offset);
+        for (let i = 0; i < n; i++)
+          missing += encodeNumeric(column.values[i], s, data, i * layout.width + offset);
         if (missing) imputed[input.name] = missing;
       } else if (column.kind === "categorical" && s.kind === "categorical") {
         const slots = slotsFor(column.levels, s, input);
@@ -284,7 +297,8 @@ export class FeaturePipeline {
           const value = readRawNumber(raw, input);
           numbers.set(input.name, value);
           if (Number.isNaN(value)) {
-            const unreadable = raw !== null && raw !== undefined && !(typeof raw === "string" && isMissing(raw));
+            const unreadable =
+              raw !== null && raw !== undefined && !(typeof raw === "string" && isMissing(raw));
             warnings.push({
               row: r,
               column: input.name,
@@ -341,7 +355,7 @@ export class FeaturePipeline {
 
   /** Names of the encoded features, e.g. "tenure", "TotalCharges (missing)", "Contract=Two year". */
   get featureNames(): string[] {
-    return this.fitted().layout.featureNames;
+    return [...this.fitted().layout.featureNames];
   }
 
   /** Sources in order: the schema's feature columns, then engineered features by name. */
@@ -351,7 +365,7 @@ export class FeaturePipeline {
 
   /** Per encoded feature, the index of its source in `sourceNames`. */
   get featureSources(): number[] {
-    return this.fitted().layout.featureSources;
+    return [...this.fitted().layout.featureSources];
   }
 
   /** Per encoded feature, its source name (an original column or an engineered feature). */
@@ -362,7 +376,9 @@ export class FeaturePipeline {
 
   /** The original columns each source reads: itself for a column, its inputs for an engineered feature. */
   get sourceColumns(): Record<string, string[]> {
-    return Object.fromEntries(this.inputs.map((i) => [i.name, i.engineered ? [...i.engineered.sources] : [i.name]]));
+    return Object.fromEntries(
+      this.inputs.map((i) => [i.name, i.engineered ? [...i.engineered.sources] : [i.name]]),
+    );
   }
 
   get engineeredFeatures(): EngineeredFeatureSpec[] {
@@ -376,8 +392,9 @@ export class FeaturePipeline {
 
   /** Indices of the numeric value columns (everything that is not in a categorical group). */
   get numericFeatures(): number[] {
-    const inGroup = new Set(this.fitted().layout.groups.flatMap((g) => g.columns));
-    return this.featureNames.map((_, i) => i).filter((i) => !inGroup.has(i));
+    const { layout } = this.fitted();
+    const inGroup = new Set(layout.groups.flatMap((g) => g.columns));
+    return layout.featureNames.map((_, i) => i).filter((i) => !inGroup.has(i));
   }
 
   /** The original feature columns with their training ranges or values, for the what-if form. */
@@ -440,7 +457,8 @@ export class FeaturePipeline {
           for (let i = 0; i < n; i++) values[i] = c.values[rows[i]];
           return { kind: "numeric", values };
         }
-        if (c.kind !== "categorical") throw new Error(`Column "${input.name}" should be categorical in the frame`);
+        if (c.kind !== "categorical")
+          throw new Error(`Column "${input.name}" should be categorical in the frame`);
         const codes = new Int32Array(n);
         for (let i = 0; i < n; i++) codes[i] = c.codes[rows[i]];
         return { kind: "categorical", codes, levels: c.levels };
@@ -518,14 +536,16 @@ function buildLayout(inputs: InputSpec[], state: InputState[]): Layout {
     };
     if (s.kind === "numeric") {
       add(input.name);
-      if (s.missingIndicator) groups.push({ name: `${input.name} (missing)`, columns: [add(`${input.name} (missing)`)] });
+      if (s.missingIndicator)
+        groups.push({ name: `${input.name} (missing)`, columns: [add(`${input.name} (missing)`)] });
       return;
     }
     if (s.binaryLevel !== null) {
       groups.push({ name: input.name, columns: [add(`${input.name}=${s.binaryLevel}`)] });
       return;
     }
-    if (s.levels.length) groups.push({ name: input.name, columns: s.levels.map((level) => add(`${input.name}=${level}`)) });
+    if (s.levels.length)
+      groups.push({ name: input.name, columns: s.levels.map((level) => add(`${input.name}=${level}`)) });
   });
   return { width: featureNames.length, offsets, featureNames, featureSources, groups };
 }
@@ -574,7 +594,9 @@ function fitCategorical(
   }
   const mode = seen[0].level;
   if (seen.length === 2) {
-    const yes = seen.find((l) => (input.trueValue !== null ? l.level === input.trueValue : parseBoolean(l.level) === true));
+    const yes = seen.find((l) =>
+      input.trueValue !== null ? l.level === input.trueValue : parseBoolean(l.level) === true,
+    );
     const binaryLevel = yes ? yes.level : seen[1].level;
     return { kind: "categorical", levels: seen.map((l) => l.level), otherLevels: [], mode, binaryLevel };
   }
@@ -616,11 +638,13 @@ function slotOfText(text: string, s: CategoricalState, input: InputSpec): number
   if (exact >= 0 && (text !== OTHER || s.otherLevels.length === 0)) return exact;
   if (s.otherLevels.includes(text)) return s.levels.indexOf(OTHER);
   const loose = looseKey(text);
-  for (let k = 0; k < s.levels.length; k++) if (s.levels[k] !== OTHER && looseKey(s.levels[k]) === loose) return k;
+  for (let k = 0; k < s.levels.length; k++)
+    if (s.levels[k] !== OTHER && looseKey(s.levels[k]) === loose) return k;
   for (const level of s.otherLevels) if (looseKey(level) === loose) return s.levels.indexOf(OTHER);
   if (isNumberText(text)) {
     const value = Number(text);
-    for (let k = 0; k < s.levels.length; k++) if (isNumberText(s.levels[k]) && Number(s.levels[k]) === value) return k;
+    for (let k = 0; k < s.levels.length; k++)
+      if (isNumberText(s.levels[k]) && Number(s.levels[k]) === value) return k;
   }
   // Booleans written another way ("true" for a Yes/No column).
   const asBool = parseBoolean(text);

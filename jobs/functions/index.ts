@@ -1,0 +1,5 @@
+/**
+ * The registry of durable functions (read by jobs/registry.ts): one export line per function.
+ * Order does not matter; ids must be unique.
+ */
+export { pruneJobs } from "./prune-jobs";

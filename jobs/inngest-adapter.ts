@@ -1,0 +1,148 @@
+/**
+ * Turns a DurableFunction into Inngest functions, so production runs the very step list the
+ * embedded runner runs:
+ * - each DurableStep becomes `step.run(step.id, …)`, in order; its result goes through
+ *   `toStepResult` (same JSON rules as the runner) and later steps get the JSON-parsed copy;
+ * - our NonRetriableError (and JobCancelledError) becomes Inngest's NonRetriableError;
+ * - `maxAttempts` becomes `retries: maxAttempts - 1` (Inngest counts retries after the first try);
+ * - `onFailure` is wired to Inngest's onFailure, and, because Inngest does not call onFailure for a
+ *   cancelled run, to a companion function on the `inngest/function.cancelled` system event;
+ * - `cancelOn` matches `cancelJob`'s event on the job id that `sendEvent` put in the event data;
+ * - `cron` adds a cron trigger; the function then receives `{ scheduledFor }` like in the runner.
+ */
+import { type InngestFunction, NonRetriableError as InngestNonRetriableError, type Inngest } from "inngest";
+import { type Database, getDb as getAppDb } from "@/server/db/client";
+import { getInngest } from "./client";
+import type { AnyDurableFunction } from "./define";
+import { isJobCancelled, isNonRetriable, JobCancelledError, toError } from "./errors";
+import { CANCEL_EVENT, cronEventData, JOB_ID_KEY } from "./events";
+import { toStepResult } from "./json";
+import { type Json, NonRetriableError } from "./types";
+
+export interface InngestAdapterOptions {
+  client?: Inngest;
+  /** How steps get the database (tests pass their own). */
+  getDb?: () => Promise<Database>;
+}
+
+const SCHEDULED_EVENT = "inngest/scheduled.timer";
+const CANCELLED_EVENT = "inngest/function.cancelled";
+
+interface IncomingEvent {
+  name: string;
+  data?: unknown;
+  ts?: number;
+}
+
+/** The function's data and job id from a triggering event (ours or Inngest's cron timer). */
+function decodeEvent(fn: AnyDurableFunction, event: IncomingEvent, runId: string) {
+  const raw = (event.data ?? {}) as Record<string, unknown>;
+  if (event.name === SCHEDULED_EVENT) {
+    return { data: fn.parse(cronEventData(new Date(event.ts ?? Date.now()))), jobId: runId };
+  }
+  const { [JOB_ID_KEY]: jobId, ...data } = raw;
+  try {
+    return { data: fn.parse(data), jobId: typeof jobId === "string" ? jobId : runId };
+  } catch (error) {
+    throw new InngestNonRetriableError(`Invalid event data: ${toError(error).message}`, { cause: error });
+  }
+}
+
+/** Inngest deserialises the final error; recover "this was a cancellation" from its name or cause. */
+function failureError(error: unknown): Error {
+  const e = toError(error);
+  const cause = (e as { cause?: unknown }).cause;
+  if (isJobCancelled(e) || (cause instanceof Object && (cause as { name?: unknown }).name === "JobCancelledError")) {
+    return new JobCancelledError(e.message);
+  }
+  return e;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === "object" && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const item of Object.values(value)) deepFreeze(item);
+  }
+  return value;
+}
+
+type Retries = 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10 | 11 | 12 | 13 | 14 | 15 | 16 | 17 | 18 | 19 | 20;
+const retriesFor = (fn: AnyDurableFunction) => Math.min(20, Math.max(0, fn.maxAttempts - 1)) as Retries;
+
+export function toInngestFunctions(
+  fn: AnyDurableFunction,
+  options: InngestAdapterOptions = {},
+): InngestFunction.Any[] {
+  const client = options.client ?? getInngest();
+  const getDb = options.getDb ?? getAppDb;
+  const triggers = fn.cron ? [{ event: fn.event }, { cron: fn.cron }] : [{ event: fn.event }];
+
+  const main = client.createFunction(
+    {
+      id: fn.id,
+      triggers,
+      retries: retriesFor(fn),
+      cancelOn: [{ event: CANCEL_EVENT, if: `async.data.jobId == event.data.${JOB_ID_KEY}` }],
+      onFailure: fn.onFailure
+        ? async ({ event, error, runId }) => {
+            const failed = event.data as { event: IncomingEvent; run_id?: string };
+            const { data, jobId } = decodeEvent(fn, failed.event, failed.run_id ?? runId);
+            await fn.onFailure?.({ data, error: failureError(error), db: await getDb(), jobId });
+          }
+        : undefined,
+    },
+    async ({ event, step, runId, attempt }) => {
+      const { data, jobId } = decodeEvent(fn, event as IncomingEvent, runId);
+      const steps = fn.steps(data);
+      const results: Record<string, Json> = {};
+      for (const s of steps) {
+        const value = await step.run(s.id, async () => {
+          try {
+            const out = await s.run({
+              data,
+              results: Object.freeze({ ...results }),
+              jobId,
+              attempt: attempt + 1,
+              db: await getDb(),
+            });
+            return toStepResult(out, s.id);
+          } catch (error) {
+            if (isNonRetriable(error)) {
+              throw new InngestNonRetriableError(toError(error).message, { cause: error });
+            }
+            throw error;
+          }
+        });
+        // Memoised results arrive parsed from JSON already; fresh ones are made identical to them.
+        results[s.id] = deepFreeze(JSON.parse(JSON.stringify(value ?? null)) as Json);
+      }
+      return { jobId, steps: steps.map((s) => s.id) };
+    },
+  );
+  if (!fn.onFailure) return [main];
+
+  const onCancelled = client.createFunction(
+    {
+      id: `${fn.id}-on-cancel`,
+      name: `${fn.id}: clean up after cancellation`,
+      triggers: [{ event: CANCELLED_EVENT, if: `event.data.function_id == '${client.id}-${fn.id}'` }],
+      retries: retriesFor(fn),
+    },
+    async ({ event }) => {
+      const cancelled = event.data as { event: IncomingEvent; run_id: string };
+      const { data, jobId } = decodeEvent(fn, cancelled.event, cancelled.run_id);
+      await fn.onFailure?.({ data, error: new JobCancelledError(), db: await getDb(), jobId });
+    },
+  );
+  return [main, onCancelled];
+}
+
+/** Every registered durable function as Inngest functions, for `serve`. */
+export function toInngestFunctionList(
+  functions: readonly AnyDurableFunction[],
+  options: InngestAdapterOptions = {},
+): InngestFunction.Any[] {
+  return functions.flatMap((fn) => toInngestFunctions(fn, options));
+}
+
+export { NonRetriableError };

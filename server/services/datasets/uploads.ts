@@ -1,0 +1,213 @@
+/**
+ * Staged uploads: a CSV streamed into storage under `uploads/<uploadId>/`, validated and profiled,
+ * waiting for the user to confirm the import in the preview. Nothing is in the database yet.
+ * A staged upload is removed when it is imported, discarded, fails validation, or is 24 h old.
+ */
+import { createHash, randomUUID } from "node:crypto";
+import { type DatasetSchema, DatasetError } from "@/lib/ml/data";
+import { serverEnv } from "../../env";
+import { type FileStorage, FileNotFoundError, getStorage } from "../../storage";
+import type { Actor } from "../audit";
+import { type CsvScan, scanCsv } from "./csv-scan";
+import { UploadNotFoundError, UploadTooLargeError } from "./errors";
+import { type ColumnOverrides, inferUploadSchema, targetCandidates, uploadBlocker } from "./schema";
+
+export const STAGED_UPLOAD_MAX_AGE_MS = 24 * 60 * 60 * 1000;
+const UPLOAD_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+export const stagedFileKey = (uploadId: string) => `uploads/${uploadId}/data.csv`;
+const metaKey = (uploadId: string) => `uploads/${uploadId}/upload.json`;
+
+/** What is known about a staged file without reading it again. */
+export interface StagedUpload {
+  uploadId: string;
+  /** The name the browser sent, cleaned for display; never used in a storage key or SQL. */
+  fileName: string;
+  sizeBytes: number;
+  sha256: string;
+  rowCount: number;
+  uploadedAt: string;
+  /** Who uploaded it; null for the system (seed). Only they can import it. */
+  uploadedById: number | null;
+}
+
+/** The upload route's answer: everything the preview shows. */
+export interface UploadPreview {
+  uploadId: string;
+  fileName: string;
+  sizeBytes: number;
+  sha256: string;
+  rowCount: number;
+  columns: string[];
+  /** First 20 data rows, raw values. */
+  previewRows: string[][];
+  schema: DatasetSchema;
+  /** Columns the user may choose as the target (two values). */
+  targetCandidates: string[];
+}
+
+export interface StageUploadOptions {
+  fileName: string;
+  actor: Actor;
+  /** Content-Length when the client sent one: refused at once when over the limit. */
+  declaredSizeBytes?: number | null;
+  /** Default: UPLOAD_MAX_BYTES. */
+  maxBytes?: number;
+  storage?: FileStorage;
+}
+
+/** A file name for display: no folders, no control characters, at most 200 characters. */
+export function cleanFileName(name: string): string {
+  const base = name.split(/[\\/]/).pop() ?? "";
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping control characters is the point
+  const clean = base.replace(/[\u0000-\u001f\u007f]/g, "").trim().slice(0, 200);
+  return clean || "upload.csv";
+}
+
+/**
+ * Streams an upload into storage (computing SHA-256 and size on the way, refusing past the size
+ * limit), then validates every line and infers the schema. Throws UploadTooLargeError or a
+ * DatasetError; in both cases, and on any other failure, nothing is left in storage.
+ */
+export async function stageUpload(body: AsyncIterable<Uint8Array>, options: StageUploadOptions): Promise<UploadPreview> {
+  const storage = options.storage ?? getStorage();
+  const maxBytes = options.maxBytes ?? serverEnv().UPLOAD_MAX_BYTES;
+  if (options.declaredSizeBytes != null && options.declaredSizeBytes > maxBytes) {
+    throw new UploadTooLargeError(options.declaredSizeBytes, maxBytes);
+  }
+  const uploadId = randomUUID();
+  const fileKey = stagedFileKey(uploadId);
+  const hash = createHash("sha256");
+  let sizeBytes = 0;
+  // Kept aside because a storage backend may wrap errors thrown by the body (S3's multipart upload).
+  let tooLarge: UploadTooLargeError | null = null;
+  async function* metered() {
+    for await (const chunk of body) {
+      sizeBytes += chunk.byteLength;
+      if (sizeBytes > maxBytes) {
+        const declared = options.declaredSizeBytes;
+        tooLarge = new UploadTooLargeError(declared != null && declared > maxBytes ? declared : null, maxBytes);
+        throw tooLarge;
+      }
+      hash.update(chunk);
+      yield chunk;
+    }
+  }
+  try {
+    await storage.put(fileKey, metered());
+    const sha256 = hash.digest("hex");
+    const scan = await scanCsv(storage.get(fileKey), { maxBytes });
+    const schema = inferUploadSchema(scan);
+    const blocker = uploadBlocker(schema);
+    if (blocker) throw new DatasetError(blocker.code, blocker.message);
+    const staged: StagedUpload = {
+      uploadId,
+      fileName: cleanFileName(options.fileName),
+      sizeBytes,
+      sha256,
+      rowCount: scan.rowCount,
+      uploadedAt: new Date().toISOString(),
+      uploadedById: options.actor.id,
+    };
+    await storage.put(metaKey(uploadId), new TextEncoder().encode(JSON.stringify(staged)));
+    return toPreview(staged, scan, schema);
+  } catch (error) {
+    await discardFiles(storage, uploadId);
+    throw tooLarge ?? error;
+  }
+}
+
+function toPreview(staged: StagedUpload, scan: CsvScan, schema: DatasetSchema): UploadPreview {
+  return {
+    uploadId: staged.uploadId,
+    fileName: staged.fileName,
+    sizeBytes: staged.sizeBytes,
+    sha256: staged.sha256,
+    rowCount: scan.rowCount,
+    columns: scan.columns,
+    previewRows: scan.previewRows,
+    schema,
+    targetCandidates: targetCandidates(schema),
+  };
+}
+
+/** The staged upload's record; UploadNotFoundError when it is gone or belongs to someone else. */
+export async function getStagedUpload(uploadId: string, actor: Actor, storage: FileStorage = getStorage()): Promise<StagedUpload> {
+  if (!UPLOAD_ID.test(uploadId)) throw new UploadNotFoundError(uploadId);
+  let staged: StagedUpload;
+  try {
+    staged = JSON.parse(new TextDecoder().decode(await storage.getBytes(metaKey(uploadId)))) as StagedUpload;
+  } catch (error) {
+    if (error instanceof FileNotFoundError) throw new UploadNotFoundError(uploadId);
+    throw error;
+  }
+  // Uploads are private to their uploader until imported (the system's are anyone's).
+  if (staged.uploadedById !== null && actor.id !== null && staged.uploadedById !== actor.id) {
+    throw new UploadNotFoundError(uploadId);
+  }
+  if (!(await storage.exists(stagedFileKey(uploadId)))) throw new UploadNotFoundError(uploadId);
+  return staged;
+}
+
+/**
+ * Re-reads a staged file with the user's choices applied (target, identifier, excluded columns):
+ * the preview calls this when a control changes, the import before it writes anything.
+ */
+export async function inspectStagedUpload(
+  uploadId: string,
+  actor: Actor,
+  overrides: ColumnOverrides,
+  storage: FileStorage = getStorage(),
+): Promise<UploadPreview & { scan: CsvScan }> {
+  const staged = await getStagedUpload(uploadId, actor, storage);
+  const scan = await scanCsv(storage.get(stagedFileKey(uploadId)), { maxBytes: Number.POSITIVE_INFINITY });
+  const schema = inferUploadSchema(scan, overrides);
+  return { ...toPreview(staged, scan, schema), scan };
+}
+
+/** Deletes a staged upload (the user cancelled the preview). Unknown ids are ignored. */
+export async function discardUpload(uploadId: string, actor: Actor, storage: FileStorage = getStorage()): Promise<void> {
+  try {
+    await getStagedUpload(uploadId, actor, storage);
+  } catch (error) {
+    if (error instanceof UploadNotFoundError) return;
+    throw error;
+  }
+  await discardFiles(storage, uploadId);
+}
+
+/** Removes the record and then the file, so a half-removed upload is never importable. */
+export async function discardFiles(storage: FileStorage, uploadId: string): Promise<void> {
+  await storage.delete(metaKey(uploadId)).catch(() => {});
+  await storage.delete(stagedFileKey(uploadId)).catch(() => {});
+}
+
+/** Removes the staged-upload record after a successful import (the file was moved away). */
+export async function forgetStagedUpload(storage: FileStorage, uploadId: string): Promise<void> {
+  await storage.delete(metaKey(uploadId));
+}
+
+/**
+ * Deletes staged uploads older than 24 h (abandoned previews), and temporary files of writes a
+ * crash interrupted. Call on server start and then periodically; returns the files removed.
+ */
+export async function cleanupStagedUploads(
+  options: { storage?: FileStorage; now?: number; maxAgeMs?: number } = {},
+): Promise<number> {
+  const storage = options.storage ?? getStorage();
+  const now = options.now ?? Date.now();
+  const maxAgeMs = options.maxAgeMs ?? STAGED_UPLOAD_MAX_AGE_MS;
+  const stale: string[] = [];
+  for await (const file of storage.list("uploads/")) {
+    if (now - file.modifiedAt.getTime() > maxAgeMs) stale.push(file.key);
+  }
+  for (const key of stale) await storage.delete(key);
+  let removed = stale.length;
+  if ("removeStaleTempFiles" in storage && typeof storage.removeStaleTempFiles === "function") {
+    removed += await (storage as { removeStaleTempFiles(ms: number, now?: number): Promise<number> }).removeStaleTempFiles(
+      maxAgeMs,
+      now,
+    );
+  }
+  return removed;
+}
