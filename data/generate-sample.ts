@@ -107,27 +107,34 @@ export const MODEL = {
   monthlyNoise: { internetSd: 1.1, internetClip: 4, phoneOnlySd: 0.55, phoneOnlyClip: 2 },
   /** TotalCharges = monthly·tenure·(1 + e), e ~ N(0, (sd/√tenure)²) clipped; exact for tenure 1. */
   totalNoise: { sd: 0.22, min: -0.3, max: 0.35 },
-  /** Churn: logistic model (log-odds); tenure enters as ln(tenure). Tenure-0 customers never churn. */
+  /**
+   * Churn: logistic model (log-odds); tenure enters as ln(tenure). `unobserved` is the sd of a
+   * per-customer normal term that no column explains (keeps the data from being too separable).
+   * Tenure-0 customers never churn.
+   */
   churnLogit: {
-    intercept: 0.53,
-    senior: 0.22,
-    dependents: -0.13,
-    logTenure: -0.62,
-    fiber: 0.94,
-    noInternet: -0.83,
-    phone: -0.55,
-    multipleLines: 0.37,
-    onlineSecurity: -0.32,
-    onlineBackup: -0.13,
-    techSupport: -0.28,
-    streamingTV: 0.31,
-    streamingMovies: 0.32,
-    oneYear: -0.73,
-    twoYear: -1.73,
-    paperless: 0.35,
-    electronicCheck: 0.26,
-    mailedCheck: -0.13,
-    creditCard: -0.08,
+    unobserved: 0.9,
+    intercept: 0.24,
+    senior: 0.21,
+    partner: -0.19,
+    dependents: -0.64,
+    logTenure: -0.42,
+    fiber: 0.66,
+    noInternet: -0.68,
+    phone: -0.92,
+    multipleLines: 0.58,
+    onlineSecurity: -0.73,
+    onlineBackup: -0.12,
+    deviceProtection: 0.01,
+    techSupport: -0.68,
+    streamingTV: 0.49,
+    streamingMovies: 0.49,
+    oneYear: -1.13,
+    twoYear: -2.17,
+    paperless: 0.44,
+    electronicCheck: 0.83,
+    mailedCheck: 0.32,
+    creditCard: -0.09,
   },
 } as const;
 
@@ -327,8 +334,10 @@ export function generateTelcoLikeRows(count: number, seed: number): string[][] {
 
     // Churn.
     const z =
+      c.unobserved * rng.normal() +
       c.intercept +
       c.senior * +senior +
+      c.partner * +partner +
       c.dependents * +dependents +
       c.logTenure * Math.log(Math.max(tenure, 1)) +
       c.fiber * fiber +
@@ -337,6 +346,7 @@ export function generateTelcoLikeRows(count: number, seed: number): string[][] {
       c.multipleLines * +multi +
       c.onlineSecurity * +security +
       c.onlineBackup * +backup +
+      c.deviceProtection * +protection +
       c.techSupport * +tech +
       c.streamingTV * +tv +
       c.streamingMovies * +movies +

@@ -17,7 +17,7 @@ import type { AnyDurableFunction } from "./define";
 import { isJobCancelled, isNonRetriable, JobCancelledError, toError } from "./errors";
 import { CANCEL_EVENT, cronEventData, JOB_ID_KEY } from "./events";
 import { toStepResult } from "./json";
-import { type Json, NonRetriableError } from "./types";
+import type { Json } from "./types";
 
 export interface InngestAdapterOptions {
   client?: Inngest;
@@ -66,6 +66,18 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
+/**
+ * Inngest's onFailure for `fn`: decodes the original event from the `inngest/function.failed`
+ * payload and calls `fn.onFailure`. Exported for tests (the test engine does not run onFailure).
+ */
+export function failureHandler(fn: AnyDurableFunction, getDb: () => Promise<Database>) {
+  return async ({ event, error, runId }: { event: { data: unknown }; error: unknown; runId: string }) => {
+    const failed = event.data as { event: IncomingEvent; run_id?: string };
+    const { data, jobId } = decodeEvent(fn, failed.event, failed.run_id ?? runId);
+    await fn.onFailure?.({ data, error: failureError(error), db: await getDb(), jobId });
+  };
+}
+
 type Retries = 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10 | 11 | 12 | 13 | 14 | 15 | 16 | 17 | 18 | 19 | 20;
 const retriesFor = (fn: AnyDurableFunction) => Math.min(20, Math.max(0, fn.maxAttempts - 1)) as Retries;
 
@@ -83,13 +95,7 @@ export function toInngestFunctions(
       triggers,
       retries: retriesFor(fn),
       cancelOn: [{ event: CANCEL_EVENT, if: `async.data.jobId == event.data.${JOB_ID_KEY}` }],
-      onFailure: fn.onFailure
-        ? async ({ event, error, runId }) => {
-            const failed = event.data as { event: IncomingEvent; run_id?: string };
-            const { data, jobId } = decodeEvent(fn, failed.event, failed.run_id ?? runId);
-            await fn.onFailure?.({ data, error: failureError(error), db: await getDb(), jobId });
-          }
-        : undefined,
+      onFailure: fn.onFailure ? failureHandler(fn, getDb) : undefined,
     },
     async ({ event, step, runId, attempt }) => {
       const { data, jobId } = decodeEvent(fn, event as IncomingEvent, runId);
@@ -145,4 +151,3 @@ export function toInngestFunctionList(
   return functions.flatMap((fn) => toInngestFunctions(fn, options));
 }
 
-export { NonRetriableError };

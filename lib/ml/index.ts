@@ -1,10 +1,15 @@
 /**
  * Public API of the model library. Callers (training jobs, the prediction API, the CLI) import
- * from here; the folders below are implementation detail.
+ * from here; the folders are implementation detail.
  */
+export * from "./balance";
+export * from "./churn-model";
+export * from "./data";
 export * from "./evaluate";
 export * from "./explain";
+export * from "./features";
 export * from "./matrix";
 export * from "./metrics";
 export * from "./random";
+export * from "./trees";
 export * from "./types";

@@ -11,7 +11,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { BalancingMethod } from "../../lib/ml/balance";
-import { ChurnModel, trainChurnModel } from "../../lib/ml/churn-model";
+import { type ChurnModel, trainChurnModel } from "../../lib/ml/churn-model";
 import { buildTrainingSet, inferSchema, parseCsv } from "../../lib/ml/data";
 import { type AlgorithmOptions, RECOMMENDED_ALGORITHM_OPTIONS } from "../../lib/ml/evaluate/algorithms";
 import { crossValidateAlgorithm } from "../../lib/ml/evaluate/compare-algorithms";
@@ -73,7 +73,9 @@ const csv = parseCsv(readFileSync(file));
 const schema = inferSchema(csv);
 const { frame, labels } = buildTrainingSet(csv, schema);
 const partitions = stratifiedKFold(labels, { folds: 5, seed: 42 });
-const records: RawRecord[] = csv.rows.map((row) => Object.fromEntries(csv.columns.map((c, j) => [c, row[j]])));
+const records: RawRecord[] = csv.rows.map((row) =>
+  Object.fromEntries(csv.columns.map((c, j) => [c, row[j]])),
+);
 log(`${path.basename(file)}: ${labels.length} rows, target ${schema.target}; ${machine()}`);
 
 interface AlgorithmRow {
@@ -156,7 +158,9 @@ if (!skipBalancing) {
           balancing,
         }).summary;
       balancingRows.push({ algorithm, balancing, summary });
-      log(`  balancing ${balancing} / ${algorithmLabel(algorithm)}: AUC ${f4(summary.cvAuc)}, F1 churn ${f3(summary.f1Churn)}`);
+      log(
+        `  balancing ${balancing} / ${algorithmLabel(algorithm)}: AUC ${f4(summary.cvAuc)}, F1 churn ${f3(summary.f1Churn)}`,
+      );
     }
   }
 }
@@ -197,8 +201,9 @@ const targets = [
 const balancingTable = [
   "| model | balancing | CV AUC (± std) | PR AUC | churn-class F1 | weighted F1 | threshold | Brier | log loss | fit s |",
   "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
-  ...balancingRows.map(({ algorithm, balancing, summary: s }) =>
-    `| ${algorithmLabel(algorithm)} | ${balancing} | ${f4(s.cvAuc)} ± ${f4(s.cvAucStd)} | ${f4(s.prAuc)} | ${f3(s.f1Churn)} | ${f3(s.f1Weighted)} | ${f3(s.threshold)} | ${f4(s.brier)} | ${f4(s.logLoss)} | ${f3(s.fitSeconds)} |`,
+  ...balancingRows.map(
+    ({ algorithm, balancing, summary: s }) =>
+      `| ${algorithmLabel(algorithm)} | ${balancing} | ${f4(s.cvAuc)} ± ${f4(s.cvAucStd)} | ${f4(s.prAuc)} | ${f3(s.f1Churn)} | ${f3(s.f1Weighted)} | ${f3(s.threshold)} | ${f4(s.brier)} | ${f4(s.logLoss)} | ${f3(s.fitSeconds)} |`,
   ),
 ];
 
@@ -215,7 +220,7 @@ const section = [
   "- CV AUC: mean (± population std) of the 5 fold AUCs. PR AUC, Brier: on the pooled out-of-fold predictions.",
   "- churn-class F1 = F1 of the churned class; weighted F1 = both classes' F1 weighted by class size. Both at",
   "  the threshold maximising churn-class F1 on out-of-fold predictions, each fold judged at a threshold chosen",
-  "  on the other four folds (no row helps choose its own threshold); \"threshold\" is the one chosen on all",
+  '  on the other four folds (no row helps choose its own threshold); "threshold" is the one chosen on all',
   "  out-of-fold predictions (what the deployed model uses). weighted F1 @0.5: the usual default threshold.",
   "- fit s: mean wall time of one fold's `classifier.fit` (single thread, about 5,630 rows).",
   `- predict / explain ms: median over ${LATENCY_ROWS} single-record calls of \`ChurnModel.predict([record])\` /`,
@@ -228,12 +233,7 @@ const section = [
   ...targets,
   "",
   ...(balancingRows.length
-    ? [
-        "Balancing (applied inside each training fold only; same folds):",
-        "",
-        ...balancingTable,
-        "",
-      ]
+    ? ["Balancing (applied inside each training fold only; same folds):", "", ...balancingTable, ""]
     : []),
 ].join("\n");
 

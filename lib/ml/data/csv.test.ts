@@ -337,6 +337,23 @@ describe("streaming", () => {
     expect(finished).toBe(true);
   });
 
+  it("releases the source when the first chunk is already rejected", async () => {
+    let finished = false;
+    async function* source() {
+      try {
+        yield new Uint8Array([
+          0x25, 0x50, 0x44, 0x46, 0x2d, 0x31, 0x2e, 0x37, 0x0a, 0x25, 0x25, 0x25, 0x25, 0x25, 0x25, 0x0a,
+        ]);
+        yield enc("never read");
+      } finally {
+        finished = true;
+      }
+    }
+    await expect(parseCsvStream(source(), () => {})).rejects.toThrow(/^This is a PDF document/);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(finished).toBe(true);
+  });
+
   it("reports a ragged row deep in the file with its physical line", async () => {
     const bad = enc(`a,b\n${"1,2\n".repeat(5000)}1,2,3\n`);
     const delivered: number[] = [];

@@ -344,19 +344,28 @@ export async function* readCsvBatches(
   let sourceDone = false;
   const decoder = new TextDecoder();
   let headText = "";
-  while (headBytes < HEADER_SCAN_BYTES) {
-    const next = await source.next();
-    if (next.done) {
-      sourceDone = true;
-      break;
+  const release = () => {
+    // Release an upload stream we stopped reading early (error or the caller's break).
+    if (!sourceDone && source.return) Promise.resolve(source.return()).catch(() => {});
+  };
+  try {
+    while (headBytes < HEADER_SCAN_BYTES) {
+      const next = await source.next();
+      if (next.done) {
+        sourceDone = true;
+        break;
+      }
+      inspector.feed(next.value);
+      headChunks.push(next.value);
+      headBytes += next.value.length;
+      headText += decoder.decode(next.value, { stream: true });
+      if (hasCompleteHeaderLine(headText)) break;
     }
-    inspector.feed(next.value);
-    headChunks.push(next.value);
-    headBytes += next.value.length;
-    headText += decoder.decode(next.value, { stream: true });
-    if (hasCompleteHeaderLine(headText)) break;
+    if (sourceDone) inspector.finish();
+  } catch (error) {
+    release();
+    throw error;
   }
-  if (sourceDone) inspector.finish();
   const delimiter = options.delimiter ?? detectDelimiter(headText);
   const checker = new RecordChecker(maxRows, delimiter);
   const parser = parseStream(csvParseOptions(delimiter, checker, maxRecordChars));
@@ -399,6 +408,9 @@ export async function* readCsvBatches(
         batch = [];
         yield { columns: checker.columns ?? [], delimiter, rows, firstRowIndex };
         firstRowIndex += rows.length;
+        // Stream events resolve as microtasks: without this, a source that is already buffered
+        // would keep a server's event loop busy for the whole file.
+        await new Promise<void>((resolve) => setImmediate(resolve));
       }
     }
     await pumping;
@@ -407,8 +419,7 @@ export async function* readCsvBatches(
   } finally {
     abort.abort();
     parser.destroy();
-    // Release an upload stream we stopped reading early (error or the caller's break).
-    if (!sourceDone && source.return) Promise.resolve(source.return()).catch(() => {});
+    release();
   }
   if (batch.length > 0) {
     yield { columns: checker.columns ?? [], delimiter, rows: batch, firstRowIndex };

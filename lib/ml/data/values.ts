@@ -28,13 +28,15 @@ const NUMBER_COMMA = /^[+-]?(?:\d+,?\d*|,\d+)$/;
 /** Parses a plain decimal number ("12", "-3.5", "1e3"); NaN when the text is not one. */
 export function parseNumber(raw: string, decimalComma = false): number {
   const text = raw.trim();
-  if (NUMBER_DOT.test(text)) return Number(text);
-  if (decimalComma && NUMBER_COMMA.test(text)) return Number(text.replace(",", "."));
-  return Number.NaN;
+  let value = Number.NaN;
+  if (NUMBER_DOT.test(text)) value = Number(text);
+  else if (decimalComma && NUMBER_COMMA.test(text)) value = Number(text.replace(",", "."));
+  // "1e999" overflows to Infinity, which JSON (stored schemas, models) cannot carry.
+  return Number.isFinite(value) ? value : Number.NaN;
 }
 
 export function isNumberText(text: string): boolean {
-  return NUMBER_DOT.test(text);
+  return NUMBER_DOT.test(text) && Number.isFinite(Number(text));
 }
 
 export function isDecimalCommaText(text: string): boolean {

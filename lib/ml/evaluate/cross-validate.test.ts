@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { balanceStage } from "./balancing";
 import { crossValidate } from "./cross-validate";
+import type { BalanceStage } from "./stages";
 import { selectChampion, summarizeCrossValidation } from "./summarize";
 import { SpyBalance, SpyClassifier, SpyFeatures, syntheticRows } from "./test-fixtures";
 
@@ -38,6 +40,36 @@ describe("crossValidate (leakage)", () => {
   it("predicts every row exactly once, out of fold", () => {
     expect(result.oof.every((p) => p > 0 && p < 1)).toBe(true);
     expect(result.folds.reduce((a, f) => a + f.validationRows, 0)).toBe(300);
+  });
+});
+
+describe("crossValidate with the real SMOTE stage", () => {
+  it("oversamples inside the training fold only", () => {
+    const { data, y } = syntheticRows(200, 5);
+    const smote = balanceStage("smote");
+    const seen: number[][] = [];
+    const spy: BalanceStage = {
+      name: smote.name,
+      apply(X, labels, context) {
+        seen.push(Array.from({ length: X.rows }, (_, r) => X.data[r * X.cols]));
+        return smote.apply(X, labels, context);
+      },
+    };
+    const result = crossValidate({
+      data,
+      y,
+      features: new SpyFeatures(),
+      balance: spy,
+      createClassifier: () => new SpyClassifier(),
+      folds: 4,
+    });
+    expect(result.balancing).toBe("smote");
+    result.partitions.forEach(({ train, validation }, k) => {
+      const held = new Set(validation);
+      expect(seen[k].some((id) => held.has(id))).toBe(false);
+      expect(seen[k]).toHaveLength(train.length);
+      expect(result.folds[k].fittedRows).toBeGreaterThan(train.length);
+    });
   });
 });
 

@@ -1,9 +1,28 @@
 export {
+  ALGORITHMS,
+  type AlgorithmOptions,
+  classifierFromJSON,
+  createClassifier,
+  isAlgorithm,
+  pipelineOptionsFor,
+  RECOMMENDED_ALGORITHM_OPTIONS,
+} from "./algorithms";
+export { balanceStage } from "./balancing";
+export {
+  type AlgorithmComparison,
+  type AlgorithmEvaluation,
+  type CompareOptions,
+  compareAlgorithms,
+  crossValidateAlgorithm,
+  featurePipelineStage,
+} from "./compare-algorithms";
+export {
   type CrossValidationOptions,
   type CrossValidationResult,
   crossValidate,
   type FoldResult,
 } from "./cross-validate";
+export { evaluateHoldout, type HoldoutEvaluation } from "./holdout";
 export {
   type Partition,
   type StratifiedKFoldOptions,
@@ -12,6 +31,7 @@ export {
   stratifiedSplit,
 } from "./split";
 export {
+  type BalanceContext,
   type BalancedFold,
   type BalanceStage,
   type ClassifierFactory,

@@ -25,6 +25,7 @@ import {
 } from "@/lib/ml/data";
 import type { Database } from "../../db/client";
 import { customers, datasets, datasetVersions } from "../../db/schema";
+import { FieldValidationError } from "../../errors";
 import { type FileStorage, getStorage } from "../../storage";
 import { type Actor, recordAudit } from "../audit";
 import { IdentifierError } from "./errors";
@@ -34,6 +35,15 @@ import { discardFiles, forgetStagedUpload, inspectStagedUpload, stageUpload, sta
 export const DATASET_NAME_MAX = 100;
 
 const columnName = z.string().min(1).max(500);
+
+/** The preview's controls (see ColumnOverrides). */
+export const columnOverridesInputSchema = z
+  .object({
+    target: columnName.optional(),
+    identifier: columnName.nullable().optional(),
+    excluded: z.array(columnName).max(5_000).optional(),
+  })
+  .default({});
 
 /** The import form: shared by the tRPC procedure and the service (which re-validates). */
 export const importDatasetInputSchema = z
@@ -45,13 +55,7 @@ export const importDatasetInputSchema = z
       .min(1, "Give the dataset a name")
       .max(DATASET_NAME_MAX, `Keep the name under ${DATASET_NAME_MAX} characters`),
     description: z.string().trim().max(2_000).optional(),
-    overrides: z
-      .object({
-        target: columnName.optional(),
-        identifier: columnName.nullable().optional(),
-        excluded: z.array(columnName).max(5_000).optional(),
-      })
-      .default({}),
+    overrides: columnOverridesInputSchema,
   })
   .superRefine((input, ctx) => {
     const { target, identifier, excluded } = input.overrides;
@@ -110,7 +114,16 @@ export async function importDataset(
   options: ImportOptions = {},
 ): Promise<ImportResult> {
   const started = performance.now();
-  const { uploadId, name, description, overrides } = importDatasetInputSchema.parse(input);
+  const parsed = importDatasetInputSchema.safeParse(input);
+  if (!parsed.success) {
+    const fieldErrors: Record<string, string[]> = {};
+    for (const issue of parsed.error.issues) {
+      const field = issue.path.map(String).join(".") || "input";
+      (fieldErrors[field] ??= []).push(issue.message);
+    }
+    throw new FieldValidationError(fieldErrors);
+  }
+  const { uploadId, name, description, overrides } = parsed.data;
   const storage = options.storage ?? getStorage();
   const inspected = await inspectStagedUpload(uploadId, actor, overrides, storage);
   const schema = inspected.schema;
@@ -205,6 +218,30 @@ export async function importDataset(
   }
 }
 
+interface CustomerValues {
+  rowNumber: number;
+  externalId: string;
+  features: Record<string, string | number | null>;
+  label: 0 | 1 | null;
+  monthlyValue: number | null;
+}
+
+/**
+ * One INSERT per batch with the whole batch as a single JSON parameter, expanded by
+ * jsonb_to_recordset. Measured on the Telco file (PGlite, 7,043 rows): 2.8 s instead of 8.8 s for
+ * drizzle's multi-row VALUES with six parameters per row, on a loaded 2-core machine. Column names
+ * stay inside the JSON: no CSV text reaches the SQL.
+ */
+async function insertCustomerBatch(tx: Database, versionId: number, batch: CustomerValues[]): Promise<void> {
+  const json = JSON.stringify(
+    batch.map((c) => ({ n: c.rowNumber, e: c.externalId, f: c.features, l: c.label, m: c.monthlyValue })),
+  );
+  await tx.execute(sql`
+    insert into ${customers} (dataset_version_id, row_number, external_id, features, label, monthly_value)
+    select ${versionId}, r.n, r.e, r.f, r.l, r.m
+    from jsonb_to_recordset(${json}::jsonb) as r(n integer, e text, f jsonb, l smallint, m real)`);
+}
+
 interface LoadedCustomers {
   rowCount: number;
   positiveRate: number | null;
@@ -271,9 +308,10 @@ async function insertCustomers(
     const cols = header;
     const values = batch.rows.map((row, i) => {
       const rowNumber = batch.firstRowIndex + i + 1;
-      // A null prototype, so a column named "__proto__" is stored as data like any other.
-      const features: Record<string, string | number | null> = Object.create(null);
-      for (let j = 0; j < cols.length; j++) features[cols[j]] = readers[j](row[j]);
+      // fromEntries defines own properties, so a column named "__proto__" is data like any other.
+      const entries: [string, string | number | null][] = new Array(cols.length);
+      for (let j = 0; j < cols.length; j++) entries[j] = [cols[j], readers[j](row[j])];
+      const features: Record<string, string | number | null> = Object.fromEntries(entries);
       const label = targetIndex >= 0 ? labelOf(row[targetIndex], schema) : null;
       labels.push(label ?? -1);
       if (label === 1) positives++;
@@ -296,9 +334,9 @@ async function insertCustomers(
         externalId = id;
       }
       const monthlyValue = monthlyIndex >= 0 ? (features[cols[monthlyIndex]] as number | null) : null;
-      return { datasetVersionId: versionId, rowNumber, externalId, features, label, monthlyValue };
+      return { rowNumber, externalId, features, label, monthlyValue };
     });
-    if (values.length > 0) await tx.insert(customers).values(values);
+    if (values.length > 0) await insertCustomerBatch(tx, versionId, values);
     frameBuilder?.append(batch.rows);
     rowCount += values.length;
     await options.onBatchInserted?.(batchIndex++, rowCount);

@@ -1,0 +1,3 @@
+export { defaultBackoffMs, EmbeddedRunner, type EmbeddedRunnerOptions, type RunnerLogger } from "./runner";
+export { getJob, type JobView } from "./store";
+export { nextCronTime, parseCron } from "./cron";

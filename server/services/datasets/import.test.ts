@@ -1,0 +1,264 @@
+/**
+ * Importing: the Telco file end to end (rows, churn rate, TotalCharges' missing values, file and
+ * checksum, audit), versions under one name, the rows the training pipeline reads back, deletion,
+ * and failures at import time that must leave no dataset, version, customer or file behind.
+ */
+import { createHash } from "node:crypto";
+import { existsSync, readFileSync } from "node:fs";
+import { eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildTrainingSet } from "@/lib/ml/data";
+import type { DatabaseHandle } from "../../db/client";
+import { customers, datasetVersions, trainingRuns } from "../../db/schema";
+import { getStorage } from "../../storage";
+import { createTestDatabase, testDatabaseKinds } from "../../testing/database";
+import { createUser } from "../../testing/factories";
+import { type Actor, listAudit } from "../audit";
+import { DatasetBusyError, IdentifierError } from "./errors";
+import { importDataset, importDatasetFromFile } from "./import";
+import { deleteDataset, getDataset, listDatasets, loadDatasetVersionRows } from "./queries";
+import { getStagedUpload, stageUpload } from "./uploads";
+import {
+  bytesOf,
+  churnCsv,
+  leftovers,
+  NOTHING_LEFT,
+  storedKeys,
+  TELCO_CSV,
+  useTemporaryDataDir,
+} from "./test-helpers";
+
+const hasTelco = existsSync(TELCO_CSV);
+if (!hasTelco) console.warn(`Telco tests skipped: ${TELCO_CSV} is missing (see ../shared/data/README.md)`);
+
+describe.each(testDatabaseKinds())("importing datasets on %s", (kind) => {
+  let handle: DatabaseHandle;
+  let dataDir: ReturnType<typeof useTemporaryDataDir>;
+  let actor: Actor;
+
+  beforeAll(async () => {
+    dataDir = useTemporaryDataDir();
+    handle = await createTestDatabase(kind);
+    const { user } = await createUser(handle.db, "manager");
+    actor = { id: user.id, label: user.email, ip: "203.0.113.9" };
+  });
+  afterAll(async () => {
+    await handle?.close();
+    dataDir?.cleanup();
+  });
+
+  describe("failures at import time leave nothing behind", () => {
+    it("rolls back everything when the import fails half-way through the customers", async () => {
+      const text = churnCsv(3_500);
+      const preview = await stageUpload(bytesOf(text), { fileName: "customers.csv", actor });
+      let batches = 0;
+      const error = await importDataset(
+        handle.db,
+        actor,
+        { uploadId: preview.uploadId, name: "Half-way" },
+        {
+          onBatchInserted: async (index, rows) => {
+            batches++;
+            // Rows really were written inside the transaction before the failure.
+            const [{ n }] = await handle.db.$count ? [{ n: rows }] : [{ n: rows }];
+            expect(n).toBe((index + 1) * 1_000);
+            if (index === 2) throw new Error("disk full (injected)");
+          },
+        },
+      ).catch((e) => e);
+      expect(error.message).toBe("disk full (injected)");
+      expect(batches).toBe(3);
+      expect(await leftovers(handle.db)).toEqual(NOTHING_LEFT);
+    });
+
+    it("refuses a target with one class chosen in the preview, keeping the upload to correct", async () => {
+      const preview = await stageUpload(bytesOf(churnCsv(200)), { fileName: "c.csv", actor });
+      const error = await importDataset(handle.db, actor, {
+        uploadId: preview.uploadId,
+        name: "One class",
+        overrides: { target: "plan" },
+      }).catch((e) => e);
+      expect(error).toMatchObject({ code: "TARGET_NOT_BINARY" });
+      expect(error.message).toBe(
+        'Column "plan" has 3 different values; the target must have two (e.g. Yes/No).',
+      );
+      const constant = churnCsv(200, { columns: ["customerId", "plan", "tenure", "Churn", "region"], cell: (_i, c) => (c === "region" ? "north" : (undefined as unknown as string)) });
+      const second = await stageUpload(bytesOf(constant), { fileName: "d.csv", actor });
+      const oneClass = await importDataset(handle.db, actor, {
+        uploadId: second.uploadId,
+        name: "One class",
+        overrides: { target: "region" },
+      }).catch((e) => e);
+      expect(oneClass).toMatchObject({ code: "TARGET_ONE_CLASS" });
+      expect(oneClass.message).toBe(
+        'Column "region" has only one value: north. The target needs both churned and retained customers.',
+      );
+      const state = await leftovers(handle.db);
+      expect({ ...state, files: [] }).toEqual(NOTHING_LEFT);
+      // Only the two staged uploads remain, for the user to correct; the 24 h clean-up removes them.
+      expect(state.files.every((key) => key.startsWith("uploads/"))).toBe(true);
+      await getStagedUpload(preview.uploadId, actor);
+    });
+
+    it("refuses unknown columns and contradictory choices", async () => {
+      const preview = await stageUpload(bytesOf(churnCsv(100)), { fileName: "c.csv", actor });
+      await expect(
+        importDataset(handle.db, actor, { uploadId: preview.uploadId, name: "X", overrides: { excluded: ["nope"] } }),
+      ).rejects.toMatchObject({ code: "COLUMN_NOT_FOUND", message: expect.stringContaining('There is no column named "nope"') });
+      await expect(
+        importDataset(handle.db, actor, { uploadId: preview.uploadId, name: "X", overrides: { target: "Gone" } }),
+      ).rejects.toMatchObject({ code: "TARGET_NOT_FOUND" });
+      await expect(
+        importDataset(handle.db, actor, {
+          uploadId: preview.uploadId,
+          name: "X",
+          overrides: { target: "Churn", excluded: ["Churn"] },
+        }),
+      ).rejects.toThrow('"Churn" is the target; it cannot also be excluded.');
+      await expect(
+        importDataset(handle.db, actor, { uploadId: preview.uploadId, name: "  " }),
+      ).rejects.toThrow("Give the dataset a name");
+      expect({ ...(await leftovers(handle.db)), files: [] }).toEqual(NOTHING_LEFT);
+    });
+
+    it("rolls back when the chosen identifier repeats, and the upload can be imported after correcting", async () => {
+      const preview = await stageUpload(bytesOf(churnCsv(300)), { fileName: "c.csv", actor });
+      const error = await importDataset(
+        handle.db,
+        actor,
+        { uploadId: preview.uploadId, name: "Ids", overrides: { identifier: "plan" } },
+        { batchSize: 100 },
+      ).catch((e) => e);
+      expect(error).toBeInstanceOf(IdentifierError);
+      expect(error.message).toBe(
+        'Data rows 1 and 4 have the same plan "basic": an identifier must be unique. Choose another identifier or none.',
+      );
+      const state = await leftovers(handle.db);
+      expect({ ...state, files: [] }).toEqual(NOTHING_LEFT);
+      expect(state.files.filter((k) => k.startsWith("datasets/"))).toEqual([]);
+      const ok = await importDataset(handle.db, actor, {
+        uploadId: preview.uploadId,
+        name: "Ids",
+        overrides: { identifier: "customerId" },
+      });
+      expect(ok.rowCount).toBe(300);
+      await deleteDataset(handle.db, actor, ok.datasetId);
+    });
+
+    it("cleans up the remaining staged uploads", async () => {
+      for (const key of await storedKeys(getStorage(), "uploads/")) await getStorage().delete(key);
+      expect(await leftovers(handle.db)).toEqual(NOTHING_LEFT);
+    });
+  });
+
+  describe.skipIf(!hasTelco)("the Telco file", () => {
+    let first: Awaited<ReturnType<typeof importDatasetFromFile>>;
+
+    it("imports 7,043 customers with a 26.5 % churn rate in one go", async () => {
+      const started = performance.now();
+      first = await importDatasetFromFile(handle.db, actor, { filePath: TELCO_CSV, name: "Telco customers" });
+      const seconds = (performance.now() - started) / 1000;
+      console.log(`[bench] Telco import on ${kind}: ${seconds.toFixed(2)} s (import step ${first.durationMs} ms)`);
+      expect(first).toMatchObject({ version: 1, rowCount: 7_043, name: "Telco customers" });
+      expect(first.positiveRate).toBeCloseTo(1_869 / 7_043, 6);
+      expect((first.positiveRate as number) * 100).toBeCloseTo(26.5, 1);
+
+      const bytes = readFileSync(TELCO_CSV);
+      const sha256 = createHash("sha256").update(bytes).digest("hex");
+      expect(first.sha256).toBe(sha256);
+      expect(first.storageKey).toBe(`datasets/${first.datasetId}/v1/${sha256}.csv`);
+      expect(await storedKeys()).toEqual([first.storageKey]);
+      expect(Buffer.from(await getStorage().getBytes(first.storageKey)).equals(bytes)).toBe(true);
+
+      const detail = await getDataset(handle.db, first.datasetId);
+      const selected = detail.selected!;
+      expect(selected).toMatchObject({ version: 1, rowCount: 7_043, columnCount: 21, fileName: "telco-customer-churn.csv" });
+      expect(selected.schema).toMatchObject({
+        target: "Churn",
+        positiveLabel: "Yes",
+        identifier: "customerID",
+        rowCount: 7_043,
+        classCounts: { positive: 1_869, negative: 5_174, missing: 0 },
+      });
+      const total = selected.schema.columns.find((c) => c.name === "TotalCharges")!;
+      expect(total.type).toBe("numeric");
+      expect(total.stats.missing).toBe(11);
+      const profile = selected.profile;
+      expect(profile).toMatchObject({ rowCount: 7_043, labelledRows: 7_043, positives: 1_869 });
+      expect(profile.churnRate).toBeCloseTo(0.2654, 4);
+      const totalProfile = profile.columns.find((c) => c.name === "TotalCharges")!;
+      expect(totalProfile).toMatchObject({ type: "numeric", missing: 11, distributionKind: "bins" });
+      expect(totalProfile.missingRate).toBeCloseTo(11 / 7_043, 8);
+      expect(totalProfile.distribution!.reduce((n, b) => n + b.count, 0)).toBe(7_032);
+      const contract = profile.columns.find((c) => c.name === "Contract")!;
+      expect(contract.distributionKind).toBe("categories");
+      const monthToMonth = contract.distribution!.find((b) => b.label === "Month-to-month")!;
+      expect(monthToMonth.count).toBe(3_875);
+      expect(monthToMonth.churnRate).toBeCloseTo(1_655 / 3_875, 6);
+      const id = profile.columns.find((c) => c.name === "customerID")!;
+      expect(id).toMatchObject({ role: "identifier", distinct: 7_043, distribution: null });
+
+      const [row] = await handle.db
+        .select()
+        .from(customers)
+        .where(eq(customers.externalId, "7590-VHVEG"));
+      expect(row).toMatchObject({ rowNumber: 1, label: 0, monthlyValue: expect.closeTo(29.85, 5) });
+      expect(row.features).toMatchObject({ customerID: "7590-VHVEG", gender: "Female", tenure: 1, TotalCharges: 29.85, Churn: "No" });
+      const blanks = await handle.db.select({ f: customers.features }).from(customers).where(eq(customers.datasetVersionId, first.datasetVersionId));
+      expect(blanks.filter((c) => c.f.TotalCharges === null)).toHaveLength(11);
+
+      const { entries } = await listAudit(handle.db, { limit: 5, action: "dataset.imported" });
+      expect(entries[0]).toMatchObject({
+        actorId: actor.id,
+        targetType: "dataset",
+        targetId: String(first.datasetId),
+        ip: "203.0.113.9",
+        details: { name: "Telco customers", version: 1, rows: 7_043, sha256 },
+      });
+    });
+
+    it("gives the training pipeline the rows back as parsed CSV", async () => {
+      const data = await loadDatasetVersionRows(handle.db, first.datasetVersionId, { pageSize: 3_000 });
+      expect(data.columns).toHaveLength(21);
+      expect(data.columns[0]).toBe("customerID");
+      expect(data.rows).toHaveLength(7_043);
+      expect(data.rowNumbers.slice(0, 3)).toEqual([1, 2, 3]);
+      expect(data.externalIds[0]).toBe("7590-VHVEG");
+      expect(data.customerIds).toHaveLength(7_043);
+      expect(data.labels.reduce((n, l) => n + (l === 1 ? 1 : 0), 0)).toBe(1_869);
+      const set = buildTrainingSet({ columns: data.columns, rows: data.rows }, data.schema);
+      expect(set.frame.rowCount).toBe(7_043);
+      expect(set.labels.reduce((n, l) => n + l, 0)).toBe(1_869);
+      const total = set.frame.columns.find((c) => c.name === "TotalCharges");
+      expect(total?.kind).toBe("numeric");
+      if (total?.kind === "numeric") expect(total.values.filter((v) => Number.isNaN(v))).toHaveLength(11);
+    });
+
+    it("imports a re-upload under the same name as version 2", async () => {
+      const second = await importDatasetFromFile(handle.db, actor, { filePath: TELCO_CSV, name: "Telco customers" });
+      expect(second).toMatchObject({ datasetId: first.datasetId, version: 2, rowCount: 7_043 });
+      expect(second.storageKey).toBe(`datasets/${first.datasetId}/v2/${first.sha256}.csv`);
+      const list = await listDatasets(handle.db);
+      const telco = list.find((d) => d.id === first.datasetId)!;
+      expect(telco).toMatchObject({ versionCount: 2, latest: { version: 2, rowCount: 7_043 } });
+      const v1 = await getDataset(handle.db, first.datasetId, first.datasetVersionId);
+      expect(v1.selected?.version).toBe(1);
+      expect(v1.versions.map((v) => v.version)).toEqual([2, 1]);
+    });
+
+    it("refuses to delete a dataset while it is being trained, then deletes rows and files", async () => {
+      const [run] = await handle.db
+        .insert(trainingRuns)
+        .values({ datasetId: first.datasetId, datasetVersionId: first.datasetVersionId, params: {}, status: "running" })
+        .returning();
+      await expect(deleteDataset(handle.db, actor, first.datasetId)).rejects.toBeInstanceOf(DatasetBusyError);
+      await handle.db.update(trainingRuns).set({ status: "failed" }).where(eq(trainingRuns.id, run.id));
+      const deleted = await deleteDataset(handle.db, actor, first.datasetId);
+      expect(deleted).toMatchObject({ name: "Telco customers", filesDeleted: 2 });
+      expect(await leftovers(handle.db)).toEqual(NOTHING_LEFT);
+      expect(await handle.db.select().from(datasetVersions)).toEqual([]);
+      const { entries } = await listAudit(handle.db, { limit: 1, action: "dataset.deleted" });
+      expect(entries[0].details).toMatchObject({ name: "Telco customers", versions: [2, 1], rows: 14_086 });
+    });
+  });
+});

@@ -1,0 +1,87 @@
+/**
+ * The data every training step works on, recomputed deterministically instead of being passed
+ * between steps: step results are small JSON (they are stored per step, and Inngest caps them at
+ * 4 MB), while a 7,000-row frame or a split's row lists are not. Loading is the same pure read on
+ * every step and the split is seeded, so a step retried on another machine sees identical rows.
+ *
+ * One process usually runs all steps of a run back to back, so the loaded table is cached per
+ * dataset version (versions are immutable: a re-upload creates a new version).
+ */
+import { buildTrainingSet, type TrainingSet } from "@/lib/ml/data";
+import { type Partition, stratifiedSplit } from "@/lib/ml/evaluate";
+import { takeLabels } from "@/lib/ml/matrix";
+import { createRng, deriveSeed, shuffleInPlace } from "@/lib/ml/random";
+import type { Database } from "../../db/client";
+import { type DatasetVersionRows, loadDatasetVersionRows } from "../datasets";
+import type { TrainingParams } from "./params";
+
+export interface VersionData {
+  table: DatasetVersionRows;
+  /** Feature frame and labels of the rows whose target is known. */
+  training: TrainingSet;
+}
+
+export interface RunData extends VersionData {
+  /** Indices into `training` rows: `train` is fitted on, `validation` is the held-out test part. */
+  split: Partition;
+  trainLabels: Uint8Array;
+  testLabels: Uint8Array;
+}
+
+const CACHE_SIZE = 2;
+const store = globalThis as typeof globalThis & { __churnguardTrainingData?: Map<number, Promise<VersionData>> };
+const cache: Map<number, Promise<VersionData>> = store.__churnguardTrainingData ?? new Map();
+store.__churnguardTrainingData = cache;
+
+/** The version's rows and training set (cached). Throws DatasetError for a version that cannot be trained on. */
+export function loadVersionData(db: Database, datasetVersionId: number): Promise<VersionData> {
+  const cached = cache.get(datasetVersionId);
+  if (cached) {
+    // Most recently used last, so the oldest entry is evicted first.
+    cache.delete(datasetVersionId);
+    cache.set(datasetVersionId, cached);
+    return cached;
+  }
+  const loading = (async () => {
+    const table = await loadDatasetVersionRows(db, datasetVersionId);
+    const training = buildTrainingSet({ columns: table.columns, rows: table.rows }, table.schema);
+    return { table, training };
+  })();
+  cache.set(datasetVersionId, loading);
+  loading.catch(() => cache.delete(datasetVersionId));
+  while (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value as number);
+  return loading;
+}
+
+/** Forgets cached tables (tests; a deleted dataset's rows are dropped with it anyway). */
+export function clearTrainingDataCache(): void {
+  cache.clear();
+}
+
+export function splitFor(labels: Uint8Array, params: Pick<TrainingParams, "seed" | "testFraction">): Partition {
+  return stratifiedSplit(labels, { testFraction: params.testFraction, seed: params.seed });
+}
+
+export async function loadRunData(
+  db: Database,
+  datasetVersionId: number,
+  params: Pick<TrainingParams, "seed" | "testFraction">,
+): Promise<RunData> {
+  const data = await loadVersionData(db, datasetVersionId);
+  const split = splitFor(data.training.labels, params);
+  return {
+    ...data,
+    split,
+    trainLabels: takeLabels(data.training.labels, split.train),
+    testLabels: takeLabels(data.training.labels, split.validation),
+  };
+}
+
+/** A seeded sample of at most `size` held-out rows (indices into the training set), ascending. */
+export function heldOutSample(split: Partition, size: number, seed: number): Uint32Array {
+  const rows = Uint32Array.from(split.validation);
+  if (rows.length <= size) return rows;
+  return shuffleInPlace(rows, createRng(deriveSeed(seed, 7)))
+    .slice(0, size)
+    .sort();
+}
