@@ -68,8 +68,22 @@ export const MODEL = {
   pPhoneGivenDsl: 0.718,
   /** Multinomial logit for Contract (Month-to-month is the reference, logit 0). */
   contractLogit: {
-    oneYear: { intercept: -1.18, fiber: -0.59, noInternet: 0.42, partner: 0.85, dependents: 0.24, senior: -0.33 },
-    twoYear: { intercept: -1.5, fiber: -0.92, noInternet: 0.91, partner: 1.51, dependents: 0.28, senior: -0.59 },
+    oneYear: {
+      intercept: -1.18,
+      fiber: -0.59,
+      noInternet: 0.42,
+      partner: 0.85,
+      dependents: 0.24,
+      senior: -0.33,
+    },
+    twoYear: {
+      intercept: -1.5,
+      fiber: -0.92,
+      noInternet: 0.91,
+      partner: 1.51,
+      dependents: 0.28,
+      senior: -0.59,
+    },
   },
   /**
    * Tenure (months, 1..72) given the contract: inverse CDF through 21 quantiles (every 5 %),
@@ -81,28 +95,53 @@ export const MODEL = {
     "Two year": [1, 16, 27, 37, 45, 48, 53, 57, 60, 62, 64, 66, 68, 69, 70, 71, 72, 72, 72, 72, 72],
   } satisfies Record<Contract, readonly number[]>,
   /** Brand-new customers (tenure 0, no bill yet, TotalCharges blank) by contract. */
-  pTenureZero: { "Month-to-month": 0, "One year": 0.001, "Two year": 0.006 } satisfies Record<Contract, number>,
+  pTenureZero: { "Month-to-month": 0, "One year": 0.001, "Two year": 0.006 } satisfies Record<
+    Contract,
+    number
+  >,
   /** Internet add-ons (internet customers only): logit = intercept + fiber + tenure·t/72 + senior. */
   addOns: {
-    OnlineSecurity: { intercept: -1.2, fiber: -1.05, tenure: 2.63, senior: -0.47 },
-    OnlineBackup: { intercept: -1.49, fiber: -0.08, tenure: 2.74, senior: 0 },
-    DeviceProtection: { intercept: -1.52, fiber: 0, tenure: 2.74, senior: -0.07 },
-    TechSupport: { intercept: -1.16, fiber: -0.96, tenure: 2.59, senior: -0.67 },
-    StreamingTV: { intercept: -1.43, fiber: 0.77, tenure: 2.1, senior: 0 },
-    StreamingMovies: { intercept: -1.42, fiber: 0.71, tenure: 2.15, senior: 0.11 },
+    OnlineSecurity: { intercept: -1.12, fiber: -1.05, tenure: 2.63, senior: -0.47 },
+    OnlineBackup: { intercept: -1.41, fiber: -0.08, tenure: 2.74, senior: 0 },
+    DeviceProtection: { intercept: -1.44, fiber: 0, tenure: 2.74, senior: -0.07 },
+    TechSupport: { intercept: -1.08, fiber: -0.96, tenure: 2.59, senior: -0.67 },
+    StreamingTV: { intercept: -1.35, fiber: 0.77, tenure: 2.1, senior: 0 },
+    StreamingMovies: { intercept: -1.34, fiber: 0.71, tenure: 2.15, senior: 0.11 },
   },
+  /** Streaming bundle: with this probability StreamingMovies simply copies StreamingTV. */
+  pStreamingBundle: 0.37,
   /** MultipleLines (phone customers only): logit = intercept + fiber + noInternet + tenure·t/72. */
   multipleLines: { intercept: -1.65, fiber: 1.11, noInternet: -0.85, tenure: 2.53 },
   /** PaperlessBilling: logit = intercept + fiber + noInternet + oneYear + twoYear + senior. */
   paperless: { intercept: 0.31, fiber: 0.92, noInternet: -1.0, oneYear: -0.26, twoYear: -0.37, senior: 0.42 },
   /** P(PaymentMethod | Contract, InternetService) over [Electronic, Mailed, Bank transfer, Credit card]. */
   payment: {
-    "Month-to-month": { DSL: [0.388, 0.3, 0.161, 0.151], "Fiber optic": [0.614, 0.094, 0.154, 0.138], No: [0.132, 0.62, 0.124, 0.124] },
-    "One year": { DSL: [0.204, 0.24, 0.254, 0.302], "Fiber optic": [0.364, 0.067, 0.291, 0.278], No: [0.096, 0.451, 0.245, 0.208] },
-    "Two year": { DSL: [0.092, 0.174, 0.357, 0.377], "Fiber optic": [0.214, 0.049, 0.378, 0.359], No: [0.028, 0.395, 0.279, 0.298] },
+    "Month-to-month": {
+      DSL: [0.388, 0.3, 0.161, 0.151],
+      "Fiber optic": [0.614, 0.094, 0.154, 0.138],
+      No: [0.132, 0.62, 0.124, 0.124],
+    },
+    "One year": {
+      DSL: [0.204, 0.24, 0.254, 0.302],
+      "Fiber optic": [0.364, 0.067, 0.291, 0.278],
+      No: [0.096, 0.451, 0.245, 0.208],
+    },
+    "Two year": {
+      DSL: [0.092, 0.174, 0.357, 0.377],
+      "Fiber optic": [0.214, 0.049, 0.378, 0.359],
+      No: [0.028, 0.395, 0.279, 0.298],
+    },
   } satisfies Record<Contract, Record<Internet, readonly number[]>>,
   /** Monthly price list (USD); the bill is the sum plus noise, rounded to 0.05. */
-  prices: { phone: 20, multipleLines: 5, DSL: 25, "Fiber optic": 50, No: 0, protectionAddOn: 5, streamingAddOn: 10 },
+  prices: {
+    phone: 20,
+    multipleLines: 5,
+    DSL: 25,
+    "Fiber optic": 50,
+    No: 0,
+    protectionAddOn: 5,
+    streamingAddOn: 10,
+  },
   /** Monthly noise: normal, sd and clip (±) for internet / phone-only customers. */
   monthlyNoise: { internetSd: 1.1, internetClip: 4, phoneOnlySd: 0.55, phoneOnlyClip: 2 },
   /** TotalCharges = monthly·tenure·(1 + e), e ~ N(0, (sd/√tenure)²) clipped; exact for tenure 1. */
@@ -141,7 +180,7 @@ export const MODEL = {
 const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
 const yesNo = (b: boolean) => (b ? "Yes" : "No");
 const money = (x: number) => String(Math.round(x * 20) / 20);
-const clip = (x: number, lo: number, hi: number) => (x < lo ? lo : x > hi ? hi : x);
+const clip = (x: number, lo: number, hi: number) => Math.min(Math.max(x, lo), hi);
 
 function pick<T>(rng: Rng, items: readonly T[], probs: readonly number[]): T {
   let u = rng.next();
@@ -222,17 +261,45 @@ function formatCustomerId(key: number): string {
   );
 }
 
-type ContractCoefs = (typeof MODEL.contractLogit)["oneYear"];
+interface ContractCoefs {
+  intercept: number;
+  fiber: number;
+  noInternet: number;
+  partner: number;
+  dependents: number;
+  senior: number;
+}
 type AddOnCoefs = { intercept: number; fiber: number; tenure: number; senior: number };
 
-function contractLogit(k: ContractCoefs, fiber: number, noInternet: number, partner: number, dependents: number, senior: number) {
+function contractLogit(
+  k: ContractCoefs,
+  fiber: number,
+  noInternet: number,
+  partner: number,
+  dependents: number,
+  senior: number,
+) {
   return (
-    k.intercept + k.fiber * fiber + k.noInternet * noInternet + k.partner * partner + k.dependents * dependents + k.senior * senior
+    k.intercept +
+    k.fiber * fiber +
+    k.noInternet * noInternet +
+    k.partner * partner +
+    k.dependents * dependents +
+    k.senior * senior
   );
 }
 
-function drawAddOn(rng: Rng, k: AddOnCoefs, hasInternet: boolean, fiber: number, t72: number, senior: number): boolean {
-  return hasInternet && rng.next() < sigmoid(k.intercept + k.fiber * fiber + k.tenure * t72 + k.senior * senior);
+function drawAddOn(
+  rng: Rng,
+  k: AddOnCoefs,
+  hasInternet: boolean,
+  fiber: number,
+  t72: number,
+  senior: number,
+): boolean {
+  return (
+    hasInternet && rng.next() < sigmoid(k.intercept + k.fiber * fiber + k.tenure * t72 + k.senior * senior)
+  );
 }
 
 function service(hasInternet: boolean, b: boolean): string {
@@ -244,7 +311,8 @@ function service(hasInternet: boolean, b: boolean): string {
  * seed. Ids come from their own PRNG stream, so changing the attribute model leaves them alone.
  */
 export function generateTelcoLikeRows(count: number, seed: number): string[][] {
-  if (!Number.isInteger(count) || count < 0) throw new RangeError(`count must be a whole number ≥ 0, got ${count}`);
+  if (!Number.isInteger(count) || count < 0)
+    throw new RangeError(`count must be a whole number ≥ 0, got ${count}`);
   const rng = createRng(deriveSeed(seed, 0));
   const idRng = createRng(deriveSeed(seed, 1));
   const seen = new KeySet(count);
@@ -270,14 +338,22 @@ export function generateTelcoLikeRows(count: number, seed: number): string[][] {
     const dependents = rng.next() < pDep;
 
     // Internet and phone.
-    const internet = pick(rng, INTERNET, senior ? m.internetGivenSenior.senior : m.internetGivenSenior.notSenior);
+    const internet = pick(
+      rng,
+      INTERNET,
+      senior ? m.internetGivenSenior.senior : m.internetGivenSenior.notSenior,
+    );
     const fiber = internet === "Fiber optic" ? 1 : 0;
     const noInternet = internet === "No" ? 1 : 0;
     const phone = internet === "DSL" ? rng.next() < m.pPhoneGivenDsl : true;
 
     // Contract (multinomial logit), then tenure given the contract.
-    const e1 = Math.exp(contractLogit(m.contractLogit.oneYear, fiber, noInternet, +partner, +dependents, +senior));
-    const e2 = Math.exp(contractLogit(m.contractLogit.twoYear, fiber, noInternet, +partner, +dependents, +senior));
+    const e1 = Math.exp(
+      contractLogit(m.contractLogit.oneYear, fiber, noInternet, +partner, +dependents, +senior),
+    );
+    const e2 = Math.exp(
+      contractLogit(m.contractLogit.twoYear, fiber, noInternet, +partner, +dependents, +senior),
+    );
     const denom = 1 + e1 + e2;
     const contract = pick(rng, CONTRACTS, [1 / denom, e1 / denom, e2 / denom]);
     const tenure = sampleTenure(rng, contract);
@@ -291,10 +367,12 @@ export function generateTelcoLikeRows(count: number, seed: number): string[][] {
     const protection = drawAddOn(rng, a.DeviceProtection, net, fiber, t72, +senior);
     const tech = drawAddOn(rng, a.TechSupport, net, fiber, t72, +senior);
     const tv = drawAddOn(rng, a.StreamingTV, net, fiber, t72, +senior);
-    const movies = drawAddOn(rng, a.StreamingMovies, net, fiber, t72, +senior);
+    const ownMovies = drawAddOn(rng, a.StreamingMovies, net, fiber, t72, +senior);
+    const movies = rng.next() < m.pStreamingBundle ? tv : ownMovies;
     const ml = m.multipleLines;
     const multi =
-      phone && rng.next() < sigmoid(ml.intercept + ml.fiber * fiber + ml.noInternet * noInternet + ml.tenure * t72);
+      phone &&
+      rng.next() < sigmoid(ml.intercept + ml.fiber * fiber + ml.noInternet * noInternet + ml.tenure * t72);
 
     // Billing.
     const oneYear = contract === "One year" ? 1 : 0;
@@ -322,13 +400,25 @@ export function generateTelcoLikeRows(count: number, seed: number): string[][] {
       p.streamingAddOn * (+tv + +movies);
     const noise =
       internet === "No"
-        ? clip(rng.normal() * m.monthlyNoise.phoneOnlySd, -m.monthlyNoise.phoneOnlyClip, m.monthlyNoise.phoneOnlyClip)
-        : clip(rng.normal() * m.monthlyNoise.internetSd, -m.monthlyNoise.internetClip, m.monthlyNoise.internetClip);
+        ? clip(
+            rng.normal() * m.monthlyNoise.phoneOnlySd,
+            -m.monthlyNoise.phoneOnlyClip,
+            m.monthlyNoise.phoneOnlyClip,
+          )
+        : clip(
+            rng.normal() * m.monthlyNoise.internetSd,
+            -m.monthlyNoise.internetClip,
+            m.monthlyNoise.internetClip,
+          );
     const monthly = Math.round((list + noise) * 20) / 20;
     let total = " "; // the IBM file has a single space for customers without a first bill
     if (tenure === 1) total = money(monthly);
     else if (tenure > 1) {
-      const drift = clip((rng.normal() * m.totalNoise.sd) / Math.sqrt(tenure), m.totalNoise.min, m.totalNoise.max);
+      const drift = clip(
+        (rng.normal() * m.totalNoise.sd) / Math.sqrt(tenure),
+        m.totalNoise.min,
+        m.totalNoise.max,
+      );
       total = money(monthly * tenure * (1 + drift));
     }
 

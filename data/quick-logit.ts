@@ -30,7 +30,12 @@ function num(v: string): number {
  * One-hot + standardised numeric features. The vocabulary and the scaling come from `fitRows` only
  * (the training part), so the held-out part never informs the encoding.
  */
-export function encode(table: Table, fitRows: readonly number[], target = "Churn", positive = "Yes"): Encoded {
+export function encode(
+  table: Table,
+  fitRows: readonly number[],
+  target = "Churn",
+  positive = "Yes",
+): Encoded {
   const { header, rows } = table;
   const ti = header.indexOf(target);
   if (ti < 0) throw new Error(`no ${target} column`);
@@ -173,7 +178,7 @@ export function crossValidatedAuc(table: Table, folds = 5, seed = 42): number {
   for (let f = 0; f < folds; f++) {
     const train: number[] = [];
     const test: number[] = [];
-    fold.forEach((g, i) => (g === f ? test : train).push(i));
+    for (let i = 0; i < fold.length; i++) (fold[i] === f ? test : train).push(i);
     const { X, y } = encode(table, train);
     const model = fitLogistic(X, y, train);
     sum += rocAuc(

@@ -14,7 +14,7 @@ import { getInngest } from "./client";
 import type { AnyDurableFunction } from "./define";
 import { CANCEL_EVENT, JOB_ID_KEY } from "./events";
 import { toEventData } from "./json";
-import { durableFunctions, functionsForEvent } from "./registry";
+import { functionsForEvent, getDurableFunctions } from "./registry";
 import { EmbeddedRunner, type EmbeddedRunnerOptions } from "./runner/runner";
 import { notifyJobEnqueued } from "./runner/signal";
 import { insertJobs, requestCancel } from "./runner/store";
@@ -50,7 +50,12 @@ export async function sendEvent(
   }
   const ids = await insertJobs(
     db,
-    targets.map((fn) => ({ id: newJobId(), functionId: fn.id, event: { name, data: json }, runAfter: new Date() })),
+    targets.map((fn) => ({
+      id: newJobId(),
+      functionId: fn.id,
+      event: { name, data: json },
+      runAfter: new Date(),
+    })),
   );
   if (ids.length > 0) notifyJobEnqueued();
   return ids;
@@ -96,15 +101,16 @@ export function startEmbeddedRunner(
   if (usesInngest()) return Promise.resolve(null);
   singleton.starting ??= (async () => {
     const handle = await getDatabase();
+    const functions = getDurableFunctions();
     const runner = new EmbeddedRunner({
       db: handle.db,
-      functions: durableFunctions,
+      functions,
       // PGlite: one process per data folder, so any lease in the table is a previous process's.
       exclusive: handle.kind === "pglite",
       ...options,
     });
     runner.start();
-    const names = durableFunctions.map((fn) => fn.id).join(", ") || "none";
+    const names = functions.map((fn) => fn.id).join(", ") || "none";
     console.log(`[churnguard:jobs] embedded runner started (functions: ${names})`);
     return runner;
   })();

@@ -11,6 +11,20 @@ import { NonRetriableError } from "./types";
 const fakeDb = {} as Database;
 const getDb = async () => fakeDb;
 
+/** getConfig is what `serve` sends Inngest at sync time (private in the SDK's types). */
+type WithConfig = {
+  getConfig(opts: { baseUrl: URL; appPrefix: string }): Array<{
+    triggers: unknown;
+    steps: { step: { retries: unknown } };
+    cancel?: unknown;
+  }>;
+};
+const configOf = (f: unknown) =>
+  (f as WithConfig).getConfig({
+    baseUrl: new URL("http://localhost/api/inngest"),
+    appPrefix: "churnguard",
+  })[0];
+
 function adapted(fn: AnyDurableFunction) {
   return toInngestFunctions(fn, { client: new Inngest({ id: "churnguard" }), getDb });
 }
@@ -30,9 +44,9 @@ function threeSteps(calls: { id: string; results: unknown; attempt: number; jobI
         label: id,
         run: async ({ results, attempt, jobId }) => {
           calls.push({ id, results: { ...results }, attempt, jobId });
-          if (i === 0) return { n: data.n, loadedAt: "2030-01-01T00:00:00.000Z" };
-          if (i === 1) return { doubled: (results.load as { n: number }).n * 2 };
-          return `report of ${(results.double as { doubled: number }).doubled}`;
+          if (i === 0) return { n: data.n, loadedAt: "2030-01-01T00:00:00.000Z" } as Json;
+          if (i === 1) return { doubled: (results.load as { n: number }).n * 2 } as Json;
+          return `report of ${(results.double as { doubled: number }).doubled}` as Json;
         },
       })),
     maxAttempts: 3,
@@ -63,18 +77,18 @@ describe("toInngestFunctions", () => {
   it("configures retries, cancellation and the cron trigger from the DurableFunction", () => {
     const fn = { ...threeSteps([]), maxAttempts: 4, cron: "0 3 * * *", onFailure: async () => {} };
     const [main, onCancelled] = adapted(fn);
-    const [config] = main.getConfig({ baseUrl: new URL("http://localhost/api/inngest"), appPrefix: "churnguard" });
+    const config = configOf(main);
     expect(config.triggers).toEqual([{ event: "test/three.requested" }, { cron: "0 3 * * *" }]);
     expect(config.steps.step.retries).toEqual({ attempts: 3 });
     expect(config.cancel).toEqual([
       { event: "churnguard/job.cancel-requested", if: "async.data.jobId == event.data._churnguardJobId" },
     ]);
-    const [cancelConfig] = onCancelled.getConfig({
-      baseUrl: new URL("http://localhost/api/inngest"),
-      appPrefix: "churnguard",
-    });
+    const cancelConfig = configOf(onCancelled);
     expect(cancelConfig.triggers).toEqual([
-      { event: "inngest/function.cancelled", expression: "event.data.function_id == 'churnguard-three-steps'" },
+      {
+        event: "inngest/function.cancelled",
+        expression: "event.data.function_id == 'churnguard-three-steps'",
+      },
     ]);
   });
 
@@ -111,7 +125,10 @@ describe("toInngestFunctions", () => {
     const { error } = await new InngestTestEngine({ function: main }).execute({
       events: [{ name: "test/three.requested", data: { n: 1 } }],
     });
-    expect(error).toMatchObject({ name: "NonRetriableError", message: "Column 'Churn' has only one value: Yes" });
+    expect(error).toMatchObject({
+      name: "NonRetriableError",
+      message: "Column 'Churn' has only one value: Yes",
+    });
   });
 
   it("leaves other errors retriable", async () => {
@@ -151,8 +168,14 @@ describe("toInngestFunctions", () => {
 
   it("calls onFailure with the decoded data and job id when the run fails", async () => {
     const failures: { data: unknown; error: Error; jobId: string; db: Database }[] = [];
-    const fn = { ...threeSteps([]), onFailure: async (ctx: (typeof failures)[number]) => void failures.push(ctx) };
-    await failureHandler(fn, getDb)({
+    const fn = {
+      ...threeSteps([]),
+      onFailure: async (ctx: (typeof failures)[number]) => void failures.push(ctx),
+    };
+    await failureHandler(
+      fn,
+      getDb,
+    )({
       event: {
         data: {
           event: { name: "test/three.requested", data: { n: 3, _churnguardJobId: "job_1" } },
@@ -167,7 +190,10 @@ describe("toInngestFunctions", () => {
 
   it("calls onFailure with a JobCancelledError when Inngest cancels the run", async () => {
     const failures: { data: unknown; error: Error; jobId: string }[] = [];
-    const fn = { ...threeSteps([]), onFailure: async (ctx: (typeof failures)[number]) => void failures.push(ctx) };
+    const fn = {
+      ...threeSteps([]),
+      onFailure: async (ctx: (typeof failures)[number]) => void failures.push(ctx),
+    };
     const [, onCancelled] = adapted(fn);
     const { error } = await new InngestTestEngine({ function: onCancelled }).execute({
       events: [

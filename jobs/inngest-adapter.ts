@@ -10,7 +10,7 @@
  * - `cancelOn` matches `cancelJob`'s event on the job id that `sendEvent` put in the event data;
  * - `cron` adds a cron trigger; the function then receives `{ scheduledFor }` like in the runner.
  */
-import { type InngestFunction, NonRetriableError as InngestNonRetriableError, type Inngest } from "inngest";
+import { type Inngest, type InngestFunction, NonRetriableError as InngestNonRetriableError } from "inngest";
 import { type Database, getDb as getAppDb } from "@/server/db/client";
 import { getInngest } from "./client";
 import type { AnyDurableFunction } from "./define";
@@ -52,7 +52,10 @@ function decodeEvent(fn: AnyDurableFunction, event: IncomingEvent, runId: string
 function failureError(error: unknown): Error {
   const e = toError(error);
   const cause = (e as { cause?: unknown }).cause;
-  if (isJobCancelled(e) || (cause instanceof Object && (cause as { name?: unknown }).name === "JobCancelledError")) {
+  if (
+    isJobCancelled(e) ||
+    (cause instanceof Object && (cause as { name?: unknown }).name === "JobCancelledError")
+  ) {
     return new JobCancelledError(e.message);
   }
   return e;
@@ -150,4 +153,3 @@ export function toInngestFunctionList(
 ): InngestFunction.Any[] {
   return functions.flatMap((fn) => toInngestFunctions(fn, options));
 }
-

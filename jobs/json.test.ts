@@ -12,7 +12,10 @@ describe("toStepResult", () => {
 
   it("converts like JSON does: NaN/Infinity → null, undefined properties dropped, undefined items → null", () => {
     expect(
-      toStepResult({ auc: Number.NaN, up: Number.POSITIVE_INFINITY, gone: undefined, list: [undefined, 1] }, "s"),
+      toStepResult(
+        { auc: Number.NaN, up: Number.POSITIVE_INFINITY, gone: undefined, list: [undefined, 1] },
+        "s",
+      ),
     ).toEqual({ auc: null, up: null, list: [null, 1] });
     expect(toStepResult(undefined, "s")).toBeNull();
   });

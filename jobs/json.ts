@@ -12,8 +12,9 @@
  *   be undefined on a degenerate fold; failing the whole run for that would be worse), `undefined`
  *   object properties are dropped, `undefined` array items and a step returning nothing become null.
  */
-import { NonRetriableError } from "./types";
+
 import type { Json } from "./types";
+import { NonRetriableError } from "./types";
 
 /** Inngest's limit for data returned by one step; the embedded runner enforces it too, for parity. */
 export const STEP_RESULT_MAX_BYTES = 4 * 1024 * 1024;
@@ -25,7 +26,7 @@ class NotJsonError extends NonRetriableError {
   }
 }
 
-function describe(value: object): string {
+function typeName(value: object): string {
   const name = value.constructor?.name;
   return name ? `a ${name}` : "an object with a custom prototype";
 }
@@ -56,10 +57,10 @@ function normalise(value: unknown, path: string, label: string, seen: Set<object
     throw new NotJsonError(label, path, "a Date", "return date.toISOString() and parse it where needed");
   }
   if (ArrayBuffer.isView(object) || object instanceof ArrayBuffer) {
-    throw new NotJsonError(label, path, describe(object), "convert typed arrays with Array.from(…)");
+    throw new NotJsonError(label, path, typeName(object), "convert typed arrays with Array.from(…)");
   }
   if (object instanceof Map || object instanceof Set) {
-    throw new NotJsonError(label, path, describe(object), "convert it to an array or a plain object");
+    throw new NotJsonError(label, path, typeName(object), "convert it to an array or a plain object");
   }
   seen.add(object);
   try {
@@ -68,7 +69,7 @@ function normalise(value: unknown, path: string, label: string, seen: Set<object
     }
     const proto = Object.getPrototypeOf(object);
     if (proto !== Object.prototype && proto !== null) {
-      throw new NotJsonError(label, path, describe(object), "return a plain object (e.g. model.toJSON())");
+      throw new NotJsonError(label, path, typeName(object), "return a plain object (e.g. model.toJSON())");
     }
     const out: { [key: string]: Json } = {};
     for (const [key, item] of Object.entries(object)) {

@@ -16,11 +16,20 @@ function collect(): AnyDurableFunction[] {
   return list;
 }
 
-export const durableFunctions: readonly AnyDurableFunction[] = collect();
+let cached: readonly AnyDurableFunction[] | undefined;
+
+/**
+ * Read on first call, not at import: services import jobs/dispatch, which reaches this module,
+ * while the functions import those services, so at import time a function may not exist yet.
+ */
+export function getDurableFunctions(): readonly AnyDurableFunction[] {
+  cached ??= collect();
+  return cached;
+}
 
 export function functionsForEvent(
   eventName: string,
-  functions: readonly AnyDurableFunction[] = durableFunctions,
+  functions: readonly AnyDurableFunction[] = getDurableFunctions(),
 ): AnyDurableFunction[] {
   return functions.filter((fn) => fn.event === eventName);
 }

@@ -51,7 +51,8 @@ function parseValue(text: string, spec: FieldSpec, expression: string): number {
   const upper = text.toUpperCase();
   const named = spec.names?.indexOf(upper) ?? -1;
   if (named >= 0) return named + (spec.namesStartAt ?? 0);
-  if (!/^\d+$/.test(text)) throw new Error(`Invalid cron expression "${expression}": bad ${spec.name} "${text}"`);
+  if (!/^\d+$/.test(text))
+    throw new Error(`Invalid cron expression "${expression}": bad ${spec.name} "${text}"`);
   const value = Number(text);
   if (value < spec.min || value > spec.max) {
     throw new Error(

@@ -7,6 +7,7 @@ import { createTestDatabase, testDatabaseKinds } from "@/server/testing/database
 import type { AnyDurableFunction } from "../define";
 import { cancelJob, sendEvent } from "../dispatch";
 import { isJobCancelled } from "../errors";
+import { pruneJobs } from "../functions/prune-jobs";
 import type { DurableStep, Json, StepContext } from "../types";
 import { NonRetriableError } from "../types";
 import { EmbeddedRunner, type EmbeddedRunnerOptions } from "./runner";
@@ -49,8 +50,8 @@ function deferred<T = void>() {
   return { promise, resolve };
 }
 
+const logger = { info: () => {}, warn: () => {}, error: (m: string, e?: unknown) => console.error(m, e) };
 const silent = { info: () => {}, warn: () => {}, error: () => {} };
-const logger = { ...silent, error: (m: string, e?: unknown) => console.error(m, e) };
 
 describe.each(testDatabaseKinds())("embedded runner on %s", (kind) => {
   let handle: DatabaseHandle;
@@ -88,7 +89,12 @@ describe.each(testDatabaseKinds())("embedded runner on %s", (kind) => {
   it("runs a three-step function to completion, each step getting earlier results as stored JSON", async () => {
     const seen: Record<string, unknown>[] = [];
     const fn = makeFunction([
-      () => ({ zeta: 1, alpha: [1, Number.NaN, 3], nested: { dropped: undefined, kept: "x" } }) as unknown as Json,
+      () =>
+        ({
+          zeta: 1,
+          alpha: [1, Number.NaN, 3],
+          nested: { dropped: undefined, kept: "x" },
+        }) as unknown as Json,
       ({ results, data }) => {
         seen.push({ ...results });
         return { sum: data.n + 41 };
@@ -413,12 +419,30 @@ describe.each(testDatabaseKinds())("embedded runner on %s", (kind) => {
       },
     );
     const id = await enqueue(fn);
-    const r = runner([fn], { backoffMs: () => 0 });
+    const r = runner([fn], { backoffMs: () => 0, logger: silent });
     await r.drain();
     expect(hookCalls).toBe(2);
     const row = await jobRow(id);
     expect(row.status).toBe("failed");
     expect(row.finishedAt).toBeInstanceOf(Date);
+  });
+
+  it("lets two runners on one database share the work, each job running exactly once", async () => {
+    const runs = new Map<number, number>();
+    const fn = makeFunction([
+      async ({ data }) => {
+        runs.set(data.n, (runs.get(data.n) ?? 0) + 1);
+        await new Promise((r) => setTimeout(r, 5));
+        return data.n;
+      },
+    ]);
+    for (let n = 0; n < 8; n++) await enqueue(fn, { n });
+    const [a, b] = await Promise.all([
+      runner([fn], { workerId: "a" }).drain(),
+      runner([fn], { workerId: "b" }).drain(),
+    ]);
+    expect(a + b).toBe(8);
+    expect([...runs.values()]).toEqual(Array(8).fill(1));
   });
 
   it("enqueues a cron function on schedule, once per slot even with two runners", async () => {
@@ -456,6 +480,32 @@ describe.each(testDatabaseKinds())("embedded runner on %s", (kind) => {
     expect(performance.now() - started).toBeLessThan(1000);
     await r.stop();
     expect(r.isRunning).toBe(false);
+  });
+
+  it("prunes finished jobs older than 30 days through the registered prune-jobs function", async () => {
+    const old = new Date(Date.now() - 40 * 24 * 3600_000);
+    await handle.db.insert(jobs).values([
+      {
+        id: "old-done",
+        functionId: "gone",
+        event: { name: "x", data: {} },
+        status: "succeeded",
+        finishedAt: old,
+      },
+      {
+        id: "old-queued",
+        functionId: "gone",
+        event: { name: "x", data: {} },
+        status: "queued",
+        runAfter: old,
+      },
+    ]);
+    const [id] = await sendEvent(handle.db, pruneJobs.event, {}); // the registry routes it
+    await runner([pruneJobs]).drain();
+    const steps = await handle.db.select().from(jobSteps).where(eq(jobSteps.jobId, id));
+    expect(steps[0].result).toEqual({ deleted: 1 });
+    expect(await jobRow("old-done")).toBeUndefined();
+    expect(await jobRow("old-queued")).toBeDefined();
   });
 
   it("validates event data when it is sent, not later in the job", async () => {

@@ -33,10 +33,10 @@ import {
   markFailed,
   markFinished,
   markSucceeded,
+  recordStep,
   releaseAllLeases,
   releaseJob,
   renewLease,
-  recordStep,
   scheduleFinalizeRetry,
   scheduleRetry,
   startAttempt,
@@ -119,8 +119,8 @@ export class EmbeddedRunner {
   private isKilled = false;
   private wakeUp: (() => void) | null = null;
   private hasPendingWake = false;
-  private killSignal: Promise<void>;
-  private fireKill!: () => void;
+  /** Resolvers of the steps in flight, so kill() can stop waiting for them at once. */
+  private readonly killWaiters = new Set<() => void>();
   private unsubscribe: (() => void) | null = null;
 
   constructor(options: EmbeddedRunnerOptions) {
@@ -128,7 +128,9 @@ export class EmbeddedRunner {
     this.workerId = options.workerId ?? `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
     this.functions = new Map(options.functions.map((fn) => [fn.id, fn]));
     // Parsed now so a bad expression stops the start with its message, not a silent missing schedule.
-    this.schedules = options.functions.flatMap((fn) => (fn.cron ? [{ fn, schedule: parseCron(fn.cron) }] : []));
+    this.schedules = options.functions.flatMap((fn) =>
+      fn.cron ? [{ fn, schedule: parseCron(fn.cron) }] : [],
+    );
     this.pollIntervalMs = options.pollIntervalMs ?? 1000;
     this.leaseMs = options.leaseMs ?? 60_000;
     this.stepTimeoutMs = options.stepTimeoutMs ?? 30 * 60_000;
@@ -137,9 +139,6 @@ export class EmbeddedRunner {
     this.exclusive = options.exclusive ?? false;
     this.log = options.logger ?? consoleLogger;
     this.lastCronCheck = this.now();
-    this.killSignal = new Promise((resolve) => {
-      this.fireKill = resolve;
-    });
   }
 
   get isRunning(): boolean {
@@ -191,7 +190,7 @@ export class EmbeddedRunner {
   kill(): void {
     this.isKilled = true;
     this.isStopping = true;
-    this.fireKill();
+    for (const stopWaiting of this.killWaiters) stopWaiting();
     this.wake();
   }
 
@@ -300,7 +299,10 @@ export class EmbeddedRunner {
     return true;
   }
 
-  private parseData(fn: AnyDurableFunction, job: JobRow): { ok: true; data: unknown } | { ok: false; error: Error } {
+  private parseData(
+    fn: AnyDurableFunction,
+    job: JobRow,
+  ): { ok: true; data: unknown } | { ok: false; error: Error } {
     try {
       return { ok: true, data: fn.parse(job.event.data) };
     } catch (error) {
@@ -414,6 +416,7 @@ export class EmbeddedRunner {
     const started = performance.now();
     let isLost = false;
     let timeout: NodeJS.Timeout | undefined;
+    let stopWaiting = () => {};
     const renewal = setInterval(
       () => {
         renewLease(this.db, { jobId: ctx.jobId, workerId: this.workerId, lockedUntil: this.leaseUntil() })
@@ -431,7 +434,10 @@ export class EmbeddedRunner {
           this.stepTimeoutMs,
         );
       });
-      const killed = this.killSignal.then(() => "killed" as const);
+      const killed = new Promise<"killed">((resolve) => {
+        stopWaiting = () => resolve("killed");
+        this.killWaiters.add(stopWaiting);
+      });
       const value = await Promise.race([Promise.resolve().then(() => step.run(ctx)), timedOut, killed]);
       if (value === "killed" && this.isKilled) return { kind: "killed" };
       if (isLost) return { kind: "lost" };
@@ -443,6 +449,7 @@ export class EmbeddedRunner {
     } finally {
       clearInterval(renewal);
       clearTimeout(timeout);
+      this.killWaiters.delete(stopWaiting);
     }
   }
 
@@ -463,7 +470,9 @@ export class EmbeddedRunner {
       if ((await whyNotOwned(this.db, jobId, this.workerId)) !== "cancelled") return;
       error = new JobCancelledError();
     }
-    this.log.warn(`job ${jobId} (${fn.id}) ${isJobCancelled(error) ? "cancelled" : "failed"}: ${description}`);
+    this.log.warn(
+      `job ${jobId} (${fn.id}) ${isJobCancelled(error) ? "cancelled" : "failed"}: ${description}`,
+    );
     return this.finalize(fn, jobId, data, error, 0);
   }
 

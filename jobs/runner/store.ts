@@ -85,12 +85,18 @@ export async function loadFinishedSteps(db: Database, jobId: string): Promise<Ma
 type Ownership = { status: JobRow["status"] } | "cancelled" | "lost";
 
 /** What to do when an update guarded by "still mine and running" matched nothing. */
-export async function whyNotOwned(db: Database, jobId: string, workerId: string): Promise<"cancelled" | "lost"> {
+export async function whyNotOwned(
+  db: Database,
+  jobId: string,
+  workerId: string,
+): Promise<"cancelled" | "lost"> {
   const [row] = await db
     .select({ status: jobs.status, lockedBy: jobs.lockedBy, finishedAt: jobs.finishedAt })
     .from(jobs)
     .where(eq(jobs.id, jobId));
-  return row?.status === "cancelled" && row.lockedBy === workerId && row.finishedAt === null ? "cancelled" : "lost";
+  return row?.status === "cancelled" && row.lockedBy === workerId && row.finishedAt === null
+    ? "cancelled"
+    : "lost";
 }
 
 /** Records that attempt `attempt` of the next step starts now (so a crash counts as an attempt). */
@@ -164,7 +170,13 @@ export async function scheduleRetry(
 ): Promise<Ownership> {
   const [row] = await db
     .update(jobs)
-    .set({ status: "queued", runAfter: opts.runAfter, lockedUntil: null, lockedBy: null, error: clip(opts.error) })
+    .set({
+      status: "queued",
+      runAfter: opts.runAfter,
+      lockedUntil: null,
+      lockedBy: null,
+      error: clip(opts.error),
+    })
     .where(and(eq(jobs.id, opts.jobId), eq(jobs.lockedBy, opts.workerId), eq(jobs.status, "running")))
     .returning({ status: jobs.status });
   return row ?? whyNotOwned(db, opts.jobId, opts.workerId);
@@ -180,7 +192,14 @@ export async function markSucceeded(
 ): Promise<boolean> {
   const rows = await db
     .update(jobs)
-    .set({ status: "succeeded", error: null, attempts: 0, lockedUntil: null, lockedBy: null, finishedAt: opts.now })
+    .set({
+      status: "succeeded",
+      error: null,
+      attempts: 0,
+      lockedUntil: null,
+      lockedBy: null,
+      finishedAt: opts.now,
+    })
     .where(
       and(
         eq(jobs.id, opts.jobId),
@@ -227,7 +246,9 @@ export async function markFinished(
       finishedAt: opts.now,
       lockedUntil: null,
       lockedBy: null,
-      ...(opts.errorSuffix ? { error: sql`left(coalesce(${jobs.error}, '') || ${opts.errorSuffix}, ${ERROR_MAX_CHARS})` } : {}),
+      ...(opts.errorSuffix
+        ? { error: sql`left(coalesce(${jobs.error}, '') || ${opts.errorSuffix}, ${ERROR_MAX_CHARS})` }
+        : {}),
     })
     .where(and(eq(jobs.id, opts.jobId), eq(jobs.lockedBy, opts.workerId)));
 }

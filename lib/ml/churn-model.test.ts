@@ -93,7 +93,11 @@ describe.each(ALGORITHMS)("ChurnModel (%s)", (algorithm) => {
     const m = model(algorithm);
     const cv = m.metadata.crossValidation;
     expect(cv?.cvAuc).toBeGreaterThan(0.75);
-    const rank = m.metadata.importance.map((i) => i.column);
+    const stored = m.metadata.importance.map((i) => i.meanAbs);
+    expect(stored.length).toBeGreaterThan(3);
+    expect([...stored].sort((a, b) => b - a)).toEqual(stored);
+    // Split mode: tenure's engineered features (tenure bin, charges per month) count for tenure.
+    const rank = m.globalImportance(frame, undefined, { engineered: "split" }).map((i) => i.column);
     expect(rank.indexOf("region")).toBeGreaterThan(rank.indexOf("tenure"));
     expect(rank.indexOf("region")).toBeGreaterThan(rank.indexOf("contract"));
   });

@@ -122,7 +122,10 @@ export async function startFakeS3(bucket: string): Promise<FakeS3> {
       const object = objects.get(sourceKey);
       if (!object) return notFound();
       objects.set(key, { body: Buffer.from(object.body), modifiedAt: new Date() });
-      return send(200, `<CopyObjectResult><ETag>"copy"</ETag><LastModified>${new Date().toISOString()}</LastModified></CopyObjectResult>`);
+      return send(
+        200,
+        `<CopyObjectResult><ETag>"copy"</ETag><LastModified>${new Date().toISOString()}</LastModified></CopyObjectResult>`,
+      );
     }
     if (method === "PUT") {
       operations.push("PutObject");

@@ -19,7 +19,10 @@ export function assertValidKey(key: string): void {
     if (segment === "") throw new InvalidStorageKeyError(key, "empty path segment");
     if (segment === "." || segment === "..") throw new InvalidStorageKeyError(key, `"${segment}" segment`);
     if (!SEGMENT.test(segment)) {
-      throw new InvalidStorageKeyError(key, `segment "${segment}" has characters other than A-Z a-z 0-9 . _ - =`);
+      throw new InvalidStorageKeyError(
+        key,
+        `segment "${segment}" has characters other than A-Z a-z 0-9 . _ - =`,
+      );
     }
   }
 }

@@ -60,7 +60,9 @@ describe("LocalFileStorage", () => {
   });
 
   it("writes bytes and streams, reads them back whole and in chunks", async () => {
-    expect(await storage.put("a/b/bytes.csv", new TextEncoder().encode("x,y\n1,2\n"))).toEqual({ sizeBytes: 8 });
+    expect(await storage.put("a/b/bytes.csv", new TextEncoder().encode("x,y\n1,2\n"))).toEqual({
+      sizeBytes: 8,
+    });
     expect(await storage.put("a/b/stream.csv", chunks("hello ", "streaming ", "world"))).toEqual({
       sizeBytes: 21,
     });
@@ -115,7 +117,11 @@ describe("LocalFileStorage", () => {
     await storage.put("datasets/1/v1/x.csv", chunks("1"));
     const all = [];
     for await (const f of storage.list("uploads/")) all.push(f);
-    expect(all.map((f) => f.key)).toEqual(["uploads/1/file.csv", "uploads/1/meta.json", "uploads/2/file.csv"]);
+    expect(all.map((f) => f.key)).toEqual([
+      "uploads/1/file.csv",
+      "uploads/1/meta.json",
+      "uploads/2/file.csv",
+    ]);
     expect(all[0].sizeBytes).toBe(5);
     expect(all[0].modifiedAt).toBeInstanceOf(Date);
     const one = [];

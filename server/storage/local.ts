@@ -23,7 +23,8 @@ export class LocalFileStorage implements FileStorage {
     assertValidKey(key);
     const full = path.resolve(this.root, ...key.split("/"));
     // Belt and braces: validation already rules out escapes.
-    if (!full.startsWith(path.resolve(this.root) + path.sep)) throw new Error(`Key escapes the storage root: ${key}`);
+    if (!full.startsWith(path.resolve(this.root) + path.sep))
+      throw new Error(`Key escapes the storage root: ${key}`);
     return full;
   }
 
@@ -47,7 +48,10 @@ export class LocalFileStorage implements FileStorage {
       }
     };
     try {
-      await pipeline(Readable.from(counted(), { objectMode: false }), createWriteStream(tmp, { flags: "wx" }));
+      await pipeline(
+        Readable.from(counted(), { objectMode: false }),
+        createWriteStream(tmp, { flags: "wx" }),
+      );
       await rename(tmp, target);
     } catch (error) {
       await rm(tmp, { force: true });

@@ -2,7 +2,7 @@ import { serve } from "inngest/next";
 import type { NextRequest } from "next/server";
 import { getInngest } from "@/jobs/client";
 import { toInngestFunctionList } from "@/jobs/inngest-adapter";
-import { durableFunctions } from "@/jobs/registry";
+import { getDurableFunctions } from "@/jobs/registry";
 import { usesInngest } from "@/server/env";
 
 /**
@@ -14,7 +14,7 @@ export const dynamic = "force-dynamic";
 // Steps (model training) can run for minutes; Inngest retries a step whose request timed out.
 export const maxDuration = 300;
 
-const handler = serve({ client: getInngest(), functions: toInngestFunctionList(durableFunctions) });
+const handler = serve({ client: getInngest(), functions: toInngestFunctionList(getDurableFunctions()) });
 
 function guarded(method: "GET" | "POST" | "PUT") {
   return (request: NextRequest, context: unknown) => {

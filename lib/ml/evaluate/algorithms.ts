@@ -1,6 +1,5 @@
 import type { FeaturePipelineOptions } from "../features/pipeline";
-import { LogisticRegression, type LogisticRegressionOptions } from "../linear/logistic-regression";
-import { Svm, type SvmOptions } from "../linear/svm";
+import { LogisticRegression, type LogisticRegressionOptions, Svm, type SvmOptions } from "../linear";
 import {
   GradientBoostingClassifier,
   type GradientBoostingOptions,

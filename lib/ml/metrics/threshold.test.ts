@@ -14,6 +14,13 @@ describe("threshold selection", () => {
     expect(choice.threshold).toBeCloseTo(0.25, 12);
     expect(choice.flagged).toBe(5);
   });
+  it("can maximise the weighted F1 instead", () => {
+    // Weighted F1 per cut: 0.9 -> (3*0.5 + 3*0.75)/6 = 0.625; 0.8 -> 2/3; 0.4 -> 0.625; 0.1 -> (3*2/3 + 0)/6 = 1/3.
+    const choice = selectThreshold(y, p, { kind: "f1_weighted" });
+    expect(choice.objective).toBe("f1_weighted");
+    expect(choice.score).toBeCloseTo(2 / 3, 12);
+    expect(choice.threshold).toBeCloseTo(0.6, 12);
+  });
   it("maximises expected profit TP*(a*v - c) - FP*c", () => {
     const economics = { offerCost: 10, acceptanceRate: 0.5, customerValue: 100 };
     expect(expectedProfit(3, 2, economics)).toBe(100);

@@ -16,12 +16,20 @@ export interface RetentionEconomics {
   readonly customerValue: number;
 }
 
-export type ThresholdObjective = { readonly kind: "f1" } | ({ readonly kind: "profit" } & RetentionEconomics);
+/**
+ * "f1": max churn-class F1 (the default: churn is the class the business acts on).
+ * "f1_weighted": max support-weighted F1 of both classes (favours fewer, surer churn calls).
+ * "profit": max expected profit of contacting the flagged customers (expectedProfit).
+ */
+export type ThresholdObjective =
+  | { readonly kind: "f1" }
+  | { readonly kind: "f1_weighted" }
+  | ({ readonly kind: "profit" } & RetentionEconomics);
 
 export interface ThresholdChoice {
   readonly threshold: number;
   readonly objective: ThresholdObjective["kind"];
-  /** The objective's value at the threshold (churn-class F1, or expected profit in currency). */
+  /** The objective's value at the threshold (an F1, or expected profit in currency). */
   readonly score: number;
   /** How many rows would be called churn. */
   readonly flagged: number;
@@ -54,16 +62,19 @@ export function selectThreshold(
   let bestK = -1;
   let bestScore = objective.kind === "profit" ? 0 : Number.NEGATIVE_INFINITY;
   for (let k = 0; k < thresholds.length; k++) {
-    const score =
-      objective.kind === "profit"
-        ? expectedProfit(tp[k], fp[k], objective)
-        : metricsFromConfusion({
-            threshold: thresholds[k],
-            truePositives: tp[k],
-            falsePositives: fp[k],
-            falseNegatives: positives - tp[k],
-            trueNegatives: negatives - fp[k],
-          }).f1;
+    let score: number;
+    if (objective.kind === "profit") {
+      score = expectedProfit(tp[k], fp[k], objective);
+    } else {
+      const m = metricsFromConfusion({
+        threshold: thresholds[k],
+        truePositives: tp[k],
+        falsePositives: fp[k],
+        falseNegatives: positives - tp[k],
+        trueNegatives: negatives - fp[k],
+      });
+      score = objective.kind === "f1" ? m.f1 : m.f1Weighted;
+    }
     if (score > bestScore) {
       bestScore = score;
       bestK = k;

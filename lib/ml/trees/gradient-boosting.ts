@@ -11,7 +11,7 @@ import type { Classifier, Explanation, FitOptions, Labels, Matrix, SerializedCla
 import { binMatrix, MAX_VALUE_BINS } from "./binning";
 import { parseOrThrow, readEnvelope } from "./envelope";
 import { checkColumns, checkTreeFitInputs, mergeOptions, positiveWeightRows, sigmoid, softplus } from "./fit-inputs";
-import { deserializeTree, predictTree, scaleTreeValues, serializedTreeSchema, serializeTree, type Tree } from "./tree";
+import { addTreeOutputs, deserializeTree, scaleTreeValues, serializedTreeSchema, serializeTree, type Tree } from "./tree";
 import { HistogramTreeLearner, type TreeGrowthOptions } from "./tree-learner";
 import { EnsembleShapExplainer, ensembleExpectedValue } from "./tree-shap";
 
@@ -215,7 +215,7 @@ export class GradientBoostingClassifier implements Classifier {
     let round = 0;
     while (round < opts.nEstimators) {
       for (let i = 0; i < n; i++) {
-        const p = sigmoid(margin[i]);
+        const p = 1 / (1 + Math.exp(-margin[i]));
         grad[i] = (p - yt[i]) * wt[i];
         hess[i] = Math.max(p * (1 - p), MIN_HESSIAN) * wt[i];
       }
@@ -246,14 +246,13 @@ export class GradientBoostingClassifier implements Classifier {
       const tree = learner.grow({ grad, hess, rows: sampled.subarray(0, k), features, rng }, growth);
       scaleTreeValues(tree, opts.learningRate);
       learner.addLeafValues(tree, margin);
-      if (k < n) {
-        for (let i = 0; i < n; i++) if (isSampled[i] === 0) margin[i] += predictTree(tree, Xt.data, i * cols);
-      }
+      // Rows outside the subsample were not partitioned by the learner: route them through the tree.
+      if (k < n) addTreeOutputs(tree, Xt, margin, 1, isSampled);
       trees.push(tree);
       round++;
 
       if (hasValidation) {
-        for (let i = 0; i < Xv.rows; i++) validationMargin[i] += predictTree(tree, Xv.data, i * cols);
+        addTreeOutputs(tree, Xv, validationMargin);
         const loss = weightedLogLoss(validationMargin, yv, wv);
         if (loss < bestLoss) {
           bestLoss = loss;
@@ -277,13 +276,8 @@ export class GradientBoostingClassifier implements Classifier {
   predictMargin(X: Matrix): Float64Array {
     const { trees, nFeatures, baseScore } = this.fitted();
     checkColumns(X, nFeatures);
-    const out = new Float64Array(X.rows);
-    for (let r = 0; r < X.rows; r++) {
-      const offset = r * X.cols;
-      let sum = baseScore;
-      for (let t = 0; t < trees.length; t++) sum += predictTree(trees[t], X.data, offset);
-      out[r] = sum;
-    }
+    const out = new Float64Array(X.rows).fill(baseScore);
+    for (let t = 0; t < trees.length; t++) addTreeOutputs(trees[t], X, out);
     return out;
   }
 

@@ -9,7 +9,7 @@ import type { Classifier, Explanation, FitOptions, Labels, Matrix, SerializedCla
 import { binMatrix, MAX_VALUE_BINS } from "./binning";
 import { readEnvelope, parseOrThrow } from "./envelope";
 import { checkColumns, checkTreeFitInputs, mergeOptions, positiveWeightRows } from "./fit-inputs";
-import { deserializeTree, predictTree, serializedTreeSchema, serializeTree, type Tree } from "./tree";
+import { addTreeOutputs, deserializeTree, serializedTreeSchema, serializeTree, type Tree } from "./tree";
 import { HistogramTreeLearner, type TreeGrowthOptions } from "./tree-learner";
 import { EnsembleShapExplainer, ensembleExpectedValue } from "./tree-shap";
 
@@ -142,13 +142,8 @@ export class RandomForestClassifier implements Classifier {
     const { trees, nFeatures } = this.fitted();
     checkColumns(X, nFeatures);
     const out = new Float64Array(X.rows);
-    const nTrees = trees.length;
-    for (let r = 0; r < X.rows; r++) {
-      const offset = r * X.cols;
-      let sum = 0;
-      for (let t = 0; t < nTrees; t++) sum += predictTree(trees[t], X.data, offset);
-      out[r] = sum / nTrees;
-    }
+    for (let t = 0; t < trees.length; t++) addTreeOutputs(trees[t], X, out);
+    for (let r = 0; r < X.rows; r++) out[r] /= trees.length;
     return out;
   }
 

@@ -1,5 +1,6 @@
 /** Test factories for the tree folder: random trees and brute-force Shapley values. */
 import { createRng } from "../random";
+import type { Labels, Matrix } from "../types";
 import { isMissingValue } from "./binning";
 import { createTree, type Tree } from "./tree";
 
@@ -49,6 +50,50 @@ export function randomTree(seed: number, nFeatures: number, maxDepth: number, sp
     cover: Float64Array.from(cover),
     defaultLeft: Uint8Array.from(defaultLeft),
   });
+}
+
+/**
+ * A churn-like data set with known signal: short tenure, a month-to-month flag and high charges
+ * raise churn odds; one column is pure noise, one binary noise, one has 20% missing values whose
+ * missingness itself carries signal.
+ */
+export function syntheticChurn(seed: number, rows: number): { X: Matrix; y: Labels } {
+  const rng = createRng(seed);
+  const cols = 6;
+  const data = new Float64Array(rows * cols);
+  const y = new Uint8Array(rows);
+  for (let r = 0; r < rows; r++) {
+    const tenure = rng.int(73);
+    const isMonthly = rng.next() < 0.5 ? 1 : 0;
+    const charges = 20 + rng.next() * 100;
+    const isMissing = rng.next() < 0.2;
+    const usage = isMissing ? Number.NaN : rng.next();
+    data.set([tenure, isMonthly, charges, rng.normal(), rng.int(2), usage], r * cols);
+    const logit = 0.5 - 0.06 * tenure + 1.5 * isMonthly + 0.02 * (charges - 70) + (isMissing ? 1 : -usage);
+    y[r] = rng.next() < 1 / (1 + Math.exp(-logit)) ? 1 : 0;
+  }
+  return { X: { data, rows, cols }, y };
+}
+
+/** ROC AUC by the rank-sum (Mann-Whitney) formula, ties counted half. */
+export function auc(scores: ArrayLike<number>, y: ArrayLike<number>): number {
+  const order = Array.from({ length: scores.length }, (_, i) => i).sort((a, b) => scores[a] - scores[b]);
+  let positives = 0;
+  let rankSum = 0;
+  for (let i = 0; i < order.length; ) {
+    let j = i;
+    while (j < order.length && scores[order[j]] === scores[order[i]]) j++;
+    const midRank = (i + j + 1) / 2;
+    for (let k = i; k < j; k++) {
+      if (y[order[k]] === 1) {
+        positives++;
+        rankSum += midRank;
+      }
+    }
+    i = j;
+  }
+  const negatives = order.length - positives;
+  return (rankSum - (positives * (positives + 1)) / 2) / (positives * negatives);
 }
 
 /** E[f(x) | x_S] of the path-dependent definition: follow x on features in S, else average by cover. */

@@ -141,7 +141,7 @@ function allRows(n: number): Uint32Array {
 describe("HistogramTreeLearner", () => {
   it("grows the same tree as an exhaustive greedy search (histogram subtraction, partitions, missing values)", () => {
     for (let seed = 1; seed <= 6; seed++) {
-      const { X, grad, hess, rng } = randomProblem(seed, 400, 6);
+      const { X, grad, hess, rng } = randomProblem(seed, 400, 12);
       const binned = binMatrix(X);
       const rows = allRows(X.rows).filter(() => rng.next() < 0.8);
       const learner = new HistogramTreeLearner(binned);

@@ -3,6 +3,7 @@
  * node id (root 0, children always after their parent), routing raw feature values.
  */
 import { z } from "zod";
+import type { Matrix } from "../types";
 import { isMissingValue } from "./binning";
 
 export interface Tree {
@@ -60,6 +61,29 @@ export function leafIndex(tree: Tree, data: Float64Array, offset: number): numbe
 
 export function predictTree(tree: Tree, data: Float64Array, offset: number): number {
   return tree.value[leafIndex(tree, data, offset)];
+}
+
+/**
+ * out[r] += scale * tree output for every row r of X (rows with skip[r] === 1 are left alone).
+ * The batch form hoists the tree's arrays out of the row loop: boosting calls it for every round.
+ */
+export function addTreeOutputs(tree: Tree, X: Matrix, out: Float64Array, scale = 1, skip?: Uint8Array): void {
+  const { feature, threshold, left, right, defaultLeft, value } = tree;
+  const { data, cols, rows } = X;
+  const rootFeature = feature[0];
+  for (let r = 0; r < rows; r++) {
+    if (skip !== undefined && skip[r] === 1) continue;
+    const offset = r * cols;
+    let node = 0;
+    let f = rootFeature;
+    while (f >= 0) {
+      const x = data[offset + f];
+      if (isMissingValue(x)) node = defaultLeft[node] === 1 ? left[node] : right[node];
+      else node = x <= threshold[node] ? left[node] : right[node];
+      f = feature[node];
+    }
+    out[r] += scale * value[node];
+  }
 }
 
 /** E[f(x)] under the training distribution: cover-weighted mean of the leaf values. */
@@ -132,6 +156,8 @@ export function deserializeTree(json: SerializedTree, nFeatures: number): Tree {
     const l = tree.left[i];
     const r = tree.right[i];
     if (!(l > i && l < n && r > i && r < n)) throw new Error(`Serialized tree node ${i} has invalid children`);
+    // TreeSHAP divides by covers: a split node must have seen training weight on both sides.
+    if (!(tree.cover[l] > 0 && tree.cover[r] > 0)) throw new Error(`Serialized tree node ${i} has a zero cover`);
   }
   return tree;
 }

@@ -16,9 +16,14 @@ export function toTRPCError(error: unknown): never {
   if (error instanceof UploadNotFoundError || error instanceof DatasetNotFoundError) {
     throw new TRPCError({ code: "NOT_FOUND", message: error.message, cause: error });
   }
-  if (error instanceof DatasetBusyError) throw new TRPCError({ code: "CONFLICT", message: error.message, cause: error });
+  if (error instanceof DatasetBusyError)
+    throw new TRPCError({ code: "CONFLICT", message: error.message, cause: error });
   if (error instanceof ZodError) {
-    throw new TRPCError({ code: "BAD_REQUEST", message: error.issues[0]?.message ?? "Invalid input", cause: error });
+    throw new TRPCError({
+      code: "BAD_REQUEST",
+      message: error.issues[0]?.message ?? "Invalid input",
+      cause: error,
+    });
   }
   throw error;
 }

@@ -31,7 +31,10 @@ export interface ScanOptions {
   sampleRows?: number;
 }
 
-export async function scanCsv(chunks: AsyncIterable<Uint8Array>, options: ScanOptions = {}): Promise<CsvScan> {
+export async function scanCsv(
+  chunks: AsyncIterable<Uint8Array>,
+  options: ScanOptions = {},
+): Promise<CsvScan> {
   const sampleRows = options.sampleRows ?? DEFAULT_SAMPLE_ROWS;
   const rng = createRng(SAMPLE_SEED);
   const previewRows: string[][] = [];

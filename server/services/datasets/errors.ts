@@ -36,7 +36,9 @@ export class DatasetNotFoundError extends Error {
 
 export class DatasetBusyError extends Error {
   constructor(name: string) {
-    super(`A training run on "${name}" is queued or running; cancel it or wait for it to finish, then delete.`);
+    super(
+      `A training run on "${name}" is queued or running; cancel it or wait for it to finish, then delete.`,
+    );
     this.name = "DatasetBusyError";
   }
 }

@@ -10,7 +10,7 @@ export function formatFileSize(bytes: number, other?: number): string {
   const mb = bytes / MB;
   let digits = mb < 10 ? 1 : 0;
   if (other !== undefined && other !== bytes) {
-    while (digits < 3 && (mb).toFixed(digits) === (other / MB).toFixed(digits)) digits++;
+    while (digits < 3 && mb.toFixed(digits) === (other / MB).toFixed(digits)) digits++;
   }
   return `${Number(mb.toFixed(digits)).toString()} MB`;
 }

@@ -17,7 +17,6 @@ import { type Actor, listAudit } from "../audit";
 import { DatasetBusyError, IdentifierError } from "./errors";
 import { importDataset, importDatasetFromFile } from "./import";
 import { deleteDataset, getDataset, listDatasets, loadDatasetVersionRows } from "./queries";
-import { getStagedUpload, stageUpload } from "./uploads";
 import {
   bytesOf,
   churnCsv,
@@ -27,6 +26,7 @@ import {
   TELCO_CSV,
   useTemporaryDataDir,
 } from "./test-helpers";
+import { getStagedUpload, stageUpload } from "./uploads";
 
 const hasTelco = existsSync(TELCO_CSV);
 if (!hasTelco) console.warn(`Telco tests skipped: ${TELCO_CSV} is missing (see ../shared/data/README.md)`);
@@ -59,9 +59,8 @@ describe.each(testDatabaseKinds())("importing datasets on %s", (kind) => {
         {
           onBatchInserted: async (index, rows) => {
             batches++;
-            // Rows really were written inside the transaction before the failure.
-            const [{ n }] = await handle.db.$count ? [{ n: rows }] : [{ n: rows }];
-            expect(n).toBe((index + 1) * 1_000);
+            // Three batches of 1,000 customers were written in the transaction before the failure.
+            expect(rows).toBe((index + 1) * 1_000);
             if (index === 2) throw new Error("disk full (injected)");
           },
         },
@@ -82,7 +81,10 @@ describe.each(testDatabaseKinds())("importing datasets on %s", (kind) => {
       expect(error.message).toBe(
         'Column "plan" has 3 different values; the target must have two (e.g. Yes/No).',
       );
-      const constant = churnCsv(200, { columns: ["customerId", "plan", "tenure", "Churn", "region"], cell: (_i, c) => (c === "region" ? "north" : (undefined as unknown as string)) });
+      const constant = churnCsv(200, {
+        columns: ["customerId", "plan", "tenure", "Churn", "region"],
+        cell: (_i, c) => (c === "region" ? "north" : (undefined as unknown as string)),
+      });
       const second = await stageUpload(bytesOf(constant), { fileName: "d.csv", actor });
       const oneClass = await importDataset(handle.db, actor, {
         uploadId: second.uploadId,
@@ -103,10 +105,21 @@ describe.each(testDatabaseKinds())("importing datasets on %s", (kind) => {
     it("refuses unknown columns and contradictory choices", async () => {
       const preview = await stageUpload(bytesOf(churnCsv(100)), { fileName: "c.csv", actor });
       await expect(
-        importDataset(handle.db, actor, { uploadId: preview.uploadId, name: "X", overrides: { excluded: ["nope"] } }),
-      ).rejects.toMatchObject({ code: "COLUMN_NOT_FOUND", message: expect.stringContaining('There is no column named "nope"') });
+        importDataset(handle.db, actor, {
+          uploadId: preview.uploadId,
+          name: "X",
+          overrides: { excluded: ["nope"] },
+        }),
+      ).rejects.toMatchObject({
+        code: "COLUMN_NOT_FOUND",
+        message: expect.stringContaining('There is no column named "nope"'),
+      });
       await expect(
-        importDataset(handle.db, actor, { uploadId: preview.uploadId, name: "X", overrides: { target: "Gone" } }),
+        importDataset(handle.db, actor, {
+          uploadId: preview.uploadId,
+          name: "X",
+          overrides: { target: "Gone" },
+        }),
       ).rejects.toMatchObject({ code: "TARGET_NOT_FOUND" });
       await expect(
         importDataset(handle.db, actor, {
@@ -158,7 +171,9 @@ describe.each(testDatabaseKinds())("importing datasets on %s", (kind) => {
       const started = performance.now();
       first = await importDatasetFromFile(handle.db, actor, { filePath: TELCO_CSV, name: "Telco customers" });
       const seconds = (performance.now() - started) / 1000;
-      console.log(`[bench] Telco import on ${kind}: ${seconds.toFixed(2)} s (import step ${first.durationMs} ms)`);
+      console.log(
+        `[bench] Telco import on ${kind}: ${seconds.toFixed(2)} s (import step ${first.durationMs} ms)`,
+      );
       expect(first).toMatchObject({ version: 1, rowCount: 7_043, name: "Telco customers" });
       expect(first.positiveRate).toBeCloseTo(1_869 / 7_043, 6);
       expect((first.positiveRate as number) * 100).toBeCloseTo(26.5, 1);
@@ -172,7 +187,12 @@ describe.each(testDatabaseKinds())("importing datasets on %s", (kind) => {
 
       const detail = await getDataset(handle.db, first.datasetId);
       const selected = detail.selected!;
-      expect(selected).toMatchObject({ version: 1, rowCount: 7_043, columnCount: 21, fileName: "telco-customer-churn.csv" });
+      expect(selected).toMatchObject({
+        version: 1,
+        rowCount: 7_043,
+        columnCount: 21,
+        fileName: "telco-customer-churn.csv",
+      });
       expect(selected.schema).toMatchObject({
         target: "Churn",
         positiveLabel: "Yes",
@@ -198,13 +218,19 @@ describe.each(testDatabaseKinds())("importing datasets on %s", (kind) => {
       const id = profile.columns.find((c) => c.name === "customerID")!;
       expect(id).toMatchObject({ role: "identifier", distinct: 7_043, distribution: null });
 
-      const [row] = await handle.db
-        .select()
-        .from(customers)
-        .where(eq(customers.externalId, "7590-VHVEG"));
+      const [row] = await handle.db.select().from(customers).where(eq(customers.externalId, "7590-VHVEG"));
       expect(row).toMatchObject({ rowNumber: 1, label: 0, monthlyValue: expect.closeTo(29.85, 5) });
-      expect(row.features).toMatchObject({ customerID: "7590-VHVEG", gender: "Female", tenure: 1, TotalCharges: 29.85, Churn: "No" });
-      const blanks = await handle.db.select({ f: customers.features }).from(customers).where(eq(customers.datasetVersionId, first.datasetVersionId));
+      expect(row.features).toMatchObject({
+        customerID: "7590-VHVEG",
+        gender: "Female",
+        tenure: 1,
+        TotalCharges: 29.85,
+        Churn: "No",
+      });
+      const blanks = await handle.db
+        .select({ f: customers.features })
+        .from(customers)
+        .where(eq(customers.datasetVersionId, first.datasetVersionId));
       expect(blanks.filter((c) => c.f.TotalCharges === null)).toHaveLength(11);
 
       const { entries } = await listAudit(handle.db, { limit: 5, action: "dataset.imported" });
@@ -235,7 +261,10 @@ describe.each(testDatabaseKinds())("importing datasets on %s", (kind) => {
     });
 
     it("imports a re-upload under the same name as version 2", async () => {
-      const second = await importDatasetFromFile(handle.db, actor, { filePath: TELCO_CSV, name: "Telco customers" });
+      const second = await importDatasetFromFile(handle.db, actor, {
+        filePath: TELCO_CSV,
+        name: "Telco customers",
+      });
       expect(second).toMatchObject({ datasetId: first.datasetId, version: 2, rowCount: 7_043 });
       expect(second.storageKey).toBe(`datasets/${first.datasetId}/v2/${first.sha256}.csv`);
       const list = await listDatasets(handle.db);
@@ -249,7 +278,12 @@ describe.each(testDatabaseKinds())("importing datasets on %s", (kind) => {
     it("refuses to delete a dataset while it is being trained, then deletes rows and files", async () => {
       const [run] = await handle.db
         .insert(trainingRuns)
-        .values({ datasetId: first.datasetId, datasetVersionId: first.datasetVersionId, params: {}, status: "running" })
+        .values({
+          datasetId: first.datasetId,
+          datasetVersionId: first.datasetVersionId,
+          params: {},
+          status: "running",
+        })
         .returning();
       await expect(deleteDataset(handle.db, actor, first.datasetId)).rejects.toBeInstanceOf(DatasetBusyError);
       await handle.db.update(trainingRuns).set({ status: "failed" }).where(eq(trainingRuns.id, run.id));
@@ -258,7 +292,7 @@ describe.each(testDatabaseKinds())("importing datasets on %s", (kind) => {
       expect(await leftovers(handle.db)).toEqual(NOTHING_LEFT);
       expect(await handle.db.select().from(datasetVersions)).toEqual([]);
       const { entries } = await listAudit(handle.db, { limit: 1, action: "dataset.deleted" });
-      expect(entries[0].details).toMatchObject({ name: "Telco customers", versions: [2, 1], rows: 14_086 });
+      expect(entries[0].details).toMatchObject({ name: "Telco customers", versions: [1, 2], rows: 14_086 });
     });
   });
 });

@@ -16,8 +16,8 @@ import {
   cleanCell,
   compactName,
   createFrameBuilder,
-  type DatasetSchema,
   DatasetError,
+  type DatasetSchema,
   labelOf,
   nameTokens,
   parseNumber,
@@ -30,7 +30,7 @@ import { type FileStorage, getStorage } from "../../storage";
 import { type Actor, recordAudit } from "../audit";
 import { IdentifierError } from "./errors";
 import { computeProfile, type DatasetProfile } from "./profile";
-import { discardFiles, forgetStagedUpload, inspectStagedUpload, stageUpload, stagedFileKey } from "./uploads";
+import { discardFiles, forgetStagedUpload, inspectStagedUpload, stagedFileKey, stageUpload } from "./uploads";
 
 export const DATASET_NAME_MAX = 100;
 
@@ -119,7 +119,7 @@ export async function importDataset(
     const fieldErrors: Record<string, string[]> = {};
     for (const issue of parsed.error.issues) {
       const field = issue.path.map(String).join(".") || "input";
-      (fieldErrors[field] ??= []).push(issue.message);
+      fieldErrors[field] = [...(fieldErrors[field] ?? []), issue.message];
     }
     throw new FieldValidationError(fieldErrors);
   }
@@ -251,7 +251,19 @@ interface LoadedCustomers {
 
 /** The column holding monthly revenue (Telco's MonthlyCharges), when the schema has a numeric one. */
 export function monthlyValueColumn(schema: DatasetSchema): string | null {
-  const MONEY = new Set(["charge", "charges", "fee", "fees", "revenue", "spend", "amount", "bill", "payment", "price", "value"]);
+  const MONEY = new Set([
+    "charge",
+    "charges",
+    "fee",
+    "fees",
+    "revenue",
+    "spend",
+    "amount",
+    "bill",
+    "payment",
+    "price",
+    "value",
+  ]);
   for (const column of schema.columns) {
     if (column.type !== "numeric" || column.role === "target") continue;
     const compact = compactName(column.name);
@@ -284,7 +296,10 @@ async function insertCustomers(
   let identifierIndex = -1;
   let monthlyIndex = -1;
 
-  const batches = readCsvBatches(chunks, { batchSize: options.batchSize ?? 1_000, maxBytes: Number.POSITIVE_INFINITY });
+  const batches = readCsvBatches(chunks, {
+    batchSize: options.batchSize ?? 1_000,
+    maxBytes: Number.POSITIVE_INFINITY,
+  });
   for await (const batch of batches) {
     if (!header) {
       header = batch.columns;
@@ -352,7 +367,9 @@ async function insertCustomers(
     schema: {
       ...schema,
       rowCount,
-      classCounts: hasTarget ? { positive: positives, negative: negatives, missing: rowCount - labelled } : null,
+      classCounts: hasTarget
+        ? { positive: positives, negative: negatives, missing: rowCount - labelled }
+        : null,
     },
     profile,
   };
@@ -393,7 +410,12 @@ export async function importDatasetFromFile(
     return await importDataset(
       db,
       actor,
-      { uploadId: preview.uploadId, name: input.name, description: input.description, overrides: input.overrides },
+      {
+        uploadId: preview.uploadId,
+        name: input.name,
+        description: input.description,
+        overrides: input.overrides,
+      },
       { ...options, storage },
     );
   } catch (error) {

@@ -85,7 +85,11 @@ export interface DatasetProfile {
  * @param frame every column of the schema, all rows (createFrameBuilder over the file)
  * @param labels per row: 1 churned, 0 retained, -1 unknown (or null without a target)
  */
-export function computeProfile(frame: Frame, schema: DatasetSchema, labels: Int8Array | null): DatasetProfile {
+export function computeProfile(
+  frame: Frame,
+  schema: DatasetSchema,
+  labels: Int8Array | null,
+): DatasetProfile {
   const rowCount = frame.rowCount;
   let labelledRows = 0;
   let positives = 0;
@@ -130,7 +134,9 @@ export function computeProfile(frame: Frame, schema: DatasetSchema, labels: Int8
     let missingLabelled = 0;
     let missingPositives = 0;
     const isMissingAt =
-      data.kind === "numeric" ? (r: number) => Number.isNaN(data.values[r]) : (r: number) => data.codes[r] < 0;
+      data.kind === "numeric"
+        ? (r: number) => Number.isNaN(data.values[r])
+        : (r: number) => data.codes[r] < 0;
     for (let r = 0; r < rowCount; r++) {
       if (!isMissingAt(r)) continue;
       missing++;
@@ -165,8 +171,7 @@ export function computeProfile(frame: Frame, schema: DatasetSchema, labels: Int8
         distribution,
       };
     }
-    const distribution =
-      hiddenReason === null ? categoryBuckets(data.codes, data.levels, rowLabels) : null;
+    const distribution = hiddenReason === null ? categoryBuckets(data.codes, data.levels, rowLabels) : null;
     return {
       ...common,
       distinct: data.levels.length,
@@ -258,7 +263,11 @@ function numericBuckets(
   return finishRates(buckets, labels !== null);
 }
 
-function categoryBuckets(codes: Int32Array, levels: readonly string[], labels: Int8Array | null): DistributionBucket[] {
+function categoryBuckets(
+  codes: Int32Array,
+  levels: readonly string[],
+  labels: Int8Array | null,
+): DistributionBucket[] {
   const all = levels.map((level) => bucket(level));
   for (let r = 0; r < codes.length; r++) {
     const code = codes[r];

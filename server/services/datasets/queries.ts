@@ -78,8 +78,8 @@ export async function listDatasets(db: Database): Promise<DatasetListItem[]> {
     })
     .sort(
       (a, b) =>
-        (b.latest?.createdAt.getTime() ?? b.updatedAt.getTime()) - (a.latest?.createdAt.getTime() ?? a.updatedAt.getTime()) ||
-        b.id - a.id,
+        (b.latest?.createdAt.getTime() ?? b.updatedAt.getTime()) -
+          (a.latest?.createdAt.getTime() ?? a.updatedAt.getTime()) || b.id - a.id,
     );
 }
 
@@ -92,11 +92,17 @@ export interface DatasetDetail {
   /** Newest first. */
   versions: DatasetVersionSummary[];
   /** The requested version (default: the latest) with its schema and profile; null if none. */
-  selected: (DatasetVersionSummary & { storageKey: string; schema: DatasetSchema; profile: DatasetProfile }) | null;
+  selected:
+    | (DatasetVersionSummary & { storageKey: string; schema: DatasetSchema; profile: DatasetProfile })
+    | null;
 }
 
 /** A dataset with its versions and one version's schema and profile. DatasetNotFoundError if absent. */
-export async function getDataset(db: Database, datasetId: number, versionId?: number): Promise<DatasetDetail> {
+export async function getDataset(
+  db: Database,
+  datasetId: number,
+  versionId?: number,
+): Promise<DatasetDetail> {
   const [dataset] = await db.select().from(datasets).where(eq(datasets.id, datasetId));
   if (!dataset) throw new DatasetNotFoundError(`Dataset ${datasetId}`);
   const versions = (
@@ -113,7 +119,11 @@ export async function getDataset(db: Database, datasetId: number, versionId?: nu
     const summary = versions.find((v) => v.id === wanted);
     if (!summary) throw new DatasetNotFoundError(`Version ${versionId} of "${dataset.name}"`);
     const [row] = await db
-      .select({ storageKey: datasetVersions.storageKey, schema: datasetVersions.schema, profile: datasetVersions.profile })
+      .select({
+        storageKey: datasetVersions.storageKey,
+        schema: datasetVersions.schema,
+        profile: datasetVersions.profile,
+      })
       .from(datasetVersions)
       .where(eq(datasetVersions.id, wanted));
     selected = {
@@ -248,10 +258,18 @@ export async function deleteDataset(
       .limit(1);
     if (active) throw new DatasetBusyError(dataset.name);
     const versionFiles = await tx
-      .select({ key: datasetVersions.storageKey, version: datasetVersions.version, rows: datasetVersions.rowCount })
+      .select({
+        key: datasetVersions.storageKey,
+        version: datasetVersions.version,
+        rows: datasetVersions.rowCount,
+      })
       .from(datasetVersions)
-      .where(eq(datasetVersions.datasetId, datasetId));
-    const artifacts = await tx.select({ key: models.artifactKey }).from(models).where(eq(models.datasetId, datasetId));
+      .where(eq(datasetVersions.datasetId, datasetId))
+      .orderBy(asc(datasetVersions.version));
+    const artifacts = await tx
+      .select({ key: models.artifactKey })
+      .from(models)
+      .where(eq(models.datasetId, datasetId));
     await tx.delete(datasets).where(eq(datasets.id, datasetId));
     await recordAudit(tx, actor, {
       action: "dataset.deleted",

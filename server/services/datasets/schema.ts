@@ -3,12 +3,7 @@
  * themselves are lib/ml/data's (profileDataset); this file turns the preview's controls into its
  * options and decides which problems stop an upload outright.
  */
-import {
-  applyColumnOverrides,
-  type DatasetProblem,
-  type DatasetSchema,
-  profileDataset,
-} from "@/lib/ml/data";
+import { applyColumnOverrides, type DatasetProblem, type DatasetSchema, profileDataset } from "@/lib/ml/data";
 import type { CsvScan } from "./csv-scan";
 
 /** What the preview lets a user change. Absent fields keep what inference decided. */
@@ -25,7 +20,10 @@ export interface ColumnOverrides {
   excluded?: string[];
 }
 
-export function inferUploadSchema(scan: Pick<CsvScan, "columns" | "sample" | "rowCount" | "isSampled">, overrides: ColumnOverrides = {}): DatasetSchema {
+export function inferUploadSchema(
+  scan: Pick<CsvScan, "columns" | "sample" | "rowCount" | "isSampled">,
+  overrides: ColumnOverrides = {},
+): DatasetSchema {
   const data = { columns: scan.columns, rows: scan.sample };
   let schema = profileDataset(data, {
     target: overrides.target,
@@ -37,7 +35,10 @@ export function inferUploadSchema(scan: Pick<CsvScan, "columns" | "sample" | "ro
     const include = schema.columns
       .filter(
         (c) =>
-          c.role === "excluded" && c.exclusionReason !== "user" && c.name !== schema.target && !excluded.has(c.name),
+          c.role === "excluded" &&
+          c.exclusionReason !== "user" &&
+          c.name !== schema.target &&
+          !excluded.has(c.name),
       )
       .map((c) => c.name);
     if (include.length > 0) schema = applyColumnOverrides(schema, { ...schema.overrides, include });
@@ -62,17 +63,18 @@ export function targetCandidates(schema: DatasetSchema): string[] {
     .map((c) => c.name);
 }
 
-const BLOCKING_AT_UPLOAD = new Set<DatasetProblem["code"]>(["TOO_FEW_ROWS", "TARGET_ONE_CLASS", "TARGET_TOO_RARE"]);
+/** In order of what a person should fix first: too few rows makes the other checks moot. */
+const BLOCKING_AT_UPLOAD: DatasetProblem["code"][] = ["TOO_FEW_ROWS", "TARGET_ONE_CLASS", "TARGET_TOO_RARE"];
 
 /**
  * The problem that makes an upload pointless, or null. A missing or unusable target only blocks
  * when no column could be chosen instead; otherwise the preview asks the user to choose one.
  */
 export function uploadBlocker(schema: DatasetSchema): DatasetProblem | null {
-  for (const problem of schema.problems) {
-    if (BLOCKING_AT_UPLOAD.has(problem.code)) return problem;
-    if ((problem.code === "NO_TARGET" || problem.code === "TARGET_NOT_BINARY") && targetCandidates(schema).length === 0)
-      return problem;
+  for (const code of BLOCKING_AT_UPLOAD) {
+    const problem = schema.problems.find((p) => p.code === code);
+    if (problem) return problem;
   }
-  return null;
+  if (targetCandidates(schema).length > 0) return null;
+  return schema.problems.find((p) => p.code === "NO_TARGET" || p.code === "TARGET_NOT_BINARY") ?? null;
 }

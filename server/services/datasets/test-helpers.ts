@@ -44,7 +44,11 @@ export function toCsvText(columns: readonly string[], rows: readonly (readonly s
  */
 export function churnCsv(
   rows: number,
-  options: { churn?: (i: number) => string; columns?: string[]; cell?: (i: number, column: string) => string } = {},
+  options: {
+    churn?: (i: number) => string;
+    columns?: string[];
+    cell?: (i: number, column: string) => string;
+  } = {},
 ): string {
   const columns = options.columns ?? ["customerId", "plan", "tenure", "MonthlyCharges", "email", "Churn"];
   const plans = ["basic", "plus", "pro"];

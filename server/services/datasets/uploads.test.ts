@@ -11,14 +11,35 @@ import { createUser } from "../../testing/factories";
 import type { Actor } from "../audit";
 import { UploadTooLargeError } from "./errors";
 import { importDatasetFromFile } from "./import";
-import { cleanupStagedUploads, discardUpload, getStagedUpload, stageUpload } from "./uploads";
 import { bytesOf, churnCsv, leftovers, NOTHING_LEFT, storedKeys, useTemporaryDataDir } from "./test-helpers";
+import { cleanupStagedUploads, discardUpload, getStagedUpload, stageUpload } from "./uploads";
 
 const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 73, 72, 68, 82]);
-const latin1Row = new Uint8Array([...new TextEncoder().encode("name,Churn\n"), 0x4a, 0xf6, 0x72, 0x67, 0x2c, 0x4e, 0x6f, 0x0a]);
+const latin1Row = new Uint8Array([
+  ...new TextEncoder().encode("name,Churn\n"),
+  0x4a,
+  0xf6,
+  0x72,
+  0x67,
+  0x2c,
+  0x4e,
+  0x6f,
+  0x0a,
+]);
 
-const BAD_UPLOADS: { name: string; body: string | Uint8Array; code: string; message: string | RegExp; line?: number }[] = [
-  { name: "an empty file", body: "", code: "EMPTY_FILE", message: "The file is empty: it has no header and no rows." },
+const BAD_UPLOADS: {
+  name: string;
+  body: string | Uint8Array;
+  code: string;
+  message: string | RegExp;
+  line?: number;
+}[] = [
+  {
+    name: "an empty file",
+    body: "",
+    code: "EMPTY_FILE",
+    message: "The file is empty: it has no header and no rows.",
+  },
   {
     name: "a header without rows",
     body: "customerId,plan,Churn\n",
@@ -29,7 +50,8 @@ const BAD_UPLOADS: { name: string; body: string | Uint8Array; code: string; mess
     name: "duplicate column names",
     body: churnCsv(60).replace("plan", "Churn"),
     code: "DUPLICATE_COLUMN",
-    message: 'The column name "Churn" appears twice in the header (columns 2 and 6). Column names must be unique.',
+    message:
+      'The column name "Churn" appears twice in the header (columns 2 and 6). Column names must be unique.',
   },
   {
     name: "an empty column name",
@@ -39,7 +61,10 @@ const BAD_UPLOADS: { name: string; body: string | Uint8Array; code: string; mess
   },
   {
     name: "a ragged row",
-    body: churnCsv(60).split("\n").map((line, i) => (i === 3 ? `${line},extra` : line)).join("\n"),
+    body: churnCsv(60)
+      .split("\n")
+      .map((line, i) => (i === 3 ? `${line},extra` : line))
+      .join("\n"),
     code: "RAGGED_ROW",
     message:
       "Line 4 has 7 fields, expected 6. A value that contains a comma must be enclosed in double quotes.",
@@ -80,8 +105,7 @@ const BAD_UPLOADS: { name: string; body: string | Uint8Array; code: string; mess
     name: "a target with one class",
     body: churnCsv(80, { churn: () => "No" }),
     code: "TARGET_ONE_CLASS",
-    message:
-      'Column "Churn" has only one value: No. The target needs both churned and retained customers.',
+    message: 'Column "Churn" has only one value: No. The target needs both churned and retained customers.',
   },
 ];
 
@@ -139,11 +163,15 @@ describe.each(testDatabaseKinds())("bad uploads on %s", (kind) => {
 
   it("stops a stream that goes past the limit and deletes the partial file", async () => {
     const text = churnCsv(2_000);
-    const error = await stageUpload(bytesOf(text, 1024), { fileName: "big.csv", actor, maxBytes: 10_000 }).catch(
-      (e) => e,
-    );
+    const error = await stageUpload(bytesOf(text, 1024), {
+      fileName: "big.csv",
+      actor,
+      maxBytes: 10_000,
+    }).catch((e) => e);
     expect(error).toBeInstanceOf(UploadTooLargeError);
-    expect(error.message).toBe("The file is larger than 10 KB, the limit. Upload a smaller file or split it.");
+    expect(error.message).toBe(
+      "The file is larger than 10 KB, the limit. Upload a smaller file or split it.",
+    );
     expect(await leftovers(handle.db)).toEqual(NOTHING_LEFT);
   });
 
@@ -155,7 +183,10 @@ describe.each(testDatabaseKinds())("bad uploads on %s", (kind) => {
 
   it("stages a good file with its hash, preview and schema, then discards it", async () => {
     const text = churnCsv(120);
-    const preview = await stageUpload(bytesOf(text, 100), { fileName: "../../etc/Customers <Q3>.csv", actor });
+    const preview = await stageUpload(bytesOf(text, 100), {
+      fileName: "../../etc/Customers <Q3>.csv",
+      actor,
+    });
     const { createHash } = await import("node:crypto");
     expect(preview).toMatchObject({
       fileName: "Customers <Q3>.csv",
@@ -165,7 +196,14 @@ describe.each(testDatabaseKinds())("bad uploads on %s", (kind) => {
       columns: ["customerId", "plan", "tenure", "MonthlyCharges", "email", "Churn"],
     });
     expect(preview.previewRows).toHaveLength(20);
-    expect(preview.previewRows[0]).toEqual(["C-00001", "basic", "0", "20.35", "customer0@example.com", "Yes"]);
+    expect(preview.previewRows[0]).toEqual([
+      "C-00001",
+      "basic",
+      "0",
+      "20.35",
+      "customer0@example.com",
+      "Yes",
+    ]);
     expect(preview.schema.target).toBe("Churn");
     expect(preview.schema.identifier).toBe("customerId");
     expect(preview.schema.columns.find((c) => c.name === "email")).toMatchObject({
@@ -178,15 +216,18 @@ describe.each(testDatabaseKinds())("bad uploads on %s", (kind) => {
     ]);
     expect(await getStagedUpload(preview.uploadId, actor)).toMatchObject({ sha256: preview.sha256 });
     // Another user cannot see it.
-    await expect(getStagedUpload(preview.uploadId, { id: (actor.id ?? 0) + 999, label: "x" })).rejects.toThrow(
-      "no longer available",
-    );
+    await expect(
+      getStagedUpload(preview.uploadId, { id: (actor.id ?? 0) + 999, label: "x" }),
+    ).rejects.toThrow("no longer available");
     await discardUpload(preview.uploadId, actor);
     expect(await leftovers(handle.db)).toEqual(NOTHING_LEFT);
   });
 
   it("offers a choice instead of failing when the target is not recognised but a two-valued column exists", async () => {
-    const text = churnCsv(80, { columns: ["customerId", "plan", "tenure", "status"], cell: (i, c) => (c === "status" ? (i % 3 ? "active" : "gone") : (undefined as unknown as string)) });
+    const text = churnCsv(80, {
+      columns: ["customerId", "plan", "tenure", "status"],
+      cell: (i, c) => (c === "status" ? (i % 3 ? "active" : "gone") : (undefined as unknown as string)),
+    });
     const preview = await stageUpload(bytesOf(text), { fileName: "x.csv", actor });
     expect(preview.schema.target).toBeNull();
     expect(preview.schema.problems.map((p) => p.code)).toContain("NO_TARGET");

@@ -4,9 +4,9 @@
  * A staged upload is removed when it is imported, discarded, fails validation, or is 24 h old.
  */
 import { createHash, randomUUID } from "node:crypto";
-import { type DatasetSchema, DatasetError } from "@/lib/ml/data";
+import { DatasetError, type DatasetSchema } from "@/lib/ml/data";
 import { serverEnv } from "../../env";
-import { type FileStorage, FileNotFoundError, getStorage } from "../../storage";
+import { FileNotFoundError, type FileStorage, getStorage } from "../../storage";
 import type { Actor } from "../audit";
 import { type CsvScan, scanCsv } from "./csv-scan";
 import { UploadNotFoundError, UploadTooLargeError } from "./errors";
@@ -59,8 +59,9 @@ export interface StageUploadOptions {
 /** A file name for display: no folders, no control characters, at most 200 characters. */
 export function cleanFileName(name: string): string {
   const base = name.split(/[\\/]/).pop() ?? "";
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping control characters is the point
-  const clean = base.replace(/[\u0000-\u001f\u007f]/g, "").trim().slice(0, 200);
+  let clean = "";
+  for (const ch of base) if (ch.charCodeAt(0) >= 0x20 && ch.charCodeAt(0) !== 0x7f) clean += ch;
+  clean = clean.trim().slice(0, 200);
   return clean || "upload.csv";
 }
 
@@ -69,7 +70,10 @@ export function cleanFileName(name: string): string {
  * limit), then validates every line and infers the schema. Throws UploadTooLargeError or a
  * DatasetError; in both cases, and on any other failure, nothing is left in storage.
  */
-export async function stageUpload(body: AsyncIterable<Uint8Array>, options: StageUploadOptions): Promise<UploadPreview> {
+export async function stageUpload(
+  body: AsyncIterable<Uint8Array>,
+  options: StageUploadOptions,
+): Promise<UploadPreview> {
   const storage = options.storage ?? getStorage();
   const maxBytes = options.maxBytes ?? serverEnv().UPLOAD_MAX_BYTES;
   if (options.declaredSizeBytes != null && options.declaredSizeBytes > maxBytes) {
@@ -86,7 +90,10 @@ export async function stageUpload(body: AsyncIterable<Uint8Array>, options: Stag
       sizeBytes += chunk.byteLength;
       if (sizeBytes > maxBytes) {
         const declared = options.declaredSizeBytes;
-        tooLarge = new UploadTooLargeError(declared != null && declared > maxBytes ? declared : null, maxBytes);
+        tooLarge = new UploadTooLargeError(
+          declared != null && declared > maxBytes ? declared : null,
+          maxBytes,
+        );
         throw tooLarge;
       }
       hash.update(chunk);
@@ -132,7 +139,11 @@ function toPreview(staged: StagedUpload, scan: CsvScan, schema: DatasetSchema): 
 }
 
 /** The staged upload's record; UploadNotFoundError when it is gone or belongs to someone else. */
-export async function getStagedUpload(uploadId: string, actor: Actor, storage: FileStorage = getStorage()): Promise<StagedUpload> {
+export async function getStagedUpload(
+  uploadId: string,
+  actor: Actor,
+  storage: FileStorage = getStorage(),
+): Promise<StagedUpload> {
   if (!UPLOAD_ID.test(uploadId)) throw new UploadNotFoundError(uploadId);
   let staged: StagedUpload;
   try {
@@ -166,7 +177,11 @@ export async function inspectStagedUpload(
 }
 
 /** Deletes a staged upload (the user cancelled the preview). Unknown ids are ignored. */
-export async function discardUpload(uploadId: string, actor: Actor, storage: FileStorage = getStorage()): Promise<void> {
+export async function discardUpload(
+  uploadId: string,
+  actor: Actor,
+  storage: FileStorage = getStorage(),
+): Promise<void> {
   try {
     await getStagedUpload(uploadId, actor, storage);
   } catch (error) {
@@ -204,10 +219,9 @@ export async function cleanupStagedUploads(
   for (const key of stale) await storage.delete(key);
   let removed = stale.length;
   if ("removeStaleTempFiles" in storage && typeof storage.removeStaleTempFiles === "function") {
-    removed += await (storage as { removeStaleTempFiles(ms: number, now?: number): Promise<number> }).removeStaleTempFiles(
-      maxAgeMs,
-      now,
-    );
+    removed += await (
+      storage as { removeStaleTempFiles(ms: number, now?: number): Promise<number> }
+    ).removeStaleTempFiles(maxAgeMs, now);
   }
   return removed;
 }

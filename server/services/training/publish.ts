@@ -1,5 +1,4 @@
-import { channels } from "../../realtime/types";
-import { getPublisher } from "../../realtime";
+import { channels, getPublisher } from "../../realtime";
 import { TRAINING_EVENTS } from "./events";
 
 type TrainingEventName = (typeof TRAINING_EVENTS)[keyof typeof TRAINING_EVENTS];

@@ -1,0 +1,10 @@
+/** Scoring: risk levels, drivers, and batch scoring of a dataset version's customers. */
+export { type RiskDriver, topDrivers } from "./drivers";
+export { DEFAULT_RISK_BANDS, RISK_LEVELS, type RiskBands, type RiskLevel, riskLevelOf } from "./risk";
+export {
+  type CustomerTable,
+  DEFAULT_SCORING_BATCH,
+  type ScoreCustomersOptions,
+  type ScoringSummary,
+  scoreCustomers,
+} from "./score-customers";

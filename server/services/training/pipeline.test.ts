@@ -1,0 +1,212 @@
+/**
+ * The training pipeline end to end through the embedded runner: every step, the registry, the
+ * champion, scoring, cancellation, failures, and resuming an interrupted run without redoing the
+ * steps it had finished.
+ */
+import { and, asc, count, eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { DatabaseHandle } from "../../db/client";
+import { customers, jobSteps, models, scores, trainingRuns } from "../../db/schema";
+import { getStorage } from "../../storage";
+import { createTestDatabase, testDatabaseKinds } from "../../testing/database";
+import { createUser } from "../../testing/factories";
+import { type Actor, listAudit } from "../audit";
+import { importDatasetFromFile } from "../datasets";
+import { churnCsv } from "../datasets/test-helpers";
+import { sha256Hex } from "../models/artifacts";
+import { pipelineSteps } from "./plan";
+import { cancelTraining, getRun, startTraining } from "./runs";
+import {
+  countingFunction,
+  importSyntheticDataset,
+  runUntilFinished,
+  testRunner,
+  useTemporaryDataDir,
+} from "./test-helpers";
+import { trainModels } from "@/jobs/functions/train-models";
+
+describe.each(testDatabaseKinds())("training pipeline on %s", (kind) => {
+  let handle: DatabaseHandle;
+  let dataDir: ReturnType<typeof useTemporaryDataDir>;
+  let actor: Actor;
+
+  beforeAll(async () => {
+    dataDir = useTemporaryDataDir();
+    handle = await createTestDatabase(kind);
+    const { user } = await createUser(handle.db, "manager");
+    actor = { id: user.id, label: user.email };
+  });
+  afterAll(async () => {
+    await handle?.close();
+    dataDir?.cleanup();
+  });
+
+  it("runs every step, registers the models, picks a champion and scores every customer", async () => {
+    const db = handle.db;
+    const dataset = await importSyntheticDataset(db, actor, "Synthetic full run", 400);
+    const run = await startTraining(db, actor, { datasetVersionId: dataset.datasetVersionId }, { functions: [trainModels] });
+    expect(run).toMatchObject({ status: "queued", jobId: expect.any(String) });
+
+    const finished = await runUntilFinished(testRunner(db), db, run.id);
+    expect(finished).toMatchObject({ status: "succeeded", progress: 1, error: null });
+    expect(finished.startedAt).toBeInstanceOf(Date);
+    expect(finished.finishedAt).toBeInstanceOf(Date);
+
+    const steps = await db.select().from(jobSteps).where(eq(jobSteps.jobId, run.jobId as string));
+    expect(steps.map((s) => s.stepId).sort()).toEqual(pipelineSteps().map((s) => s.id).sort());
+    for (const step of steps) expect(JSON.parse(JSON.stringify(step.result))).toEqual(step.result);
+
+    const registered = await db.select().from(models).where(eq(models.runId, run.id)).orderBy(asc(models.id));
+    expect(registered.map((m) => m.algorithm).sort()).toEqual(
+      ["gradient_boosting", "logistic_regression", "random_forest", "svm"],
+    );
+    expect(registered.filter((m) => m.status === "champion")).toHaveLength(1);
+    for (const model of registered) {
+      expect(model.cvAuc).toBeGreaterThan(0.6);
+      expect(model.importance.length).toBeGreaterThan(0);
+      expect(model.artifactKey).toBe(`models/run-${run.id}/${model.algorithm}.json`);
+      expect(sha256Hex(await getStorage().getBytes(model.artifactKey))).toBe(model.artifactSha256);
+      const curves = model.curves as { test: { roc: unknown[] }; scoreHistogram: { churned: number[] } };
+      expect(curves.test.roc.length).toBeGreaterThan(2);
+      expect(curves.scoreHistogram.churned).toHaveLength(100);
+    }
+    const champion = registered.find((m) => m.status === "champion");
+    expect(champion?.cvAuc).toBe(Math.max(...registered.map((m) => m.cvAuc)));
+
+    const [{ n: customerCount }] = await db
+      .select({ n: count() })
+      .from(customers)
+      .where(eq(customers.datasetVersionId, dataset.datasetVersionId));
+    const scored = await db.select().from(scores).where(eq(scores.modelId, champion?.id as number));
+    expect(scored).toHaveLength(customerCount);
+    for (const score of scored.slice(0, 20)) {
+      expect(score.riskScore).toBeGreaterThanOrEqual(0);
+      expect(score.riskScore).toBeLessThanOrEqual(1);
+      expect(score.riskLevel).toBe(score.riskScore >= 0.6 ? "high" : score.riskScore >= 0.3 ? "medium" : "low");
+      expect(score.drivers).toHaveLength(3);
+    }
+
+    const detail = await getRun(db, run.id);
+    expect(detail.steps.every((s) => s.state === "done")).toBe(true);
+    expect(detail.models).toHaveLength(4);
+    const { entries } = await listAudit(db, { limit: 10, action: "model.champion_selected" });
+    expect(entries[0]).toMatchObject({ actorLabel: "system", targetId: String(champion?.id) });
+  });
+
+  it("trains only the chosen algorithms and archives the previous champion", async () => {
+    const db = handle.db;
+    const dataset = await importSyntheticDataset(db, actor, "Synthetic two runs", 300);
+    const first = await startTraining(
+      db,
+      actor,
+      { datasetVersionId: dataset.datasetVersionId, algorithms: ["logistic_regression"] },
+      { functions: [trainModels] },
+    );
+    await runUntilFinished(testRunner(db), db, first.id);
+    const second = await startTraining(
+      db,
+      actor,
+      { datasetVersionId: dataset.datasetVersionId, algorithms: ["gradient_boosting"], balancing: "smote", folds: 3 },
+      { functions: [trainModels] },
+    );
+    const done = await runUntilFinished(testRunner(db), db, second.id);
+    expect(done.status).toBe("succeeded");
+    const all = await db.select().from(models).where(eq(models.datasetId, dataset.datasetId)).orderBy(asc(models.id));
+    expect(all.map((m) => [m.algorithm, m.version, m.status])).toEqual([
+      ["logistic_regression", 1, "archived"],
+      ["gradient_boosting", 2, "champion"],
+    ]);
+    const balance = await db
+      .select({ result: jobSteps.result })
+      .from(jobSteps)
+      .where(and(eq(jobSteps.jobId, second.jobId as string), eq(jobSteps.stepId, "balance")));
+    expect(balance[0].result).toMatchObject({ strategy: "smote" });
+    const after = (balance[0].result as { after: { churned: number; retained: number } }).after;
+    expect(after.churned).toBe(after.retained);
+  });
+
+  it("resumes a run interrupted after its third step without redoing steps 1-3", async () => {
+    const db = handle.db;
+    const dataset = await importSyntheticDataset(db, actor, "Synthetic resume", 300);
+    const run = await startTraining(
+      db,
+      actor,
+      { datasetVersionId: dataset.datasetVersionId, algorithms: ["logistic_regression", "gradient_boosting"] },
+      { functions: [trainModels] },
+    );
+    const leaseMs = 60_000;
+    let crashing: ReturnType<typeof testRunner> | null = null;
+    // The first worker dies as its fourth step ("split") starts: nothing more is written by it.
+    const { fn, counts } = countingFunction(trainModels, (stepId, execution) => {
+      if (stepId !== "split" || execution > 1) return undefined;
+      crashing?.kill();
+      return new Promise(() => {});
+    });
+    crashing = testRunner(db, { functions: [fn], leaseMs });
+    await crashing.drain();
+    const [interrupted] = await db.select().from(trainingRuns).where(eq(trainingRuns.id, run.id));
+    expect(interrupted.status).toBe("running");
+    const before = await db.select().from(jobSteps).where(eq(jobSteps.jobId, run.jobId as string));
+    expect(before.map((s) => s.stepId).sort()).toEqual(["features", "load", "validate"]);
+    const resumedAt = new Date();
+
+    // A new worker after the dead one's lease expired (its clock is past the lease).
+    const resumed = testRunner(db, { functions: [fn], leaseMs, now: () => new Date(Date.now() + 2 * leaseMs) });
+    const done = await runUntilFinished(resumed, db, run.id);
+    expect(done.status).toBe("succeeded");
+    expect(counts).toMatchObject({ load: 1, validate: 1, features: 1, split: 2, balance: 1, score: 1, notify: 1 });
+    const after = await db.select().from(jobSteps).where(eq(jobSteps.jobId, run.jobId as string));
+    for (const step of after) {
+      const original = before.find((b) => b.stepId === step.stepId);
+      if (original) expect(step.finishedAt).toEqual(original.finishedAt);
+      else expect(step.finishedAt.getTime()).toBeGreaterThanOrEqual(resumedAt.getTime());
+    }
+  });
+
+  it("stops a cancelled run before its next step and marks it cancelled", async () => {
+    const db = handle.db;
+    const dataset = await importSyntheticDataset(db, actor, "Synthetic cancel", 300);
+    const run = await startTraining(db, actor, { datasetVersionId: dataset.datasetVersionId }, { functions: [trainModels] });
+    const { fn, counts } = countingFunction(trainModels, (stepId) => {
+      if (stepId !== "features") return undefined;
+      return (async () => {
+        await cancelTraining(db, actor, run.id);
+        return { cancelledDuringStep: true };
+      })();
+    });
+    const done = await runUntilFinished(testRunner(db, { functions: [fn] }), db, run.id);
+    expect(done).toMatchObject({ status: "cancelled", cancelRequested: true, error: "Cancelled" });
+    expect(done.finishedAt).toBeInstanceOf(Date);
+    expect(counts.split ?? 0).toBe(0);
+    expect(await db.select().from(models).where(eq(models.runId, run.id))).toHaveLength(0);
+    const detail = await getRun(db, run.id);
+    expect(detail.steps.find((s) => s.id === "split")?.state).not.toBe("done");
+  });
+
+  it("fails a run with a readable error instead of leaving it running", async () => {
+    const db = handle.db;
+    // 11 churners: 9 in the training part, too few for 10-fold cross-validation.
+    const imported = await importDatasetFromFile(db, actor, {
+      bytes: new TextEncoder().encode(churnCsv(80, { churn: (i) => (i < 11 ? "Yes" : "No") })),
+      name: "Too few churners",
+    });
+    const run = await startTraining(
+      db,
+      actor,
+      { datasetVersionId: imported.datasetVersionId, folds: 10 },
+      { functions: [trainModels] },
+    );
+    const done = await runUntilFinished(testRunner(db), db, run.id);
+    expect(done.status).toBe("failed");
+    expect(done.error).toMatch(/^Validating the data failed: The training part has only 9 churned customers/);
+    // The dataset is free again for a new run.
+    const retry = await startTraining(
+      db,
+      actor,
+      { datasetVersionId: imported.datasetVersionId, folds: 3, algorithms: ["logistic_regression"] },
+      { functions: [trainModels] },
+    );
+    expect(retry.status).toBe("queued");
+    await runUntilFinished(testRunner(db), db, retry.id);
+  });
+});
