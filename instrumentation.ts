@@ -1,7 +1,10 @@
 /** Next.js calls this once when a server process starts (never during `next build`). */
 export async function register(): Promise<void> {
-  if (process.env.NEXT_RUNTIME === "nodejs") {
-    const { onServerStart } = await import("./server/startup");
-    await onServerStart();
-  }
+  if (process.env.NEXT_RUNTIME !== "nodejs") return;
+  const { onServerStart } = await import("./server/startup");
+  await onServerStart();
+  // Durable jobs run in this process unless Inngest is configured (then this returns null).
+  const { startEmbeddedRunner, stopEmbeddedRunner } = await import("./jobs/dispatch");
+  await startEmbeddedRunner();
+  process.once("SIGTERM", () => void stopEmbeddedRunner({ timeoutMs: 10_000 }));
 }

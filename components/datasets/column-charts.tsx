@@ -44,7 +44,8 @@ function BucketTooltip({ active, payload }: Partial<TooltipContentProps<number, 
       <p>{formatCount(row.count)} customers</p>
       {row.churn !== null && (
         <p>
-          Churn rate {row.churn.toFixed(1)} % <span className="text-muted-foreground">of {formatCount(row.labelled)}</span>
+          Churn rate {row.churn.toFixed(1)} %{" "}
+          <span className="text-muted-foreground">of {formatCount(row.labelled)}</span>
         </p>
       )}
     </div>
@@ -96,11 +97,17 @@ export function ColumnCharts({
         <XAxis {...xAxisProps(rows)} />
         <YAxis tick={AXIS_TICK} width={48} tickLine={false} axisLine={false} allowDecimals={false} />
         <Tooltip content={<BucketTooltip />} cursor={{ fill: "var(--muted)", opacity: 0.5 }} />
-        <Bar dataKey="count" name="Customers" fill="var(--chart-1)" radius={[3, 3, 0, 0]} animationDuration={ANIMATION_MS} />
+        <Bar
+          dataKey="count"
+          name="Customers"
+          fill="var(--chart-1)"
+          radius={[3, 3, 0, 0]}
+          animationDuration={ANIMATION_MS}
+        />
       </BarChart>
     </ResponsiveContainer>
   );
-  if (!hasChurn) return <div aria-label={`Distribution of ${column}`}>{distribution}</div>;
+  if (!hasChurn) return <figure aria-label={`Distribution of ${column}`}>{distribution}</figure>;
   return (
     <Tabs defaultValue="distribution">
       <TabsList className="mb-2">
@@ -135,7 +142,13 @@ export function ColumnCharts({
                 fill: "var(--muted-foreground)",
               }}
             />
-            <Bar dataKey="churn" name="Churn rate" fill="var(--chart-3)" radius={[3, 3, 0, 0]} animationDuration={ANIMATION_MS} />
+            <Bar
+              dataKey="churn"
+              name="Churn rate"
+              fill="var(--chart-3)"
+              radius={[3, 3, 0, 0]}
+              animationDuration={ANIMATION_MS}
+            />
           </BarChart>
         </ResponsiveContainer>
       </TabsContent>

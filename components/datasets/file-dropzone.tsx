@@ -48,12 +48,17 @@ export function FileDropzone({
         <FileUp className="size-6" aria-hidden="true" />
       </div>
       <p className="font-medium">Drag a customer CSV file here</p>
-      <Button type="button" disabled={disabled} onClick={() => inputRef.current?.click()} aria-describedby={hintId}>
+      <Button
+        type="button"
+        disabled={disabled}
+        onClick={() => inputRef.current?.click()}
+        aria-describedby={hintId}
+      >
         Choose a file
       </Button>
       <p id={hintId} className="max-w-md text-muted-foreground text-sm">
-        One row per customer with a churn column (Yes/No, 1/0…). UTF-8 text, comma, semicolon or tab separated, up
-        to {formatFileSize(maxBytes)}.
+        One row per customer with a churn column (Yes/No, 1/0…). UTF-8 text, comma, semicolon or tab
+        separated, up to {formatFileSize(maxBytes)}.
       </p>
       <input
         ref={inputRef}

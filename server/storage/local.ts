@@ -47,13 +47,14 @@ export class LocalFileStorage implements FileStorage {
         yield chunk;
       }
     };
+    const out = createWriteStream(tmp, { flags: "wx" });
     try {
-      await pipeline(
-        Readable.from(counted(), { objectMode: false }),
-        createWriteStream(tmp, { flags: "wx" }),
-      );
+      await pipeline(Readable.from(counted(), { objectMode: false }), out);
       await rename(tmp, target);
     } catch (error) {
+      // A body that fails at once can destroy the stream while its open() is still in flight;
+      // wait for the close, or the file would appear after the rm below.
+      if (!out.closed) await new Promise((resolve) => out.once("close", resolve));
       await rm(tmp, { force: true });
       throw error;
     }

@@ -5,9 +5,12 @@ import { Skeleton } from "@/components/ui/skeleton";
 export default function Loading() {
   return (
     <>
-      <PageHeader title="Datasets" description="Customer tables you have imported, with their versions and profiles." />
+      <PageHeader
+        title="Datasets"
+        description="Customer tables you have imported, with their versions and profiles."
+      />
       <Card>
-        <CardContent className="space-y-3" aria-busy="true" aria-label="Loading datasets">
+        <CardContent className="space-y-3" role="status" aria-busy="true" aria-label="Loading datasets">
           {Array.from({ length: 4 }, (_, i) => (
             // biome-ignore lint/suspicious/noArrayIndexKey: static skeleton rows
             <Skeleton key={i} className="h-8 w-full" />

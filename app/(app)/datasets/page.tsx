@@ -39,9 +39,11 @@ export default async function DatasetsPage() {
       />
       {datasets.length === 0 ? (
         <EmptyState icon={Database} title="No datasets yet" action={canUpload ? <UploadButton /> : undefined}>
-          Upload a customer CSV (one row per customer, with a churn column) to see its profile: rows, churn rate and
-          each column&apos;s distribution.{" "}
-          {canUpload ? "The file is checked and previewed before anything is imported." : "Ask a manager to upload one."}
+          Upload a customer CSV (one row per customer, with a churn column) to see its profile: rows, churn
+          rate and each column&apos;s distribution.{" "}
+          {canUpload
+            ? "The file is checked and previewed before anything is imported."
+            : "Ask a manager to upload one."}
         </EmptyState>
       ) : (
         <Card className="py-0">
@@ -74,7 +76,9 @@ export default async function DatasetsPage() {
                     <TableCell className="text-right tabular-nums">
                       {dataset.latest ? formatCount(dataset.latest.rowCount) : "—"}
                     </TableCell>
-                    <TableCell className="text-right tabular-nums">{formatRate(dataset.latest?.positiveRate)}</TableCell>
+                    <TableCell className="text-right tabular-nums">
+                      {formatRate(dataset.latest?.positiveRate)}
+                    </TableCell>
                     <TableCell className="hidden text-right sm:table-cell">
                       <Badge variant="secondary">v{dataset.latest?.version ?? 0}</Badge>
                       <span className="sr-only"> of {dataset.versionCount}</span>
@@ -89,7 +93,10 @@ export default async function DatasetsPage() {
                     </TableCell>
                     <TableCell className="hidden pr-6 text-muted-foreground lg:table-cell">
                       {dataset.latest ? (
-                        <time dateTime={dataset.latest.createdAt.toISOString()} title={dataset.latest.createdAt.toISOString()}>
+                        <time
+                          dateTime={dataset.latest.createdAt.toISOString()}
+                          title={dataset.latest.createdAt.toISOString()}
+                        >
                           {formatDistanceToNow(dataset.latest.createdAt, { addSuffix: true })}
                           {dataset.latest.createdByName ? ` by ${dataset.latest.createdByName}` : ""}
                         </time>

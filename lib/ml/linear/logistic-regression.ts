@@ -71,6 +71,8 @@ export class LogisticRegression implements Classifier {
     // Newton is affine invariant, but the Cholesky solve is not: centring and scaling internally keeps
     // the Hessian well conditioned for unscaled inputs (TotalCharges ~ 1e3). The penalty is rescaled so
     // the optimum is exactly the one on the input scale, and the unpenalised intercept absorbs centring.
+    // Two-valued (one-hot) columns are centred on their majority value so they stay sparse: the
+    // Hessian then costs sum_i nnz_i^2 / 2 instead of n d^2 / 2 (16.6 of 45 non-zeros per Telco row).
     const { mean, scale } = weightedColumnStats(X, weights);
     const centre = sparsityCentre(X, mean);
     const U = sparseScaledRows(X, centre, scale);

@@ -68,20 +68,34 @@ export function binMatrix(X: Matrix, options: BinningOptions = {}): BinnedMatrix
   const edges = new Float64Array(maxBins);
 
   for (let c = 0; c < cols; c++) {
+    // Most columns of an encoded churn table are one-hot or flags: find up to two distinct values
+    // in one pass and sort only the columns that have more.
     let m = 0;
+    let d = 0;
     for (let r = 0; r < rows; r++) {
       const x = data[r * cols + c];
-      if (!isMissingValue(x)) values[m++] = x;
+      if (isMissingValue(x)) continue;
+      values[m++] = x;
+      if (d < 3 && (d === 0 || x !== distinct[0]) && (d < 2 || x !== distinct[1])) {
+        if (d < 2) distinct[d] = x;
+        d++;
+      }
     }
     missingCounts[c] = rows - m;
-    const sorted = values.subarray(0, m).sort();
-    let d = 0;
-    for (let i = 0; i < m; i++) {
-      if (d > 0 && sorted[i] === distinct[d - 1]) counts[d - 1]++;
-      else {
-        distinct[d] = sorted[i];
-        counts[d] = 1;
-        d++;
+    if (d === 2 && distinct[0] > distinct[1]) {
+      const tmp = distinct[0];
+      distinct[0] = distinct[1];
+      distinct[1] = tmp;
+    } else if (d > 2) {
+      const sorted = values.subarray(0, m).sort();
+      d = 0;
+      for (let i = 0; i < m; i++) {
+        if (d > 0 && sorted[i] === distinct[d - 1]) counts[d - 1]++;
+        else {
+          distinct[d] = sorted[i];
+          counts[d] = 1;
+          d++;
+        }
       }
     }
 

@@ -21,7 +21,9 @@ export function readEnvelope(
     throw new Error(`Serialized model is ${envelope.algorithm}, expected ${algorithm}`);
   }
   if (envelope.formatVersion !== formatVersion) {
-    throw new Error(`Unsupported ${algorithm} format version ${envelope.formatVersion} (expected ${formatVersion})`);
+    throw new Error(
+      `Unsupported ${algorithm} format version ${envelope.formatVersion} (expected ${formatVersion})`,
+    );
   }
   return { params: envelope.params, state: envelope.state };
 }

@@ -14,7 +14,8 @@ export function checkTreeFitInputs(X: Matrix, y: Labels, sampleWeight?: Float64A
   let negative = 0;
   for (let i = 0; i < X.rows; i++) {
     const w = weights[i];
-    if (!(w >= 0 && w < Number.POSITIVE_INFINITY)) throw new Error(`Sample weight ${w} at row ${i} must be finite and >= 0`);
+    if (!(w >= 0 && w < Number.POSITIVE_INFINITY))
+      throw new Error(`Sample weight ${w} at row ${i} must be finite and >= 0`);
     if (y[i] !== 0 && y[i] !== 1) throw new Error(`Label ${y[i]} at row ${i} must be 0 or 1`);
     if (y[i] === 1) positive += w;
     else negative += w;

@@ -37,14 +37,19 @@ describe("GradientBoostingClassifier", () => {
   it("is deterministic given a seed and varies with it", () => {
     const a = new GradientBoostingClassifier(SMALL).fit(train.X, train.y).predictProba(test.X);
     const b = new GradientBoostingClassifier(SMALL).fit(train.X, train.y).predictProba(test.X);
-    const c = new GradientBoostingClassifier({ ...SMALL, seed: 8 }).fit(train.X, train.y).predictProba(test.X);
+    const c = new GradientBoostingClassifier({ ...SMALL, seed: 8 })
+      .fit(train.X, train.y)
+      .predictProba(test.X);
     expect(b).toEqual(a);
     expect(c).not.toEqual(a);
   });
 
   it("explains in margin space: base value + sum of contributions = log-odds", () => {
     const model = new GradientBoostingClassifier(SMALL).fit(train.X, train.y);
-    const X = takeRows(test.X, Array.from({ length: 60 }, (_, i) => i));
+    const X = takeRows(
+      test.X,
+      Array.from({ length: 60 }, (_, i) => i),
+    );
     const margins = model.predictMargin(X);
     const p = model.predictProba(X);
     const explanation = model.explain(X);
@@ -69,7 +74,10 @@ describe("GradientBoostingClassifier", () => {
     }).fit(train.X, noise);
     expect(model.roundsTrained).toBeLessThan(300);
     expect(model.roundsTrained - model.trees.length).toBe(10);
-    const full = new GradientBoostingClassifier({ nEstimators: 40, earlyStoppingRounds: 0 }).fit(train.X, noise);
+    const full = new GradientBoostingClassifier({ nEstimators: 40, earlyStoppingRounds: 0 }).fit(
+      train.X,
+      noise,
+    );
     expect(full.trees.length).toBe(40);
     expect(full.roundsTrained).toBe(40);
   });
@@ -90,7 +98,13 @@ describe("GradientBoostingClassifier", () => {
   });
 
   it("treats a weight of 2 like a duplicated row (no subsampling)", () => {
-    const options = { nEstimators: 15, subsample: 1, colsample: 1, earlyStoppingRounds: 0, minChildWeight: 1 };
+    const options = {
+      nEstimators: 15,
+      subsample: 1,
+      colsample: 1,
+      earlyStoppingRounds: 0,
+      minChildWeight: 1,
+    };
     // 200 rows: every column has <= 255 distinct values, so duplicates cannot move bin edges.
     const rows = Array.from({ length: 200 }, (_, i) => i);
     const X = takeRows(train.X, rows);
@@ -98,7 +112,10 @@ describe("GradientBoostingClassifier", () => {
     const weights = Float64Array.from(rows, (i) => (i % 4 === 0 ? 2 : 1));
     const duplicated = rows.flatMap((i) => (i % 4 === 0 ? [i, i] : [i]));
     const weighted = new GradientBoostingClassifier(options).fit(X, y, { sampleWeight: weights });
-    const copied = new GradientBoostingClassifier(options).fit(takeRows(X, duplicated), takeLabels(y, duplicated));
+    const copied = new GradientBoostingClassifier(options).fit(
+      takeRows(X, duplicated),
+      takeLabels(y, duplicated),
+    );
     const a = weighted.predictMargin(test.X);
     const b = copied.predictMargin(test.X);
     for (let i = 0; i < a.length; i++) expect(a[i]).toBeCloseTo(b[i], 9);
@@ -108,7 +125,12 @@ describe("GradientBoostingClassifier", () => {
     const model = new GradientBoostingClassifier(SMALL);
     expect(() => model.explain(test.X)).toThrow(/not fitted/);
     expect(() => model.fit(train.X, new Uint8Array(train.X.rows).fill(1))).toThrow(/both classes/);
-    expect(() => model.fit(train.X, Uint8Array.from(train.y, () => 2))).toThrow(/0 or 1/);
+    expect(() =>
+      model.fit(
+        train.X,
+        Uint8Array.from(train.y, () => 2),
+      ),
+    ).toThrow(/0 or 1/);
     model.fit(train.X, train.y);
     expect(() => model.predictProba(matrixFromRows([[1]]))).toThrow(/6 features, got 1/);
     const json = model.toJSON();

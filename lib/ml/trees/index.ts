@@ -6,7 +6,14 @@ export {
   type GradientBoostingOptions,
 } from "./gradient-boosting";
 export { RANDOM_FOREST_DEFAULTS, RandomForestClassifier, type RandomForestOptions } from "./random-forest";
-export { leafIndex, predictTree, type SerializedTree, type Tree, treeExpectedValue } from "./tree";
+export {
+  addTreeOutputs,
+  leafIndex,
+  predictTree,
+  type SerializedTree,
+  type Tree,
+  treeExpectedValue,
+} from "./tree";
 export { type GrowInput, HistogramTreeLearner, type TreeGrowthOptions } from "./tree-learner";
 export { EnsembleShapExplainer, ensembleExpectedValue, TreeShapWorkspace } from "./tree-shap";
 export { MAX_TABLE_PATH_FEATURES, TreeShapTable } from "./tree-shap-table";

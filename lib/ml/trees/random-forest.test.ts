@@ -21,7 +21,9 @@ describe("RandomForestClassifier", () => {
 
   it("uses documented defaults and rejects invalid options", () => {
     expect(new RandomForestClassifier().options).toEqual(RANDOM_FOREST_DEFAULTS);
-    expect(new RandomForestClassifier({ maxDepth: undefined }).options.maxDepth).toBe(RANDOM_FOREST_DEFAULTS.maxDepth);
+    expect(new RandomForestClassifier({ maxDepth: undefined }).options.maxDepth).toBe(
+      RANDOM_FOREST_DEFAULTS.maxDepth,
+    );
     expect(() => new RandomForestClassifier({ nTrees: 0 })).toThrow(/nTrees/);
     expect(() => new RandomForestClassifier({ maxFeatures: 1.5 })).toThrow(/maxFeatures/);
   });
@@ -36,7 +38,10 @@ describe("RandomForestClassifier", () => {
 
   it("explains in probability space: base value + sum of contributions = predicted probability", () => {
     const model = new RandomForestClassifier(SMALL).fit(train.X, train.y);
-    const X = takeRows(test.X, Array.from({ length: 50 }, (_, i) => i));
+    const X = takeRows(
+      test.X,
+      Array.from({ length: 50 }, (_, i) => i),
+    );
     const p = model.predictProba(X);
     const explanation = model.explain(X);
     expect(explanation.space).toBe("probability");
@@ -73,10 +78,22 @@ describe("RandomForestClassifier", () => {
   });
 
   it("treats a weight of 2 like a duplicated row (no bootstrap, all features)", () => {
-    const options = { nTrees: 3, bootstrap: false, maxFeatures: "all" as const, minSamplesLeaf: 1, maxDepth: 6 };
+    const options = {
+      nTrees: 3,
+      bootstrap: false,
+      maxFeatures: "all" as const,
+      minSamplesLeaf: 1,
+      maxDepth: 6,
+    };
     // 200 rows: every column has <= 255 distinct values, so duplicates cannot move bin edges.
-    const X = takeRows(train.X, Array.from({ length: 200 }, (_, i) => i));
-    const y = takeLabels(train.y, Array.from({ length: 200 }, (_, i) => i));
+    const X = takeRows(
+      train.X,
+      Array.from({ length: 200 }, (_, i) => i),
+    );
+    const y = takeLabels(
+      train.y,
+      Array.from({ length: 200 }, (_, i) => i),
+    );
     const weights = new Float64Array(200).fill(1);
     const duplicated: number[] = [];
     for (let i = 0; i < 200; i++) {
@@ -87,7 +104,10 @@ describe("RandomForestClassifier", () => {
       }
     }
     const weighted = new RandomForestClassifier(options).fit(X, y, { sampleWeight: weights });
-    const copied = new RandomForestClassifier(options).fit(takeRows(X, duplicated), takeLabels(y, duplicated));
+    const copied = new RandomForestClassifier(options).fit(
+      takeRows(X, duplicated),
+      takeLabels(y, duplicated),
+    );
     const a = weighted.predictProba(test.X);
     const b = copied.predictProba(test.X);
     for (let i = 0; i < a.length; i++) expect(a[i]).toBeCloseTo(b[i], 12);
@@ -117,7 +137,10 @@ describe("RandomForestClassifier", () => {
       [Number.NaN, 0],
       [3, 1],
     ]);
-    const model = new RandomForestClassifier({ nTrees: 5, minSamplesLeaf: 1 }).fit(X, Uint8Array.of(1, 0, 1, 0, 1, 0));
+    const model = new RandomForestClassifier({ nTrees: 5, minSamplesLeaf: 1 }).fit(
+      X,
+      Uint8Array.of(1, 0, 1, 0, 1, 0),
+    );
     const p = model.predictProba(matrixFromRows([[Number.NaN, 0]]));
     expect(p[0]).toBeGreaterThan(0.5);
   });
@@ -127,14 +150,18 @@ describe("RandomForestClassifier", () => {
     expect(() => model.predictProba(test.X)).toThrow(/not fitted/);
     expect(() => model.fit(train.X, new Uint8Array(train.X.rows))).toThrow(/both classes/);
     expect(() => model.fit(train.X, train.y.subarray(1))).toThrow(/labels/);
-    expect(() => model.fit(train.X, train.y, { sampleWeight: new Float64Array(train.X.rows).fill(-1) })).toThrow(
-      /weight/,
-    );
+    expect(() =>
+      model.fit(train.X, train.y, { sampleWeight: new Float64Array(train.X.rows).fill(-1) }),
+    ).toThrow(/weight/);
     model.fit(train.X, train.y);
     expect(() => model.predictProba(matrixFromRows([[1, 2]]))).toThrow(/6 features, got 2/);
     const json = model.toJSON();
-    expect(() => RandomForestClassifier.fromJSON({ ...json, algorithm: "gradient_boosting" })).toThrow(/random_forest/);
+    expect(() => RandomForestClassifier.fromJSON({ ...json, algorithm: "gradient_boosting" })).toThrow(
+      /random_forest/,
+    );
     expect(() => RandomForestClassifier.fromJSON({ ...json, formatVersion: 2 })).toThrow(/format version/);
-    expect(() => RandomForestClassifier.fromJSON({ ...json, state: { nFeatures: 6, trees: "x" } })).toThrow(/state/);
+    expect(() => RandomForestClassifier.fromJSON({ ...json, state: { nFeatures: 6, trees: "x" } })).toThrow(
+      /state/,
+    );
   });
 });

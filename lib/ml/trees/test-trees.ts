@@ -97,7 +97,12 @@ export function auc(scores: ArrayLike<number>, y: ArrayLike<number>): number {
 }
 
 /** E[f(x) | x_S] of the path-dependent definition: follow x on features in S, else average by cover. */
-function conditionalExpectation(tree: Tree, x: ArrayLike<number>, inS: (f: number) => boolean, node = 0): number {
+function conditionalExpectation(
+  tree: Tree,
+  x: ArrayLike<number>,
+  inS: (f: number) => boolean,
+  node = 0,
+): number {
   const f = tree.feature[node];
   if (f < 0) return tree.value[node];
   const l = tree.left[node];
@@ -108,7 +113,8 @@ function conditionalExpectation(tree: Tree, x: ArrayLike<number>, inS: (f: numbe
     return conditionalExpectation(tree, x, inS, goesLeft ? l : r);
   }
   return (
-    (tree.cover[l] * conditionalExpectation(tree, x, inS, l) + tree.cover[r] * conditionalExpectation(tree, x, inS, r)) /
+    (tree.cover[l] * conditionalExpectation(tree, x, inS, l) +
+      tree.cover[r] * conditionalExpectation(tree, x, inS, r)) /
     tree.cover[node]
   );
 }

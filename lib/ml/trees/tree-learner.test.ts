@@ -20,7 +20,8 @@ function randomProblem(seed: number, rows: number, cols: number) {
   for (let i = 0; i < data.length; i++) {
     const c = i % cols;
     if (c === 0 && rng.next() < 0.2) data[i] = Number.NaN;
-    else if (c % 3 === 1) data[i] = rng.int(2); // two-valued: the learner's register-sum path
+    else if (c % 3 === 1)
+      data[i] = rng.int(2); // two-valued: the learner's register-sum path
     else data[i] = c % 3 === 2 ? rng.int(5) : rng.next();
   }
   const X: Matrix = { data, rows, cols };
@@ -84,7 +85,8 @@ function naiveTree(
         const hl = lh + (missingLeft ? h[0] : 0);
         const cl = lc + (missingLeft ? c[0] : 0);
         const [gr, hr, cr] = [G - gl, H - hl, C - cl];
-        if (cl < minSamplesLeaf || cr < minSamplesLeaf || hl < minChildWeight || hr < minChildWeight) continue;
+        if (cl < minSamplesLeaf || cr < minSamplesLeaf || hl < minChildWeight || hr < minChildWeight)
+          continue;
         const score = (gl * gl) / (hl + lambda) + (gr * gr) / (hr + lambda) - (G * G) / (H + lambda);
         const gain = 0.5 * score - gamma;
         if (score > 1e-10 * ((gl * gl) / (hl + lambda) + (gr * gr) / (hr + lambda)) && gain > best.gain) {
@@ -170,13 +172,28 @@ describe("HistogramTreeLearner", () => {
     const viaPartition = new Float64Array(X.rows);
     learner.addLeafValues(tree, viaPartition);
     for (const r of rows) expect(viaPartition[r]).toBe(predictTree(tree, X.data, r * X.cols));
+    // Rows left out of the tree are routed on their bins to the same leaves as their raw values.
+    const isGrownOn = new Uint8Array(X.rows);
+    for (const r of rows) isGrownOn[r] = 1;
+    const others = new Float64Array(X.rows);
+    learner.addLeafValuesOfOtherRows(tree, others, isGrownOn);
+    let checked = 0;
+    for (let r = 0; r < X.rows; r++) {
+      if (isGrownOn[r] === 1) continue;
+      expect(others[r]).toBe(predictTree(tree, X.data, r * X.cols));
+      checked++;
+    }
+    expect(checked).toBeGreaterThan(100);
   });
 
   it("respects maxDepth, minSamplesLeaf and minChildWeight", () => {
     const { X, grad, hess, rng } = randomProblem(12, 600, 4);
     const learner = new HistogramTreeLearner(binMatrix(X));
     const rows = allRows(X.rows);
-    const tree = learner.grow({ grad, hess, rows, rng }, { ...BASE_OPTIONS, maxDepth: 5, minSamplesLeaf: 40, minChildWeight: 30 });
+    const tree = learner.grow(
+      { grad, hess, rows, rng },
+      { ...BASE_OPTIONS, maxDepth: 5, minSamplesLeaf: 40, minChildWeight: 30 },
+    );
     expect(tree.depth).toBeLessThanOrEqual(5);
     expect(tree.nodeCount).toBeGreaterThan(3);
     for (const [leaf, count] of leafRowCounts(tree, X, rows)) {
@@ -192,7 +209,10 @@ describe("HistogramTreeLearner", () => {
     const tree = learner.grow({ grad, hess, rows: allRows(X.rows), rng }, options);
     expect((tree.nodeCount + 1) / 2).toBe(7);
     // The root split is the globally best one, as in depth-wise growth.
-    const depthWise = learner.grow({ grad, hess, rows: allRows(X.rows), rng }, { ...options, maxLeaves: undefined });
+    const depthWise = learner.grow(
+      { grad, hess, rows: allRows(X.rows), rng },
+      { ...options, maxLeaves: undefined },
+    );
     expect(tree.feature[0]).toBe(depthWise.feature[0]);
     expect(tree.threshold[0]).toBe(depthWise.threshold[0]);
   });
@@ -256,7 +276,8 @@ describe("HistogramTreeLearner", () => {
     const { X, grad, hess } = randomProblem(17, 500, 8);
     const learner = new HistogramTreeLearner(binMatrix(X));
     const options = { ...BASE_OPTIONS, featureFraction: 0.25, maxDepth: 6 };
-    const grow = (seed: number) => learner.grow({ grad, hess, rows: allRows(X.rows), rng: createRng(seed) }, options);
+    const grow = (seed: number) =>
+      learner.grow({ grad, hess, rows: allRows(X.rows), rng: createRng(seed) }, options);
     const a = grow(1);
     const b = grow(1);
     expect(Array.from(b.feature)).toEqual(Array.from(a.feature));

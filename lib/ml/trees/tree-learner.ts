@@ -1,9 +1,10 @@
 /**
  * Histogram tree learner shared by random forest and gradient boosting, in the style of LightGBM /
  * XGBoost "hist": gradient/hessian histograms per node over pre-binned features, the larger
- * child's histogram obtained by subtracting the smaller child's from the parent's, second-order
- * split gain and leaf values (Chen & Guestrin 2016, eq. 5-7), learned default direction for
- * missing values. In-house because no maintained JavaScript implementation exists (issue 3).
+ * child's histogram obtained by subtracting the smaller child's from the parent's, XGBoost's
+ * second-order split gain 1/2 [G_L^2/(H_L+lambda) + G_R^2/(H_R+lambda) - G^2/(H+lambda)] - gamma
+ * and leaf value -G/(H+lambda) (Chen & Guestrin 2016, eq. 5-7), and a learned default direction
+ * for missing values. In-house because no maintained JavaScript implementation exists (issue 3).
  */
 import type { Rng } from "../random";
 import type { BinnedMatrix } from "./binning";
@@ -150,7 +151,8 @@ export class HistogramTreeLearner {
       let node: number;
       if (isBestFirst) {
         let pick = head;
-        for (let i = head + 1; i < tail; i++) if (this.bestGain[open[i]] > this.bestGain[open[pick]]) pick = i;
+        for (let i = head + 1; i < tail; i++)
+          if (this.bestGain[open[i]] > this.bestGain[open[pick]]) pick = i;
         node = open[pick];
         open[pick] = open[head];
         head++;
@@ -160,7 +162,9 @@ export class HistogramTreeLearner {
       const leftChild = this.split(node);
       const rightChild = leftChild + 1;
       leaves++;
-      const leftIsSmaller = this.nodeEnd[leftChild] - this.nodeStart[leftChild] <= this.nodeEnd[rightChild] - this.nodeStart[rightChild];
+      const leftIsSmaller =
+        this.nodeEnd[leftChild] - this.nodeStart[leftChild] <=
+        this.nodeEnd[rightChild] - this.nodeStart[rightChild];
       const small = leftIsSmaller ? leftChild : rightChild;
       const large = leftIsSmaller ? rightChild : leftChild;
       this.evaluate(small, -1, -1);
@@ -189,6 +193,29 @@ export class HistogramTreeLearner {
       if (childLeft[node] >= 0) continue;
       const v = value[node];
       for (let i = nodeStart[node]; i < nodeEnd[node]; i++) out[order[i]] += v;
+    }
+  }
+
+  /**
+   * out[r] += leaf value for every row r of the binned matrix with skip[r] !== 1, routed on bins
+   * through the tree just grown (boosting: rows outside the round's subsample). The bin columns
+   * stay in cache while the learner runs; the raw row-major matrix does not.
+   */
+  addLeafValuesOfOtherRows(tree: Tree, out: Float64Array, skip: Uint8Array): void {
+    if (tree !== this.lastTree)
+      throw new Error("addLeafValuesOfOtherRows needs the tree returned by the last grow()");
+    const { bins, rows: n } = this.binned;
+    const { childLeft, childRight, bestFeature, bestBin, bestDefaultLeft } = this;
+    const { value } = tree;
+    for (let r = 0; r < n; r++) {
+      if (skip[r] === 1) continue;
+      let node = 0;
+      while (childLeft[node] >= 0) {
+        const b = bins[bestFeature[node] * n + r];
+        const goesLeft = b === 0 ? bestDefaultLeft[node] === 1 : b <= bestBin[node];
+        node = goesLeft ? childLeft[node] : childRight[node];
+      }
+      out[r] += value[node];
     }
   }
 
@@ -326,7 +353,14 @@ export class HistogramTreeLearner {
     }
     let k = 0;
     for (; k + 4 <= nTwoValued; k += 4) {
-      this.buildTwoValuedHistograms(slot, twoValued[k], twoValued[k + 1], twoValued[k + 2], twoValued[k + 3], node);
+      this.buildTwoValuedHistograms(
+        slot,
+        twoValued[k],
+        twoValued[k + 1],
+        twoValued[k + 2],
+        twoValued[k + 3],
+        node,
+      );
     }
     for (; k < nTwoValued; k++) this.buildTwoValuedHistogram(slot, twoValued[k], node);
   }
@@ -353,7 +387,7 @@ export class HistogramTreeLearner {
    * table. For them only bin 2 is summed, in registers, and bin 1 follows from the node totals:
    * this avoids the read-modify-write chain on one histogram cell that bounds the generic loop.
    * Four columns share one pass over the rows (row index, gradient and hessian loaded once):
-   * measured 1.8x faster than one column per pass, and ~3x faster than the generic loop.
+   * measured 1.8x faster than one column per pass (4,500 rows x 40 columns micro-benchmark).
    */
   private buildTwoValuedHistogram(slot: number, f: number, node: number): void {
     const { bins, rows: n } = this.binned;
@@ -373,7 +407,14 @@ export class HistogramTreeLearner {
     this.storeTwoValued(slot, f, node, g2, h2, c2);
   }
 
-  private buildTwoValuedHistograms(slot: number, fa: number, fb: number, fc: number, fd: number, node: number): void {
+  private buildTwoValuedHistograms(
+    slot: number,
+    fa: number,
+    fb: number,
+    fc: number,
+    fd: number,
+    node: number,
+  ): void {
     const { bins, rows: n } = this.binned;
     const { order, grad, hess } = this;
     const baseA = fa * n;
@@ -482,7 +523,8 @@ export class HistogramTreeLearner {
         const gr = G - gl;
         const hr = H - hl;
         const cr = C - cl;
-        if (cl < minSamplesLeaf || cr < minSamplesLeaf || hl < minChildWeight || hr < minChildWeight) continue;
+        if (cl < minSamplesLeaf || cr < minSamplesLeaf || hl < minChildWeight || hr < minChildWeight)
+          continue;
         if (!(hl > 0 && hr > 0)) continue;
         const leftScore = (gl * gl) / (hl + lambda);
         const rightScore = (gr * gr) / (hr + lambda);

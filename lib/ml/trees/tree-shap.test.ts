@@ -87,7 +87,8 @@ describe("TreeSHAP", () => {
       left[node] = node + 1;
       right[node] = node + 2;
     }
-    for (let node = n - 1; node >= 0; node--) cover[node] = feature[node] < 0 ? 1 : cover[left[node]] + cover[right[node]];
+    for (let node = n - 1; node >= 0; node--)
+      cover[node] = feature[node] < 0 ? 1 : cover[left[node]] + cover[right[node]];
     const tree = {
       nodeCount: n,
       feature,
@@ -136,6 +137,8 @@ describe("TreeSHAP", () => {
     expect(Array.from(phi)).toEqual([0, 0, 0]);
     expect(Array.from(tabulated(leaf, new Float64Array(3), 3))).toEqual([0, 0, 0]);
     const deep = randomTree(4, 3, 6, 1);
-    expect(() => new TreeShapWorkspace(2).addTreeShap(deep, new Float64Array(3), 0, phi, 0, 1)).toThrow(/exceeds/);
+    expect(() => new TreeShapWorkspace(2).addTreeShap(deep, new Float64Array(3), 0, phi, 0, 1)).toThrow(
+      /exceeds/,
+    );
   });
 });

@@ -3,7 +3,7 @@
  * to global understanding with explainable AI for trees"): EXTEND / UNWIND over the unique path,
  * node covers as the background distribution, O(leaves * depth^2) per tree and row; follows the
  * shap package's C++. In-house: no maintained JavaScript implementation exists (issue 3).
- * Ensembles use the precomputed tables of tree-shap-table.ts (same values, ~5x faster per row)
+ * Ensembles use the precomputed tables of tree-shap-table.ts (same values, ~4x faster per row)
  * and fall back to this for trees too deep to tabulate.
  */
 import type { Matrix } from "../types";
@@ -46,7 +46,8 @@ export class TreeShapWorkspace {
     phiOffset: number,
     scale: number,
   ): void {
-    if (tree.depth > this.maxDepth) throw new Error(`Tree depth ${tree.depth} exceeds workspace depth ${this.maxDepth}`);
+    if (tree.depth > this.maxDepth)
+      throw new Error(`Tree depth ${tree.depth} exceeds workspace depth ${this.maxDepth}`);
     if (tree.feature[0] < 0) return; // a single leaf attributes nothing
     this.tree = tree;
     this.data = data;
@@ -82,7 +83,8 @@ export class TreeShapWorkspace {
       const leafValue = tree.value[node] * this.scale;
       for (let i = 1; i <= uniqueDepth; i++) {
         const w = this.unwoundPathSum(start, uniqueDepth, i);
-        this.phi[this.phiOffset + pathFeature[start + i]] += w * (pathOne[start + i] - pathZero[start + i]) * leafValue;
+        this.phi[this.phiOffset + pathFeature[start + i]] +=
+          w * (pathOne[start + i] - pathZero[start + i]) * leafValue;
       }
       return;
     }

@@ -138,7 +138,8 @@ export function deserializeTree(json: SerializedTree, nFeatures: number): Tree {
   const fields = ["threshold", "left", "right", "value", "cover", "defaultLeft"] as const;
   if (n === 0) throw new Error("Serialized tree has no nodes");
   for (const key of fields) {
-    if (json[key].length !== n) throw new Error(`Serialized tree field ${key} has ${json[key].length} entries, expected ${n}`);
+    if (json[key].length !== n)
+      throw new Error(`Serialized tree field ${key} has ${json[key].length} entries, expected ${n}`);
   }
   const tree = createTree({
     feature: Int32Array.from(json.feature),
@@ -155,9 +156,11 @@ export function deserializeTree(json: SerializedTree, nFeatures: number): Tree {
     if (f >= nFeatures) throw new Error(`Serialized tree node ${i} splits on feature ${f} of ${nFeatures}`);
     const l = tree.left[i];
     const r = tree.right[i];
-    if (!(l > i && l < n && r > i && r < n)) throw new Error(`Serialized tree node ${i} has invalid children`);
+    if (!(l > i && l < n && r > i && r < n))
+      throw new Error(`Serialized tree node ${i} has invalid children`);
     // TreeSHAP divides by covers: a split node must have seen training weight on both sides.
-    if (!(tree.cover[l] > 0 && tree.cover[r] > 0)) throw new Error(`Serialized tree node ${i} has a zero cover`);
+    if (!(tree.cover[l] > 0 && tree.cover[r] > 0))
+      throw new Error(`Serialized tree node ${i} has a zero cover`);
   }
   return tree;
 }

@@ -2,14 +2,14 @@
  * Test helpers for the datasets service, its router and the upload route: a temporary DATA_DIR
  * for file storage, small churn CSVs, and a snapshot of what an import leaves behind.
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { count } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { customers, datasets, datasetVersions } from "../../db/schema";
 import { resetServerEnvCache } from "../../env";
-import { type FileStorage, getStorage } from "../../storage";
+import { type FileStorage, getStorage, LocalFileStorage } from "../../storage";
 
 export const TELCO_CSV = path.resolve(process.cwd(), "..", "shared", "data", "telco-customer-churn.csv");
 
@@ -87,9 +87,14 @@ export async function* bytesOf(text: string | Uint8Array, chunkSize = 64 * 1024)
   for (let i = 0; i < bytes.length; i += chunkSize) yield bytes.subarray(i, i + chunkSize);
 }
 
+/** Stored files' keys, plus (local storage) any temporary file a failed write left behind. */
 export async function storedKeys(storage: FileStorage = getStorage(), prefix = ""): Promise<string[]> {
   const keys: string[] = [];
   for await (const file of storage.list(prefix)) keys.push(file.key);
+  if (storage instanceof LocalFileStorage && prefix === "") {
+    const tmp = path.join(storage.root, ".tmp");
+    if (existsSync(tmp)) for (const name of readdirSync(tmp)) keys.push(`.tmp/${name}`);
+  }
   return keys;
 }
 

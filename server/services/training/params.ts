@@ -2,6 +2,8 @@
  * What a training run is asked to do, validated once when the run is created and stored in
  * `training_runs.params`; every step reads it back from there, so a resumed run trains exactly
  * what was asked even if defaults change in between.
+ *
+ * Pure (zod and lib/ml only): the train form imports the choices and defaults from here.
  */
 import { z } from "zod";
 import { BALANCING_METHODS, type BalancingMethod } from "@/lib/ml/balance";

@@ -5,7 +5,8 @@
  * every step and the split is seeded, so a step retried on another machine sees identical rows.
  *
  * One process usually runs all steps of a run back to back, so the loaded table is cached per
- * dataset version (versions are immutable: a re-upload creates a new version).
+ * database and dataset version (versions are immutable: a re-upload creates a new version; the
+ * database is part of the key because ids repeat across databases, e.g. in tests).
  */
 import { buildTrainingSet, type TrainingSet } from "@/lib/ml/data";
 import { type Partition, stratifiedSplit } from "@/lib/ml/evaluate";
@@ -29,33 +30,42 @@ export interface RunData extends VersionData {
 }
 
 const CACHE_SIZE = 2;
-const store = globalThis as typeof globalThis & { __churnguardTrainingData?: Map<number, Promise<VersionData>> };
-const cache: Map<number, Promise<VersionData>> = store.__churnguardTrainingData ?? new Map();
+interface CacheEntry {
+  db: Database;
+  datasetVersionId: number;
+  data: Promise<VersionData>;
+}
+const store = globalThis as typeof globalThis & { __churnguardTrainingData?: CacheEntry[] };
+// Most recently used last; at most CACHE_SIZE tables (a Telco table with its frame is ~10 MB).
+const cache: CacheEntry[] = store.__churnguardTrainingData ?? [];
 store.__churnguardTrainingData = cache;
 
 /** The version's rows and training set (cached). Throws DatasetError for a version that cannot be trained on. */
 export function loadVersionData(db: Database, datasetVersionId: number): Promise<VersionData> {
-  const cached = cache.get(datasetVersionId);
-  if (cached) {
-    // Most recently used last, so the oldest entry is evicted first.
-    cache.delete(datasetVersionId);
-    cache.set(datasetVersionId, cached);
-    return cached;
+  const index = cache.findIndex((e) => e.db === db && e.datasetVersionId === datasetVersionId);
+  if (index >= 0) {
+    const [entry] = cache.splice(index, 1);
+    cache.push(entry);
+    return entry.data;
   }
-  const loading = (async () => {
+  const data = (async () => {
     const table = await loadDatasetVersionRows(db, datasetVersionId);
     const training = buildTrainingSet({ columns: table.columns, rows: table.rows }, table.schema);
     return { table, training };
   })();
-  cache.set(datasetVersionId, loading);
-  loading.catch(() => cache.delete(datasetVersionId));
-  while (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value as number);
-  return loading;
+  const entry: CacheEntry = { db, datasetVersionId, data };
+  cache.push(entry);
+  data.catch(() => {
+    const at = cache.indexOf(entry);
+    if (at >= 0) cache.splice(at, 1);
+  });
+  while (cache.length > CACHE_SIZE) cache.shift();
+  return data;
 }
 
 /** Forgets cached tables (tests; a deleted dataset's rows are dropped with it anyway). */
 export function clearTrainingDataCache(): void {
-  cache.clear();
+  cache.length = 0;
 }
 
 export function splitFor(labels: Uint8Array, params: Pick<TrainingParams, "seed" | "testFraction">): Partition {

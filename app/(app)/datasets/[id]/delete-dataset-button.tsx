@@ -46,8 +46,8 @@ export function DeleteDatasetButton({ datasetId, name }: { datasetId: number; na
         <AlertDialogHeader>
           <AlertDialogTitle>Delete “{name}”?</AlertDialogTitle>
           <AlertDialogDescription>
-            Every version, its customers and files, and the models trained on it (with their scores) are deleted.
-            This cannot be undone.
+            Every version, its customers and files, and the models trained on it (with their scores) are
+            deleted. This cannot be undone.
           </AlertDialogDescription>
         </AlertDialogHeader>
         <AlertDialogFooter>

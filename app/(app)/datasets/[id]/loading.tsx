@@ -3,7 +3,7 @@ import { Skeleton } from "@/components/ui/skeleton";
 
 export default function Loading() {
   return (
-    <div className="space-y-6" aria-busy="true" aria-label="Loading dataset profile">
+    <div className="space-y-6" role="status" aria-busy="true" aria-label="Loading dataset profile">
       <Skeleton className="h-8 w-64" />
       <div className="grid grid-cols-2 gap-4 lg:grid-cols-4">
         {Array.from({ length: 4 }, (_, i) => (

@@ -41,7 +41,11 @@ function Stat({ label, value, hint }: { label: string; value: string; hint?: str
       </CardHeader>
       <CardContent className="px-4">
         <p className="font-semibold text-2xl tabular-nums">{value}</p>
-        {hint && <p className="truncate text-muted-foreground text-xs" title={hint}>{hint}</p>}
+        {hint && (
+          <p className="truncate text-muted-foreground text-xs" title={hint}>
+            {hint}
+          </p>
+        )}
       </CardContent>
     </Card>
   );
@@ -55,7 +59,9 @@ function summaryOf(column: ColumnProfile): string {
     return column.type === "date" ? "" : `${f(min)} · median ${f(median)} · ${f(max)}`;
   }
   const top = column.distribution?.[0];
-  return top ? `Most often “${top.label}” (${formatRate(column.count ? top.count / column.count : null, 0)})` : "";
+  return top
+    ? `Most often “${top.label}” (${formatRate(column.count ? top.count / column.count : null, 0)})`
+    : "";
 }
 
 export default async function DatasetPage({
@@ -110,7 +116,11 @@ export default async function DatasetPage({
       ) : (
         <div className="space-y-6">
           <section aria-label="Summary" className="grid grid-cols-2 gap-4 lg:grid-cols-4">
-            <Stat label="Customers" value={formatCount(profile.rowCount)} hint={`Version ${selected.version}`} />
+            <Stat
+              label="Customers"
+              value={formatCount(profile.rowCount)}
+              hint={`Version ${selected.version}`}
+            />
             <Stat
               label="Churn rate"
               value={formatRate(profile.churnRate)}
@@ -187,7 +197,8 @@ export default async function DatasetPage({
                             exclusionReason: column.exclusionReason,
                             personalData: column.personalData,
                             singleColumnAuc:
-                              selected.schema.columns.find((c) => c.name === column.name)?.singleColumnAuc ?? null,
+                              selected.schema.columns.find((c) => c.name === column.name)?.singleColumnAuc ??
+                              null,
                           }}
                         />
                       </TableCell>
@@ -195,13 +206,17 @@ export default async function DatasetPage({
                         {column.missing ? (
                           <>
                             {formatRate(column.missingRate, column.missingRate < 0.01 ? 2 : 1)}
-                            <span className="block text-muted-foreground text-xs">{formatCount(column.missing)}</span>
+                            <span className="block text-muted-foreground text-xs">
+                              {formatCount(column.missing)}
+                            </span>
                           </>
                         ) : (
                           "0 %"
                         )}
                       </TableCell>
-                      <TableCell className="text-right tabular-nums">{formatCount(column.distinct)}</TableCell>
+                      <TableCell className="text-right tabular-nums">
+                        {formatCount(column.distinct)}
+                      </TableCell>
                       <TableCell className="hidden text-right tabular-nums md:table-cell">
                         {formatRate(column.missingChurnRate)}
                       </TableCell>
