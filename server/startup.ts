@@ -1,12 +1,12 @@
-import { randomBytes } from "node:crypto";
 import { getDatabase } from "./db/client";
 import { isEmbeddedDatabase, serverEnv } from "./env";
-import { SYSTEM_ACTOR } from "./services/audit";
-import { countUsers, signUp } from "./services/users";
+import { cleanupStagedUploads } from "./services/datasets";
+import { seedDemo } from "./services/demo-seed";
 
 /**
  * Runs once per server process: validate configuration, open and migrate the database, and in
- * embedded mode make the app usable on a fresh machine (a demo admin whose password is printed once).
+ * embedded mode make the app useful on a fresh machine: a demo admin (password printed once), the
+ * sample data set, and a queued training run that the job runner picks up right after.
  */
 export async function onServerStart(): Promise<void> {
   const env = serverEnv();
@@ -16,21 +16,30 @@ export async function onServerStart(): Promise<void> {
     `[churnguard] database ready (${handle.kind}${handle.kind === "pglite" ? ` at ${env.dataDir}` : ""}) in ${Math.round(performance.now() - started)} ms`,
   );
   const shouldSeed = env.SEED_DEMO === "always" || (env.SEED_DEMO === "auto" && isEmbeddedDatabase());
-  if (shouldSeed && (await countUsers(handle.db)) === 0) {
-    const password = env.DEMO_ADMIN_PASSWORD ?? randomBytes(9).toString("base64url");
-    await signUp(
-      handle.db,
-      { name: "Demo Admin", email: env.DEMO_ADMIN_EMAIL, password },
-      { role: "admin", actor: SYSTEM_ACTOR },
-    );
-    const lines = [
-      "ChurnGuard demo admin created (shown once; change it or create your own admin):",
-      `  email:    ${env.DEMO_ADMIN_EMAIL}`,
-      `  password: ${password}`,
-    ];
-    const width = Math.max(...lines.map((l) => l.length)) + 2;
-    console.log(
-      `\n┌${"─".repeat(width)}┐\n${lines.map((l) => `│ ${l.padEnd(width - 1)}│`).join("\n")}\n└${"─".repeat(width)}┘\n`,
-    );
+  if (shouldSeed) {
+    try {
+      const seeded = await seedDemo(handle.db, {
+        createAdmin: true,
+        trainModels: true,
+        adminEmail: env.DEMO_ADMIN_EMAIL,
+        adminPassword: env.DEMO_ADMIN_PASSWORD,
+      });
+      if (seeded.admin) printDemoAdmin(seeded.admin);
+      if (seeded.runId) console.log(`[churnguard] sample data set imported; training run ${seeded.runId} queued`);
+    } catch (error) {
+      // The app is still usable without the demo content; say why it is missing.
+      console.error("[churnguard] could not prepare the demo content:", error);
+    }
   }
+  cleanupStagedUploads().catch((error) => console.error("[churnguard] staged upload clean-up failed:", error));
+}
+
+function printDemoAdmin(admin: { email: string; password: string }): void {
+  const lines = [
+    "ChurnGuard demo admin created (shown once; change it or create your own admin):",
+    `  email:    ${admin.email}`,
+    `  password: ${admin.password}`,
+  ];
+  const width = Math.max(...lines.map((l) => l.length)) + 2;
+  console.log(`\n┌${"─".repeat(width)}┐\n${lines.map((l) => `│ ${l.padEnd(width - 1)}│`).join("\n")}\n└${"─".repeat(width)}┘\n`);
 }

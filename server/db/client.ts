@@ -1,4 +1,4 @@
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { serverEnv } from "../env";
@@ -85,11 +85,44 @@ export function appDatabaseOptions(): OpenDatabaseOptions {
   return env.DATABASE_URL ? { url: env.DATABASE_URL } : { dataDir: path.join(env.dataDir, "pglite") };
 }
 
+/**
+ * PGlite has no locking of its own: two processes writing one data folder corrupt it. The app's
+ * database therefore takes a pid file, and a second process (say `npm run seed` while `npm start`
+ * runs) stops with a message instead.
+ */
+function lockEmbeddedDatabase(dataDir: string): void {
+  const lockFile = `${dataDir}.pid`;
+  try {
+    const holder = Number(readFileSync(lockFile, "utf8").trim());
+    if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && isProcessAlive(holder)) {
+      throw new Error(
+        `The embedded database at ${dataDir} is in use by process ${holder} (a running ChurnGuard server?). ` +
+          "Stop that process first, or set DATABASE_URL to use PostgreSQL.",
+      );
+    }
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+  }
+  mkdirSync(path.dirname(lockFile), { recursive: true });
+  writeFileSync(lockFile, String(process.pid));
+  process.once("exit", () => rmSync(lockFile, { force: true }));
+}
+
+function isProcessAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
 /** The process-wide database, opened and migrated on first use. */
 export function getDatabase(): Promise<DatabaseHandle> {
   if (!singleton.promise) {
     const options = appDatabaseOptions();
     singleton.promise = (async () => {
+      if (options.dataDir) lockEmbeddedDatabase(options.dataDir);
       const handle = await openDatabase(options);
       await migrateDatabase(handle, options);
       return handle;

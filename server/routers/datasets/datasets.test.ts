@@ -139,7 +139,12 @@ describe.each(testDatabaseKinds())("datasets router on %s", (kind) => {
       name: "Monthly",
       description: "CRM export",
     });
-    const v2 = await api.datasets.import({ uploadId: (await stage(150)).uploadId, name: "Monthly" });
+    const second = await stage(150);
+    const v2 = await api.datasets.import({ uploadId: second.uploadId, name: "Monthly" });
+    // A second click on Confirm finds the upload already imported.
+    await expect(api.datasets.import({ uploadId: second.uploadId, name: "Monthly" })).rejects.toMatchObject({
+      code: "NOT_FOUND",
+    });
     expect(v2).toMatchObject({ datasetId: v1.datasetId, version: 2, rowCount: 150 });
     const detail = await api.datasets.get({ id: v1.datasetId });
     expect(detail.description).toBe("CRM export");

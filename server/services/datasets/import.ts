@@ -26,9 +26,9 @@ import {
 import type { Database } from "../../db/client";
 import { customers, datasets, datasetVersions } from "../../db/schema";
 import { FieldValidationError } from "../../errors";
-import { type FileStorage, getStorage } from "../../storage";
+import { FileNotFoundError, type FileStorage, getStorage } from "../../storage";
 import { type Actor, recordAudit } from "../audit";
-import { IdentifierError } from "./errors";
+import { IdentifierError, UploadNotFoundError } from "./errors";
 import { computeProfile, type DatasetProfile } from "./profile";
 import { discardFiles, forgetStagedUpload, inspectStagedUpload, stagedFileKey, stageUpload } from "./uploads";
 
@@ -148,7 +148,13 @@ export async function importDataset(
         .where(eq(datasetVersions.datasetId, dataset.id));
       const version = Number(latest ?? 0) + 1;
       const key = `datasets/${dataset.id}/v${version}/${inspected.sha256}.csv`;
-      await storage.move(stagedFileKey(uploadId), key);
+      try {
+        await storage.move(stagedFileKey(uploadId), key);
+      } catch (error) {
+        // Imported a moment ago by a second click, or removed by the 24 h clean-up.
+        if (error instanceof FileNotFoundError) throw new UploadNotFoundError(uploadId);
+        throw error;
+      }
       permanentKey = key;
 
       const [versionRow] = await tx

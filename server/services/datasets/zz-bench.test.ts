@@ -32,7 +32,10 @@ it("times", async () => {
   computeProfile(frame, schema, new Int8Array(frame.rowCount));
   lap("profile");
   const d = useTemporaryDataDir();
-  for (const kind of (process.env.DATABASE_URL ? ["pglite", "postgres"] : ["pglite"]) as ("pglite" | "postgres")[]) {
+  for (const kind of (process.env.DATABASE_URL ? ["pglite", "postgres"] : ["pglite"]) as (
+    | "pglite"
+    | "postgres"
+  )[]) {
     const handle = await createTestDatabase(kind);
     lap(`db ${kind}`);
     for (let i = 0; i < 3; i++) {

@@ -179,7 +179,7 @@ export function ImportPreview({ preview, onStartOver }: { preview: UploadPreview
           </div>
           <div className="space-y-2">
             <Label htmlFor={ids.target}>Target (the churn column)</Label>
-            <Select value={schema.target ?? undefined} onValueChange={setTarget}>
+            <Select value={schema.target ?? ""} onValueChange={setTarget}>
               <SelectTrigger id={ids.target} className="w-full">
                 <SelectValue placeholder="Choose the column that says who churned" />
               </SelectTrigger>
