@@ -4,5 +4,11 @@ export const GRID_STROKE = "var(--border)";
 /** Motion budget: charts animate in at most 300 ms. */
 export const ANIMATION_MS = 300;
 /** Series colours in order (model A, model B, …). */
-export const SERIES_COLORS = ["var(--chart-1)", "var(--chart-3)", "var(--chart-2)", "var(--chart-4)", "var(--chart-5)"];
+export const SERIES_COLORS = [
+  "var(--chart-1)",
+  "var(--chart-3)",
+  "var(--chart-2)",
+  "var(--chart-4)",
+  "var(--chart-5)",
+];
 export const REFERENCE_STROKE = "var(--muted-foreground)";

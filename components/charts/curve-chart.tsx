@@ -106,7 +106,13 @@ export function CurveChart({
             tickFormatter={formatX}
             tick={AXIS_TICK}
             tickLine={false}
-            label={{ value: xLabel, position: "insideBottom", offset: -12, fontSize: 11, fill: "var(--muted-foreground)" }}
+            label={{
+              value: xLabel,
+              position: "insideBottom",
+              offset: -12,
+              fontSize: 11,
+              fill: "var(--muted-foreground)",
+            }}
           />
           <YAxis
             type="number"
@@ -117,7 +123,15 @@ export function CurveChart({
             tickLine={false}
             axisLine={false}
             width={44}
-            label={{ value: yLabel, angle: -90, position: "insideLeft", offset: 10, fontSize: 11, fill: "var(--muted-foreground)", dy: 40 }}
+            label={{
+              value: yLabel,
+              angle: -90,
+              position: "insideLeft",
+              offset: 10,
+              fontSize: 11,
+              fill: "var(--muted-foreground)",
+              dy: 40,
+            }}
           />
           {diagonal && (
             <ReferenceLine
@@ -135,7 +149,12 @@ export function CurveChart({
               y={baseline.y}
               stroke={REFERENCE_STROKE}
               strokeDasharray="4 4"
-              label={{ value: baseline.label, position: "insideTopRight", fontSize: 11, fill: "var(--muted-foreground)" }}
+              label={{
+                value: baseline.label,
+                position: "insideTopRight",
+                fontSize: 11,
+                fill: "var(--muted-foreground)",
+              }}
             />
           )}
           <Tooltip

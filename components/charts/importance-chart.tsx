@@ -20,9 +20,19 @@ export function ImportanceChart({ rows, limit = 15 }: { rows: ColumnImportanceRo
   return (
     <figure aria-label="Global importance: mean absolute SHAP value per column" className="w-full">
       <ResponsiveContainer width="100%" height={height}>
-        <BarChart data={shown} layout="vertical" margin={{ top: 4, right: 16, bottom: 4, left: 4 }} accessibilityLayer>
+        <BarChart
+          data={shown}
+          layout="vertical"
+          margin={{ top: 4, right: 16, bottom: 4, left: 4 }}
+          accessibilityLayer
+        >
           <CartesianGrid strokeDasharray="3 3" stroke={GRID_STROKE} horizontal={false} />
-          <XAxis type="number" tick={AXIS_TICK} tickLine={false} tickFormatter={(v: number) => v.toFixed(2)} />
+          <XAxis
+            type="number"
+            tick={AXIS_TICK}
+            tickLine={false}
+            tickFormatter={(v: number) => v.toFixed(2)}
+          />
           <YAxis
             type="category"
             dataKey="column"
@@ -44,7 +54,13 @@ export function ImportanceChart({ rows, limit = 15 }: { rows: ColumnImportanceRo
             }}
             cursor={{ fill: "var(--muted)", opacity: 0.5 }}
           />
-          <Bar dataKey="value" name="mean |SHAP|" fill="var(--chart-1)" radius={[0, 3, 3, 0]} animationDuration={ANIMATION_MS} />
+          <Bar
+            dataKey="value"
+            name="mean |SHAP|"
+            fill="var(--chart-1)"
+            radius={[0, 3, 3, 0]}
+            animationDuration={ANIMATION_MS}
+          />
         </BarChart>
       </ResponsiveContainer>
     </figure>

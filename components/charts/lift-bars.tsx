@@ -40,7 +40,13 @@ export function LiftBars({ series }: { series: Named<LiftRow[]>[] }) {
               fill: "var(--muted-foreground)",
             }}
           />
-          <YAxis tick={AXIS_TICK} tickLine={false} axisLine={false} width={36} tickFormatter={(v: number) => `×${v}`} />
+          <YAxis
+            tick={AXIS_TICK}
+            tickLine={false}
+            axisLine={false}
+            width={36}
+            tickFormatter={(v: number) => `×${v}`}
+          />
           <ReferenceLine y={1} stroke={REFERENCE_STROKE} strokeDasharray="4 4" />
           <Tooltip
             formatter={(value) => [`×${Number(value).toFixed(2)}`, undefined]}

@@ -40,11 +40,15 @@ export function PrecisionRecallChart({
       xLabel="Recall (churners found)"
       yLabel="Precision"
       baseline={
-        positiveRate === null ? undefined : { y: positiveRate, label: `churn rate ${Math.round(positiveRate * 100)} %` }
+        positiveRate === null
+          ? undefined
+          : { y: positiveRate, label: `churn rate ${Math.round(positiveRate * 100)} %` }
       }
       series={series.map((s) => ({
         name: s.name,
-        points: s.data.map((p): CurvePoint => ({ x: p.recall, y: p.precision, note: thresholdNote(p.threshold) })),
+        points: s.data.map(
+          (p): CurvePoint => ({ x: p.recall, y: p.precision, note: thresholdNote(p.threshold) }),
+        ),
       }))}
     />
   );

@@ -30,7 +30,17 @@ function countsAt(histogram: ScoreHistogram, threshold: number) {
   return { tp, fn, fp, tn };
 }
 
-function Cell({ label, value, total, tone }: { label: string; value: number; total: number; tone: "good" | "bad" }) {
+function Cell({
+  label,
+  value,
+  total,
+  tone,
+}: {
+  label: string;
+  value: number;
+  total: number;
+  tone: "good" | "bad";
+}) {
   return (
     <div
       className={cn(
@@ -40,7 +50,9 @@ function Cell({ label, value, total, tone }: { label: string; value: number; tot
     >
       <span className="font-semibold text-xl tabular-nums">{value.toLocaleString("en-US")}</span>
       <span className="text-muted-foreground text-xs">{label}</span>
-      <span className="text-muted-foreground text-xs tabular-nums">{formatPercent(total ? value / total : 0)}</span>
+      <span className="text-muted-foreground text-xs tabular-nums">
+        {formatPercent(total ? value / total : 0)}
+      </span>
     </div>
   );
 }
@@ -49,7 +61,13 @@ function Cell({ label, value, total, tone }: { label: string; value: number; tot
  * Confusion matrix of the held-out test customers at a threshold the user slides (0.01 steps;
  * the model's own threshold is marked). Computed in the browser from the stored score histogram.
  */
-export function ConfusionMatrix({ histogram, modelThreshold }: { histogram: ScoreHistogram; modelThreshold: number }) {
+export function ConfusionMatrix({
+  histogram,
+  modelThreshold,
+}: {
+  histogram: ScoreHistogram;
+  modelThreshold: number;
+}) {
   const sliderId = useId();
   const initial = Math.min(0.99, Math.max(0.01, Math.round(modelThreshold * 100) / 100));
   const [threshold, setThreshold] = useState(initial);
@@ -85,39 +103,44 @@ export function ConfusionMatrix({ histogram, modelThreshold }: { histogram: Scor
           Customers with a risk score at or above the threshold are flagged as churners.
         </p>
       </div>
-      <div className="grid grid-cols-[auto_1fr_1fr] gap-2 text-sm" role="table" aria-label="Confusion matrix">
-        <div role="row" className="contents">
-          <span role="columnheader" />
-          <span role="columnheader" className="text-center text-muted-foreground text-xs">
-            Flagged as churn
-          </span>
-          <span role="columnheader" className="text-center text-muted-foreground text-xs">
-            Not flagged
-          </span>
-        </div>
-        <div role="row" className="contents">
-          <span role="rowheader" className="self-center text-muted-foreground text-xs">
-            Churned
-          </span>
-          <div role="cell">
-            <Cell label="true positives" value={tp} total={total} tone="good" />
-          </div>
-          <div role="cell">
-            <Cell label="missed churners" value={fn} total={total} tone="bad" />
-          </div>
-        </div>
-        <div role="row" className="contents">
-          <span role="rowheader" className="self-center text-muted-foreground text-xs">
-            Stayed
-          </span>
-          <div role="cell">
-            <Cell label="false alarms" value={fp} total={total} tone="bad" />
-          </div>
-          <div role="cell">
-            <Cell label="true negatives" value={tn} total={total} tone="good" />
-          </div>
-        </div>
-      </div>
+      <table className="w-full border-separate border-spacing-2 text-sm">
+        <caption className="sr-only">Confusion matrix of the held-out test customers</caption>
+        <thead>
+          <tr>
+            <td />
+            <th scope="col" className="font-normal text-muted-foreground text-xs">
+              Flagged as churn
+            </th>
+            <th scope="col" className="font-normal text-muted-foreground text-xs">
+              Not flagged
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          <tr>
+            <th scope="row" className="text-left font-normal text-muted-foreground text-xs">
+              Churned
+            </th>
+            <td>
+              <Cell label="true positives" value={tp} total={total} tone="good" />
+            </td>
+            <td>
+              <Cell label="missed churners" value={fn} total={total} tone="bad" />
+            </td>
+          </tr>
+          <tr>
+            <th scope="row" className="text-left font-normal text-muted-foreground text-xs">
+              Stayed
+            </th>
+            <td>
+              <Cell label="false alarms" value={fp} total={total} tone="bad" />
+            </td>
+            <td>
+              <Cell label="true negatives" value={tn} total={total} tone="good" />
+            </td>
+          </tr>
+        </tbody>
+      </table>
       <dl className="grid grid-cols-2 gap-2 text-sm sm:grid-cols-4">
         {[
           ["Precision", formatScore(precision)],

@@ -36,7 +36,9 @@ export function formatSeconds(seconds: number | null | undefined): string {
 }
 
 export function formatPercent(value: number | null | undefined, digits = 1): string {
-  return value === null || value === undefined || Number.isNaN(value) ? "—" : `${(value * 100).toFixed(digits)} %`;
+  return value === null || value === undefined || Number.isNaN(value)
+    ? "—"
+    : `${(value * 100).toFixed(digits)} %`;
 }
 
 export function modelTitle(model: { algorithm: string; version: number }): string {

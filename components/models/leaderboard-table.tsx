@@ -8,7 +8,14 @@ import { cn } from "@/lib/utils";
 import { algorithmName, formatAucWithStd, formatScore, formatSeconds } from "./format";
 import { ModelStatusBadge } from "./model-status-badge";
 
-export type LeaderboardSortKey = "cvAuc" | "f1Churn" | "f1Weighted" | "brier" | "fitSeconds" | "createdAt" | "version";
+export type LeaderboardSortKey =
+  | "cvAuc"
+  | "f1Churn"
+  | "f1Weighted"
+  | "brier"
+  | "fitSeconds"
+  | "createdAt"
+  | "version";
 
 export interface LeaderboardEntry {
   id: number;
@@ -34,17 +41,40 @@ interface Column {
 }
 
 const COLUMNS: Column[] = [
-  { key: "cvAuc", label: "CV AUC ± std", hint: "Mean ROC AUC over the cross-validation folds, ± its standard deviation" },
-  { key: "f1Churn", label: "Churn-class F1", hint: "F1 of the churn class at the model's threshold (cross-validated)" },
+  {
+    key: "cvAuc",
+    label: "CV AUC ± std",
+    hint: "Mean ROC AUC over the cross-validation folds, ± its standard deviation",
+  },
+  {
+    key: "f1Churn",
+    label: "Churn-class F1",
+    hint: "F1 of the churn class at the model's threshold (cross-validated)",
+  },
   {
     key: "f1Weighted",
     label: "Weighted F1",
     hint: "Both classes' F1, weighted by their size (cross-validated)",
     className: "hidden md:table-cell",
   },
-  { key: "brier", label: "Brier", hint: "Mean squared error of the probabilities (lower is better)", className: "hidden lg:table-cell" },
-  { key: "fitSeconds", label: "Fit time", hint: "Time to fit the final model on the training part", className: "hidden lg:table-cell" },
-  { key: "createdAt", label: "Created", hint: "When the model was trained", className: "hidden xl:table-cell" },
+  {
+    key: "brier",
+    label: "Brier",
+    hint: "Mean squared error of the probabilities (lower is better)",
+    className: "hidden lg:table-cell",
+  },
+  {
+    key: "fitSeconds",
+    label: "Fit time",
+    hint: "Time to fit the final model on the training part",
+    className: "hidden lg:table-cell",
+  },
+  {
+    key: "createdAt",
+    label: "Created",
+    hint: "When the model was trained",
+    className: "hidden xl:table-cell",
+  },
 ];
 
 function SortButton({
@@ -145,11 +175,19 @@ export function LeaderboardTable({
               <TableCell className="hidden max-w-48 truncate text-muted-foreground sm:table-cell">
                 {row.datasetName} <span className="text-xs">v{row.datasetVersion}</span>
               </TableCell>
-              <TableCell className="text-right tabular-nums">{formatAucWithStd(row.cvAuc, row.cvAucStd)}</TableCell>
+              <TableCell className="text-right tabular-nums">
+                {formatAucWithStd(row.cvAuc, row.cvAucStd)}
+              </TableCell>
               <TableCell className="text-right tabular-nums">{formatScore(row.f1Churn)}</TableCell>
-              <TableCell className="hidden text-right tabular-nums md:table-cell">{formatScore(row.f1Weighted)}</TableCell>
-              <TableCell className="hidden text-right tabular-nums lg:table-cell">{formatScore(row.brier, 4)}</TableCell>
-              <TableCell className="hidden text-right tabular-nums lg:table-cell">{formatSeconds(row.fitSeconds)}</TableCell>
+              <TableCell className="hidden text-right tabular-nums md:table-cell">
+                {formatScore(row.f1Weighted)}
+              </TableCell>
+              <TableCell className="hidden text-right tabular-nums lg:table-cell">
+                {formatScore(row.brier, 4)}
+              </TableCell>
+              <TableCell className="hidden text-right tabular-nums lg:table-cell">
+                {formatSeconds(row.fitSeconds)}
+              </TableCell>
               <TableCell className="hidden text-right text-muted-foreground xl:table-cell">
                 <time dateTime={row.createdAt.toISOString()}>
                   {row.createdAt.toLocaleDateString("en-US", { month: "short", day: "numeric" })}{" "}

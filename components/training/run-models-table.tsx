@@ -46,12 +46,20 @@ export function RunModelsTable({ rows }: { rows: RunModelRow[] }) {
               </Link>
               <span className="ml-1 text-muted-foreground text-xs">v{row.version}</span>
             </TableCell>
-            <TableCell className="text-right tabular-nums">{formatAucWithStd(row.cvAuc, row.cvAucStd)}</TableCell>
+            <TableCell className="text-right tabular-nums">
+              {formatAucWithStd(row.cvAuc, row.cvAucStd)}
+            </TableCell>
             <TableCell className="text-right tabular-nums">{formatScore(row.testAuc)}</TableCell>
             <TableCell className="text-right tabular-nums">{formatScore(row.f1Churn)}</TableCell>
-            <TableCell className="hidden text-right tabular-nums md:table-cell">{formatScore(row.f1Weighted)}</TableCell>
-            <TableCell className="hidden text-right tabular-nums lg:table-cell">{formatScore(row.brier, 4)}</TableCell>
-            <TableCell className="hidden text-right tabular-nums lg:table-cell">{formatSeconds(row.fitSeconds)}</TableCell>
+            <TableCell className="hidden text-right tabular-nums md:table-cell">
+              {formatScore(row.f1Weighted)}
+            </TableCell>
+            <TableCell className="hidden text-right tabular-nums lg:table-cell">
+              {formatScore(row.brier, 4)}
+            </TableCell>
+            <TableCell className="hidden text-right tabular-nums lg:table-cell">
+              {formatSeconds(row.fitSeconds)}
+            </TableCell>
             <TableCell>
               <ModelStatusBadge status={row.status} />
             </TableCell>

@@ -1,6 +1,9 @@
 import { Badge } from "@/components/ui/badge";
 
-const STATUS: Record<string, { label: string; variant: "default" | "secondary" | "success" | "destructive" | "outline" | "warning" }> = {
+const STATUS: Record<
+  string,
+  { label: string; variant: "default" | "secondary" | "success" | "destructive" | "outline" | "warning" }
+> = {
   queued: { label: "Queued", variant: "secondary" },
   running: { label: "Running", variant: "default" },
   succeeded: { label: "Succeeded", variant: "success" },

@@ -31,7 +31,10 @@ export function RunSteps({ steps }: { steps: RunStep[] }) {
         return (
           <li
             key={step.id}
-            className={cn("flex items-start gap-2 text-sm", step.state === "pending" && "text-muted-foreground")}
+            className={cn(
+              "flex items-start gap-2 text-sm",
+              step.state === "pending" && "text-muted-foreground",
+            )}
             aria-current={step.state === "running" ? "step" : undefined}
             data-testid={`run-step-${step.id}`}
             data-state={step.state}
@@ -49,7 +52,11 @@ export function RunSteps({ steps }: { steps: RunStep[] }) {
                   </span>
                 )}
               </div>
-              {step.summary && <p className="truncate text-muted-foreground text-xs" title={step.summary}>{step.summary}</p>}
+              {step.summary && (
+                <p className="truncate text-muted-foreground text-xs" title={step.summary}>
+                  {step.summary}
+                </p>
+              )}
             </div>
           </li>
         );

@@ -115,7 +115,10 @@ describe("train-models under Inngest", () => {
       jobId: "job_x",
     });
     const [failed] = await handle.db.select().from(trainingRuns).where(eq(trainingRuns.id, failing.id));
-    expect(failed).toMatchObject({ status: "failed", error: "Training logistic regression failed: Out of memory" });
+    expect(failed).toMatchObject({
+      status: "failed",
+      error: "Training logistic regression failed: Out of memory",
+    });
     expect(failed.finishedAt).toBeInstanceOf(Date);
 
     const cancelling = await newRun(["logistic_regression"]);
@@ -128,7 +131,9 @@ describe("train-models under Inngest", () => {
     });
     const [cancelled] = await handle.db.select().from(trainingRuns).where(eq(trainingRuns.id, cancelling.id));
     expect(cancelled).toMatchObject({ status: "cancelled", error: "Cancelled" });
-    expect((await listAudit(handle.db, { limit: 20, action: "training.started" })).entries.length).toBeGreaterThan(0);
+    expect(
+      (await listAudit(handle.db, { limit: 20, action: "training.started" })).entries.length,
+    ).toBeGreaterThan(0);
   });
 
   it("rejects event data without a run id", () => {

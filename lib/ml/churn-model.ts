@@ -13,6 +13,7 @@ import {
   classifierFromJSON,
   createClassifier,
   pipelineOptionsFor,
+  RECOMMENDED_ALGORITHM_OPTIONS,
 } from "./evaluate/algorithms";
 import { balanceStage } from "./evaluate/balancing";
 import { crossValidateAlgorithm } from "./evaluate/compare-algorithms";
@@ -259,6 +260,7 @@ export interface TrainChurnModelOptions {
   /** Rows to fit on (e.g. the training part of a hold-out split). Default: all rows. */
   rows?: ArrayLike<number>;
   algorithm: Algorithm;
+  /** Default RECOMMENDED_ALGORITHM_OPTIONS. */
   algorithmOptions?: AlgorithmOptions;
   /** Default "none". */
   balancing?: BalancingMethod;
@@ -319,7 +321,11 @@ export function trainChurnModel(options: TrainChurnModelOptions): ChurnModel {
     seed: deriveSeed(seed, 1),
     categoricalGroups: pipeline.categoricalGroups,
   });
-  const classifier = createClassifier(algorithm, options.algorithmOptions, deriveSeed(seed, 2));
+  const classifier = createClassifier(
+    algorithm,
+    options.algorithmOptions ?? RECOMMENDED_ALGORITHM_OPTIONS,
+    deriveSeed(seed, 2),
+  );
   classifier.fit(
     balanced.X,
     balanced.y,

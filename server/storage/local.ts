@@ -54,7 +54,7 @@ export class LocalFileStorage implements FileStorage {
     } catch (error) {
       // A body that fails at once can destroy the stream while its open() is still in flight;
       // wait for the close, or the file would appear after the rm below.
-      if (!out.closed) await new Promise((resolve) => out.once("close", resolve));
+      if (!out.closed) await new Promise<void>((resolve) => out.once("close", () => resolve()));
       await rm(tmp, { force: true });
       throw error;
     }

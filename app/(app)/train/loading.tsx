@@ -5,8 +5,16 @@ import { Skeleton } from "@/components/ui/skeleton";
 export default function Loading() {
   return (
     <>
-      <PageHeader title="Train" description="Train churn models on a dataset version and follow the run live." />
-      <div className="grid gap-6 lg:grid-cols-[minmax(0,24rem)_minmax(0,1fr)]" role="status" aria-busy="true" aria-label="Loading training">
+      <PageHeader
+        title="Train"
+        description="Train churn models on a dataset version and follow the run live."
+      />
+      <div
+        className="grid gap-6 lg:grid-cols-[minmax(0,24rem)_minmax(0,1fr)]"
+        role="status"
+        aria-busy="true"
+        aria-label="Loading training"
+      >
         <Card>
           <CardContent className="space-y-3">
             {Array.from({ length: 6 }, (_, i) => (

@@ -4,7 +4,7 @@ import Link from "next/link";
 import { EmptyState } from "@/components/layout/empty-state";
 import { PageHeader } from "@/components/layout/page-header";
 import { Button } from "@/components/ui/button";
-import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
+import { Card, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { getCurrentUser } from "@/server/auth/current-user";
 import { serverApi } from "@/server/trpc/server";
 import { RecentRuns } from "./recent-runs";
@@ -70,15 +70,22 @@ export default async function TrainPage({
         <div>
           {canTrain ? (
             <TrainForm
-              datasets={datasets.map((d) => ({ id: d.id, name: d.name, latestVersionId: d.latest?.id ?? null }))}
-              activeDatasetIds={runs.filter((r) => r.status === "queued" || r.status === "running").map((r) => r.datasetId)}
+              datasets={datasets.map((d) => ({
+                id: d.id,
+                name: d.name,
+                latestVersionId: d.latest?.id ?? null,
+              }))}
+              activeDatasetIds={runs
+                .filter((r) => r.status === "queued" || r.status === "running")
+                .map((r) => r.datasetId)}
             />
           ) : (
             <Card>
               <CardHeader>
                 <CardTitle>Training</CardTitle>
                 <CardDescription>
-                  You can follow runs and read their results. Starting or cancelling a run needs the manager role.
+                  You can follow runs and read their results. Starting or cancelling a run needs the manager
+                  role.
                 </CardDescription>
               </CardHeader>
             </Card>

@@ -7,11 +7,17 @@ import { algorithmName } from "@/components/models/format";
 import { RunStatusBadge } from "@/components/training/run-status-badge";
 import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
-import type { RunListItem } from "@/server/services/training/runs";
 import { cn } from "@/lib/utils";
+import type { RunListItem } from "@/server/services/training/runs";
 import { useTRPC } from "../../_trpc/client";
 
-export function RecentRuns({ initialRuns, selectedRunId }: { initialRuns: RunListItem[]; selectedRunId: number | null }) {
+export function RecentRuns({
+  initialRuns,
+  selectedRunId,
+}: {
+  initialRuns: RunListItem[];
+  selectedRunId: number | null;
+}) {
   const trpc = useTRPC();
   const runs = useQuery({
     ...trpc.training.list.queryOptions({ limit: 20 }),
@@ -54,7 +60,8 @@ export function RecentRuns({ initialRuns, selectedRunId }: { initialRuns: RunLis
                   </Link>
                 </TableCell>
                 <TableCell className="max-w-48 truncate">
-                  {run.datasetName} <span className="text-muted-foreground text-xs">v{run.datasetVersion}</span>
+                  {run.datasetName}{" "}
+                  <span className="text-muted-foreground text-xs">v{run.datasetVersion}</span>
                 </TableCell>
                 <TableCell className="hidden max-w-72 truncate text-muted-foreground md:table-cell">
                   {run.params.algorithms.map(algorithmName).join(", ")}
@@ -64,8 +71,14 @@ export function RecentRuns({ initialRuns, selectedRunId }: { initialRuns: RunLis
                   <RunStatusBadge status={run.status} />
                 </TableCell>
                 <TableCell className="hidden pr-6 text-muted-foreground lg:table-cell">
-                  <time dateTime={run.createdAt.toISOString()}>{formatDistanceToNow(run.createdAt, { addSuffix: true })}</time>
-                  {run.createdByName ? ` by ${run.createdByName}` : run.trigger !== "manual" ? ` (${run.trigger})` : ""}
+                  <time dateTime={run.createdAt.toISOString()}>
+                    {formatDistanceToNow(run.createdAt, { addSuffix: true })}
+                  </time>
+                  {run.createdByName
+                    ? ` by ${run.createdByName}`
+                    : run.trigger !== "manual"
+                      ? ` (${run.trigger})`
+                      : ""}
                 </TableCell>
               </TableRow>
             ))}

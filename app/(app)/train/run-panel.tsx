@@ -10,6 +10,7 @@ import { algorithmName, BALANCING_NAMES, formatSeconds } from "@/components/mode
 import { RunModelsTable } from "@/components/training/run-models-table";
 import { RunStatusBadge } from "@/components/training/run-status-badge";
 import { type RunStep, RunSteps } from "@/components/training/run-steps";
+import { Alert, AlertDescription, AlertTitle } from "@/components/ui/alert";
 import {
   AlertDialog,
   AlertDialogAction,
@@ -21,7 +22,6 @@ import {
   AlertDialogTitle,
   AlertDialogTrigger,
 } from "@/components/ui/alert-dialog";
-import { Alert, AlertDescription, AlertTitle } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { Progress } from "@/components/ui/progress";
@@ -105,17 +105,24 @@ export function RunPanel({ initialRun, canCancel }: { initialRun: RunDetail; can
       if (message.event === "step") {
         const event = message.data as StepEvent;
         if (event.summary) setSummaries((s) => ({ ...s, [event.stepId]: event.summary as string }));
-        queryClient.setQueryData(queryKey, (current: RunDetail | undefined) => (current ? withStep(current, event) : current));
+        queryClient.setQueryData(queryKey, (current: RunDetail | undefined) =>
+          current ? withStep(current, event) : current,
+        );
       } else if (message.event === "model") {
         const event = message.data as ModelEvent;
-        queryClient.setQueryData(queryKey, (current: RunDetail | undefined) => (current ? withModel(current, event) : current));
+        queryClient.setQueryData(queryKey, (current: RunDetail | undefined) =>
+          current ? withModel(current, event) : current,
+        );
       } else if (message.event === "completed" || message.event === "failed") {
         refresh();
       }
     },
     [queryClient, queryKey, refresh],
   );
-  const { status: channelStatus } = useChannel(isActive(data.status) ? channels.trainingRun(runId) : null, onMessage);
+  const { status: channelStatus } = useChannel(
+    isActive(data.status) ? channels.trainingRun(runId) : null,
+    onMessage,
+  );
 
   // Messages missed while disconnected are not replayed: reload the state when the stream (re)opens.
   const wasOpen = useRef(false);
@@ -127,7 +134,11 @@ export function RunPanel({ initialRun, canCancel }: { initialRun: RunDetail; can
   const cancel = useMutation(
     trpc.training.cancel.mutationOptions({
       onSuccess: (result) => {
-        toast.success(result.status === "cancelled" ? `Run #${runId} cancelled` : `Run #${runId} will stop after its current step`);
+        toast.success(
+          result.status === "cancelled"
+            ? `Run #${runId} cancelled`
+            : `Run #${runId} will stop after its current step`,
+        );
         refresh();
       },
       onError: (error) => toast.error(error.message),
@@ -149,7 +160,8 @@ export function RunPanel({ initialRun, canCancel }: { initialRun: RunDetail; can
               Run #{data.id} <RunStatusBadge status={data.status} />
             </CardTitle>
             <CardDescription className="break-words">
-              {data.datasetName} v{data.datasetVersion} · {data.params.algorithms.map(algorithmName).join(", ")} ·{" "}
+              {data.datasetName} v{data.datasetVersion} ·{" "}
+              {data.params.algorithms.map(algorithmName).join(", ")} ·{" "}
               {BALANCING_NAMES[data.params.balancing]} balancing · {data.params.folds} folds
             </CardDescription>
             <p className="text-muted-foreground text-xs">
@@ -170,8 +182,8 @@ export function RunPanel({ initialRun, canCancel }: { initialRun: RunDetail; can
                 <AlertDialogHeader>
                   <AlertDialogTitle>Cancel run #{data.id}?</AlertDialogTitle>
                   <AlertDialogDescription>
-                    The step in progress finishes, then the run stops. Models already trained stay in the registry as
-                    candidates; no champion is chosen and no customer is scored.
+                    The step in progress finishes, then the run stops. Models already trained stay in the
+                    registry as candidates; no champion is chosen and no customer is scored.
                   </AlertDialogDescription>
                 </AlertDialogHeader>
                 <AlertDialogFooter>

@@ -37,7 +37,13 @@ interface DatasetChoice {
   latestVersionId: number | null;
 }
 
-export function TrainForm({ datasets, activeDatasetIds }: { datasets: DatasetChoice[]; activeDatasetIds: number[] }) {
+export function TrainForm({
+  datasets,
+  activeDatasetIds,
+}: {
+  datasets: DatasetChoice[];
+  activeDatasetIds: number[];
+}) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const router = useRouter();
@@ -69,7 +75,9 @@ export function TrainForm({ datasets, activeDatasetIds }: { datasets: DatasetCho
 
   const toggle = (algorithm: Algorithm, checked: boolean) =>
     setAlgorithms((current) =>
-      checked ? ALGORITHMS.filter((a) => a === algorithm || current.includes(a)) : current.filter((a) => a !== algorithm),
+      checked
+        ? ALGORITHMS.filter((a) => a === algorithm || current.includes(a))
+        : current.filter((a) => a !== algorithm),
     );
 
   const canStart = chosenVersionId !== null && algorithms.length > 0 && !start.isPending;
@@ -79,8 +87,8 @@ export function TrainForm({ datasets, activeDatasetIds }: { datasets: DatasetCho
       <CardHeader>
         <CardTitle>New training run</CardTitle>
         <CardDescription>
-          Each algorithm is cross-validated on 80 % of the customers, then tested on the other 20 %, which no model
-          sees while training.
+          Each algorithm is cross-validated on 80 % of the customers, then tested on the other 20 %, which no
+          model sees while training.
         </CardDescription>
       </CardHeader>
       <form
@@ -129,7 +137,8 @@ export function TrainForm({ datasets, activeDatasetIds }: { datasets: DatasetCho
                 <SelectContent>
                   {versions.map((v, i) => (
                     <SelectItem key={v.id} value={String(v.id)}>
-                      v{v.version} · {v.fileName} · {v.rowCount.toLocaleString("en-US")} rows{i === 0 ? " (latest)" : ""}
+                      v{v.version} · {v.fileName} · {v.rowCount.toLocaleString("en-US")} rows
+                      {i === 0 ? " (latest)" : ""}
                     </SelectItem>
                   ))}
                 </SelectContent>
@@ -160,15 +169,26 @@ export function TrainForm({ datasets, activeDatasetIds }: { datasets: DatasetCho
                 );
               })}
             </div>
-            <p id={`${ids.algorithms}-hint`} className={algorithms.length === 0 ? "text-destructive text-xs" : "text-muted-foreground text-xs"}>
-              {algorithms.length === 0 ? "Choose at least one algorithm." : "The best cross-validated model becomes the champion."}
+            <p
+              id={`${ids.algorithms}-hint`}
+              className={
+                algorithms.length === 0 ? "text-destructive text-xs" : "text-muted-foreground text-xs"
+              }
+            >
+              {algorithms.length === 0
+                ? "Choose at least one algorithm."
+                : "The best cross-validated model becomes the champion."}
             </p>
           </fieldset>
           <div className="grid grid-cols-1 gap-4 sm:grid-cols-2 lg:grid-cols-1 xl:grid-cols-2">
             <div className="space-y-2">
               <Label htmlFor={ids.balancing}>Balancing</Label>
               <Select value={balancing} onValueChange={(value) => setBalancing(value as BalancingMethod)}>
-                <SelectTrigger id={ids.balancing} className="w-full" aria-describedby={`${ids.balancing}-hint`}>
+                <SelectTrigger
+                  id={ids.balancing}
+                  className="w-full"
+                  aria-describedby={`${ids.balancing}-hint`}
+                >
                   <SelectValue />
                 </SelectTrigger>
                 <SelectContent>
@@ -203,7 +223,8 @@ export function TrainForm({ datasets, activeDatasetIds }: { datasets: DatasetCho
           {isBusy && !start.isError && (
             <Alert>
               <AlertDescription>
-                A run on this dataset is queued or running. Wait for it to finish or cancel it to start another.
+                A run on this dataset is queued or running. Wait for it to finish or cancel it to start
+                another.
               </AlertDescription>
             </Alert>
           )}

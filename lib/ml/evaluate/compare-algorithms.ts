@@ -3,7 +3,12 @@ import type { DatasetSchema, Frame } from "../data";
 import { FeaturePipeline, type FeaturePipelineOptions } from "../features";
 import type { ThresholdObjective } from "../metrics";
 import type { Algorithm, Labels } from "../types";
-import { type AlgorithmOptions, createClassifier, pipelineOptionsFor } from "./algorithms";
+import {
+  type AlgorithmOptions,
+  createClassifier,
+  pipelineOptionsFor,
+  RECOMMENDED_ALGORITHM_OPTIONS,
+} from "./algorithms";
 import { balanceStage } from "./balancing";
 import { type CrossValidationResult, crossValidate, type FoldResult } from "./cross-validate";
 import { type Partition, stratifiedKFold } from "./split";
@@ -29,7 +34,7 @@ export function featurePipelineStage(
 export interface CompareOptions {
   /** Default: all four. */
   algorithms?: readonly Algorithm[];
-  /** Per-algorithm options (the seed is set per fold). */
+  /** Per-algorithm options (the seed is set per fold). Default RECOMMENDED_ALGORITHM_OPTIONS. */
   algorithmOptions?: AlgorithmOptions;
   /** Applied to each training fold only. Default "none". */
   balancing?: BalancingMethod;
@@ -66,7 +71,8 @@ export function crossValidateAlgorithm(
     y: labels,
     features: featurePipelineStage(schema, { ...options.pipeline, ...pipelineOptionsFor(algorithm) }),
     balance: balanceStage(options.balancing ?? "none", options.smote),
-    createClassifier: (foldSeed) => createClassifier(algorithm, options.algorithmOptions, foldSeed),
+    createClassifier: (foldSeed) =>
+      createClassifier(algorithm, options.algorithmOptions ?? RECOMMENDED_ALGORITHM_OPTIONS, foldSeed),
     folds: options.folds,
     seed,
     partitions: options.partitions,

@@ -7,7 +7,12 @@ import { listAudit } from "../../services/audit";
 import type { ImportResult } from "../../services/datasets";
 import { loadChampion } from "../../services/models";
 import { startTraining } from "../../services/training";
-import { importSyntheticDataset, runUntilFinished, testRunner, useTemporaryDataDir } from "../../services/training/test-helpers";
+import {
+  importSyntheticDataset,
+  runUntilFinished,
+  testRunner,
+  useTemporaryDataDir,
+} from "../../services/training/test-helpers";
 import { createTestDatabase, testDatabaseKinds } from "../../testing/database";
 import { callerFor, createUser } from "../../testing/factories";
 
@@ -34,7 +39,11 @@ describe.each(testDatabaseKinds())("models router on %s", (kind) => {
     const run = await startTraining(
       handle.db,
       actor,
-      { datasetVersionId: dataset.datasetVersionId, algorithms: ["logistic_regression", "gradient_boosting"], folds: 3 },
+      {
+        datasetVersionId: dataset.datasetVersionId,
+        algorithms: ["logistic_regression", "gradient_boosting"],
+        folds: 3,
+      },
       { functions: [trainModels] },
     );
     await runUntilFinished(testRunner(handle.db), handle.db, run.id);
@@ -52,7 +61,11 @@ describe.each(testDatabaseKinds())("models router on %s", (kind) => {
     expect(all[0]).toMatchObject({ datasetName: "Registry", datasetVersion: 1 });
     const byBrier = await api.models.list({ datasetId: dataset.datasetId, sort: "brier" });
     expect(byBrier[0].brier).toBeLessThanOrEqual(byBrier[1].brier);
-    const ascending = await api.models.list({ datasetId: dataset.datasetId, sort: "cvAuc", direction: "asc" });
+    const ascending = await api.models.list({
+      datasetId: dataset.datasetId,
+      sort: "cvAuc",
+      direction: "asc",
+    });
     expect(ascending.map((m) => m.id)).toEqual([...all].reverse().map((m) => m.id));
     const boosting = await api.models.list({ algorithm: "gradient_boosting", datasetId: dataset.datasetId });
     expect(boosting.map((m) => m.algorithm)).toEqual(["gradient_boosting"]);
@@ -81,7 +94,9 @@ describe.each(testDatabaseKinds())("models router on %s", (kind) => {
     const api = callerFor(handle.db, viewer);
     const [model] = await api.models.list({ datasetId: dataset.datasetId });
     await expect(api.models.promote({ modelId: model.id })).rejects.toMatchObject({ code: "FORBIDDEN" });
-    await expect(api.models.rollback({ datasetId: dataset.datasetId })).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await expect(api.models.rollback({ datasetId: dataset.datasetId })).rejects.toMatchObject({
+      code: "FORBIDDEN",
+    });
   });
 
   it("promotes and rolls back with an audit entry each, keeping exactly one champion", async () => {
@@ -111,20 +126,29 @@ describe.each(testDatabaseKinds())("models router on %s", (kind) => {
     expect((await listAudit(handle.db, { limit: 50, action: "model.promoted" })).entries).toHaveLength(1);
 
     const rolledBack = await api.models.rollback({ datasetId: dataset.datasetId });
-    expect(rolledBack).toMatchObject({ modelId: champion.id, previousChampionId: candidate.id, changed: true });
+    expect(rolledBack).toMatchObject({
+      modelId: champion.id,
+      previousChampionId: candidate.id,
+      changed: true,
+    });
     expect(await champions()).toEqual([{ id: champion.id }]);
     const rollbackAudit = (await listAudit(handle.db, { limit: 5, action: "model.rolled_back" })).entries[0];
     expect(rollbackAudit).toMatchObject({ actorId: manager.id, targetId: String(champion.id) });
     const loaded = await loadChampion(handle.db, dataset.datasetId);
     expect(loaded).toMatchObject({ modelId: champion.id, algorithm: champion.algorithm });
-    expect(loaded?.model.predict([{ tenure: "3", contract: "Month-to-month" }])[0].riskScore).toBeGreaterThan(0);
+    expect(loaded?.model.predict([{ tenure: "3", contract: "Month-to-month" }])[0].riskScore).toBeGreaterThan(
+      0,
+    );
   });
 
   it("refuses two champions for one dataset at the database level", async () => {
     const list = await handle.db.select().from(models).where(eq(models.datasetId, dataset.datasetId));
     const nonChampion = list.find((m) => m.status !== "champion");
     await expect(
-      handle.db.update(models).set({ status: "champion" }).where(eq(models.id, nonChampion?.id as number)),
+      handle.db
+        .update(models)
+        .set({ status: "champion" })
+        .where(eq(models.id, nonChampion?.id as number)),
     ).rejects.toThrow();
   });
 });

@@ -22,6 +22,8 @@ export const trainingRouter = router({
 
   /** Recent runs, newest first. */
   list: viewerProcedure
-    .input(z.object({ datasetId: id.optional(), limit: z.number().int().min(1).max(100).optional() }).optional())
+    .input(
+      z.object({ datasetId: id.optional(), limit: z.number().int().min(1).max(100).optional() }).optional(),
+    )
     .query(({ ctx, input }) => training.listRuns(ctx.db, input ?? {})),
 });

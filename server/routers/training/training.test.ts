@@ -5,7 +5,12 @@ import type { DatabaseHandle } from "../../db/client";
 import { trainingRuns } from "../../db/schema";
 import { listAudit } from "../../services/audit";
 import { startTraining } from "../../services/training";
-import { importSyntheticDataset, runUntilFinished, testRunner, useTemporaryDataDir } from "../../services/training/test-helpers";
+import {
+  importSyntheticDataset,
+  runUntilFinished,
+  testRunner,
+  useTemporaryDataDir,
+} from "../../services/training/test-helpers";
 import { createTestDatabase, testDatabaseKinds } from "../../testing/database";
 import { callerFor, createUser } from "../../testing/factories";
 
@@ -26,7 +31,11 @@ describe.each(testDatabaseKinds())("training router on %s", (kind) => {
     const db = handle.db;
     const { user: manager } = await createUser(db, "manager");
     const { user: viewer } = await createUser(db, "viewer");
-    const dataset = await importSyntheticDataset(db, { id: manager.id, label: manager.email }, "Viewer cannot train");
+    const dataset = await importSyntheticDataset(
+      db,
+      { id: manager.id, label: manager.email },
+      "Viewer cannot train",
+    );
     const api = callerFor(db, viewer);
     await expect(api.training.start({ datasetVersionId: dataset.datasetVersionId })).rejects.toMatchObject({
       code: "FORBIDDEN",
@@ -49,7 +58,12 @@ describe.each(testDatabaseKinds())("training router on %s", (kind) => {
     const { user: manager } = await createUser(db, "manager");
     const actor = { id: manager.id, label: manager.email };
     const dataset = await importSyntheticDataset(db, actor, "One run at a time");
-    const first = await startTraining(db, actor, { datasetVersionId: dataset.datasetVersionId }, { functions: [trainModels] });
+    const first = await startTraining(
+      db,
+      actor,
+      { datasetVersionId: dataset.datasetVersionId },
+      { functions: [trainModels] },
+    );
     const api = callerFor(db, manager);
     await expect(api.training.start({ datasetVersionId: dataset.datasetVersionId })).rejects.toMatchObject({
       code: "CONFLICT",
@@ -90,8 +104,12 @@ describe.each(testDatabaseKinds())("training router on %s", (kind) => {
     await expect(api.training.start({ datasetVersionId: 1, algorithms: [] })).rejects.toMatchObject({
       code: "BAD_REQUEST",
     });
-    await expect(api.training.start({ datasetVersionId: 1, folds: 1 })).rejects.toMatchObject({ code: "BAD_REQUEST" });
-    await expect(api.training.start({ datasetVersionId: 999_999 })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(api.training.start({ datasetVersionId: 1, folds: 1 })).rejects.toMatchObject({
+      code: "BAD_REQUEST",
+    });
+    await expect(api.training.start({ datasetVersionId: 999_999 })).rejects.toMatchObject({
+      code: "NOT_FOUND",
+    });
     await expect(api.training.get({ runId: 999_999 })).rejects.toMatchObject({ code: "NOT_FOUND" });
   });
 });

@@ -128,6 +128,7 @@ export async function importDataset(
   const inspected = await inspectStagedUpload(uploadId, actor, overrides, storage);
   const schema = inspected.schema;
   assertTrainable(schema);
+  const inspectedAt = performance.now();
 
   let permanentKey: string | null = null;
   try {
@@ -210,7 +211,12 @@ export async function importDataset(
       };
     });
     await forgetStagedUpload(storage, uploadId).catch(() => {});
-    return { ...result, durationMs: Math.round(performance.now() - started) };
+    const durationMs = Math.round(performance.now() - started);
+    console.info(
+      `[datasets] imported ${result.rowCount} rows as "${result.name}" v${result.version} in ${durationMs} ms ` +
+        `(checks ${Math.round(inspectedAt - started)} ms, rows and profile ${Math.round(performance.now() - inspectedAt)} ms)`,
+    );
+    return { ...result, durationMs };
   } catch (error) {
     const key = permanentKey as string | null;
     if (key && isUserFixable(error)) {

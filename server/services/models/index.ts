@@ -35,3 +35,4 @@ export {
   setChampion,
   upsertCandidateModel,
 } from "./registry";
+export type { StoredModelCurves, StoredModelMetrics, StoredModelParams } from "./stored";

@@ -124,7 +124,11 @@ export async function getModel(db: Database, modelId: number) {
     .innerJoin(trainingRuns, eq(trainingRuns.id, models.runId))
     .leftJoin(users, eq(users.id, models.trainedById))
     .where(eq(models.id, modelId));
-  if (!row) throw new TRPCError({ code: "NOT_FOUND", message: `Model ${modelId} does not exist (it may have been deleted).` });
+  if (!row)
+    throw new TRPCError({
+      code: "NOT_FOUND",
+      message: `Model ${modelId} does not exist (it may have been deleted).`,
+    });
   const { artifactKey: _key, ...model } = row.model;
   return {
     ...model,

@@ -36,8 +36,16 @@ export interface CandidateModelInput {
 
 /** Locks the dataset row: serialises version numbering and champion changes per dataset. */
 async function lockDataset(tx: Database, datasetId: number): Promise<void> {
-  const [row] = await tx.select({ id: datasets.id }).from(datasets).where(eq(datasets.id, datasetId)).for("update");
-  if (!row) throw new TRPCError({ code: "NOT_FOUND", message: `Dataset ${datasetId} does not exist (it may have been deleted).` });
+  const [row] = await tx
+    .select({ id: datasets.id })
+    .from(datasets)
+    .where(eq(datasets.id, datasetId))
+    .for("update");
+  if (!row)
+    throw new TRPCError({
+      code: "NOT_FOUND",
+      message: `Dataset ${datasetId} does not exist (it may have been deleted).`,
+    });
 }
 
 /**
@@ -70,7 +78,10 @@ export async function upsertCandidateModel(
       .where(and(eq(models.runId, input.runId), eq(models.algorithm, input.algorithm)));
     if (existing) {
       // Importance is recomputed by the explain step from the (possibly new) artifact.
-      await tx.update(models).set({ ...values, importance: [] }).where(eq(models.id, existing.id));
+      await tx
+        .update(models)
+        .set({ ...values, importance: [] })
+        .where(eq(models.id, existing.id));
       return existing;
     }
     const [{ next }] = await tx
@@ -115,8 +126,15 @@ export async function setChampion(
   audit: { action: string; details?: Record<string, unknown> },
 ): Promise<ChampionChange> {
   return db.transaction(async (tx) => {
-    const [found] = await tx.select({ datasetId: models.datasetId }).from(models).where(eq(models.id, modelId));
-    if (!found) throw new TRPCError({ code: "NOT_FOUND", message: `Model ${modelId} does not exist (it may have been deleted).` });
+    const [found] = await tx
+      .select({ datasetId: models.datasetId })
+      .from(models)
+      .where(eq(models.id, modelId));
+    if (!found)
+      throw new TRPCError({
+        code: "NOT_FOUND",
+        message: `Model ${modelId} does not exist (it may have been deleted).`,
+      });
     await lockDataset(tx, found.datasetId);
     const [model] = await tx.select().from(models).where(eq(models.id, modelId));
     if (model.status === "champion") {
@@ -167,14 +185,19 @@ export async function rollbackModel(
       .select({ id: models.id })
       .from(models)
       .where(
-        and(eq(models.datasetId, input.datasetId), ne(models.status, "champion"), isNotNull(models.promotedAt)),
+        and(
+          eq(models.datasetId, input.datasetId),
+          ne(models.status, "champion"),
+          isNotNull(models.promotedAt),
+        ),
       )
       .orderBy(desc(models.promotedAt), desc(models.id))
       .limit(1);
     if (!previous) {
       throw new TRPCError({
         code: "CONFLICT",
-        message: "This dataset has no earlier champion to roll back to. Promote a model from the leaderboard instead.",
+        message:
+          "This dataset has no earlier champion to roll back to. Promote a model from the leaderboard instead.",
       });
     }
     targetId = previous.id;
@@ -183,9 +206,16 @@ export async function rollbackModel(
       .select({ datasetId: models.datasetId })
       .from(models)
       .where(eq(models.id, targetId));
-    if (!target) throw new TRPCError({ code: "NOT_FOUND", message: `Model ${targetId} does not exist (it may have been deleted).` });
+    if (!target)
+      throw new TRPCError({
+        code: "NOT_FOUND",
+        message: `Model ${targetId} does not exist (it may have been deleted).`,
+      });
     if (target.datasetId !== input.datasetId) {
-      throw new TRPCError({ code: "BAD_REQUEST", message: `Model ${targetId} was trained on another dataset.` });
+      throw new TRPCError({
+        code: "BAD_REQUEST",
+        message: `Model ${targetId} was trained on another dataset.`,
+      });
     }
   }
   return setChampion(db, actor, targetId, { action: "model.rolled_back" });

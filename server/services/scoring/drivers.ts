@@ -25,7 +25,11 @@ export function topDrivers(
   return [...explanation.columns]
     .sort((a, b) => Math.abs(b.probability) - Math.abs(a.probability) || a.name.localeCompare(b.name))
     .slice(0, count)
-    .map((c) => ({ column: c.name, value: driverValue(record[c.name]), contribution: round(c.probability, 6) }));
+    .map((c) => ({
+      column: c.name,
+      value: driverValue(record[c.name]),
+      contribution: round(c.probability, 6),
+    }));
 }
 
 function driverValue(value: string | number | boolean | null | undefined): string | number | null {

@@ -56,9 +56,18 @@ export async function scoreCustomers(db: Database, options: ScoreCustomersOption
       sum += e.riskScore;
       const drivers: RiskDriver[] = topDrivers(e, records[k]).map((d) => ({
         ...d,
-        value: numeric.has(d.column) && typeof d.value === "string" && Number.isFinite(Number(d.value)) ? Number(d.value) : d.value,
+        value:
+          numeric.has(d.column) && typeof d.value === "string" && Number.isFinite(Number(d.value))
+            ? Number(d.value)
+            : d.value,
       }));
-      return { customerId: table.customerIds[start + k], modelId, riskScore: e.riskScore, riskLevel, drivers };
+      return {
+        customerId: table.customerIds[start + k],
+        modelId,
+        riskScore: e.riskScore,
+        riskLevel,
+        drivers,
+      };
     });
     const now = new Date();
     await db

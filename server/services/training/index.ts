@@ -8,4 +8,10 @@ export * from "./plan";
 export { clearTrainingDataCache } from "./run-data";
 export { closeFailedRun, readableError, TrainingCancelledError } from "./run-state";
 export * from "./runs";
-export { EXPLAIN_SAMPLE_ROWS, runTrainingStep, SCORE_HISTOGRAM_BINS, type StepOptions, TRAINING_PIPELINE_STEPS } from "./steps";
+export {
+  EXPLAIN_SAMPLE_ROWS,
+  runTrainingStep,
+  SCORE_HISTOGRAM_BINS,
+  type StepOptions,
+  TRAINING_PIPELINE_STEPS,
+} from "./steps";

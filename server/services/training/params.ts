@@ -9,8 +9,8 @@ import { z } from "zod";
 import { BALANCING_METHODS, type BalancingMethod } from "@/lib/ml/balance";
 import { ALGORITHMS, type Algorithm } from "@/lib/ml/types";
 
-export { ALGORITHMS, BALANCING_METHODS };
 export type { Algorithm, BalancingMethod };
+export { ALGORITHMS, BALANCING_METHODS };
 
 /**
  * No resampling: every algorithm's decision threshold is tuned on out-of-fold predictions, which
@@ -46,8 +46,18 @@ export const startTrainingInputSchema = z.object({
     .optional()
     .transform((list) => (list ? ALGORITHMS.filter((a) => list.includes(a)) : [...ALGORITHMS])),
   balancing: z.enum(BALANCING_METHODS).default(RECOMMENDED_BALANCING),
-  folds: z.number().int().min(2, "Use at least 2 folds").max(10, "Use at most 10 folds").default(DEFAULT_FOLDS),
-  seed: z.number().int().min(0).max(2 ** 31 - 1).default(DEFAULT_SEED),
+  folds: z
+    .number()
+    .int()
+    .min(2, "Use at least 2 folds")
+    .max(10, "Use at most 10 folds")
+    .default(DEFAULT_FOLDS),
+  seed: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 31 - 1)
+    .default(DEFAULT_SEED),
 });
 export type StartTrainingInput = z.input<typeof startTrainingInputSchema>;
 

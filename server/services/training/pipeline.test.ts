@@ -5,6 +5,7 @@
  */
 import { and, asc, count, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { trainModels } from "@/jobs/functions/train-models";
 import type { DatabaseHandle } from "../../db/client";
 import { customers, jobSteps, models, scores, trainingRuns } from "../../db/schema";
 import { getStorage } from "../../storage";
@@ -23,7 +24,6 @@ import {
   testRunner,
   useTemporaryDataDir,
 } from "./test-helpers";
-import { trainModels } from "@/jobs/functions/train-models";
 
 describe.each(testDatabaseKinds())("training pipeline on %s", (kind) => {
   let handle: DatabaseHandle;
@@ -44,7 +44,12 @@ describe.each(testDatabaseKinds())("training pipeline on %s", (kind) => {
   it("runs every step, registers the models, picks a champion and scores every customer", async () => {
     const db = handle.db;
     const dataset = await importSyntheticDataset(db, actor, "Synthetic full run", 400);
-    const run = await startTraining(db, actor, { datasetVersionId: dataset.datasetVersionId }, { functions: [trainModels] });
+    const run = await startTraining(
+      db,
+      actor,
+      { datasetVersionId: dataset.datasetVersionId },
+      { functions: [trainModels] },
+    );
     expect(run).toMatchObject({ status: "queued", jobId: expect.any(String) });
 
     const finished = await runUntilFinished(testRunner(db), db, run.id);
@@ -52,14 +57,24 @@ describe.each(testDatabaseKinds())("training pipeline on %s", (kind) => {
     expect(finished.startedAt).toBeInstanceOf(Date);
     expect(finished.finishedAt).toBeInstanceOf(Date);
 
-    const steps = await db.select().from(jobSteps).where(eq(jobSteps.jobId, run.jobId as string));
-    expect(steps.map((s) => s.stepId).sort()).toEqual(pipelineSteps().map((s) => s.id).sort());
+    const steps = await db
+      .select()
+      .from(jobSteps)
+      .where(eq(jobSteps.jobId, run.jobId as string));
+    expect(steps.map((s) => s.stepId).sort()).toEqual(
+      pipelineSteps()
+        .map((s) => s.id)
+        .sort(),
+    );
     for (const step of steps) expect(JSON.parse(JSON.stringify(step.result))).toEqual(step.result);
 
     const registered = await db.select().from(models).where(eq(models.runId, run.id)).orderBy(asc(models.id));
-    expect(registered.map((m) => m.algorithm).sort()).toEqual(
-      ["gradient_boosting", "logistic_regression", "random_forest", "svm"],
-    );
+    expect(registered.map((m) => m.algorithm).sort()).toEqual([
+      "gradient_boosting",
+      "logistic_regression",
+      "random_forest",
+      "svm",
+    ]);
     expect(registered.filter((m) => m.status === "champion")).toHaveLength(1);
     for (const model of registered) {
       expect(model.cvAuc).toBeGreaterThan(0.6);
@@ -77,12 +92,17 @@ describe.each(testDatabaseKinds())("training pipeline on %s", (kind) => {
       .select({ n: count() })
       .from(customers)
       .where(eq(customers.datasetVersionId, dataset.datasetVersionId));
-    const scored = await db.select().from(scores).where(eq(scores.modelId, champion?.id as number));
+    const scored = await db
+      .select()
+      .from(scores)
+      .where(eq(scores.modelId, champion?.id as number));
     expect(scored).toHaveLength(customerCount);
     for (const score of scored.slice(0, 20)) {
       expect(score.riskScore).toBeGreaterThanOrEqual(0);
       expect(score.riskScore).toBeLessThanOrEqual(1);
-      expect(score.riskLevel).toBe(score.riskScore >= 0.6 ? "high" : score.riskScore >= 0.3 ? "medium" : "low");
+      expect(score.riskLevel).toBe(
+        score.riskScore >= 0.6 ? "high" : score.riskScore >= 0.3 ? "medium" : "low",
+      );
       expect(score.drivers).toHaveLength(3);
     }
 
@@ -106,12 +126,21 @@ describe.each(testDatabaseKinds())("training pipeline on %s", (kind) => {
     const second = await startTraining(
       db,
       actor,
-      { datasetVersionId: dataset.datasetVersionId, algorithms: ["gradient_boosting"], balancing: "smote", folds: 3 },
+      {
+        datasetVersionId: dataset.datasetVersionId,
+        algorithms: ["gradient_boosting"],
+        balancing: "smote",
+        folds: 3,
+      },
       { functions: [trainModels] },
     );
     const done = await runUntilFinished(testRunner(db), db, second.id);
     expect(done.status).toBe("succeeded");
-    const all = await db.select().from(models).where(eq(models.datasetId, dataset.datasetId)).orderBy(asc(models.id));
+    const all = await db
+      .select()
+      .from(models)
+      .where(eq(models.datasetId, dataset.datasetId))
+      .orderBy(asc(models.id));
     expect(all.map((m) => [m.algorithm, m.version, m.status])).toEqual([
       ["logistic_regression", 1, "archived"],
       ["gradient_boosting", 2, "champion"],
@@ -131,7 +160,10 @@ describe.each(testDatabaseKinds())("training pipeline on %s", (kind) => {
     const run = await startTraining(
       db,
       actor,
-      { datasetVersionId: dataset.datasetVersionId, algorithms: ["logistic_regression", "gradient_boosting"] },
+      {
+        datasetVersionId: dataset.datasetVersionId,
+        algorithms: ["logistic_regression", "gradient_boosting"],
+      },
       { functions: [trainModels] },
     );
     const leaseMs = 60_000;
@@ -146,16 +178,34 @@ describe.each(testDatabaseKinds())("training pipeline on %s", (kind) => {
     await crashing.drain();
     const [interrupted] = await db.select().from(trainingRuns).where(eq(trainingRuns.id, run.id));
     expect(interrupted.status).toBe("running");
-    const before = await db.select().from(jobSteps).where(eq(jobSteps.jobId, run.jobId as string));
+    const before = await db
+      .select()
+      .from(jobSteps)
+      .where(eq(jobSteps.jobId, run.jobId as string));
     expect(before.map((s) => s.stepId).sort()).toEqual(["features", "load", "validate"]);
     const resumedAt = new Date();
 
     // A new worker after the dead one's lease expired (its clock is past the lease).
-    const resumed = testRunner(db, { functions: [fn], leaseMs, now: () => new Date(Date.now() + 2 * leaseMs) });
+    const resumed = testRunner(db, {
+      functions: [fn],
+      leaseMs,
+      now: () => new Date(Date.now() + 2 * leaseMs),
+    });
     const done = await runUntilFinished(resumed, db, run.id);
     expect(done.status).toBe("succeeded");
-    expect(counts).toMatchObject({ load: 1, validate: 1, features: 1, split: 2, balance: 1, score: 1, notify: 1 });
-    const after = await db.select().from(jobSteps).where(eq(jobSteps.jobId, run.jobId as string));
+    expect(counts).toMatchObject({
+      load: 1,
+      validate: 1,
+      features: 1,
+      split: 2,
+      balance: 1,
+      score: 1,
+      notify: 1,
+    });
+    const after = await db
+      .select()
+      .from(jobSteps)
+      .where(eq(jobSteps.jobId, run.jobId as string));
     for (const step of after) {
       const original = before.find((b) => b.stepId === step.stepId);
       if (original) expect(step.finishedAt).toEqual(original.finishedAt);
@@ -166,7 +216,12 @@ describe.each(testDatabaseKinds())("training pipeline on %s", (kind) => {
   it("stops a cancelled run before its next step and marks it cancelled", async () => {
     const db = handle.db;
     const dataset = await importSyntheticDataset(db, actor, "Synthetic cancel", 300);
-    const run = await startTraining(db, actor, { datasetVersionId: dataset.datasetVersionId }, { functions: [trainModels] });
+    const run = await startTraining(
+      db,
+      actor,
+      { datasetVersionId: dataset.datasetVersionId },
+      { functions: [trainModels] },
+    );
     const { fn, counts } = countingFunction(trainModels, (stepId) => {
       if (stepId !== "features") return undefined;
       return (async () => {

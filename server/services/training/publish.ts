@@ -1,5 +1,5 @@
 import { channels, getPublisher } from "../../realtime";
-import { TRAINING_EVENTS } from "./events";
+import type { TRAINING_EVENTS } from "./events";
 
 type TrainingEventName = (typeof TRAINING_EVENTS)[keyof typeof TRAINING_EVENTS];
 

@@ -68,7 +68,10 @@ export function clearTrainingDataCache(): void {
   cache.length = 0;
 }
 
-export function splitFor(labels: Uint8Array, params: Pick<TrainingParams, "seed" | "testFraction">): Partition {
+export function splitFor(
+  labels: Uint8Array,
+  params: Pick<TrainingParams, "seed" | "testFraction">,
+): Partition {
   return stratifiedSplit(labels, { testFraction: params.testFraction, seed: params.seed });
 }
 

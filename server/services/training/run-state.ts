@@ -4,9 +4,9 @@
  * its next step, and onFailure always closes the row, so a run never stays "running".
  */
 import { and, eq, inArray, sql } from "drizzle-orm";
+import { NonRetriableError } from "@/jobs/types";
 import type { Database } from "../../db/client";
 import { trainingRuns } from "../../db/schema";
-import { NonRetriableError } from "@/jobs/types";
 import { type FailedEvent, TRAINING_EVENTS } from "./events";
 import { parseTrainingParams, type TrainingParams } from "./params";
 import { type PlannedStep, progressAt, runPlan } from "./plan";
@@ -38,7 +38,8 @@ export async function getRunRecord(db: Database, runId: number): Promise<Trainin
  */
 export async function beginStep(db: Database, runId: number, stepId: string): Promise<ActiveRun> {
   const run = await getRunRecord(db, runId);
-  if (!run) throw new NonRetriableError(`Training run ${runId} does not exist (its dataset may have been deleted)`);
+  if (!run)
+    throw new NonRetriableError(`Training run ${runId} does not exist (its dataset may have been deleted)`);
   if (run.cancelRequested || run.status === "cancelled") throw new TrainingCancelledError(runId);
   if (run.status === "failed") throw new NonRetriableError(`Training run ${runId} has already failed`);
   const params = parseTrainingParams(run.params);
@@ -68,7 +69,12 @@ export async function beginStep(db: Database, runId: number, stepId: string): Pr
 }
 
 /** Records a finished step's share of progress and publishes it with a short summary. */
-export async function finishStep(active: ActiveRun, db: Database, stepId: string, summary?: string): Promise<void> {
+export async function finishStep(
+  active: ActiveRun,
+  db: Database,
+  stepId: string,
+  summary?: string,
+): Promise<void> {
   const step = active.plan.find((s) => s.id === stepId);
   if (!step) return;
   const progress = progressAt(active.plan, stepId, true);
@@ -88,7 +94,12 @@ export async function finishStep(active: ActiveRun, db: Database, stepId: string
 }
 
 /** Progress inside a long step (scoring batches): fraction 0..1 of the step done. */
-export async function reportStepProgress(active: ActiveRun, db: Database, stepId: string, fraction: number): Promise<void> {
+export async function reportStepProgress(
+  active: ActiveRun,
+  db: Database,
+  stepId: string,
+  fraction: number,
+): Promise<void> {
   const step = active.plan.find((s) => s.id === stepId);
   if (!step) return;
   const before = progressAt(active.plan, stepId, false);
@@ -145,7 +156,12 @@ export async function closeFailedRun(
   const [closed] = await db
     .update(trainingRuns)
     .set({ status, error: text, finishedAt: run.finishedAt ?? new Date() })
-    .where(and(eq(trainingRuns.id, runId), inArray(trainingRuns.status, ["queued", "running", "failed", "cancelled"])))
+    .where(
+      and(
+        eq(trainingRuns.id, runId),
+        inArray(trainingRuns.status, ["queued", "running", "failed", "cancelled"]),
+      ),
+    )
     .returning();
   if (!closed) return;
   const event: FailedEvent = { runId, status, error: text };

@@ -5,8 +5,8 @@
  */
 import { TRPCError } from "@trpc/server";
 import { and, count, desc, eq, inArray, type SQL } from "drizzle-orm";
-import { parseDatasetSchema } from "@/lib/ml/data";
 import type { AnyDurableFunction } from "@/jobs/define";
+import { parseDatasetSchema } from "@/lib/ml/data";
 import type { Database } from "../../db/client";
 import { datasets, datasetVersions, jobSteps, models, trainingRuns, users } from "../../db/schema";
 import { type Actor, recordAudit } from "../audit";
@@ -36,7 +36,12 @@ const CONFLICT_MESSAGE = "A training run is already in progress for this dataset
 
 function isUniqueViolation(error: unknown, constraint: string): boolean {
   for (let e: unknown = error, depth = 0; e && depth < 4; e = (e as { cause?: unknown }).cause, depth++) {
-    const { code, constraint_name, constraint: name, message } = e as {
+    const {
+      code,
+      constraint_name,
+      constraint: name,
+      message,
+    } = e as {
       code?: string;
       constraint_name?: string;
       constraint?: string;
@@ -99,7 +104,12 @@ export async function startTraining(
       const [active] = await tx
         .select({ id: trainingRuns.id })
         .from(trainingRuns)
-        .where(and(eq(trainingRuns.datasetId, version.datasetId), inArray(trainingRuns.status, [...ACTIVE_STATUSES])))
+        .where(
+          and(
+            eq(trainingRuns.datasetId, version.datasetId),
+            inArray(trainingRuns.status, [...ACTIVE_STATUSES]),
+          ),
+        )
         .limit(1);
       if (active) throw new TRPCError({ code: "CONFLICT", message: CONFLICT_MESSAGE });
       const [created] = await tx
@@ -116,7 +126,12 @@ export async function startTraining(
         action: "training.started",
         targetType: "training_run",
         targetId: created.id,
-        details: { datasetId: version.datasetId, dataset: version.datasetName, version: version.version, ...params },
+        details: {
+          datasetId: version.datasetId,
+          dataset: version.datasetName,
+          version: version.version,
+          ...params,
+        },
       });
       return created;
     });
@@ -131,7 +146,12 @@ export async function startTraining(
   // Sent after the commit: under Inngest the event cannot be rolled back with a transaction.
   let jobIds: string[];
   try {
-    jobIds = await (await dispatch()).sendEvent(db, TRAINING_REQUESTED_EVENT, { runId: run.id }, { functions: options.functions });
+    jobIds = await (await dispatch()).sendEvent(
+      db,
+      TRAINING_REQUESTED_EVENT,
+      { runId: run.id },
+      { functions: options.functions },
+    );
     if (jobIds.length === 0) throw new Error(`No durable function handles "${TRAINING_REQUESTED_EVENT}"`);
   } catch (error) {
     // Never leave a queued run that nothing will ever run: it would block the dataset.
@@ -158,7 +178,10 @@ export async function cancelTraining(db: Database, actor: Actor, runId: number) 
     const [run] = await tx.select().from(trainingRuns).where(eq(trainingRuns.id, runId)).for("update");
     if (!run) throw new TRPCError({ code: "NOT_FOUND", message: `Training run ${runId} does not exist.` });
     if (!(ACTIVE_STATUSES as readonly string[]).includes(run.status)) {
-      throw new TRPCError({ code: "CONFLICT", message: `Training run ${runId} has already ${run.status === "succeeded" ? "finished" : run.status === "failed" ? "failed" : "been cancelled"}.` });
+      throw new TRPCError({
+        code: "CONFLICT",
+        message: `Training run ${runId} has already ${run.status === "succeeded" ? "finished" : run.status === "failed" ? "failed" : "been cancelled"}.`,
+      });
     }
     const isQueued = run.status === "queued";
     const [updated] = await tx
@@ -182,8 +205,8 @@ export async function cancelTraining(db: Database, actor: Actor, runId: number) 
     await (await dispatch())
       .cancelJob(db, result.jobId)
       .catch((error) =>
-      console.warn(`[training] could not cancel job ${result.jobId} of run ${runId}`, error),
-    );
+        console.warn(`[training] could not cancel job ${result.jobId} of run ${runId}`, error),
+      );
   }
   if (result.status === "cancelled") {
     const event: FailedEvent = { runId, status: "cancelled", error: "Cancelled" };
@@ -293,7 +316,11 @@ export async function listRuns(db: Database, input: ListRunsInput = {}) {
         .groupBy(models.runId)
     : [];
   const countByRun = new Map(counts.map((c) => [c.runId, Number(c.n)]));
-  return runs.map((r) => ({ ...r, params: parseTrainingParams(r.params), modelCount: countByRun.get(r.id) ?? 0 }));
+  return runs.map((r) => ({
+    ...r,
+    params: parseTrainingParams(r.params),
+    modelCount: countByRun.get(r.id) ?? 0,
+  }));
 }
 
 export type RunListItem = Awaited<ReturnType<typeof listRuns>>[number];

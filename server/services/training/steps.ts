@@ -13,6 +13,7 @@
  * predicted, for the test metrics, the curves and the explanations.
  */
 import { eq } from "drizzle-orm";
+import { NonRetriableError } from "@/jobs/types";
 import {
   ChurnModel,
   crossValidateAlgorithm,
@@ -44,7 +45,6 @@ import { pipelineSteps, trainStepId } from "./plan";
 import { publishRunEvent } from "./publish";
 import { heldOutSample, loadRunData, loadVersionData } from "./run-data";
 import { type ActiveRun, beginStep, finishStep, markRunSucceeded, reportStepProgress } from "./run-state";
-import { NonRetriableError } from "@/jobs/types";
 
 /**
  * Held-out rows explained for each model's global importance. Explaining is the costly part
@@ -122,7 +122,9 @@ export async function validateStep(db: Database, runId: number): Promise<StepRes
     );
   }
   if (count1(data.testLabels) === 0 || count1(data.testLabels) === data.testLabels.length) {
-    throw new NonRetriableError("The held-out test part would contain only one class: the dataset is too small to evaluate.");
+    throw new NonRetriableError(
+      "The held-out test part would contain only one class: the dataset is too small to evaluate.",
+    );
   }
   const result = {
     labelledRows: labels.length,
@@ -148,7 +150,10 @@ export async function featuresStep(db: Database, runId: number): Promise<StepRes
   const schema = data.table.schema;
   // Fitted on the training part only, to report what the models will see; each model fits its own.
   const pipeline = FeaturePipeline.fromSchema(schema).fit(data.training.frame, data.split.train);
-  const engineered = detectEngineeredFeatures(schema).map((s) => ({ name: s.name, description: s.description }));
+  const engineered = detectEngineeredFeatures(schema).map((s) => ({
+    name: s.name,
+    description: s.description,
+  }));
   const result = {
     inputColumns: featureColumns(schema).map((c) => c.name),
     engineered,
@@ -410,7 +415,11 @@ export async function evaluateStep(db: Database, runId: number): Promise<StepRes
   return { ranking };
 }
 
-export async function explainStep(db: Database, runId: number, options: StepOptions = {}): Promise<StepResult> {
+export async function explainStep(
+  db: Database,
+  runId: number,
+  options: StepOptions = {},
+): Promise<StepResult> {
   const active = await beginStep(db, runId, "explain");
   const data = await runData(db, active);
   const sample = heldOutSample(data.split, EXPLAIN_SAMPLE_ROWS, active.params.seed);
@@ -424,7 +433,11 @@ export async function explainStep(db: Database, runId: number, options: StepOpti
       .globalImportance(data.training.frame, sample, { engineered: "split" })
       .map((c) => ({ column: c.column, value: c.meanAbs }));
     await db.update(models).set({ importance }).where(eq(models.id, row.id));
-    explained.push({ modelId: row.id, algorithm: row.algorithm, top: importance.slice(0, 3).map((c) => c.column) });
+    explained.push({
+      modelId: row.id,
+      algorithm: row.algorithm,
+      top: importance.slice(0, 3).map((c) => c.column),
+    });
     await reportStepProgress(active, db, "explain", (index + 1) / rows.length);
   }
   await finishStep(

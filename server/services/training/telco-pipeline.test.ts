@@ -31,14 +31,21 @@ describe.skipIf(!hasTelco).each(testDatabaseKinds())("training pipeline on the T
     dataDir?.cleanup();
   });
 
-  it("registers four models with CV AUC > 0.83, chooses a champion and scores all 7,043 customers", { timeout: 20 * 60_000 }, async () => {
+  it("registers four models with CV AUC > 0.83, chooses a champion and scores all 7,043 customers", {
+    timeout: 20 * 60_000,
+  }, async () => {
     const db = handle.db;
     const { user } = await createUser(db, "manager");
     const actor = { id: user.id, label: user.email };
     const started = performance.now();
     const dataset = await importDatasetFromFile(db, actor, { filePath: TELCO_CSV, name: "Telco" });
     const imported = performance.now();
-    const run = await startTraining(db, actor, { datasetVersionId: dataset.datasetVersionId }, { functions: [trainModels] });
+    const run = await startTraining(
+      db,
+      actor,
+      { datasetVersionId: dataset.datasetVersionId },
+      { functions: [trainModels] },
+    );
     const done = await runUntilFinished(testRunner(db), db, run.id);
     const finished = performance.now();
     expect(done).toMatchObject({ status: "succeeded", progress: 1, error: null });
@@ -64,7 +71,10 @@ describe.skipIf(!hasTelco).each(testDatabaseKinds())("training pipeline on the T
       .from(customers)
       .where(eq(customers.datasetVersionId, dataset.datasetVersionId));
     expect(customerCount).toBe(7043);
-    const [{ n: scored }] = await db.select({ n: count() }).from(scores).where(eq(scores.modelId, champions[0].id));
+    const [{ n: scored }] = await db
+      .select({ n: count() })
+      .from(scores)
+      .where(eq(scores.modelId, champions[0].id));
     expect(scored).toBe(7043);
     const [{ n: unscored }] = await db
       .select({ n: count() })

@@ -3,10 +3,10 @@
  * embedded runner until the run is over, and a step-counting wrapper of the durable function.
  */
 import { eq } from "drizzle-orm";
-import { syntheticChurnCsv } from "@/lib/ml/evaluate/synthetic-churn-table";
 import type { AnyDurableFunction } from "@/jobs/define";
 import { trainModels } from "@/jobs/functions/train-models";
 import { EmbeddedRunner, type EmbeddedRunnerOptions } from "@/jobs/runner";
+import { syntheticChurnCsv } from "@/lib/ml/evaluate/synthetic-churn-table";
 import type { Database } from "../../db/client";
 import { trainingRuns } from "../../db/schema";
 import type { Actor } from "../audit";
@@ -14,7 +14,11 @@ import { importDatasetFromFile } from "../datasets";
 
 export { TELCO_CSV, useTemporaryDataDir } from "../datasets/test-helpers";
 
-export const quietLogger = { info: () => {}, warn: () => {}, error: (m: string, e?: unknown) => console.error(m, e) };
+export const quietLogger = {
+  info: () => {},
+  warn: () => {},
+  error: (m: string, e?: unknown) => console.error(m, e),
+};
 
 export function testRunner(db: Database, options: Partial<EmbeddedRunnerOptions> = {}): EmbeddedRunner {
   return new EmbeddedRunner({

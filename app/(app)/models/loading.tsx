@@ -1,0 +1,23 @@
+import { PageHeader } from "@/components/layout/page-header";
+import { Card, CardContent } from "@/components/ui/card";
+import { Skeleton } from "@/components/ui/skeleton";
+
+export default function Loading() {
+  return (
+    <>
+      <PageHeader title="Models" description="Every trained model, ranked by cross-validated ROC AUC." />
+      <Card>
+        <CardContent className="space-y-3" role="status" aria-busy="true" aria-label="Loading models">
+          <div className="flex gap-2">
+            <Skeleton className="h-9 w-48" />
+            <Skeleton className="h-9 w-48" />
+          </div>
+          {Array.from({ length: 6 }, (_, i) => (
+            // biome-ignore lint/suspicious/noArrayIndexKey: static skeleton rows
+            <Skeleton key={i} className="h-8 w-full" />
+          ))}
+        </CardContent>
+      </Card>
+    </>
+  );
+}
