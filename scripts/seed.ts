@@ -49,7 +49,9 @@ if (result.runId && !usesInngest()) {
     await runner.drain();
     const [run] = await db.select().from(trainingRuns).where(eq(trainingRuns.id, result.runId));
     if (!run || !["queued", "running"].includes(run.status)) {
-      console.log(`Training run ${result.runId}: ${run?.status ?? "missing"}${run?.error ? ` — ${run.error}` : ""}`);
+      console.log(
+        `Training run ${result.runId}: ${run?.status ?? "missing"}${run?.error ? ` — ${run.error}` : ""}`,
+      );
       break;
     }
     // A step is waiting for its retry back-off.

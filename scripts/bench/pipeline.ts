@@ -1,0 +1,145 @@
+/**
+ * `npm run bench:pipeline`: wall time from upload to every customer scored, for the Telco file,
+ * through the same services and embedded job runner the app uses (PGlite, and PostgreSQL too when
+ * DATABASE_URL is set), plus the publish-to-subscriber latency of progress events (SSE path).
+ *
+ *   npm run bench:pipeline [-- --file ../shared/data/telco-customer-churn.csv] [--json]
+ */
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { count, eq } from "drizzle-orm";
+import { trainModels } from "../../jobs/functions/train-models";
+import { EmbeddedRunner } from "../../jobs/runner";
+import { type DatabaseHandle, migrateDatabase, openDatabase } from "../../server/db/client";
+import { customers, jobSteps, scores, trainingRuns } from "../../server/db/schema";
+import { resetServerEnvCache } from "../../server/env";
+import { SYSTEM_ACTOR } from "../../server/services/audit";
+import { importDatasetFromFile } from "../../server/services/datasets";
+import { startTraining } from "../../server/services/training";
+import { benchRealtime } from "./realtime";
+
+const { values } = parseArgs({
+  options: {
+    file: { type: "string", default: path.resolve("../shared/data/telco-customer-churn.csv") },
+    json: { type: "boolean", default: false },
+  },
+});
+const file = path.resolve(values.file as string);
+if (!existsSync(file)) {
+  console.error(`No such file: ${file}`);
+  process.exit(1);
+}
+
+// Files go to a throw-away folder, never the app's .data.
+const dataDir = mkdtempSync(path.join(os.tmpdir(), "churnguard-bench-"));
+process.env.DATA_DIR = dataDir;
+delete process.env.S3_BUCKET;
+resetServerEnvCache();
+
+const silent = { info: () => {}, warn: () => {}, error: (m: string, e?: unknown) => console.error(m, e) };
+
+interface PipelineResult {
+  database: string;
+  rows: number;
+  importSeconds: number;
+  trainingSeconds: number;
+  totalSeconds: number;
+  scored: number;
+  steps: { step: string; seconds: number }[];
+}
+
+async function benchPipeline(kind: "pglite" | "postgres"): Promise<PipelineResult> {
+  let handle: DatabaseHandle;
+  let cleanup = async () => {};
+  if (kind === "pglite") {
+    const dir = path.join(dataDir, "pglite");
+    handle = await openDatabase({ dataDir: dir });
+    await migrateDatabase(handle, { dataDir: dir });
+    cleanup = () => handle.close();
+  } else {
+    const { default: postgres } = await import("postgres");
+    const base = process.env.DATABASE_URL as string;
+    const name = `churnguard_bench_${process.pid}`;
+    const admin = postgres(base, { max: 1, onnotice: () => {} });
+    await admin.unsafe(`drop database if exists "${name}" with (force)`);
+    await admin.unsafe(`create database "${name}"`);
+    const url = new URL(base);
+    url.pathname = `/${name}`;
+    handle = await openDatabase({ url: url.toString() });
+    await migrateDatabase(handle, { url: url.toString() });
+    cleanup = async () => {
+      await handle.close();
+      await admin.unsafe(`drop database if exists "${name}" with (force)`);
+      await admin.end();
+    };
+  }
+  const { db } = handle;
+  try {
+    const started = performance.now();
+    const imported = await importDatasetFromFile(db, SYSTEM_ACTOR, { filePath: file, name: "Benchmark" });
+    const importedAt = performance.now();
+    const run = await startTraining(
+      db,
+      SYSTEM_ACTOR,
+      { datasetVersionId: imported.datasetVersionId },
+      { functions: [trainModels] },
+    );
+    const runner = new EmbeddedRunner({ db, functions: [trainModels], logger: silent, backoffMs: () => 0 });
+    for (;;) {
+      await runner.drain();
+      const [state] = await db.select().from(trainingRuns).where(eq(trainingRuns.id, run.id));
+      if (state.status !== "queued" && state.status !== "running") {
+        if (state.status !== "succeeded") throw new Error(`Run ended ${state.status}: ${state.error}`);
+        break;
+      }
+    }
+    const finished = performance.now();
+    const [scored] = await db
+      .select({ n: count() })
+      .from(scores)
+      .innerJoin(customers, eq(customers.id, scores.customerId))
+      .where(eq(customers.datasetVersionId, imported.datasetVersionId));
+    const steps = await db
+      .select({ step: jobSteps.stepId, ms: jobSteps.durationMs })
+      .from(jobSteps)
+      .where(eq(jobSteps.jobId, run.jobId as string))
+      .orderBy(jobSteps.finishedAt);
+    return {
+      database: kind,
+      rows: imported.rowCount,
+      importSeconds: (importedAt - started) / 1000,
+      trainingSeconds: (finished - importedAt) / 1000,
+      totalSeconds: (finished - started) / 1000,
+      scored: scored.n,
+      steps: steps.map((s) => ({ step: s.step, seconds: s.ms / 1000 })),
+    };
+  } finally {
+    await cleanup();
+  }
+}
+
+const kinds: ("pglite" | "postgres")[] = process.env.DATABASE_URL ? ["pglite", "postgres"] : ["pglite"];
+const pipelines: PipelineResult[] = [];
+for (const kind of kinds) pipelines.push(await benchPipeline(kind));
+const realtime = await benchRealtime({ messages: 300, subscriberCounts: [1, 25] });
+rmSync(dataDir, { recursive: true, force: true });
+
+if (values.json) {
+  console.log(JSON.stringify({ file: path.basename(file), pipelines, realtime }, null, 2));
+} else {
+  for (const p of pipelines) {
+    console.log(
+      `\n${p.database}: ${p.rows} rows — upload+import ${p.importSeconds.toFixed(2)} s, training+scoring ${p.trainingSeconds.toFixed(2)} s, total ${p.totalSeconds.toFixed(2)} s, ${p.scored} customers scored`,
+    );
+    for (const s of p.steps) console.log(`  ${s.step.padEnd(28)} ${s.seconds.toFixed(2)} s`);
+  }
+  console.log("\nProgress event latency (publish → subscriber):");
+  for (const r of realtime) {
+    console.log(
+      `  ${r.mode.padEnd(6)} ${String(r.subscribers).padStart(3)} subscriber(s): p50 ${r.p50Ms.toFixed(2)} ms, p95 ${r.p95Ms.toFixed(2)} ms, p99 ${r.p99Ms.toFixed(2)} ms`,
+    );
+  }
+}
+process.exit(0);
