@@ -96,7 +96,7 @@ export function CurveChart({
   return (
     <figure aria-label={title} className="w-full">
       <ResponsiveContainer width="100%" height={height}>
-        <LineChart margin={{ top: 8, right: 12, bottom: 20, left: 4 }} accessibilityLayer>
+        <LineChart margin={{ top: 12, right: 16, bottom: 20, left: 0 }} accessibilityLayer>
           <CartesianGrid strokeDasharray="3 3" stroke={GRID_STROKE} />
           <XAxis
             type="number"
@@ -122,15 +122,16 @@ export function CurveChart({
             tick={AXIS_TICK}
             tickLine={false}
             axisLine={false}
-            width={44}
+            // Room for "100 %" ticks plus the rotated axis label beside them.
+            width={62}
             label={{
               value: yLabel,
               angle: -90,
               position: "insideLeft",
-              offset: 10,
+              offset: 4,
               fontSize: 11,
               fill: "var(--muted-foreground)",
-              dy: 40,
+              style: { textAnchor: "middle" },
             }}
           />
           {diagonal && (
@@ -160,7 +161,9 @@ export function CurveChart({
           <Tooltip
             content={<CurveTooltip xLabel={xLabel} yLabel={yLabel} formatX={formatX} formatY={formatY} />}
           />
-          {series.length > 1 && <Legend verticalAlign="top" height={24} wrapperStyle={{ fontSize: 12 }} />}
+          {series.length > 1 && (
+            <Legend verticalAlign="top" height={28} wrapperStyle={{ fontSize: 12, paddingBottom: 4 }} />
+          )}
           {series.map((s, i) => (
             <Line
               key={s.name}

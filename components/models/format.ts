@@ -13,6 +13,11 @@ export const BALANCING_NAMES: Record<string, string> = {
   smote: "SMOTE",
 };
 
+/** "no balancing", "SMOTE balancing", "class weights balancing". */
+export function balancingPhrase(method: string): string {
+  return method === "none" ? "no balancing" : `${BALANCING_NAMES[method] ?? method} balancing`;
+}
+
 export function algorithmName(algorithm: string): string {
   return ALGORITHM_NAMES[algorithm] ?? algorithm;
 }

@@ -188,7 +188,7 @@ export function LeaderboardTable({
               <TableCell className="hidden text-right tabular-nums lg:table-cell">
                 {formatSeconds(row.fitSeconds)}
               </TableCell>
-              <TableCell className="hidden text-right text-muted-foreground xl:table-cell">
+              <TableCell className="hidden text-right text-muted-foreground 2xl:table-cell">
                 <time dateTime={row.createdAt.toISOString()}>
                   {row.createdAt.toLocaleDateString("en-US", { month: "short", day: "numeric" })}{" "}
                   {row.createdAt.toLocaleTimeString("en-US", { hour: "2-digit", minute: "2-digit" })}

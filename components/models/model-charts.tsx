@@ -30,7 +30,7 @@ export function ModelCharts({
   const named = <K extends keyof Omit<ModelCurvesInput, "name">>(key: K) =>
     models.map((m) => ({ name: m.name, data: m[key] }));
   return (
-    <div className="grid gap-4 lg:grid-cols-2">
+    <div className="grid grid-cols-1 gap-4 lg:grid-cols-2">
       <Card>
         <CardHeader>
           <CardTitle className="text-base">ROC curve</CardTitle>

@@ -28,9 +28,9 @@ export function RunModelsTable({ rows }: { rows: RunModelRow[] }) {
           <TableHead className="text-right">CV AUC ± std</TableHead>
           <TableHead className="text-right">Test AUC</TableHead>
           <TableHead className="text-right">Churn-class F1</TableHead>
-          <TableHead className="hidden text-right md:table-cell">Weighted F1</TableHead>
-          <TableHead className="hidden text-right lg:table-cell">Brier</TableHead>
-          <TableHead className="hidden text-right lg:table-cell">Fit time</TableHead>
+          <TableHead className="hidden text-right 2xl:table-cell">Weighted F1</TableHead>
+          <TableHead className="hidden text-right 2xl:table-cell">Brier</TableHead>
+          <TableHead className="hidden text-right 2xl:table-cell">Fit time</TableHead>
           <TableHead>Status</TableHead>
         </TableRow>
       </TableHeader>
@@ -51,13 +51,13 @@ export function RunModelsTable({ rows }: { rows: RunModelRow[] }) {
             </TableCell>
             <TableCell className="text-right tabular-nums">{formatScore(row.testAuc)}</TableCell>
             <TableCell className="text-right tabular-nums">{formatScore(row.f1Churn)}</TableCell>
-            <TableCell className="hidden text-right tabular-nums md:table-cell">
+            <TableCell className="hidden text-right tabular-nums 2xl:table-cell">
               {formatScore(row.f1Weighted)}
             </TableCell>
-            <TableCell className="hidden text-right tabular-nums lg:table-cell">
+            <TableCell className="hidden text-right tabular-nums 2xl:table-cell">
               {formatScore(row.brier, 4)}
             </TableCell>
-            <TableCell className="hidden text-right tabular-nums lg:table-cell">
+            <TableCell className="hidden text-right tabular-nums 2xl:table-cell">
               {formatSeconds(row.fitSeconds)}
             </TableCell>
             <TableCell>

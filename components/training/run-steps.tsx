@@ -25,7 +25,7 @@ const ICONS: Record<StepState, { icon: typeof Check; className: string; text: st
 /** The pipeline's steps with their state, duration and latest summary. */
 export function RunSteps({ steps }: { steps: RunStep[] }) {
   return (
-    <ol className="space-y-1.5" aria-label="Training steps">
+    <ol className="gap-x-8 sm:columns-2" aria-label="Training steps">
       {steps.map((step) => {
         const { icon: Icon, className, text } = ICONS[step.state];
         return (

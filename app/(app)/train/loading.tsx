@@ -10,7 +10,7 @@ export default function Loading() {
         description="Train churn models on a dataset version and follow the run live."
       />
       <div
-        className="grid gap-6 lg:grid-cols-[minmax(0,24rem)_minmax(0,1fr)]"
+        className="grid grid-cols-1 gap-6 lg:grid-cols-[minmax(0,24rem)_minmax(0,1fr)]"
         role="status"
         aria-busy="true"
         aria-label="Loading training"

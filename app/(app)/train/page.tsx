@@ -66,7 +66,7 @@ export default async function TrainPage({
   return (
     <>
       {header}
-      <div className="grid gap-6 lg:grid-cols-[minmax(0,24rem)_minmax(0,1fr)]">
+      <div className="grid grid-cols-1 gap-6 lg:grid-cols-[minmax(0,24rem)_minmax(0,1fr)]">
         <div>
           {canTrain ? (
             <TrainForm

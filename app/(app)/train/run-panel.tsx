@@ -6,7 +6,7 @@ import { ArrowRight, Square } from "lucide-react";
 import Link from "next/link";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { toast } from "sonner";
-import { algorithmName, BALANCING_NAMES, formatSeconds } from "@/components/models/format";
+import { algorithmName, balancingPhrase, formatSeconds } from "@/components/models/format";
 import { RunModelsTable } from "@/components/training/run-models-table";
 import { RunStatusBadge } from "@/components/training/run-status-badge";
 import { type RunStep, RunSteps } from "@/components/training/run-steps";
@@ -31,51 +31,7 @@ import type { ModelEvent, StepEvent } from "@/server/services/training/events";
 import type { RunDetail } from "@/server/services/training/runs";
 import { useChannel } from "../../_realtime/use-channel";
 import { useTRPC } from "../../_trpc/client";
-
-const isActive = (status: string) => status === "queued" || status === "running";
-
-/** Applies a live step event to the run as loaded from the server. */
-function withStep(run: RunDetail, event: StepEvent): RunDetail {
-  const index = run.steps.findIndex((s) => s.id === event.stepId);
-  if (index < 0) return run;
-  return {
-    ...run,
-    status: run.status === "queued" ? "running" : run.status,
-    progress: Math.max(run.progress, event.progress),
-    currentStep: event.stepId,
-    steps: run.steps.map((step, i) => {
-      if (i < index && step.state !== "done") return { ...step, state: "done" };
-      if (i === index) return { ...step, state: event.state === "finished" ? "done" : "running" };
-      return step;
-    }),
-  };
-}
-
-function withModel(run: RunDetail, event: ModelEvent): RunDetail {
-  const model = {
-    id: event.modelId,
-    runId: event.runId,
-    datasetId: run.datasetId,
-    datasetName: run.datasetName,
-    datasetVersionId: run.datasetVersionId,
-    datasetVersion: run.datasetVersion,
-    algorithm: event.algorithm,
-    version: event.version,
-    status: event.status,
-    cvAuc: event.cvAuc,
-    cvAucStd: event.cvAucStd,
-    f1Churn: event.f1Churn,
-    f1Weighted: event.f1Weighted,
-    brier: event.brier,
-    fitSeconds: event.fitSeconds,
-    threshold: 0,
-    createdAt: new Date(),
-    promotedAt: null,
-    testAuc: event.testAuc,
-  };
-  const others = run.models.filter((m) => m.id !== event.modelId);
-  return { ...run, models: [...others, model] };
-}
+import { isActive, withModel, withStep } from "./run-events";
 
 /**
  * One run, live: the server's state first (rendered with the page, refetched on reconnect), then
@@ -162,7 +118,7 @@ export function RunPanel({ initialRun, canCancel }: { initialRun: RunDetail; can
             <CardDescription className="break-words">
               {data.datasetName} v{data.datasetVersion} ·{" "}
               {data.params.algorithms.map(algorithmName).join(", ")} ·{" "}
-              {BALANCING_NAMES[data.params.balancing]} balancing · {data.params.folds} folds
+              {balancingPhrase(data.params.balancing)} · {data.params.folds} folds
             </CardDescription>
             <p className="text-muted-foreground text-xs">
               Started {formatDistanceToNow(data.createdAt, { addSuffix: true })}
@@ -229,30 +185,31 @@ export function RunPanel({ initialRun, canCancel }: { initialRun: RunDetail; can
             Could not refresh the run: {run.error.message}
           </p>
         )}
-        <div className="grid gap-6 xl:grid-cols-[minmax(0,16rem)_minmax(0,1fr)]">
+        <div className="space-y-3">
+          <h3 className="font-medium text-sm">Models</h3>
+          {data.models.length === 0 ? (
+            <p className="text-muted-foreground text-sm">
+              {isActive(data.status)
+                ? "Each model appears here with its scores as soon as it is trained."
+                : "This run registered no model."}
+            </p>
+          ) : (
+            <div className="overflow-x-auto">
+              <RunModelsTable rows={data.models.map((m) => ({ ...m, modelId: m.id }))} />
+            </div>
+          )}
+          {data.status === "succeeded" && (
+            <Button asChild variant="outline" size="sm">
+              <Link href={`/models?dataset=${data.datasetId}`}>
+                Open the leaderboard
+                <ArrowRight aria-hidden="true" />
+              </Link>
+            </Button>
+          )}
+        </div>
+        <div className="space-y-3">
+          <h3 className="font-medium text-sm">Steps</h3>
           <RunSteps steps={steps} />
-          <div className="min-w-0 space-y-3">
-            <h3 className="font-medium text-sm">Models</h3>
-            {data.models.length === 0 ? (
-              <p className="text-muted-foreground text-sm">
-                {isActive(data.status)
-                  ? "Each model appears here with its scores as soon as it is trained."
-                  : "This run registered no model."}
-              </p>
-            ) : (
-              <div className="overflow-x-auto">
-                <RunModelsTable rows={data.models.map((m) => ({ ...m, modelId: m.id }))} />
-              </div>
-            )}
-            {data.status === "succeeded" && (
-              <Button asChild variant="outline" size="sm">
-                <Link href={`/models?dataset=${data.datasetId}`}>
-                  Open the leaderboard
-                  <ArrowRight aria-hidden="true" />
-                </Link>
-              </Button>
-            )}
-          </div>
         </div>
       </CardContent>
     </Card>

@@ -180,7 +180,7 @@ export function TrainForm({
                 : "The best cross-validated model becomes the champion."}
             </p>
           </fieldset>
-          <div className="grid grid-cols-1 gap-4 sm:grid-cols-2 lg:grid-cols-1 xl:grid-cols-2">
+          <div className="grid grid-cols-1 gap-4 sm:grid-cols-2 lg:grid-cols-1">
             <div className="space-y-2">
               <Label htmlFor={ids.balancing}>Balancing</Label>
               <Select value={balancing} onValueChange={(value) => setBalancing(value as BalancingMethod)}>

@@ -64,17 +64,6 @@ export function weightedColumnStats(
   return { mean, scale };
 }
 
-/** (X - mean) / scale into a new row-major array. */
-export function standardize(X: Matrix, mean: Float64Array, scale: Float64Array): Float64Array {
-  const { rows, cols, data } = X;
-  const out = new Float64Array(rows * cols);
-  for (let i = 0; i < rows; i++) {
-    const off = i * cols;
-    for (let j = 0; j < cols; j++) out[off + j] = (data[off + j] - mean[j]) / scale[j];
-  }
-  return out;
-}
-
 export function checkColumns(X: Matrix, expected: number): void {
   if (X.cols !== expected) throw new Error(`Model was fitted on ${expected} features, got ${X.cols}`);
 }

@@ -11,7 +11,7 @@ export default function Loading() {
           <Skeleton key={i} className="h-24 w-full" />
         ))}
       </div>
-      <div className="grid gap-4 lg:grid-cols-2">
+      <div className="grid grid-cols-1 gap-4 lg:grid-cols-2">
         {Array.from({ length: 4 }, (_, i) => (
           // biome-ignore lint/suspicious/noArrayIndexKey: static skeleton cards
           <Card key={i}>

@@ -9,8 +9,7 @@ import { PageHeader } from "@/components/layout/page-header";
 import { ConfusionMatrix } from "@/components/models/confusion-matrix";
 import {
   algorithmName,
-  BALANCING_NAMES,
-  formatAucWithStd,
+  balancingPhrase,
   formatScore,
   formatSeconds,
   modelTitle,
@@ -87,7 +86,7 @@ export default async function ModelPage({ params }: { params: Promise<{ id: stri
           </>
         }
         actions={
-          <>
+          <div className="flex flex-wrap gap-2">
             {champion && champion.id !== model.id && (
               <Button asChild variant="outline">
                 <Link href={`/models/compare?a=${champion.id}&b=${model.id}`}>
@@ -111,15 +110,15 @@ export default async function ModelPage({ params }: { params: Promise<{ id: stri
                 currentChampion={champion ? modelTitle(champion) : null}
               />
             )}
-          </>
+          </div>
         }
       />
 
       <div className="grid grid-cols-2 gap-4 md:grid-cols-3 xl:grid-cols-6">
         <Stat
-          label="CV AUC ± std"
-          value={formatAucWithStd(model.cvAuc, model.cvAucStd)}
-          hint={`${cv.folds} folds`}
+          label="CV AUC"
+          value={formatScore(model.cvAuc)}
+          hint={`± ${formatScore(model.cvAucStd)} over ${cv.folds} folds`}
         />
         <Stat
           label="Test AUC"
@@ -146,7 +145,7 @@ export default async function ModelPage({ params }: { params: Promise<{ id: stri
         />
       </section>
 
-      <div className="mt-6 grid gap-4 lg:grid-cols-2">
+      <div className="mt-6 grid grid-cols-1 gap-4 lg:grid-cols-2">
         <Card>
           <CardHeader>
             <CardTitle className="text-base">Confusion matrix</CardTitle>
@@ -178,7 +177,7 @@ export default async function ModelPage({ params }: { params: Promise<{ id: stri
         </Card>
       </div>
 
-      <div className="mt-6 grid gap-4 lg:grid-cols-2">
+      <div className="mt-6 grid grid-cols-1 gap-4 lg:grid-cols-2">
         <Card>
           <CardHeader>
             <CardTitle className="text-base">Metrics</CardTitle>
@@ -252,8 +251,7 @@ export default async function ModelPage({ params }: { params: Promise<{ id: stri
             <CardHeader>
               <CardTitle className="text-base">Parameters</CardTitle>
               <CardDescription>
-                {algorithmName(model.algorithm)} ·{" "}
-                {BALANCING_NAMES[view.params.balancing] ?? view.params.balancing} balancing ·{" "}
+                {algorithmName(model.algorithm)} · {balancingPhrase(view.params.balancing)} ·{" "}
                 {view.params.folds} folds · seed {view.params.seed} ·{" "}
                 {Math.round(view.params.testFraction * 100)} % held out
               </CardDescription>

@@ -6,7 +6,7 @@ import Link from "next/link";
 import { ImportanceChart } from "@/components/charts/importance-chart";
 import { EmptyState } from "@/components/layout/empty-state";
 import { PageHeader } from "@/components/layout/page-header";
-import { BALANCING_NAMES, modelTitle } from "@/components/models/format";
+import { balancingPhrase, modelTitle } from "@/components/models/format";
 import { MetricsTable } from "@/components/models/metrics-table";
 import { ModelCharts } from "@/components/models/model-charts";
 import { ModelStatusBadge } from "@/components/models/model-status-badge";
@@ -39,9 +39,8 @@ function Summary({ model, label }: { model: ModelDetail; label: string }) {
       </CardHeader>
       <CardContent className="space-y-1 text-muted-foreground text-sm">
         <p>
-          {model.dataset.name} v{model.datasetVersion.version} ·{" "}
-          {BALANCING_NAMES[view.params.balancing] ?? view.params.balancing} balancing · {view.params.folds}{" "}
-          folds · threshold {model.threshold.toFixed(3)}
+          {model.dataset.name} v{model.datasetVersion.version} · {balancingPhrase(view.params.balancing)} ·{" "}
+          {view.params.folds} folds · threshold {model.threshold.toFixed(3)}
         </p>
         <p>
           Trained <time dateTime={model.createdAt.toISOString()}>{format(model.createdAt, "PPp")}</time>
@@ -112,7 +111,7 @@ export default async function ComparePage({
                   </AlertDescription>
                 </Alert>
               )}
-              <div className="grid gap-4 md:grid-cols-2">
+              <div className="grid grid-cols-1 gap-4 md:grid-cols-2">
                 <Summary model={compared.a} label="Model A" />
                 <Summary model={compared.b} label="Model B" />
               </div>
@@ -138,7 +137,7 @@ export default async function ComparePage({
                   compared.isSameDataset ? (viewOf(compared.a).metrics.test.positiveRate ?? null) : null
                 }
               />
-              <div className="grid gap-4 lg:grid-cols-2">
+              <div className="grid grid-cols-1 gap-4 lg:grid-cols-2">
                 {[compared.a, compared.b].map((model, i) => (
                   <Card key={model.id}>
                     <CardHeader>
