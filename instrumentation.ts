@@ -3,8 +3,7 @@ export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
   const { onServerStart } = await import("./server/startup");
   await onServerStart();
-  // Durable jobs run in this process unless Inngest is configured (then this returns null).
-  const { startEmbeddedRunner, stopEmbeddedRunner } = await import("./jobs/dispatch");
-  await startEmbeddedRunner();
-  process.once("SIGTERM", () => void stopEmbeddedRunner({ timeoutMs: 10_000 }));
+  // Durable jobs run in this process unless Inngest is configured.
+  const { startJobRunner } = await import("./jobs/start");
+  await startJobRunner();
 }

@@ -1,7 +1,7 @@
 import { getDatabase } from "./db/client";
 import { isEmbeddedDatabase, serverEnv } from "./env";
 import { cleanupStagedUploads } from "./services/datasets";
-import { seedDemo } from "./services/demo-seed";
+import { ensureDemoAdmin, ensureSampleData } from "./services/demo-seed";
 
 /**
  * Runs once per server process: validate configuration, open and migrate the database, and in
@@ -17,21 +17,23 @@ export async function onServerStart(): Promise<void> {
   );
   const shouldSeed = env.SEED_DEMO === "always" || (env.SEED_DEMO === "auto" && isEmbeddedDatabase());
   if (shouldSeed) {
+    const admin = await ensureDemoAdmin(handle.db, {
+      email: env.DEMO_ADMIN_EMAIL,
+      password: env.DEMO_ADMIN_PASSWORD,
+    });
+    if (admin) printDemoAdmin(admin);
     try {
-      const seeded = await seedDemo(handle.db, {
-        createAdmin: true,
-        trainModels: true,
-        adminEmail: env.DEMO_ADMIN_EMAIL,
-        adminPassword: env.DEMO_ADMIN_PASSWORD,
-      });
-      if (seeded.admin) printDemoAdmin(seeded.admin);
-      if (seeded.runId) console.log(`[churnguard] sample data set imported; training run ${seeded.runId} queued`);
+      const sample = await ensureSampleData(handle.db, { trainModels: true });
+      if (sample.runId)
+        console.log(`[churnguard] sample data set imported; training run ${sample.runId} queued`);
     } catch (error) {
       // The app is still usable without the demo content; say why it is missing.
       console.error("[churnguard] could not prepare the demo content:", error);
     }
   }
-  cleanupStagedUploads().catch((error) => console.error("[churnguard] staged upload clean-up failed:", error));
+  cleanupStagedUploads().catch((error) =>
+    console.error("[churnguard] staged upload clean-up failed:", error),
+  );
 }
 
 function printDemoAdmin(admin: { email: string; password: string }): void {
@@ -41,5 +43,7 @@ function printDemoAdmin(admin: { email: string; password: string }): void {
     `  password: ${admin.password}`,
   ];
   const width = Math.max(...lines.map((l) => l.length)) + 2;
-  console.log(`\n┌${"─".repeat(width)}┐\n${lines.map((l) => `│ ${l.padEnd(width - 1)}│`).join("\n")}\n└${"─".repeat(width)}┘\n`);
+  console.log(
+    `\n┌${"─".repeat(width)}┐\n${lines.map((l) => `│ ${l.padEnd(width - 1)}│`).join("\n")}\n└${"─".repeat(width)}┘\n`,
+  );
 }

@@ -25,43 +25,57 @@ export interface SeedResult {
   runId: number | null;
 }
 
-/**
- * Makes a fresh install useful in a minute: a demo admin, the generated sample data set, and a
- * queued training run (the job runner then trains and scores). Every part is skipped when it
- * already exists, so calling it on every start is safe.
- */
-export async function seedDemo(db: Database, options: SeedOptions): Promise<SeedResult> {
-  const result: SeedResult = { admin: null, datasetVersionId: null, runId: null };
-  let actor: Actor = SYSTEM_ACTOR;
-  if (options.createAdmin && (await countUsers(db)) === 0) {
-    const password = options.adminPassword ?? randomBytes(9).toString("base64url");
-    const admin = await signUp(
-      db,
-      { name: "Demo Admin", email: options.adminEmail, password },
-      { role: "admin", actor: SYSTEM_ACTOR },
-    );
-    actor = { id: admin.id, label: admin.email };
-    result.admin = { email: admin.email, password };
-  } else {
-    const [admin] = await db.select().from(users).where(eq(users.role, "admin")).limit(1);
-    if (admin) actor = { id: admin.id, label: admin.email };
-  }
+/** Creates the demo admin on an empty user table; returns its credentials once, else null. */
+export async function ensureDemoAdmin(
+  db: Database,
+  options: { email: string; password?: string },
+): Promise<{ email: string; password: string } | null> {
+  if ((await countUsers(db)) > 0) return null;
+  const password = options.password ?? randomBytes(9).toString("base64url");
+  const admin = await signUp(
+    db,
+    { name: "Demo Admin", email: options.email, password },
+    { role: "admin", actor: SYSTEM_ACTOR },
+  );
+  return { email: admin.email, password };
+}
 
+/** The acting admin for demo content: the first admin, or the system. */
+async function demoActor(db: Database): Promise<Actor> {
+  const [admin] = await db.select().from(users).where(eq(users.role, "admin")).orderBy(users.id).limit(1);
+  return admin ? { id: admin.id, label: admin.email } : SYSTEM_ACTOR;
+}
+
+/**
+ * Imports the generated sample data set when no data set exists yet, and queues a training run
+ * (the job runner then trains and scores). Safe to call on every start.
+ */
+export async function ensureSampleData(
+  db: Database,
+  options: { trainModels: boolean },
+): Promise<{ datasetVersionId: number | null; runId: number | null }> {
   const [existing] = await db.select({ n: count() }).from(datasets);
-  if (existing.n > 0) return result;
+  if (existing.n > 0) return { datasetVersionId: null, runId: null };
+  const actor = await demoActor(db);
   const imported = await importDatasetFromFile(db, actor, {
     filePath: SAMPLE_DATASET_FILE,
     name: SAMPLE_DATASET_NAME,
     description: "Generated Telco-like customers (data/README.md): same columns as IBM's Telco churn sample.",
   });
-  result.datasetVersionId = imported.datasetVersionId;
-
+  let runId: number | null = null;
   if (options.trainModels) {
     const [runs] = await db.select({ n: count() }).from(trainingRuns);
-    if (runs.n === 0) {
-      const run = await startTraining(db, actor, { datasetVersionId: imported.datasetVersionId }, {});
-      result.runId = run.id;
-    }
+    if (runs.n === 0)
+      runId = (await startTraining(db, actor, { datasetVersionId: imported.datasetVersionId })).id;
   }
-  return result;
+  return { datasetVersionId: imported.datasetVersionId, runId };
+}
+
+/** Demo admin (optional), sample data set and a queued training run (optional). */
+export async function seedDemo(db: Database, options: SeedOptions): Promise<SeedResult> {
+  const admin = options.createAdmin
+    ? await ensureDemoAdmin(db, { email: options.adminEmail, password: options.adminPassword })
+    : null;
+  const sample = await ensureSampleData(db, { trainModels: options.trainModels });
+  return { admin, ...sample };
 }
