@@ -3,3 +3,4 @@
  * Order does not matter; ids must be unique.
  */
 export { pruneJobs } from "./prune-jobs";
+export { trainModels } from "./train-models";
