@@ -113,7 +113,7 @@ describe("churnguard evaluate: errors exit non-zero and name the problem", () =>
       expect(r.stderr).toMatch(/--folds|--bogus/);
       expect(r.stderr).toMatch(/usage/i);
     }
-  });
+  }, 180_000);
 });
 
 describe("churnguard evaluate: output", () => {
@@ -151,14 +151,14 @@ describe("churnguard evaluate: output", () => {
     }
     const best = Math.max(...out.models.map((m: { cvAuc: number }) => m.cvAuc));
     expect(out.models.find((m: { algorithm: string }) => m.algorithm === out.champion).cvAuc).toBe(best);
-  });
+  }, 180_000);
   it("prints a leaderboard table without --json", () => {
     const r = churnguard("evaluate", write("table.csv", churnCsv(200, { seed: 6 })), "--folds", "3");
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/CV AUC/);
     expect(r.stdout).toMatch(/gradient boosting/);
     expect(r.stdout).toMatch(/F1 churn/);
-  });
+  }, 180_000);
 });
 
 const TELCO = path.resolve(import.meta.dirname, "../../shared/data/telco-customer-churn.csv");
