@@ -10,7 +10,9 @@ test.describe("a manager uploads the Telco file, trains, and promotes a model", 
   test.skip(!existsSync(TELCO) && !process.env.CI, `The Telco file is not at ${TELCO}`);
   test.setTimeout(6 * 60_000);
 
-  test("upload → preview → import → train with live progress → leaderboard → detail → promote", async ({ page }) => {
+  test("upload → preview → import → train with live progress → leaderboard → detail → promote", async ({
+    page,
+  }) => {
     const datasetName = `Telco e2e ${Date.now()}`;
     await signIn(page, E2E_ADMIN.email, E2E_ADMIN.password);
     await expect(page).toHaveURL(/\/dashboard$/);
@@ -20,8 +22,12 @@ test.describe("a manager uploads the Telco file, trains, and promotes a model", 
     await page.getByTestId("dataset-file-input").setInputFiles(TELCO);
     await expect(page.getByTestId("preview-column")).toHaveCount(21, { timeout: 60_000 });
     await expect(page.getByText("7,043 rows")).toBeVisible();
-    await expect(page.getByTestId("preview-column").filter({ hasText: "Churn" }).getByText("Target")).toBeVisible();
-    await expect(page.getByTestId("preview-column").filter({ hasText: "customerID" }).getByText("Identifier")).toBeVisible();
+    await expect(
+      page.getByTestId("preview-column").filter({ hasText: "Churn" }).getByText("Target"),
+    ).toBeVisible();
+    await expect(
+      page.getByTestId("preview-column").filter({ hasText: "customerID" }).getByText("Identifier"),
+    ).toBeVisible();
     await page.getByLabel("Dataset name").fill(datasetName);
     await page.screenshot({ path: `${ARTIFACTS}/upload-preview.png`, fullPage: true });
     await page.getByRole("button", { name: "Confirm import" }).click();
@@ -47,7 +53,11 @@ test.describe("a manager uploads the Telco file, trains, and promotes a model", 
 
     // Leaderboard, then a candidate's detail page, then promote it.
     await page.goto("/models");
-    const candidate = page.getByRole("row").filter({ hasText: datasetName }).filter({ hasText: "Candidate" }).first();
+    const candidate = page
+      .getByRole("row")
+      .filter({ hasText: datasetName })
+      .filter({ hasText: "Candidate" })
+      .first();
     await expect(candidate).toBeVisible();
     await page.screenshot({ path: `${ARTIFACTS}/leaderboard.png`, fullPage: true });
     await candidate.getByRole("link").first().click();

@@ -45,7 +45,11 @@ const envSchema = z.object({
   S3_REGION: optionalString,
   /** For S3-compatible stores (MinIO); unset for AWS. */
   S3_ENDPOINT: optionalUrl,
-  UPLOAD_MAX_BYTES: z.coerce.number().int().positive().default(200 * 1024 * 1024),
+  UPLOAD_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(200 * 1024 * 1024),
 
   // Realtime: Pusher when PUSHER_APP_ID, PUSHER_KEY and PUSHER_SECRET are set, else Server-Sent Events.
   PUSHER_APP_ID: optionalString,
