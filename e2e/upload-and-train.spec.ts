@@ -4,7 +4,7 @@ import { expect, test } from "@playwright/test";
 import { E2E_ADMIN } from "./constants";
 import { ARTIFACTS, signIn } from "./helpers";
 
-const TELCO = path.resolve(__dirname, "../../shared/data/telco-customer-churn.csv");
+const TELCO = path.resolve(import.meta.dirname, "../../shared/data/telco-customer-churn.csv");
 
 test.describe("a manager uploads the Telco file, trains, and promotes a model", () => {
   test.skip(!existsSync(TELCO) && !process.env.CI, `The Telco file is not at ${TELCO}`);
@@ -43,7 +43,8 @@ test.describe("a manager uploads the Telco file, trains, and promotes a model", 
     await page.getByRole("combobox", { name: "Dataset" }).click();
     await page.getByRole("option", { name: datasetName }).click();
     await page.getByRole("button", { name: "Start training" }).click();
-    await expect(page).toHaveURL(/\/train\?run=\d+/);
+    // Training shares the server process in embedded mode, so navigation can wait for a step.
+    await expect(page).toHaveURL(/\/train\?run=\d+/, { timeout: 60_000 });
     const run = page.getByTestId("training-run");
     await expect(run).toBeVisible();
     await expect(run).toHaveAttribute("data-status", "succeeded", { timeout: 5 * 60_000 });
@@ -61,7 +62,7 @@ test.describe("a manager uploads the Telco file, trains, and promotes a model", 
     await expect(candidate).toBeVisible();
     await page.screenshot({ path: `${ARTIFACTS}/leaderboard.png`, fullPage: true });
     await candidate.getByRole("link").first().click();
-    await expect(page).toHaveURL(/\/models\/\d+$/);
+    await expect(page).toHaveURL(/\/models\/\d+$/, { timeout: 30_000 });
     await expect(page.getByText("ROC curve").first()).toBeVisible();
     await page.getByRole("button", { name: "Promote to champion" }).click();
     await page.getByRole("alertdialog").getByRole("button", { name: "Promote" }).click();

@@ -67,8 +67,8 @@ export function TrainForm({
       onSuccess: (run) => {
         toast.success(`Training run #${run.id} started`);
         queryClient.invalidateQueries({ queryKey: trpc.training.list.queryKey() });
+        // A new search param re-renders the server page; refresh() here would cancel the push.
         router.push(`/train?run=${run.id}`);
-        router.refresh();
       },
     }),
   );

@@ -258,6 +258,9 @@ export async function trainAlgorithmStep(
     seed: params.seed,
     threshold: { kind: "f1" },
   });
+  // In embedded mode this runs on the web server's event loop: let waiting requests through
+  // between the cross-validation and the final fit.
+  await new Promise((resolve) => setImmediate(resolve));
   const fitStarted = performance.now();
   const fitted = trainChurnModel({
     schema,
