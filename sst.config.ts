@@ -34,6 +34,7 @@ export default $config({
       environment: {
         DATABASE_URL: $interpolate`postgres://${database.username}:${database.password}@${database.host}:${database.port}/${database.database}?sslmode=require`,
         AUTH_SECRET: authSecret.value,
+        S3_BUCKET: files.name,
         SEED_DEMO: "never",
       },
     });
