@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export NEXT_TELEMETRY_DISABLED=1
-mkdir -p test-results e2e/artifacts
+mkdir -p .test-reports e2e/artifacts
 
 step() { printf '\n\033[1m▶ %s\033[0m\n' "$1"; }
 
@@ -42,7 +42,7 @@ step "Lint (biome)"
 npx biome ci --reporter=summary .
 
 step "Unit and integration tests (vitest)${DATABASE_URL:+ — PGlite and PostgreSQL}"
-npx vitest run --reporter=default --reporter=json --outputFile.json=test-results/vitest.json
+npx vitest run --reporter=default --reporter=json --outputFile.json=.test-reports/vitest.json
 
 ensure_chromium
 
@@ -50,6 +50,6 @@ step "Production build (next build)"
 npx next build
 
 step "End-to-end journeys (Playwright, Chromium)"
-PLAYWRIGHT_JSON_OUTPUT_NAME=test-results/playwright.json npx playwright test --reporter=list,json
+PLAYWRIGHT_JSON_OUTPUT_NAME=.test-reports/playwright.json npx playwright test --reporter=list,json
 
-node scripts/test-summary.mjs test-results/vitest.json test-results/playwright.json
+node scripts/test-summary.mjs .test-reports/vitest.json .test-reports/playwright.json

@@ -80,6 +80,13 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
   trustHost: true,
   session: { strategy: "jwt", maxAge: 60 * 60 * 12 },
   pages: { signIn: "/sign-in" },
+  logger: {
+    // A wrong password is an expected outcome (throttled and audited), not a server error.
+    error(error) {
+      if ((error as { type?: string }).type === "CredentialsSignin") return;
+      console.error("[auth]", error);
+    },
+  },
   providers: providers(),
   callbacks: {
     async jwt({ token, user, account }) {
