@@ -64,17 +64,4 @@ export function weightedColumnStats(
   return { mean, scale };
 }
 
-export function checkColumns(X: Matrix, expected: number): void {
-  if (X.cols !== expected) throw new Error(`Model was fitted on ${expected} features, got ${X.cols}`);
-}
-
-/** log(1 + e^m) without overflow. */
-export function softplus(m: number): number {
-  return m > 0 ? m + Math.log1p(Math.exp(-m)) : Math.log1p(Math.exp(m));
-}
-
-export function sigmoid(m: number): number {
-  if (m >= 0) return 1 / (1 + Math.exp(-m));
-  const e = Math.exp(m);
-  return e / (1 + e);
-}
+export { checkColumns, sigmoid, softplus } from "../numeric";

@@ -4,10 +4,10 @@
  * not penalised. In-house because it is ~100 lines and needs exact, deterministic, sub-100 ms fits.
  */
 import { z } from "zod";
+import { mergeOptions } from "../numeric";
 import type { Classifier, Explanation, FitOptions, Labels, Matrix, SerializedClassifier } from "../types";
 import { choleskyInPlace, choleskySolveInPlace } from "./cholesky";
 import { checkColumns, checkFitInputs, sigmoid, softplus, weightedColumnStats } from "./fit-inputs";
-import { mergeOptions } from "./merge-options";
 import { type SparseRows, sparseScaledRows, sparsityCentre } from "./sparse-rows";
 
 export interface LogisticRegressionOptions {

@@ -13,12 +13,12 @@
  * exact SVC with scikit-learn's defaults; D = 500 is where more features stopped helping.
  */
 import { z } from "zod";
+import { mergeOptions } from "../numeric";
 import { createRng, deriveSeed } from "../random";
 import type { Classifier, Explanation, FitOptions, Labels, Matrix, SerializedClassifier } from "../types";
 import { type Background, selectBackground } from "./background";
 import { checkColumns, checkFitInputs, sigmoid, weightedColumnStats } from "./fit-inputs";
 import { dotRow, type SvmLoss, trainLinearSvm } from "./linear-svm-dual";
-import { mergeOptions } from "./merge-options";
 import { fitPlatt, type PlattParameters } from "./platt";
 import {
   mapRandomFourierFeatures,
