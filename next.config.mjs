@@ -8,6 +8,8 @@ const securityHeaders = [
 
 const nextConfig = {
   poweredByHeader: false,
+  // Parallel builds on one checkout (several people or agents) each use their own folder.
+  distDir: process.env.NEXT_DIST_DIR || ".next",
   // Native or WASM packages load files next to themselves at run time: keep them out of the bundle.
   serverExternalPackages: ["@electric-sql/pglite", "@node-rs/argon2", "pdfkit", "postgres"],
   // Migrations are read from disk on start, so deployments must ship them.

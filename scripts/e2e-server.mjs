@@ -6,11 +6,12 @@ import path from "node:path";
 
 const root = path.resolve(import.meta.dirname, "..");
 const port = process.argv[2] ?? "3100";
-if (!existsSync(path.join(root, ".next", "BUILD_ID"))) {
+const distDir = process.env.NEXT_DIST_DIR || ".next";
+if (!existsSync(path.join(root, distDir, "BUILD_ID"))) {
   console.error("No production build found: run `npx next build` first (npm test does this).");
   process.exit(1);
 }
-const dataDir = path.join(root, ".data", "e2e");
+const dataDir = path.join(root, ".data", port === "3100" ? "e2e" : `e2e-${port}`);
 rmSync(dataDir, { recursive: true, force: true });
 const env = { ...process.env, DATA_DIR: dataDir, NEXT_TELEMETRY_DISABLED: "1", SEED_DEMO: "always" };
 // The journeys exercise the embedded defaults a new user gets; PostgreSQL is covered by the

@@ -309,5 +309,89 @@ export const scores = pgTable(
   (t) => [
     primaryKey({ columns: [t.customerId, t.modelId] }),
     index("scores_model_risk_idx").on(t.modelId, t.riskScore),
+    // Customers list: filter by level, sort by risk, at 100k customers per model.
+    index("scores_model_level_risk_idx").on(t.modelId, t.riskLevel, t.riskScore),
   ],
+);
+
+// ─── REST API calls and batch scoring of uploaded files ─────────────────────────────────────────
+
+/**
+ * One row per REST predict call: who (key), what (dataset, model version), how it went (status,
+ * latency, customers in the call). Never the request body: customer data stays out of the log.
+ */
+export const apiRequests = pgTable(
+  "api_requests",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    apiKeyId: integer("api_key_id").references(() => apiKeys.id, { onDelete: "set null" }),
+    endpoint: text("endpoint").notNull(),
+    datasetId: integer("dataset_id"),
+    modelId: integer("model_id"),
+    modelVersion: integer("model_version"),
+    status: smallint("status").notNull(),
+    /** Machine-readable error code of a failed call ("unknown_field", "rate_limited", ...). */
+    errorCode: text("error_code"),
+    customers: integer("customers").notNull().default(0),
+    latencyMs: real("latency_ms").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index("api_requests_created_idx").on(t.createdAt),
+    index("api_requests_key_created_idx").on(t.apiKeyId, t.createdAt),
+  ],
+);
+
+/** A CSV of customers (without the target) scored with a dataset's champion as a durable job. */
+export const scoreBatches = pgTable(
+  "score_batches",
+  {
+    id: serial("id").primaryKey(),
+    datasetId: integer("dataset_id")
+      .notNull()
+      .references(() => datasets.id, { onDelete: "cascade" }),
+    /** The champion at the time the batch was started; every row is scored by this model. */
+    modelId: integer("model_id")
+      .notNull()
+      .references(() => models.id, { onDelete: "cascade" }),
+    fileName: text("file_name").notNull(),
+    /** The uploaded file in the storage adapter, and its SHA-256. */
+    storageKey: text("storage_key").notNull(),
+    sha256: text("sha256").notNull(),
+    sizeBytes: bigint("size_bytes", { mode: "number" }).notNull(),
+    rowCount: integer("row_count").notNull(),
+    rowsScored: integer("rows_scored").notNull().default(0),
+    status: jobStatusEnum("status").notNull().default("queued"),
+    /** Counts per risk level and mean risk, when finished. */
+    summary: jsonb("summary").$type<Record<string, unknown>>(),
+    error: text("error"),
+    jobId: text("job_id"),
+    createdById: integer("created_by_id").references(() => users.id, { onDelete: "set null" }),
+    createdAt: createdAt(),
+    startedAt: timestamp("started_at", { withTimezone: true, mode: "date" }),
+    finishedAt: timestamp("finished_at", { withTimezone: true, mode: "date" }),
+  },
+  (t) => [index("score_batches_dataset_idx").on(t.datasetId, t.createdAt)],
+);
+
+/** One scored row of a batch (row numbers are 1-based data rows of the uploaded file). */
+export const batchScores = pgTable(
+  "batch_scores",
+  {
+    batchId: integer("batch_id")
+      .notNull()
+      .references(() => scoreBatches.id, { onDelete: "cascade" }),
+    rowNumber: integer("row_number").notNull(),
+    externalId: text("external_id"),
+    riskScore: real("risk_score").notNull(),
+    riskLevel: text("risk_level").notNull(),
+    drivers: jsonb("drivers")
+      .$type<{ column: string; value: string | number | null; contribution: number }[]>()
+      .notNull(),
+    /** The recommended retention action (playbook), or null when none applies. */
+    action: text("action"),
+    /** Fields imputed or unreadable for this row. */
+    warnings: jsonb("warnings").$type<{ field: string; code: string }[]>(),
+  },
+  (t) => [primaryKey({ columns: [t.batchId, t.rowNumber] })],
 );

@@ -1,0 +1,162 @@
+/**
+ * Scoring one customer or a batch with a dataset's champion: the shared core of the what-if page,
+ * the REST API, customer detail and batch scoring, so the same customer gets the same number
+ * wherever it is scored. Explanations fold one-hot parts and engineered features back into the
+ * original columns ("split"), in probability points and log-odds; base + sum = the risk score.
+ */
+import { eq } from "drizzle-orm";
+import type { RawRecord } from "@/lib/ml";
+import type { InputDescription } from "@/lib/ml/features";
+import type { Algorithm } from "@/lib/ml/types";
+import type { Database } from "../../db/client";
+import { datasets } from "../../db/schema";
+import { type LoadedChampion, loadChampion } from "../models/champion";
+import type { RiskBands, RiskLevel } from "../scoring/risk";
+import { riskLevelOf } from "../scoring/risk";
+import { getRiskBands } from "../settings";
+import { NoChampionError, PredictionInputError, type PredictionIssue } from "./errors";
+import { checkCustomerRecords } from "./input";
+
+export interface PredictionModelInfo {
+  modelId: number;
+  datasetId: number;
+  datasetVersionId: number;
+  /** Per-dataset model version ("model v7"). */
+  version: number;
+  algorithm: Algorithm;
+  /** Decision threshold chosen in training (max churn-class F1 on out-of-fold predictions). */
+  threshold: number;
+}
+
+export type PredictionWarningCode = "missing" | "unreadable" | "unseen_category" | "ignored";
+
+export interface PredictionWarning {
+  field: string;
+  code: PredictionWarningCode;
+  message: string;
+}
+
+export interface ColumnContribution {
+  column: string;
+  /** The customer's value as scored (null when missing and imputed). */
+  value: string | number | boolean | null;
+  /** Change in P(churn), 0..1 scale (0.18 = +18 points); positive raises the risk. */
+  probability: number;
+  logOdds: number;
+}
+
+export interface CustomerPrediction {
+  riskScore: number;
+  riskLevel: RiskLevel;
+  /** riskScore >= the model's threshold. */
+  isPredictedChurn: boolean;
+  /** The model's average output: the start of the waterfall. */
+  base: { probability: number; logOdds: number };
+  /** Every input column, largest |probability| first. */
+  contributions: ColumnContribution[];
+  warnings: PredictionWarning[];
+}
+
+export interface PredictOptions {
+  /**
+   * Refuse values the pipeline cannot read and unseen categories (400 in the API) instead of
+   * imputing them with a warning. Unknown fields and wrong JSON types are always refused.
+   * Default true.
+   */
+  strict?: boolean;
+}
+
+export class Predictor {
+  readonly model: PredictionModelInfo;
+  readonly inputs: readonly InputDescription[];
+  readonly bands: RiskBands;
+  private readonly champion: LoadedChampion;
+
+  constructor(champion: LoadedChampion, bands: RiskBands) {
+    this.champion = champion;
+    this.bands = bands;
+    this.inputs = champion.model.pipeline.describeInputs();
+    this.model = {
+      modelId: champion.modelId,
+      datasetId: champion.datasetId,
+      datasetVersionId: champion.datasetVersionId,
+      version: champion.version,
+      algorithm: champion.algorithm,
+      threshold: champion.threshold,
+    };
+  }
+
+  /** The base rate: what the model predicts for an average customer. */
+  get targetColumn(): string {
+    return this.champion.model.metadata.target;
+  }
+
+  /** Scores and explains customers; throws PredictionInputError naming every bad field. */
+  predict(records: readonly unknown[], options: PredictOptions = {}): CustomerPrediction[] {
+    const strict = options.strict ?? true;
+    const checked = checkCustomerRecords(this.champion.model.schema, this.inputs, records);
+    const issues: PredictionIssue[] = [...checked.issues];
+    const explained = this.champion.model.explain(checked.records, { engineered: "split" });
+    const results = explained.map((e, index): CustomerPrediction => {
+      const record = checked.records[index];
+      const warnings: PredictionWarning[] = [];
+      for (const w of e.warnings) {
+        if (strict && w.kind !== "missing") {
+          issues.push({
+            index,
+            field: w.column,
+            code: w.kind === "unseen_category" ? "unknown_category" : "wrong_type",
+            message: w.message,
+          });
+        } else warnings.push({ field: w.column, code: w.kind, message: w.message });
+      }
+      for (const ignored of checked.ignored) {
+        if (ignored.index === index)
+          warnings.push({
+            field: ignored.field,
+            code: "ignored",
+            message: `"${ignored.field}" is not used by the model and was ignored`,
+          });
+      }
+      const imputed = new Set(e.warnings.map((w) => w.column));
+      const contributions = e.columns
+        .map((c) => ({
+          column: c.name,
+          value: imputed.has(c.name) ? null : (record[c.name] ?? null),
+          probability: c.probability,
+          logOdds: c.logOdds,
+        }))
+        .sort(
+          (a, b) => Math.abs(b.probability) - Math.abs(a.probability) || a.column.localeCompare(b.column),
+        );
+      return {
+        riskScore: e.riskScore,
+        riskLevel: riskLevelOf(e.riskScore, this.bands),
+        isPredictedChurn: e.isPredictedChurn,
+        base: { probability: e.base.probability, logOdds: e.base.logOdds },
+        contributions,
+        warnings,
+      };
+    });
+    if (issues.length) throw new PredictionInputError(issues.sort((a, b) => a.index - b.index).slice(0, 50));
+    return results;
+  }
+
+  /**
+   * P(churn) only, no explanation and no checks: for searches over many variants of an already
+   * checked record (next-best action). Records must hold model inputs only.
+   */
+  score(records: readonly RawRecord[]): number[] {
+    return this.champion.model.predict(records).map((p) => p.riskScore);
+  }
+}
+
+/** The champion of a dataset ready to score; NoChampionError when there is none. */
+export async function loadPredictor(db: Database, datasetId: number): Promise<Predictor> {
+  const [champion, bands] = await Promise.all([loadChampion(db, datasetId), getRiskBands(db)]);
+  if (!champion) {
+    const [dataset] = await db.select({ id: datasets.id }).from(datasets).where(eq(datasets.id, datasetId));
+    throw new NoChampionError(datasetId, dataset ? "no_champion" : "no_dataset");
+  }
+  return new Predictor(champion, bands);
+}

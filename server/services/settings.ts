@@ -1,0 +1,97 @@
+/**
+ * Application settings (the `settings` table): typed, validated with zod on read and write, with
+ * defaults when unset. Reads are cached in memory for a few seconds because the predict API reads
+ * the risk bands on every call; a write clears the cache of this process at once.
+ */
+import { eq } from "drizzle-orm";
+import { z } from "zod";
+import type { Database } from "../db/client";
+import { settings } from "../db/schema";
+import { type Actor, recordAudit } from "./audit";
+import { DEFAULT_RISK_BANDS, type RiskBands } from "./scoring/risk";
+
+export interface SettingDefinition<T> {
+  key: string;
+  schema: z.ZodType<T>;
+  defaultValue: () => T;
+}
+
+export const riskBandsSchema = z
+  .object({
+    medium: z
+      .number()
+      .gt(0, "The medium band must start above 0")
+      .lt(1, "The medium band must start below 1"),
+    high: z.number().gt(0, "The high band must start above 0").lt(1, "The high band must start below 1"),
+  })
+  .refine((b) => b.medium < b.high, {
+    message: "The high band must start above the medium band",
+    path: ["high"],
+  });
+
+export const RISK_BANDS_SETTING: SettingDefinition<RiskBands> = {
+  key: "risk_bands",
+  schema: riskBandsSchema,
+  defaultValue: () => ({ ...DEFAULT_RISK_BANDS }),
+};
+
+const CACHE_MS = 5_000;
+// Per database object, so test suites that open several databases in one process never mix them.
+let caches = new WeakMap<Database, Map<string, { value: unknown; expiresAt: number }>>();
+
+function cacheOf(db: Database) {
+  let cache = caches.get(db);
+  if (!cache) {
+    cache = new Map();
+    caches.set(db, cache);
+  }
+  return cache;
+}
+
+/** The stored value, or the default when unset or no longer valid (a bad row never breaks a page). */
+export async function getSetting<T>(db: Database, definition: SettingDefinition<T>): Promise<T> {
+  const cache = cacheOf(db);
+  const cached = cache.get(definition.key);
+  if (cached && cached.expiresAt > Date.now()) return cached.value as T;
+  const [row] = await db
+    .select({ value: settings.value })
+    .from(settings)
+    .where(eq(settings.key, definition.key));
+  const parsed = row ? definition.schema.safeParse(row.value) : null;
+  const value = parsed?.success ? parsed.data : definition.defaultValue();
+  cache.set(definition.key, { value, expiresAt: Date.now() + CACHE_MS });
+  return value;
+}
+
+/** Validates (throws ZodError), stores and audits a setting. */
+export async function setSetting<T>(
+  db: Database,
+  actor: Actor,
+  definition: SettingDefinition<T>,
+  value: unknown,
+): Promise<T> {
+  const parsed = definition.schema.parse(value);
+  const now = new Date();
+  await db
+    .insert(settings)
+    .values({ key: definition.key, value: parsed, updatedAt: now, updatedById: actor.id })
+    .onConflictDoUpdate({
+      target: settings.key,
+      set: { value: parsed, updatedAt: now, updatedById: actor.id },
+    });
+  cacheOf(db).delete(definition.key);
+  await recordAudit(db, actor, {
+    action: "settings.update",
+    targetType: "setting",
+    targetId: definition.key,
+    details: { value: parsed },
+  });
+  return parsed;
+}
+
+/** Drops every cached setting (tests that share a process with several databases). */
+export function clearSettingsCache(): void {
+  caches = new WeakMap();
+}
+
+export const getRiskBands = (db: Database) => getSetting(db, RISK_BANDS_SETTING);
