@@ -1,5 +1,7 @@
 import { auditRouter } from "../routers/audit/_router";
 import { authRouter } from "../routers/auth/_router";
+import { customersRouter } from "../routers/customers/_router";
+import { dashboardRouter } from "../routers/dashboard/_router";
 import { datasetsRouter } from "../routers/datasets/_router";
 import { modelsRouter } from "../routers/models/_router";
 import { trainingRouter } from "../routers/training/_router";
@@ -9,11 +11,13 @@ import { createCallerFactory, protectedProcedure, router } from "./init";
 export const appRouter = router({
   me: protectedProcedure.query(({ ctx }) => ctx.user),
   auth: authRouter,
+  dashboard: dashboardRouter,
   users: usersRouter,
   audit: auditRouter,
   datasets: datasetsRouter,
   training: trainingRouter,
   models: modelsRouter,
+  customers: customersRouter,
 });
 
 export type AppRouter = typeof appRouter;

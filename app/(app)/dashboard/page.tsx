@@ -1,25 +1,247 @@
-import { LayoutDashboard } from "lucide-react";
+import { formatDistanceToNow } from "date-fns";
+import { Database, LayoutDashboard } from "lucide-react";
 import type { Metadata } from "next";
+import Link from "next/link";
+import { BarList } from "@/components/dashboard/bar-list";
+import { DatasetPicker } from "@/components/dashboard/dataset-picker";
+import { RiskDistribution } from "@/components/dashboard/risk-distribution";
 import { EmptyState } from "@/components/layout/empty-state";
 import { PageHeader } from "@/components/layout/page-header";
+import { formatPercent, formatScore, modelTitle } from "@/components/models/format";
+import { RunStatusBadge } from "@/components/training/run-status-badge";
+import { Button } from "@/components/ui/button";
+import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { getCurrentUser } from "@/server/auth/current-user";
+import { serverApi } from "@/server/trpc/server";
 
 export const metadata: Metadata = { title: "Dashboard" };
 
-export default async function DashboardPage() {
+const money = (value: number) => value.toLocaleString("en-US", { maximumFractionDigits: 0 });
+
+export default async function DashboardPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const user = await getCurrentUser();
+  const canTrain = user?.role === "manager" || user?.role === "admin";
   const firstName = user?.name.split(/\s+/)[0] ?? "there";
+  const api = await serverApi();
+  const datasets = await api.dashboard.datasets();
+  const requested = Number((await searchParams).dataset);
+  const selected =
+    datasets.find((d) => d.id === requested) ?? datasets.find((d) => d.hasChampion) ?? datasets[0] ?? null;
+  const overview = selected ? await api.dashboard.overview({ datasetId: selected.id }) : null;
+
+  const header = (
+    <PageHeader
+      title={`Welcome, ${firstName}`}
+      description="Your churn overview: who is at risk, why, and what to do."
+      actions={
+        selected && datasets.length > 1 ? (
+          <DatasetPicker datasets={datasets} value={selected.id} />
+        ) : undefined
+      }
+    />
+  );
+
+  if (!overview) {
+    return (
+      <>
+        {header}
+        <EmptyState
+          icon={Database}
+          title="No customer data yet"
+          action={
+            canTrain ? (
+              <Button asChild>
+                <Link href="/datasets/upload">Upload a customer CSV</Link>
+              </Button>
+            ) : undefined
+          }
+        >
+          Upload a customer table with a churn column. ChurnGuard profiles it, trains four models and scores
+          every customer; this page then shows the churn rate, revenue at risk and the strongest drivers.
+        </EmptyState>
+      </>
+    );
+  }
+
+  const { champion, scored } = overview;
+  const datasetQuery = `dataset=${overview.dataset.id}`;
   return (
     <>
-      <PageHeader
-        title={`Welcome, ${firstName}`}
-        description="Your churn overview: who is at risk, why, and what to do."
-      />
-      <EmptyState icon={LayoutDashboard} title="No churn model yet">
-        Once a customer data set is imported and a model is trained, this page shows the churn rate, revenue
-        at risk, the number of high-risk customers, the strongest churn drivers and the retention actions to
-        take first.
-      </EmptyState>
+      {header}
+      {!champion || !scored ? (
+        <EmptyState
+          icon={LayoutDashboard}
+          title={`No churn model for ${overview.dataset.name} yet`}
+          action={
+            canTrain ? (
+              <Button asChild>
+                <Link href={`/train?${datasetQuery}`}>Train models</Link>
+              </Button>
+            ) : undefined
+          }
+        >
+          {overview.dataset.rowCount.toLocaleString("en-US")} customers are imported.{" "}
+          {overview.recentRuns.some((r) => r.status === "queued" || r.status === "running")
+            ? "A training run is in progress: the scores appear here when it finishes."
+            : canTrain
+              ? "Train models to score every customer."
+              : "Ask a manager to train models."}
+        </EmptyState>
+      ) : (
+        <div className="space-y-6">
+          <section aria-label="Key figures" className="grid gap-4 sm:grid-cols-2 xl:grid-cols-4">
+            <Kpi
+              label="Customers scored"
+              value={scored.customers.toLocaleString("en-US")}
+              hint={`${overview.dataset.name}, version ${overview.dataset.version}`}
+            />
+            <Kpi
+              label="High-risk customers"
+              value={scored.levels.high.toLocaleString("en-US")}
+              hint={`${formatPercent(scored.levels.high / scored.customers)} of customers · mean risk ${formatPercent(scored.meanRisk)}`}
+            />
+            <Kpi
+              label="Monthly revenue at risk"
+              value={scored.monthlyRevenueAtRisk === null ? "—" : money(scored.monthlyRevenueAtRisk)}
+              hint={
+                scored.monthlyRevenueHighRisk === null
+                  ? "Needs a monthly charges column in the data"
+                  : `Monthly value × risk, summed · ${money(scored.monthlyRevenueHighRisk)} from high-risk customers`
+              }
+            />
+            <Kpi
+              label="Observed churn rate"
+              value={overview.observedChurnRate === null ? "—" : formatPercent(overview.observedChurnRate)}
+              hint="Share of customers in the data who churned"
+            />
+          </section>
+
+          <div className="grid gap-4 lg:grid-cols-3">
+            <Card className="lg:col-span-2">
+              <CardHeader>
+                <CardTitle>Risk levels</CardTitle>
+                <CardDescription>How the champion model scores today's customers.</CardDescription>
+              </CardHeader>
+              <CardContent className="space-y-4">
+                <RiskDistribution levels={scored.levels} />
+                <div className="flex flex-wrap gap-2">
+                  <Button asChild size="sm">
+                    <Link href={`/customers?${datasetQuery}&levels=high`}>See high-risk customers</Link>
+                  </Button>
+                  <Button asChild size="sm" variant="outline">
+                    <Link href={`/predict?${datasetQuery}`}>Try a what-if prediction</Link>
+                  </Button>
+                </div>
+              </CardContent>
+            </Card>
+            <Card>
+              <CardHeader>
+                <CardTitle>Champion model</CardTitle>
+                <CardDescription>Scores the customers and answers the prediction API.</CardDescription>
+              </CardHeader>
+              <CardContent>
+                <dl className="grid grid-cols-2 gap-3 text-sm">
+                  <dt className="text-muted-foreground">Model</dt>
+                  <dd className="font-medium">
+                    <Link
+                      href={`/models/${champion.id}`}
+                      className="text-primary underline-offset-4 hover:underline"
+                    >
+                      {modelTitle(champion)}
+                    </Link>
+                  </dd>
+                  <dt className="text-muted-foreground">CV ROC AUC</dt>
+                  <dd className="tabular-nums">{formatScore(champion.cvAuc)}</dd>
+                  <dt className="text-muted-foreground">Churn-class F1</dt>
+                  <dd className="tabular-nums">{formatScore(champion.f1Churn)}</dd>
+                  <dt className="text-muted-foreground">Weighted F1</dt>
+                  <dd className="tabular-nums">{formatScore(champion.f1Weighted)}</dd>
+                  <dt className="text-muted-foreground">Trained</dt>
+                  <dd>{formatDistanceToNow(champion.trainedAt, { addSuffix: true })}</dd>
+                </dl>
+              </CardContent>
+            </Card>
+          </div>
+
+          <div className="grid gap-4 lg:grid-cols-3">
+            <Card>
+              <CardHeader>
+                <CardTitle>Strongest churn drivers</CardTitle>
+                <CardDescription>Mean impact on the risk (|SHAP|, log-odds) over customers.</CardDescription>
+              </CardHeader>
+              <CardContent>
+                <BarList
+                  label="Strongest churn drivers"
+                  items={overview.importance.map((i) => ({ name: i.column, value: i.value }))}
+                  format={(v) => v.toFixed(2)}
+                />
+              </CardContent>
+            </Card>
+            <Card>
+              <CardHeader>
+                <CardTitle>Why high-risk customers are at risk</CardTitle>
+                <CardDescription>Columns among their top three risk-raising drivers.</CardDescription>
+              </CardHeader>
+              <CardContent>
+                {overview.highRiskDrivers.length ? (
+                  <BarList
+                    label="Drivers of high-risk customers"
+                    items={overview.highRiskDrivers.map((d) => ({ name: d.column, value: d.customers }))}
+                    format={(v) => `${v.toLocaleString("en-US")} customers`}
+                  />
+                ) : (
+                  <p className="text-muted-foreground text-sm">No customer is at high risk.</p>
+                )}
+              </CardContent>
+            </Card>
+            <Card>
+              <CardHeader>
+                <CardTitle>Recent training runs</CardTitle>
+                <CardDescription>
+                  <Link
+                    href={`/train?${datasetQuery}`}
+                    className="text-primary underline-offset-4 hover:underline"
+                  >
+                    Open training
+                  </Link>
+                </CardDescription>
+              </CardHeader>
+              <CardContent>
+                <ul className="space-y-2 text-sm">
+                  {overview.recentRuns.map((run) => (
+                    <li key={run.id} className="flex items-center justify-between gap-2">
+                      <span>
+                        Run #{run.id}{" "}
+                        <span className="text-muted-foreground">
+                          {run.trigger === "manual" ? "" : `(${run.trigger}) `}
+                          {formatDistanceToNow(run.createdAt, { addSuffix: true })}
+                        </span>
+                      </span>
+                      <RunStatusBadge status={run.status} />
+                    </li>
+                  ))}
+                </ul>
+              </CardContent>
+            </Card>
+          </div>
+        </div>
+      )}
     </>
+  );
+}
+
+function Kpi({ label, value, hint }: { label: string; value: string; hint: string }) {
+  return (
+    <Card>
+      <CardHeader>
+        <CardDescription>{label}</CardDescription>
+        <CardTitle className="text-3xl tabular-nums">{value}</CardTitle>
+      </CardHeader>
+      <CardContent className="text-muted-foreground text-xs">{hint}</CardContent>
+    </Card>
   );
 }

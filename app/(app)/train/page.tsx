@@ -75,6 +75,7 @@ export default async function TrainPage({
                 name: d.name,
                 latestVersionId: d.latest?.id ?? null,
               }))}
+              initialDatasetId={positiveInt(params.dataset)}
               activeDatasetIds={runs
                 .filter((r) => r.status === "queued" || r.status === "running")
                 .map((r) => r.datasetId)}

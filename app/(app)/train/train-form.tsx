@@ -40,15 +40,20 @@ interface DatasetChoice {
 export function TrainForm({
   datasets,
   activeDatasetIds,
+  initialDatasetId,
 }: {
   datasets: DatasetChoice[];
   activeDatasetIds: number[];
+  /** Preselected dataset (from `?dataset=` when another page links here). */
+  initialDatasetId?: number;
 }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const router = useRouter();
   const ids = { dataset: useId(), version: useId(), balancing: useId(), folds: useId(), algorithms: useId() };
-  const [datasetId, setDatasetId] = useState<number | null>(datasets[0]?.id ?? null);
+  const [datasetId, setDatasetId] = useState<number | null>(
+    datasets.find((d) => d.id === initialDatasetId)?.id ?? datasets[0]?.id ?? null,
+  );
   const [versionId, setVersionId] = useState<number | null>(null);
   const [algorithms, setAlgorithms] = useState<Algorithm[]>([...ALGORITHMS]);
   const [balancing, setBalancing] = useState<BalancingMethod>(RECOMMENDED_BALANCING);
