@@ -1,0 +1,328 @@
+import { TRPCError } from "@trpc/server";
+import { count, eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { DatabaseHandle } from "../../db/client";
+import { customers, scores } from "../../db/schema";
+import { useTemporaryDataDir } from "../../services/datasets/test-helpers";
+import { createTestDatabase, testDatabaseKinds } from "../../testing/database";
+import { callerFor, createUser } from "../../testing/factories";
+import { createTrainedDataset, type TrainedDataset } from "../../testing/trained-dataset";
+
+const MALICIOUS = "x'); drop table customers; --";
+
+describe.each(testDatabaseKinds())("customers router on %s", (kind) => {
+  let handle: DatabaseHandle;
+  let dataDir: ReturnType<typeof useTemporaryDataDir>;
+  let trained: TrainedDataset;
+  let viewer: Awaited<ReturnType<typeof createUser>>["user"];
+  /** The champion's scores of every customer, straight from the tables (the reference). */
+  let reference: { id: number; externalId: string; riskScore: number; riskLevel: string; monthly: number }[];
+
+  beforeAll(async () => {
+    dataDir = useTemporaryDataDir();
+    handle = await createTestDatabase(kind);
+    const manager = (await createUser(handle.db, "manager")).user;
+    viewer = (await createUser(handle.db, "viewer")).user;
+    trained = await createTrainedDataset(
+      handle.db,
+      { id: manager.id, label: manager.email },
+      { name: "Telco 600" },
+    );
+    reference = (
+      await handle.db
+        .select({
+          id: customers.id,
+          externalId: customers.externalId,
+          riskScore: scores.riskScore,
+          riskLevel: scores.riskLevel,
+          monthly: customers.monthlyValue,
+        })
+        .from(scores)
+        .innerJoin(customers, eq(customers.id, scores.customerId))
+        .where(eq(scores.modelId, trained.championId))
+    ).map((r) => ({ ...r, id: Number(r.id), monthly: r.monthly ?? Number.NaN }));
+  }, 180_000);
+  afterAll(async () => {
+    await handle?.close();
+    dataDir?.cleanup();
+  });
+
+  const api = () => callerFor(handle.db, viewer);
+
+  it("lists the datasets with a champion", async () => {
+    expect(await api().customers.datasets()).toEqual([
+      expect.objectContaining({ id: trained.datasetId, name: "Telco 600", championId: trained.championId }),
+    ]);
+  });
+
+  it("pages through every scored customer with totals that match the scores table", async () => {
+    expect(reference).toHaveLength(600);
+    const first = await api().customers.list({ datasetId: trained.datasetId, pageSize: 50 });
+    expect(first).toMatchObject({
+      champion: { id: trained.championId },
+      version: { id: trained.datasetVersionId, isLatest: true },
+      isScored: true,
+      page: 1,
+      pageSize: 50,
+      pageCount: 12,
+    });
+    expect(first.summary.customers).toBe(600);
+    expect(first.summary.highRisk).toBe(reference.filter((r) => r.riskLevel === "high").length);
+    const expectedRevenue = reference.reduce((s, r) => s + r.monthly * r.riskScore, 0);
+    expect(first.summary.revenueAtRisk).toBeCloseTo(expectedRevenue, 0);
+    expect(first.rows).toHaveLength(50);
+    const seen = new Set<number>();
+    for (let page = 1; page <= 12; page++) {
+      const { rows } = await api().customers.list({ datasetId: trained.datasetId, pageSize: 50, page });
+      for (const r of rows) seen.add(r.id);
+    }
+    expect(seen.size).toBe(600);
+    const beyond = await api().customers.list({ datasetId: trained.datasetId, pageSize: 100, page: 99 });
+    expect(beyond.page).toBe(6);
+    expect(beyond.rows).toHaveLength(100);
+    await expect(api().customers.list({ datasetId: trained.datasetId, pageSize: 30 })).rejects.toThrow(
+      /25, 50 or 100/,
+    );
+  });
+
+  it("shows risk, level, three drivers, monthly value and revenue at risk per row", async () => {
+    const { rows } = await api().customers.list({ datasetId: trained.datasetId });
+    const row = rows[0];
+    const ref = reference.find((r) => r.id === row.id);
+    expect(row).toMatchObject({
+      externalId: ref?.externalId,
+      riskScore: ref?.riskScore,
+      riskLevel: ref?.riskLevel,
+    });
+    expect(row.drivers).toHaveLength(3);
+    expect(row.drivers[0]).toEqual({
+      column: expect.any(String),
+      value: expect.anything(),
+      contribution: expect.any(Number),
+    });
+    expect(row.revenueAtRisk).toBeCloseTo((row.monthlyValue ?? 0) * row.riskScore, 6);
+  });
+
+  it("sorts by risk, monthly value, revenue at risk and customer id, both ways", async () => {
+    const list = (
+      sort: "risk" | "monthlyValue" | "revenueAtRisk" | "customerId",
+      direction: "asc" | "desc",
+    ) =>
+      api()
+        .customers.list({ datasetId: trained.datasetId, sort, direction, pageSize: 100 })
+        .then((r) => r.rows);
+    const isOrdered = <T>(values: T[], direction: "asc" | "desc") =>
+      values.every((v, i) => i === 0 || (direction === "asc" ? values[i - 1] <= v : values[i - 1] >= v));
+
+    const riskDesc = await list("risk", "desc");
+    expect(riskDesc[0].riskScore).toBe(Math.max(...reference.map((r) => r.riskScore)));
+    expect(
+      isOrdered(
+        riskDesc.map((r) => r.riskScore),
+        "desc",
+      ),
+    ).toBe(true);
+    const riskAsc = await list("risk", "asc");
+    expect(riskAsc[0].riskScore).toBe(Math.min(...reference.map((r) => r.riskScore)));
+    expect(
+      isOrdered(
+        riskAsc.map((r) => r.riskScore),
+        "asc",
+      ),
+    ).toBe(true);
+
+    const valueDesc = await list("monthlyValue", "desc");
+    expect(valueDesc[0].monthlyValue).toBeCloseTo(Math.max(...reference.map((r) => r.monthly)), 4);
+    expect(
+      isOrdered(
+        valueDesc.map((r) => r.monthlyValue ?? 0),
+        "desc",
+      ),
+    ).toBe(true);
+    expect(
+      isOrdered(
+        (await list("monthlyValue", "asc")).map((r) => r.monthlyValue ?? 0),
+        "asc",
+      ),
+    ).toBe(true);
+
+    const revenueDesc = await list("revenueAtRisk", "desc");
+    const maxRevenue = Math.max(...reference.map((r) => r.monthly * r.riskScore));
+    expect(revenueDesc[0].revenueAtRisk).toBeCloseTo(maxRevenue, 2);
+    expect(
+      isOrdered(
+        revenueDesc.map((r) => r.revenueAtRisk ?? 0),
+        "desc",
+      ),
+    ).toBe(true);
+    expect(
+      isOrdered(
+        (await list("revenueAtRisk", "asc")).map((r) => r.revenueAtRisk ?? 0),
+        "asc",
+      ),
+    ).toBe(true);
+
+    const idAsc = await list("customerId", "asc");
+    const sortedIds = reference.map((r) => r.externalId).sort();
+    expect(idAsc.map((r) => r.externalId)).toEqual(sortedIds.slice(0, 100));
+    const idDesc = await list("customerId", "desc");
+    expect(idDesc.map((r) => r.externalId)).toEqual([...sortedIds].reverse().slice(0, 100));
+  });
+
+  it("filters by risk level", async () => {
+    // 600 synthetic customers give few or no scores above 0.6, so the filter is checked on "medium".
+    const expectedMedium = reference.filter((r) => r.riskLevel === "medium").length;
+    const expectedHigh = reference.filter((r) => r.riskLevel === "high").length;
+    expect(expectedMedium).toBeGreaterThan(0);
+    const medium = await api().customers.list({
+      datasetId: trained.datasetId,
+      levels: ["medium"],
+      pageSize: 100,
+    });
+    expect(medium.summary).toMatchObject({ customers: expectedMedium, highRisk: 0 });
+    expect(medium.rows.length).toBe(Math.min(100, expectedMedium));
+    expect(medium.rows.every((r) => r.riskLevel === "medium")).toBe(true);
+    const lowOrHigh = await api().customers.list({ datasetId: trained.datasetId, levels: ["low", "high"] });
+    expect(lowOrHigh.summary).toMatchObject({ customers: 600 - expectedMedium, highRisk: expectedHigh });
+    expect(lowOrHigh.rows.every((r) => r.riskLevel !== "medium")).toBe(true);
+  });
+
+  it("offers categorical columns with their values and filters by them", async () => {
+    const options = await api().customers.filterOptions({ datasetId: trained.datasetId });
+    const names = options.columns.map((c) => c.name);
+    expect(names).toContain("Contract");
+    expect(names).toContain("PaymentMethod");
+    // Numbers, the identifier and the target are not filters.
+    expect(names).not.toContain("tenure");
+    expect(names).not.toContain("customerID");
+    expect(names).not.toContain("Churn");
+    const contract = options.columns.find((c) => c.name === "Contract");
+    const monthToMonth = contract?.values.find((v) => v.value === "Month-to-month");
+    expect(monthToMonth?.count).toBeGreaterThan(0);
+
+    const filtered = await api().customers.list({
+      datasetId: trained.datasetId,
+      filters: [{ column: "Contract", value: "Month-to-month" }],
+      pageSize: 100,
+    });
+    expect(filtered.summary.customers).toBe(monthToMonth?.count);
+    const ids = new Set(filtered.rows.map((r) => r.id));
+    const stored = await handle.db
+      .select({ id: customers.id, features: customers.features })
+      .from(customers)
+      .where(eq(customers.datasetVersionId, trained.datasetVersionId));
+    const monthly = stored.filter((c) => c.features.Contract === "Month-to-month").map((c) => Number(c.id));
+    expect(monthly.length).toBe(monthToMonth?.count);
+    expect([...ids].every((id) => monthly.includes(id))).toBe(true);
+
+    // Two values of one column: either; a second column: both.
+    const either = await api().customers.list({
+      datasetId: trained.datasetId,
+      filters: [
+        { column: "Contract", value: "Month-to-month" },
+        { column: "Contract", value: "One year" },
+      ],
+    });
+    const oneYear = contract?.values.find((v) => v.value === "One year")?.count ?? 0;
+    expect(either.summary.customers).toBe((monthToMonth?.count ?? 0) + oneYear);
+    const both = await api().customers.list({
+      datasetId: trained.datasetId,
+      levels: ["medium"],
+      filters: [
+        { column: "Contract", value: "Month-to-month" },
+        { column: "PaymentMethod", value: "Electronic check" },
+      ],
+    });
+    const expectedBoth = stored.filter(
+      (c) =>
+        c.features.Contract === "Month-to-month" &&
+        c.features.PaymentMethod === "Electronic check" &&
+        reference.find((r) => r.id === Number(c.id))?.riskLevel === "medium",
+    ).length;
+    expect(both.summary.customers).toBe(expectedBoth);
+  });
+
+  it("searches customer ids case-insensitively, by substring or prefix, with wildcards taken literally", async () => {
+    const target = reference[17].externalId;
+    const middle = target.slice(2, 7).toLowerCase();
+    const contains = await api().customers.list({ datasetId: trained.datasetId, search: middle });
+    const expected = reference.filter((r) => r.externalId.toLowerCase().includes(middle)).length;
+    expect(contains.summary.customers).toBe(expected);
+    expect(contains.rows.map((r) => r.externalId)).toContain(target);
+    const prefix = await api().customers.list({
+      datasetId: trained.datasetId,
+      search: target.slice(0, 4).toLowerCase(),
+      searchMode: "prefix",
+    });
+    expect(prefix.rows.length).toBeGreaterThan(0);
+    expect(prefix.rows.every((r) => r.externalId.startsWith(target.slice(0, 4)))).toBe(true);
+    const wildcard = await api().customers.list({ datasetId: trained.datasetId, search: "%" });
+    expect(wildcard.summary.customers).toBe(0);
+    expect(wildcard.rows).toEqual([]);
+  });
+
+  it("refuses a filter column that is not a categorical column of the dataset, even a malicious one", async () => {
+    for (const column of ["NoSuchColumn", "tenure", "customerID", MALICIOUS]) {
+      const attempt = api().customers.list({
+        datasetId: trained.datasetId,
+        filters: [{ column, value: "x" }],
+      });
+      await expect(attempt).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    }
+    // A malicious value is just a value: bound as a parameter, it matches nobody.
+    const value = await api().customers.list({
+      datasetId: trained.datasetId,
+      filters: [{ column: "Contract", value: MALICIOUS }],
+      search: MALICIOUS,
+    });
+    expect(value.summary.customers).toBe(0);
+    const [{ n }] = await handle.db.select({ n: count() }).from(customers);
+    expect(n).toBe(600);
+  });
+
+  it("shows a customer's fields, champion score, history and an explanation that adds up to the risk", async () => {
+    const { rows } = await api().customers.list({ datasetId: trained.datasetId });
+    const detail = await api().customers.detail({ customerId: rows[0].id });
+    expect(detail.customer.externalId).toBe(rows[0].externalId);
+    expect(detail.dataset).toEqual({ id: trained.datasetId, name: "Telco 600" });
+    expect(detail.customer.fields.map((f) => f.name)).toContain("Contract");
+    expect(detail.customer.fields[0]).toMatchObject({ name: "customerID", role: "identifier" });
+    expect(detail.latest).toMatchObject({ modelId: trained.championId, riskScore: rows[0].riskScore });
+    expect(detail.latest?.revenueAtRisk).toBeCloseTo(rows[0].revenueAtRisk ?? 0, 6);
+    expect(detail.history).toEqual([
+      expect.objectContaining({
+        modelId: trained.championId,
+        status: "champion",
+        riskScore: rows[0].riskScore,
+      }),
+    ]);
+    const prediction = detail.prediction;
+    expect(prediction).not.toBeNull();
+    if (!prediction) return;
+    // The live explanation is the champion's stored score, and base + contributions = risk.
+    expect(prediction.riskScore).toBeCloseTo(rows[0].riskScore, 5);
+    const sum = prediction.base.probability + prediction.contributions.reduce((s, c) => s + c.probability, 0);
+    expect(sum).toBeCloseTo(prediction.riskScore, 6);
+    expect(prediction.contributions.map((c) => c.column)).not.toContain("Churn");
+  });
+
+  it("answers NOT_FOUND for an unknown customer or dataset", async () => {
+    await expect(api().customers.detail({ customerId: 987_654_321 })).rejects.toMatchObject({
+      code: "NOT_FOUND",
+    });
+    await expect(api().customers.list({ datasetId: 987_654 })).rejects.toMatchObject({ code: "NOT_FOUND" });
+  });
+
+  it("refuses callers who are not signed in", async () => {
+    const anonymous = callerFor(handle.db, null);
+    for (const call of [
+      anonymous.customers.list({ datasetId: trained.datasetId }),
+      anonymous.customers.filterOptions({ datasetId: trained.datasetId }),
+      anonymous.customers.detail({ customerId: reference[0].id }),
+      anonymous.customers.datasets(),
+    ]) {
+      await expect(call).rejects.toBeInstanceOf(TRPCError);
+      await expect(call).rejects.toMatchObject({ code: "UNAUTHORIZED" });
+    }
+  });
+});
