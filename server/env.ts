@@ -71,6 +71,9 @@ const envSchema = z.object({
   INNGEST_DEV: optionalString,
   /** Attempts per step before a job fails (embedded runner and Inngest). */
   JOB_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
+
+  /** REST predict API: calls per API key per minute (sliding window, per server process). */
+  API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
 });
 
 export type ServerEnv = z.infer<typeof envSchema> & { dataDir: string };

@@ -1,0 +1,15 @@
+/**
+ * POST /api/ml/predict/ — the path earlier clients of the platform call; the same handler as
+ * POST /api/v1/predict. Both `/api/ml/predict` and `/api/ml/predict/` answer directly (no
+ * redirect, which many HTTP clients follow with a GET and no body): see `skipTrailingSlashRedirect`
+ * in next.config.mjs.
+ */
+import { getDb } from "@/server/db/client";
+import { handlePredictRequest } from "@/server/services/rest-api";
+
+export const dynamic = "force-dynamic";
+export const runtime = "nodejs";
+
+export async function POST(request: Request): Promise<Response> {
+  return handlePredictRequest(request, await getDb());
+}

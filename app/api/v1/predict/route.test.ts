@@ -1,0 +1,376 @@
+/**
+ * The REST predict API called as Next.js calls it: the exported POST of both routes with a real
+ * Request, against a real database holding a trained champion. Only getDb is replaced (to hand the
+ * route the test database).
+ */
+import { eq } from "drizzle-orm";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import type { DatabaseHandle } from "@/server/db/client";
+import { apiKeys, apiRequests } from "@/server/db/schema";
+import { resetServerEnvCache } from "@/server/env";
+import { createApiKey, revokeApiKey } from "@/server/services/api-keys";
+import type { Actor } from "@/server/services/audit";
+import { importDatasetFromFile } from "@/server/services/datasets";
+import { useTemporaryDataDir } from "@/server/services/datasets/test-helpers";
+import { loadPredictor } from "@/server/services/predictions";
+import {
+  apiErrorSchema,
+  batchPredictResponseSchema,
+  predictResponseSchema,
+  requestLogFor,
+} from "@/server/services/rest-api";
+import { createTestDatabase, testDatabaseKinds } from "@/server/testing/database";
+import { createUser } from "@/server/testing/factories";
+import { createTrainedDataset, type TrainedDataset, telcoLikeCsv } from "@/server/testing/trained-dataset";
+
+const state = vi.hoisted(() => ({ db: null as unknown }));
+vi.mock("@/server/db/client", async (importOriginal) => {
+  const original = await importOriginal<typeof import("@/server/db/client")>();
+  return { ...original, getDb: async () => state.db };
+});
+
+const { POST: postV1 } = await import("./route");
+const { POST: postMl } = await import("../../ml/predict/route");
+
+const customer = {
+  gender: "Female",
+  SeniorCitizen: "0",
+  Partner: "Yes",
+  Dependents: "No",
+  tenure: 2,
+  PhoneService: "Yes",
+  MultipleLines: "No",
+  InternetService: "Fiber optic",
+  OnlineSecurity: "No",
+  OnlineBackup: "No",
+  DeviceProtection: "No",
+  TechSupport: "No",
+  StreamingTV: "Yes",
+  StreamingMovies: "Yes",
+  Contract: "Month-to-month",
+  PaperlessBilling: "Yes",
+  PaymentMethod: "Electronic check",
+  MonthlyCharges: 95.5,
+  TotalCharges: 190.2,
+};
+
+function call(
+  body: unknown,
+  options: { key?: string | null; path?: string; raw?: string; headers?: Record<string, string> } = {},
+) {
+  const path = options.path ?? "/api/v1/predict";
+  const headers: Record<string, string> = { "content-type": "application/json", ...options.headers };
+  if (options.key) headers.authorization = `Bearer ${options.key}`;
+  const request = new Request(`http://localhost${path}`, {
+    method: "POST",
+    headers,
+    body: options.raw ?? JSON.stringify(body),
+  });
+  return path.startsWith("/api/ml/") ? postMl(request) : postV1(request);
+}
+
+async function errorOf(response: Response) {
+  const body = await response.json();
+  return apiErrorSchema.parse(body).error;
+}
+
+describe.each(testDatabaseKinds())("POST /api/v1/predict and /api/ml/predict/ on %s", (kind) => {
+  let handle: DatabaseHandle;
+  let dataDir: ReturnType<typeof useTemporaryDataDir>;
+  let actor: Actor;
+  let trained: TrainedDataset;
+  let fullKey: { id: number; secret: string };
+  let singleOnlyKey: { id: number; secret: string };
+
+  beforeAll(async () => {
+    dataDir = useTemporaryDataDir();
+    handle = await createTestDatabase(kind);
+    state.db = handle.db;
+    const { user } = await createUser(handle.db, "admin");
+    actor = { id: user.id, label: user.email };
+    trained = await createTrainedDataset(handle.db, actor, { name: "REST API" });
+    fullKey = await createApiKey(handle.db, actor, { name: "CRM", scopes: ["predict", "predict:batch"] });
+    singleOnlyKey = await createApiKey(handle.db, actor, { name: "Widget", scopes: ["predict"] });
+  }, 180_000);
+  afterAll(async () => {
+    await handle?.close();
+    dataDir?.cleanup();
+  });
+  afterEach(() => {
+    delete process.env.API_RATE_LIMIT_PER_MINUTE;
+    resetServerEnvCache();
+  });
+
+  it("scores one customer with the same number as loadPredictor().predict, SHAP values adding up", async () => {
+    const response = await call(
+      { customer_data: customer, dataset_id: trained.datasetId },
+      { key: fullKey.secret },
+    );
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toMatch(/application\/json/);
+    expect(response.headers.get("x-ratelimit-limit")).toBe("600");
+    expect(Number(response.headers.get("x-ratelimit-remaining"))).toBeGreaterThan(0);
+    const body = predictResponseSchema.parse(await response.json());
+
+    const [direct] = (await loadPredictor(handle.db, trained.datasetId)).predict([customer], {
+      strict: true,
+    });
+    expect(body.risk_score).toBe(direct.riskScore);
+    expect(body.risk_level).toBe(direct.riskLevel);
+    expect(body.model_id).toBe(trained.championId);
+    expect(body.dataset_id).toBe(trained.datasetId);
+    expect(body.model_version).toBeGreaterThanOrEqual(1);
+    expect(Object.keys(body.shap_values).sort()).toEqual(direct.contributions.map((c) => c.column).sort());
+    const sum = Object.values(body.shap_values).reduce((s, v) => s + v, body.base_value);
+    expect(sum).toBeCloseTo(body.risk_score, 9);
+    expect(body.warnings).toEqual([]);
+    const drivers = body.insights.filter((i) => i.type === "driver");
+    expect(drivers.length).toBeGreaterThan(0);
+    expect(drivers[0].text).toMatch(/raises the risk by [\d.]+ points/);
+    expect(body.insights.some((i) => i.type === "action")).toBe(true);
+  });
+
+  it("answers the same on /api/ml/predict/ and /api/ml/predict", async () => {
+    const v1 = predictResponseSchema.parse(
+      await (
+        await call({ customer_data: customer, dataset_id: trained.datasetId }, { key: fullKey.secret })
+      ).json(),
+    );
+    for (const path of ["/api/ml/predict/", "/api/ml/predict"]) {
+      const response = await call(
+        { customer_data: customer, dataset_id: trained.datasetId },
+        { key: fullKey.secret, path },
+      );
+      expect(response.status).toBe(200);
+      expect(predictResponseSchema.parse(await response.json()).risk_score).toBe(v1.risk_score);
+    }
+  });
+
+  it("scores a batch of 1,000 in request order and refuses 1,001 with 400", async () => {
+    const customers = Array.from({ length: 1000 }, (_, i) => ({ ...customer, tenure: (i % 72) + 1 }));
+    const response = await call({ customers, dataset_id: trained.datasetId }, { key: fullKey.secret });
+    expect(response.status).toBe(200);
+    const body = batchPredictResponseSchema.parse(await response.json());
+    expect(body.predictions).toHaveLength(1000);
+    const direct = (await loadPredictor(handle.db, trained.datasetId)).predict(customers.slice(0, 3));
+    expect(body.predictions.slice(0, 3).map((p) => p.risk_score)).toEqual(direct.map((p) => p.riskScore));
+
+    const tooMany = await call(
+      { customers: [...customers, customer], dataset_id: trained.datasetId },
+      { key: fullKey.secret },
+    );
+    expect(tooMany.status).toBe(400);
+    expect(await errorOf(tooMany)).toMatchObject({ code: "too_many_customers", field: "customers" });
+  });
+
+  it("imputes a missing field and lists it in warnings", async () => {
+    const { TotalCharges: _, ...partial } = customer;
+    const response = await call(
+      { customer_data: partial, dataset_id: trained.datasetId },
+      { key: fullKey.secret },
+    );
+    expect(response.status).toBe(200);
+    const body = predictResponseSchema.parse(await response.json());
+    expect(body.warnings).toEqual([expect.objectContaining({ field: "TotalCharges", code: "missing" })]);
+  });
+
+  it("refuses unknown fields, wrong types and unknown categories with 400 naming the field", async () => {
+    const cases = [
+      [{ ...customer, FavouriteColour: "blue" }, "unknown_field", "FavouriteColour"],
+      [{ ...customer, tenure: { months: 2 } }, "wrong_type", "tenure"],
+      [{ ...customer, tenure: "two" }, "wrong_type", "tenure"],
+      [{ ...customer, Contract: "Weekly" }, "unknown_category", "Contract"],
+    ] as const;
+    for (const [data, code, field] of cases) {
+      const response = await call(
+        { customer_data: data, dataset_id: trained.datasetId },
+        { key: fullKey.secret },
+      );
+      expect(response.status, `${code} ${field}`).toBe(400);
+      const error = await errorOf(response);
+      expect(error).toMatchObject({ code, field });
+      expect(error.message).toContain(field);
+      expect(error.index).toBeUndefined();
+    }
+    const batch = await call(
+      { customers: [customer, customer, { ...customer, Contract: "Weekly" }], dataset_id: trained.datasetId },
+      { key: fullKey.secret },
+    );
+    expect(batch.status).toBe(400);
+    expect(await errorOf(batch)).toMatchObject({ code: "unknown_category", field: "Contract", index: 2 });
+  });
+
+  it("refuses malformed JSON and wrong body shapes with 400 naming the field", async () => {
+    let response = await call(null, { key: fullKey.secret, raw: '{"customer_data": {' });
+    expect(response.status).toBe(400);
+    expect((await errorOf(response)).code).toBe("invalid_json");
+
+    response = await call({ customer_data: customer, dataset_id: "one" }, { key: fullKey.secret });
+    expect(response.status).toBe(400);
+    expect(await errorOf(response)).toMatchObject({ code: "invalid_body", field: "dataset_id" });
+
+    response = await call({ customer_data: customer }, { key: fullKey.secret });
+    expect(await errorOf(response)).toMatchObject({
+      code: "invalid_body",
+      field: "dataset_id",
+      message: "dataset_id is required",
+    });
+
+    response = await call(
+      { customer_data: customer, dataset_id: trained.datasetId, model: "v2" },
+      { key: fullKey.secret },
+    );
+    expect(response.status).toBe(400);
+    expect(await errorOf(response)).toMatchObject({ code: "invalid_body", field: "model" });
+
+    response = await call(
+      { customer_data: [customer], dataset_id: trained.datasetId },
+      { key: fullKey.secret },
+    );
+    expect(await errorOf(response)).toMatchObject({ code: "invalid_body", field: "customer_data" });
+
+    response = await call([customer], { key: fullKey.secret });
+    expect((await errorOf(response)).code).toBe("invalid_body");
+  });
+
+  it("answers 401 with WWW-Authenticate for no key, a bad key and a revoked key", async () => {
+    const revoked = await createApiKey(handle.db, actor, { name: "Old", scopes: ["predict"] });
+    // Used once so it sits in the key cache: revoking must still take effect at once.
+    expect(
+      (await call({ customer_data: customer, dataset_id: trained.datasetId }, { key: revoked.secret }))
+        .status,
+    ).toBe(200);
+    await revokeApiKey(handle.db, actor, revoked.id);
+    const body = { customer_data: customer, dataset_id: trained.datasetId };
+    const cases = [
+      [null, "missing_api_key"],
+      ["not-a-key", "invalid_api_key"],
+      [`cg_live_${"A".repeat(43)}`, "invalid_api_key"],
+      [revoked.secret, "revoked_api_key"],
+    ] as const;
+    for (const [key, code] of cases) {
+      const response = await call(body, { key });
+      expect(response.status, code).toBe(401);
+      expect(response.headers.get("www-authenticate")).toMatch(/^Bearer/);
+      expect((await errorOf(response)).code).toBe(code);
+    }
+    const basic = await call(body, { headers: { authorization: `Basic ${btoa("a:b")}` } });
+    expect(basic.status).toBe(401);
+  });
+
+  it("answers 403 when the key lacks the scope", async () => {
+    const response = await call(
+      { customers: [customer], dataset_id: trained.datasetId },
+      { key: singleOnlyKey.secret },
+    );
+    expect(response.status).toBe(403);
+    expect(await errorOf(response)).toMatchObject({ code: "insufficient_scope" });
+    const batchOnly = await createApiKey(handle.db, actor, { name: "Batch", scopes: ["predict:batch"] });
+    const single = await call(
+      { customer_data: customer, dataset_id: trained.datasetId },
+      { key: batchOnly.secret },
+    );
+    expect(single.status).toBe(403);
+  });
+
+  it("answers 404 for an unknown dataset and for one without a champion, saying which", async () => {
+    let response = await call({ customer_data: customer, dataset_id: 987654 }, { key: fullKey.secret });
+    expect(response.status).toBe(404);
+    expect(await errorOf(response)).toMatchObject({ code: "dataset_not_found", field: "dataset_id" });
+
+    const untrained = await importDatasetFromFile(handle.db, actor, {
+      bytes: new TextEncoder().encode(telcoLikeCsv(80, 5)),
+      name: "Untrained",
+      fileName: "untrained.csv",
+    });
+    response = await call(
+      { customer_data: customer, dataset_id: untrained.datasetId },
+      { key: fullKey.secret },
+    );
+    expect(response.status).toBe(404);
+    const error = await errorOf(response);
+    expect(error.code).toBe("no_champion");
+    expect(error.message).toMatch(/no champion/);
+  });
+
+  it("answers 429 with Retry-After and X-RateLimit headers past the key's limit", async () => {
+    process.env.API_RATE_LIMIT_PER_MINUTE = "3";
+    resetServerEnvCache();
+    const key = await createApiKey(handle.db, actor, { name: "Limited", scopes: ["predict"] });
+    const body = { customer_data: customer, dataset_id: trained.datasetId };
+    const remaining: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const response = await call(body, { key: key.secret });
+      expect(response.status).toBe(200);
+      remaining.push(response.headers.get("x-ratelimit-remaining") ?? "");
+    }
+    expect(remaining).toEqual(["2", "1", "0"]);
+    const limited = await call(body, { key: key.secret });
+    expect(limited.status).toBe(429);
+    const retryAfter = Number(limited.headers.get("retry-after"));
+    expect(retryAfter).toBeGreaterThanOrEqual(1);
+    expect(retryAfter).toBeLessThanOrEqual(120);
+    expect(limited.headers.get("x-ratelimit-limit")).toBe("3");
+    expect(limited.headers.get("x-ratelimit-remaining")).toBe("0");
+    expect((await errorOf(limited)).code).toBe("rate_limited");
+    // Other keys have their own budget.
+    expect((await call(body, { key: fullKey.secret })).status).toBe(200);
+  });
+
+  it("answers 413 for a body over the limit without reading it", async () => {
+    const response = await call(null, {
+      key: fullKey.secret,
+      raw: "{}",
+      headers: { "content-length": String(50 * 1024 * 1024) },
+    });
+    expect(response.status).toBe(413);
+    expect((await errorOf(response)).code).toBe("payload_too_large");
+  });
+
+  it("logs every call to api_requests without customer data, and records the key's last use", async () => {
+    const key = await createApiKey(handle.db, actor, {
+      name: "Logged",
+      scopes: ["predict", "predict:batch"],
+    });
+    await call({ customer_data: customer, dataset_id: trained.datasetId }, { key: key.secret });
+    await call(
+      { customers: [customer, customer], dataset_id: trained.datasetId },
+      { key: key.secret, path: "/api/ml/predict/" },
+    );
+    await call(
+      { customer_data: { ...customer, Contract: "Weekly" }, dataset_id: trained.datasetId },
+      { key: key.secret },
+    );
+    await call({ customer_data: customer, dataset_id: trained.datasetId }, { key: null });
+    // Buffered: nothing is written on the request path.
+    expect(requestLogFor(handle.db).pending).toBeGreaterThanOrEqual(4);
+    await requestLogFor(handle.db).flush();
+
+    const rows = await handle.db
+      .select()
+      .from(apiRequests)
+      .where(eq(apiRequests.apiKeyId, key.id))
+      .orderBy(apiRequests.id);
+    expect(rows.map((r) => [r.endpoint, r.status, r.errorCode, r.customers])).toEqual([
+      ["/api/v1/predict", 200, null, 1],
+      ["/api/ml/predict", 200, null, 2],
+      ["/api/v1/predict", 400, "unknown_category", 1],
+    ]);
+    for (const row of rows) {
+      expect(row).toMatchObject({ datasetId: trained.datasetId, modelId: trained.championId });
+      expect(row.modelVersion).toBeGreaterThanOrEqual(1);
+      expect(row.latencyMs).toBeGreaterThan(0);
+    }
+    const anonymous = await handle.db
+      .select()
+      .from(apiRequests)
+      .where(eq(apiRequests.errorCode, "missing_api_key"));
+    expect(anonymous.length).toBeGreaterThanOrEqual(1);
+    const everything = JSON.stringify(await handle.db.select().from(apiRequests));
+    for (const value of ["Month-to-month", "Fiber optic", "Electronic check", "Weekly", "95.5"])
+      expect(everything).not.toContain(value);
+
+    const [stored] = await handle.db.select().from(apiKeys).where(eq(apiKeys.id, key.id));
+    expect(stored.lastUsedAt).toBeInstanceOf(Date);
+  });
+});

@@ -1,0 +1,339 @@
+/**
+ * The REST predict API behind `POST /api/v1/predict` and `POST /api/ml/predict/`: API key →
+ * rate limit → body → scope → champion → prediction, every failure a JSON error naming the field,
+ * every call logged without customer data. The hot path does no database work in the common case:
+ * keys, the predictor and the risk bands are cached for a few seconds, and the call log is buffered.
+ */
+import type { ZodError } from "zod";
+import type { Database } from "../../db/client";
+import { serverEnv } from "../../env";
+import { authenticateApiKey, bearerTokenOf, hasScope } from "../api-keys";
+import {
+  type CustomerPrediction,
+  loadPredictor,
+  NoChampionError,
+  PredictionInputError,
+  type Predictor,
+} from "../predictions";
+import { basicInsights } from "./insights";
+import { SlidingWindowRateLimiter } from "./rate-limit";
+import { type ApiRequestLogRow, requestLogFor } from "./request-log";
+import {
+  type ApiCustomerPrediction,
+  type ApiErrorCode,
+  type ApiInsight,
+  batchPredictRequestSchema,
+  MAX_BATCH_CUSTOMERS,
+  MAX_BODY_BYTES,
+  predictRequestSchema,
+} from "./schemas";
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: ApiErrorCode,
+    message: string,
+    readonly details: { field?: string; index?: number } = {},
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+    this.name = "ApiError";
+  }
+}
+
+// ─── Caches (per database object, so tests with several databases never mix them) ─────────────
+
+const PREDICTOR_CACHE_MS = 5_000;
+const predictorCaches = new WeakMap<
+  Database,
+  Map<number, { predictor: Promise<Predictor>; expiresAt: number }>
+>();
+
+/**
+ * The dataset's champion for a few seconds: a promotion reaches the API within PREDICTOR_CACHE_MS.
+ * Concurrent calls share one load; failures (no champion) are not cached.
+ */
+function cachedPredictor(db: Database, datasetId: number): Promise<Predictor> {
+  let cache = predictorCaches.get(db);
+  if (!cache) {
+    cache = new Map();
+    predictorCaches.set(db, cache);
+  }
+  const now = Date.now();
+  const hit = cache.get(datasetId);
+  if (hit && hit.expiresAt > now) return hit.predictor;
+  const predictor = loadPredictor(db, datasetId);
+  cache.set(datasetId, { predictor, expiresAt: now + PREDICTOR_CACHE_MS });
+  predictor.catch(() => cache.delete(datasetId));
+  return predictor;
+}
+
+/** Drops cached predictors (tests that promote a model and expect the API to follow at once). */
+export function clearPredictorCache(db: Database): void {
+  predictorCaches.delete(db);
+}
+
+const limiters = new WeakMap<Database, SlidingWindowRateLimiter>();
+
+function limiterFor(db: Database): SlidingWindowRateLimiter {
+  const limit = serverEnv().API_RATE_LIMIT_PER_MINUTE;
+  let limiter = limiters.get(db);
+  if (!limiter || limiter.limit !== limit) {
+    limiter = new SlidingWindowRateLimiter(limit);
+    limiters.set(db, limiter);
+  }
+  return limiter;
+}
+
+// ─── Request ────────────────────────────────────────────────────────────────────────────────────
+
+const JSON_HEADERS = { "Content-Type": "application/json", "Cache-Control": "no-store" };
+
+function json(status: number, body: unknown, headers: Record<string, string>): Response {
+  return new Response(JSON.stringify(body), { status, headers: { ...JSON_HEADERS, ...headers } });
+}
+
+function endpointOf(url: string): string {
+  const { pathname } = new URL(url);
+  return pathname.length > 1 && pathname.endsWith("/") ? pathname.slice(0, -1) : pathname;
+}
+
+async function readBody(request: Request): Promise<string> {
+  const tooLarge = () =>
+    new ApiError(
+      413,
+      "payload_too_large",
+      `The body is larger than ${MAX_BODY_BYTES / 1024 / 1024} MB; send at most ${MAX_BATCH_CUSTOMERS.toLocaleString("en")} customers per call`,
+    );
+  const declared = request.headers.get("content-length");
+  if (declared !== null && Number(declared) > MAX_BODY_BYTES) throw tooLarge();
+  if (!request.body) return "";
+  if (declared !== null) return request.text();
+  // No length announced (chunked): count while reading and stop at the limit.
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > MAX_BODY_BYTES) {
+      await reader.cancel().catch(() => {});
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+function shapeError(error: ZodError): ApiError {
+  const issue = error.issues[0];
+  let field = issue.path.map(String).join(".");
+  let message = issue.message;
+  if (issue.code === "unrecognized_keys") {
+    field = [field, issue.keys[0]].filter(Boolean).join(".");
+    message = `Unknown field "${field}": the body has customer_data (or customers for a batch) and dataset_id`;
+  } else if (issue.code === "invalid_type" && /received undefined/.test(issue.message)) {
+    message = `${field} is required`;
+  } else if (!message.startsWith(field)) message = `${field}: ${message}`;
+  return new ApiError(400, "invalid_body", message, { field });
+}
+
+type ParsedBody =
+  | { kind: "single"; datasetId: number; customers: [Record<string, unknown>] }
+  | { kind: "batch"; datasetId: number; customers: Record<string, unknown>[] };
+
+function parseBody(text: string): ParsedBody {
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw new ApiError(400, "invalid_json", "The body is not valid JSON");
+  }
+  if (typeof body !== "object" || body === null || Array.isArray(body)) {
+    throw new ApiError(
+      400,
+      "invalid_body",
+      "The body must be a JSON object with customer_data (one customer) or customers (a batch), and dataset_id",
+    );
+  }
+  if ("customers" in body) {
+    const customers = (body as { customers: unknown }).customers;
+    if (Array.isArray(customers) && customers.length > MAX_BATCH_CUSTOMERS) {
+      throw new ApiError(
+        400,
+        "too_many_customers",
+        `customers holds ${customers.length.toLocaleString("en")} customers; send at most ${MAX_BATCH_CUSTOMERS.toLocaleString("en")} per call`,
+        { field: "customers" },
+      );
+    }
+    const parsed = batchPredictRequestSchema.safeParse(body);
+    if (!parsed.success) throw shapeError(parsed.error);
+    return { kind: "batch", datasetId: parsed.data.dataset_id, customers: parsed.data.customers };
+  }
+  const parsed = predictRequestSchema.safeParse(body);
+  if (!parsed.success) throw shapeError(parsed.error);
+  return { kind: "single", datasetId: parsed.data.dataset_id, customers: [parsed.data.customer_data] };
+}
+
+// ─── Response ───────────────────────────────────────────────────────────────────────────────────
+
+function toApiPrediction(prediction: CustomerPrediction, insights: ApiInsight[]): ApiCustomerPrediction {
+  const shapValues: Record<string, number> = {};
+  for (const c of prediction.contributions) shapValues[c.column] = c.probability;
+  return {
+    risk_score: prediction.riskScore,
+    risk_level: prediction.riskLevel,
+    is_predicted_churn: prediction.isPredictedChurn,
+    insights,
+    shap_values: shapValues,
+    base_value: prediction.base.probability,
+    warnings: prediction.warnings,
+  };
+}
+
+// ─── The handler ────────────────────────────────────────────────────────────────────────────────
+
+const AUTH_FAILURES = {
+  missing: ["missing_api_key", "Send your API key as `Authorization: Bearer <key>`"],
+  malformed: ["invalid_api_key", "This is not a ChurnGuard API key (they start with cg_live_)"],
+  unknown: ["invalid_api_key", "The API key is not valid"],
+  revoked: ["revoked_api_key", "The API key was revoked; ask an admin for a new one"],
+} as const;
+
+async function answer(
+  request: Request,
+  db: Database,
+  log: ApiRequestLogRow,
+  headers: Record<string, string>,
+) {
+  const auth = await authenticateApiKey(db, bearerTokenOf(request.headers.get("authorization")));
+  if (!auth.ok) {
+    const [code, message] = AUTH_FAILURES[auth.reason];
+    throw new ApiError(401, code, message, {}, { "WWW-Authenticate": 'Bearer realm="churnguard"' });
+  }
+  log.apiKeyId = auth.key.id;
+
+  const limit = limiterFor(db).take(auth.key.id);
+  headers["X-RateLimit-Limit"] = String(limit.limit);
+  headers["X-RateLimit-Remaining"] = String(limit.remaining);
+  headers["X-RateLimit-Reset"] = String(limit.resetSeconds);
+  if (!limit.allowed) {
+    throw new ApiError(
+      429,
+      "rate_limited",
+      `This key may make ${limit.limit} calls per minute; try again in ${limit.retryAfterSeconds} s`,
+      {},
+      { "Retry-After": String(limit.retryAfterSeconds) },
+    );
+  }
+
+  const body = parseBody(await readBody(request));
+  log.datasetId = body.datasetId;
+  log.customers = body.customers.length;
+  const scope = body.kind === "batch" ? "predict:batch" : "predict";
+  if (!hasScope(auth.key, scope)) {
+    throw new ApiError(
+      403,
+      "insufficient_scope",
+      `This key lacks the ${scope} scope needed to ${body.kind === "batch" ? "score a batch" : "score a customer"}`,
+    );
+  }
+
+  let predictor: Predictor;
+  try {
+    predictor = await cachedPredictor(db, body.datasetId);
+  } catch (error) {
+    if (error instanceof NoChampionError)
+      throw new ApiError(
+        404,
+        error.reason === "no_dataset" ? "dataset_not_found" : "no_champion",
+        error.message,
+        {
+          field: "dataset_id",
+        },
+      );
+    throw error;
+  }
+  log.modelId = predictor.model.modelId;
+  log.modelVersion = predictor.model.version;
+
+  let predictions: CustomerPrediction[];
+  try {
+    predictions = predictor.predict(body.customers, { strict: true });
+  } catch (error) {
+    if (error instanceof PredictionInputError && error.issues.length) {
+      const issue = error.issues[0];
+      const more = error.issues.length > 1 ? ` (and ${error.issues.length - 1} more problems)` : "";
+      const where = body.kind === "batch" ? `customers[${issue.index}]: ` : "";
+      throw new ApiError(400, issue.code, `${where}${issue.message}${more}`, {
+        field: issue.field,
+        ...(body.kind === "batch" ? { index: issue.index } : {}),
+      });
+    }
+    throw error;
+  }
+
+  const model = {
+    model_version: predictor.model.version,
+    model_id: predictor.model.modelId,
+    dataset_id: predictor.model.datasetId,
+  };
+  if (body.kind === "single") {
+    const [prediction] = predictions;
+    return json(200, { ...toApiPrediction(prediction, basicInsights(prediction)), ...model }, headers);
+  }
+  return json(
+    200,
+    { predictions: predictions.map((p) => toApiPrediction(p, basicInsights(p))), ...model },
+    headers,
+  );
+}
+
+/** Answers one call; never throws. */
+export async function handlePredictRequest(request: Request, db: Database): Promise<Response> {
+  const started = performance.now();
+  const log: ApiRequestLogRow = {
+    apiKeyId: null,
+    endpoint: endpointOf(request.url),
+    datasetId: null,
+    modelId: null,
+    modelVersion: null,
+    status: 200,
+    errorCode: null,
+    customers: 0,
+    latencyMs: 0,
+  };
+  const headers: Record<string, string> = {};
+  let response: Response;
+  try {
+    response = await answer(request, db, log, headers);
+  } catch (error) {
+    if (error instanceof ApiError) {
+      log.errorCode = error.code;
+      response = json(
+        error.status,
+        { error: { code: error.code, message: error.message, ...error.details } },
+        { ...headers, ...error.headers },
+      );
+    } else {
+      const reference = crypto.randomUUID();
+      console.error(`[api] ${log.endpoint} failed (reference ${reference})`, error);
+      log.errorCode = "internal_error";
+      response = json(
+        500,
+        {
+          error: {
+            code: "internal_error",
+            message: `Something went wrong on our side. Reference: ${reference}`,
+          },
+        },
+        headers,
+      );
+    }
+  }
+  log.status = response.status;
+  log.latencyMs = performance.now() - started;
+  requestLogFor(db).add(log);
+  return response;
+}

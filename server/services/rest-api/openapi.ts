@@ -1,0 +1,188 @@
+/**
+ * The OpenAPI 3.1 document of the REST API, generated from the zod schemas the handler validates
+ * with (zod 4's toJSONSchema emits JSON Schema 2020-12, which is OpenAPI 3.1's dialect), so the
+ * document cannot drift from the code. Served at GET /api/openapi.json.
+ */
+import { z } from "zod";
+import { API_KEY_SCOPE_HELP, API_KEY_SCOPES } from "../api-keys";
+import {
+  API_ERROR_CODES,
+  type ApiErrorCode,
+  apiErrorSchema,
+  batchPredictRequestSchema,
+  batchPredictResponseSchema,
+  customerDataSchema,
+  customerPredictionSchema,
+  insightSchema,
+  MAX_BATCH_CUSTOMERS,
+  MAX_BODY_BYTES,
+  predictionWarningSchema,
+  predictRequestSchema,
+  predictResponseSchema,
+} from "./schemas";
+
+/** Schemas published under components/schemas, by name. */
+export const OPENAPI_SCHEMAS = {
+  CustomerData: customerDataSchema,
+  PredictRequest: predictRequestSchema,
+  BatchPredictRequest: batchPredictRequestSchema,
+  PredictionWarning: predictionWarningSchema,
+  Insight: insightSchema,
+  CustomerPrediction: customerPredictionSchema,
+  PredictResponse: predictResponseSchema,
+  BatchPredictResponse: batchPredictResponseSchema,
+  Error: apiErrorSchema,
+} as const;
+
+type JsonObject = Record<string, unknown>;
+
+function componentSchemas(): Record<string, JsonObject> {
+  const registry = z.registry<{ id: string }>();
+  for (const [id, schema] of Object.entries(OPENAPI_SCHEMAS)) registry.add(schema, { id });
+  const { schemas } = z.toJSONSchema(registry, {
+    target: "draft-2020-12",
+    uri: (id) => `#/components/schemas/${id}`,
+    // Request schemas describe what clients send; response schemas what they receive.
+    io: "input",
+  }) as { schemas: Record<string, JsonObject> };
+  const out: Record<string, JsonObject> = {};
+  for (const [id, schema] of Object.entries(schemas)) {
+    const { $schema: _schema, $id: _id, ...rest } = schema;
+    out[id] = rest;
+  }
+  return out;
+}
+
+const ref = (name: keyof typeof OPENAPI_SCHEMAS) => ({ $ref: `#/components/schemas/${name}` });
+
+const RATE_LIMIT_HEADERS = {
+  "X-RateLimit-Limit": { description: "Calls allowed per key per minute.", schema: { type: "integer" } },
+  "X-RateLimit-Remaining": { description: "Calls left in the current window.", schema: { type: "integer" } },
+  "X-RateLimit-Reset": { description: "Seconds until the current window ends.", schema: { type: "integer" } },
+};
+
+function errorResponse(description: string, codes: ApiErrorCode[], headers: JsonObject = {}) {
+  const examples: Record<string, JsonObject> = {};
+  for (const code of codes) {
+    examples[code] = {
+      summary: API_ERROR_CODES[code],
+      value: { error: { code, message: API_ERROR_CODES[code] } },
+    };
+  }
+  return {
+    description: `${description} Codes: ${codes.map((c) => `\`${c}\``).join(", ")}.`,
+    headers,
+    content: { "application/json": { schema: ref("Error"), examples } },
+  };
+}
+
+function predictOperation(operationId: string, summary: string, deprecatedPathNote?: string) {
+  return {
+    operationId,
+    summary,
+    description: [
+      "Scores customers with the champion model of `dataset_id`.",
+      "",
+      "- **One customer**: body `PredictRequest` (`customer_data`), answer `PredictResponse`; needs the `predict` scope.",
+      `- **A batch**: body \`BatchPredictRequest\` (\`customers\`, 1 to ${MAX_BATCH_CUSTOMERS.toLocaleString("en")}), answer \`BatchPredictResponse\` in request order; needs the \`predict:batch\` scope.`,
+      "",
+      "`shap_values` holds each input column's contribution as a change in churn probability on the 0–1 scale of " +
+        "`risk_score` (0.18 = +18 percentage points); `base_value` + Σ `shap_values` = `risk_score`. Missing columns are " +
+        "imputed as in training and listed in `warnings`. Unknown fields, wrong types and unknown categories are refused " +
+        "with 400, naming the `field` (and the customer's `index` in a batch).",
+      deprecatedPathNote ?? "",
+    ]
+      .filter((line, i, all) => line !== "" || (i > 0 && i < all.length - 1))
+      .join("\n"),
+    tags: ["Predictions"],
+    security: [{ apiKey: [] }],
+    requestBody: {
+      required: true,
+      content: {
+        "application/json": {
+          schema: { oneOf: [ref("PredictRequest"), ref("BatchPredictRequest")] },
+        },
+      },
+    },
+    responses: {
+      "200": {
+        description: "The prediction(s).",
+        headers: RATE_LIMIT_HEADERS,
+        content: {
+          "application/json": { schema: { oneOf: [ref("PredictResponse"), ref("BatchPredictResponse")] } },
+        },
+      },
+      "400": errorResponse("The body or a customer field is wrong.", [
+        "invalid_json",
+        "invalid_body",
+        "too_many_customers",
+        "unknown_field",
+        "wrong_type",
+        "unknown_category",
+        "invalid_record",
+      ]),
+      "401": errorResponse(
+        "No API key, an unknown one, or a revoked one.",
+        ["missing_api_key", "invalid_api_key", "revoked_api_key"],
+        {
+          "WWW-Authenticate": {
+            description: 'Always `Bearer realm="churnguard"`.',
+            schema: { type: "string" },
+          },
+        },
+      ),
+      "403": errorResponse("The key lacks the scope.", ["insufficient_scope"]),
+      "404": errorResponse("The dataset does not exist or has no champion model yet.", [
+        "dataset_not_found",
+        "no_champion",
+      ]),
+      "413": errorResponse(`The body is larger than ${MAX_BODY_BYTES / 1024 / 1024} MB.`, [
+        "payload_too_large",
+      ]),
+      "429": errorResponse("Over the key's rate limit.", ["rate_limited"], {
+        "Retry-After": { description: "Seconds to wait before the next call.", schema: { type: "integer" } },
+        ...RATE_LIMIT_HEADERS,
+      }),
+      "500": errorResponse("A failure on the server.", ["internal_error"]),
+    },
+  };
+}
+
+export function buildOpenApiDocument(options: { serverUrl?: string; version?: string } = {}): JsonObject {
+  return {
+    openapi: "3.1.0",
+    jsonSchemaDialect: "https://json-schema.org/draft/2020-12/schema",
+    info: {
+      title: "ChurnGuard prediction API",
+      version: options.version ?? "1.0.0",
+      description:
+        "Churn risk scores, their drivers (SHAP values per column) and retention insights from a dataset's champion " +
+        "model. Authenticate with an API key an admin creates in Admin → API keys: `Authorization: Bearer cg_live_…`. " +
+        `Scopes: ${API_KEY_SCOPES.map((s) => `\`${s}\` (${API_KEY_SCOPE_HELP[s].toLowerCase()})`).join(", ")}. ` +
+        "Each key has a per-minute rate limit (see the X-RateLimit-* headers).",
+    },
+    servers: options.serverUrl ? [{ url: options.serverUrl }] : [],
+    tags: [{ name: "Predictions" }],
+    paths: {
+      "/api/v1/predict": { post: predictOperation("predict", "Score one customer or a batch") },
+      "/api/ml/predict/": {
+        post: predictOperation(
+          "predictLegacyPath",
+          "Score one customer or a batch (same as /api/v1/predict)",
+          "The same operation as `POST /api/v1/predict`, kept at the path earlier clients use; with or without the trailing slash.",
+        ),
+      },
+    },
+    components: {
+      schemas: componentSchemas(),
+      securitySchemes: {
+        apiKey: {
+          type: "http",
+          scheme: "bearer",
+          bearerFormat: "cg_live_ followed by 43 URL-safe base64 characters",
+          description: "An API key from Admin → API keys. It is shown once when created.",
+        },
+      },
+    },
+  };
+}
