@@ -1,9 +1,11 @@
+import { apiKeysRouter } from "../routers/api-keys/_router";
 import { auditRouter } from "../routers/audit/_router";
 import { authRouter } from "../routers/auth/_router";
 import { customersRouter } from "../routers/customers/_router";
 import { dashboardRouter } from "../routers/dashboard/_router";
 import { datasetsRouter } from "../routers/datasets/_router";
 import { modelsRouter } from "../routers/models/_router";
+import { settingsRouter } from "../routers/settings/_router";
 import { trainingRouter } from "../routers/training/_router";
 import { usersRouter } from "../routers/users/_router";
 import { createCallerFactory, protectedProcedure, router } from "./init";
@@ -17,6 +19,8 @@ export const appRouter = router({
   datasets: datasetsRouter,
   training: trainingRouter,
   models: modelsRouter,
+  apiKeys: apiKeysRouter,
+  settings: settingsRouter,
   customers: customersRouter,
 });
 

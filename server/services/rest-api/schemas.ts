@@ -100,26 +100,17 @@ export const insightSchema = z
     text: z.string().meta({ description: "Plain words for a person, e.g. a CRM note." }),
     column: z.string().optional(),
     value: z.union([z.string(), z.number(), z.boolean(), z.null()]).optional(),
-    points: z
-      .number()
-      .optional()
-      .meta({
-        description: "For drivers: change in churn probability, in percentage points (18 = +18 points).",
-      }),
-    actionable: z
-      .boolean()
-      .optional()
-      .meta({
-        description:
-          "For drivers: whether the business can change it (contract, payment) or it is context (tenure).",
-      }),
-    new_risk_score: z
-      .number()
-      .optional()
-      .meta({
-        description:
-          "For the next-best action: the predicted risk after the change (a model prediction, not a guarantee).",
-      }),
+    points: z.number().optional().meta({
+      description: "For drivers: change in churn probability, in percentage points (18 = +18 points).",
+    }),
+    actionable: z.boolean().optional().meta({
+      description:
+        "For drivers: whether the business can change it (contract, payment) or it is context (tenure).",
+    }),
+    new_risk_score: z.number().optional().meta({
+      description:
+        "For the next-best action: the predicted risk after the change (a model prediction, not a guarantee).",
+    }),
   })
   .meta({
     description: "A top driver of the risk in plain words, or a recommended retention action.",

@@ -1,0 +1,12 @@
+import { getSetting, RISK_BANDS_SETTING, riskBandsSchema, setSetting } from "../../services/settings";
+import { adminProcedure, router, viewerProcedure } from "../../trpc/init";
+
+export const settingsRouter = router({
+  /** Risk bands: scores ≥ medium are medium risk, ≥ high are high risk. */
+  riskBands: viewerProcedure.query(({ ctx }) => getSetting(ctx.db, RISK_BANDS_SETTING)),
+
+  /** Validated (0 < medium < high < 1) and audited. */
+  setRiskBands: adminProcedure
+    .input(riskBandsSchema)
+    .mutation(({ ctx, input }) => setSetting(ctx.db, ctx.actor, RISK_BANDS_SETTING, input)),
+});
