@@ -1,11 +1,13 @@
 /**
  * ChurnGuard's command line: `npm run churnguard -- evaluate <file.csv> [--target <column>]
- * [--folds 5] [--seed 42] [--json]`. Exit codes: 0 success, 1 a problem with the file or data,
+ * [--folds 5] [--seed 42] [--json]` and `npm run churnguard -- predict <model.json> --input
+ * <customers.json|csv> [--json]`. Exit codes: 0 success, 1 a problem with the file or data,
  * 2 a usage error; errors go to stderr and name the problem (one line each).
  */
 import { isDatasetError } from "../lib/ml/data";
 import { parseArgs, USAGE, UsageError } from "./cli/args";
 import { InputError, runEvaluate } from "./cli/evaluate-command";
+import { runPredict } from "./cli/predict-command";
 
 function main(argv: readonly string[]): number {
   let args: ReturnType<typeof parseArgs>;
@@ -26,7 +28,7 @@ function main(argv: readonly string[]): number {
     const progress = process.stderr.isTTY
       ? (message: string) => process.stderr.write(`${message}\n`)
       : undefined;
-    const { output, text } = runEvaluate(args, progress);
+    const { output, text } = args.command === "predict" ? runPredict(args) : runEvaluate(args, progress);
     process.stdout.write(args.json ? `${JSON.stringify(output)}\n` : `${text}\n`);
     return 0;
   } catch (error) {
@@ -35,7 +37,8 @@ function main(argv: readonly string[]): number {
       return 1;
     }
     if (isDatasetError(error)) {
-      process.stderr.write(`churnguard: ${args.file}: ${error.message} [${error.code}]\n`);
+      const file = args.command === "predict" ? args.input : args.file;
+      process.stderr.write(`churnguard: ${file}: ${error.message} [${error.code}]\n`);
       return 1;
     }
     process.stderr.write(

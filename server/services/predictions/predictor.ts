@@ -5,14 +5,13 @@
  * original columns ("split"), in probability points and log-odds; base + sum = the risk score.
  */
 import { eq } from "drizzle-orm";
-import type { RawRecord } from "@/lib/ml";
+import type { ChurnModel, RawRecord } from "@/lib/ml";
 import type { InputDescription } from "@/lib/ml/features";
 import type { Algorithm } from "@/lib/ml/types";
 import type { Database } from "../../db/client";
 import { datasets } from "../../db/schema";
 import { type LoadedChampion, loadChampion } from "../models/champion";
-import type { RiskBands, RiskLevel } from "../scoring/risk";
-import { riskLevelOf } from "../scoring/risk";
+import { DEFAULT_RISK_BANDS, type RiskBands, type RiskLevel, riskLevelOf } from "../scoring/risk";
 import { getRiskBands } from "../settings";
 import { NoChampionError, PredictionInputError, type PredictionIssue } from "./errors";
 import { checkCustomerRecords } from "./input";
@@ -86,7 +85,31 @@ export class Predictor {
     };
   }
 
-  /** The base rate: what the model predicts for an average customer. */
+  /**
+   * A predictor for a model outside the registry (the CLI scoring an exported artifact, a batch
+   * pinned to the model it started with). Ids default to 0 when unknown.
+   */
+  static fromModel(
+    model: ChurnModel,
+    info: Partial<Omit<PredictionModelInfo, "algorithm" | "threshold">> = {},
+    bands: RiskBands = DEFAULT_RISK_BANDS,
+  ): Predictor {
+    return new Predictor(
+      {
+        modelId: info.modelId ?? 0,
+        datasetId: info.datasetId ?? 0,
+        datasetVersionId: info.datasetVersionId ?? 0,
+        version: info.version ?? 0,
+        algorithm: model.algorithm,
+        threshold: model.threshold,
+        artifactSha256: "",
+        model,
+      },
+      bands,
+    );
+  }
+
+  /** The target column the model predicts. */
   get targetColumn(): string {
     return this.champion.model.metadata.target;
   }

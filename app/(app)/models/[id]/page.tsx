@@ -1,6 +1,6 @@
 import { TRPCError } from "@trpc/server";
 import { format } from "date-fns";
-import { ArrowLeft, GitCompare } from "lucide-react";
+import { ArrowLeft, Download, GitCompare } from "lucide-react";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
@@ -93,6 +93,14 @@ export default async function ModelPage({ params }: { params: Promise<{ id: stri
                   <GitCompare aria-hidden="true" />
                   Compare with champion
                 </Link>
+              </Button>
+            )}
+            {canPromote && (
+              <Button asChild variant="outline">
+                <a href={`/api/models/${model.id}/artifact`} download>
+                  <Download aria-hidden="true" />
+                  Download model
+                </a>
               </Button>
             )}
             {canPromote && model.status === "champion" && previousChampion && (
