@@ -196,10 +196,12 @@ export class TreeShapTable {
       const d = leafSize[node];
       const start = leafStart[node];
       const table = tableStart[node];
+      // A missed slot i has P \ {i} = P: one shared table entry for all of them.
+      const missedValue = -scale * weights[table + mask];
       for (let i = 0; i < d; i++) {
         const bit = 1 << i;
-        const factor = mask & bit ? followFactor[start + i] : -1;
-        phi[phiOffset + pathFeature[start + i]] += scale * factor * weights[table + (mask & ~bit)];
+        phi[phiOffset + pathFeature[start + i]] +=
+          mask & bit ? scale * followFactor[start + i] * weights[table + (mask ^ bit)] : missedValue;
       }
     }
   }
