@@ -4,3 +4,4 @@
  */
 export { pruneJobs } from "./prune-jobs";
 export { trainModels } from "./train-models";
+export { scoreBatch } from "./score-batch";

@@ -1,6 +1,7 @@
 import { apiKeysRouter } from "../routers/api-keys/_router";
 import { auditRouter } from "../routers/audit/_router";
 import { authRouter } from "../routers/auth/_router";
+import { batchScoringRouter } from "../routers/batch-scoring/_router";
 import { customersRouter } from "../routers/customers/_router";
 import { dashboardRouter } from "../routers/dashboard/_router";
 import { datasetsRouter } from "../routers/datasets/_router";
@@ -21,6 +22,7 @@ export const appRouter = router({
   models: modelsRouter,
   apiKeys: apiKeysRouter,
   settings: settingsRouter,
+  batchScoring: batchScoringRouter,
   customers: customersRouter,
 });
 

@@ -1,0 +1,66 @@
+/**
+ * GET /api/score-batches/<id>/download — the scored file as CSV (any signed-in user: viewers read
+ * everything). Streamed: the original rows read again from storage, each followed by risk_score,
+ * risk_level, top_drivers, recommended_action and warnings. 401, 404, or 409 while not finished.
+ */
+import { auth } from "@/server/auth/config";
+import { getDb } from "@/server/db/client";
+import {
+  BatchNotFoundError,
+  BatchStateError,
+  contentDisposition,
+  streamScoredCsv,
+} from "@/server/services/batch-scoring";
+import { getUserById } from "@/server/services/users";
+
+export const dynamic = "force-dynamic";
+export const runtime = "nodejs";
+
+function errorResponse(status: number, code: string, message: string) {
+  return Response.json({ error: { code, message } }, { status, headers: { "Cache-Control": "no-store" } });
+}
+
+export async function GET(
+  _request: Request,
+  context: { params: Promise<{ id: string }> },
+): Promise<Response> {
+  const session = await auth();
+  const userId = Number(session?.user?.id);
+  const db = await getDb();
+  const user = Number.isInteger(userId) && userId > 0 ? await getUserById(db, userId) : null;
+  if (!user) return errorResponse(401, "UNAUTHORIZED", "Sign in to download scored files.");
+  const { id } = await context.params;
+  const batchId = /^[1-9][0-9]{0,9}$/.test(id) ? Number(id) : null;
+  if (batchId === null) return errorResponse(404, "NOT_FOUND", "No such scoring batch.");
+  try {
+    const csv = await streamScoredCsv(db, batchId);
+    const iterator = csv.body;
+    const stream = new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        try {
+          const next = await iterator.next();
+          if (next.done) controller.close();
+          else controller.enqueue(next.value);
+        } catch (error) {
+          console.error(`[batch-scoring] download of batch ${batchId} failed`, error);
+          controller.error(error);
+        }
+      },
+      async cancel() {
+        await iterator.return(undefined);
+      },
+    });
+    return new Response(stream, {
+      headers: {
+        "Content-Type": "text/csv; charset=utf-8",
+        "Content-Disposition": contentDisposition(csv.fileName),
+        "Cache-Control": "no-store",
+        "X-Content-Type-Options": "nosniff",
+      },
+    });
+  } catch (error) {
+    if (error instanceof BatchNotFoundError) return errorResponse(404, "NOT_FOUND", error.message);
+    if (error instanceof BatchStateError) return errorResponse(409, "NOT_READY", error.message);
+    throw error;
+  }
+}
