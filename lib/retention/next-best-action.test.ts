@@ -101,6 +101,14 @@ describe("next-best action", () => {
     for (const alt of single!.alternatives) expect(alt.reduction).toBeGreaterThan(0);
   });
 
+  it("never pads an action with a second change that adds nothing", () => {
+    const model = toyModel((r) => 0.6 - (r.Contract === "Month-to-month" ? 0 : 0.3));
+    const best = findNextBestAction({ record: customer, inputs, kinds, score: model.score });
+    expect(best?.changes.map((c) => c.column)).toEqual(["Contract"]);
+    for (const option of best!.alternatives) expect(option.changes).toHaveLength(1);
+    expect(JSON.stringify(best)).not.toContain("parts");
+  });
+
   it("tries price cuts on price columns and only allowed changes from the playbook", () => {
     const seen: Record<string, CellValue>[] = [];
     const best = findNextBestAction({

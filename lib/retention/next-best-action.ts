@@ -8,7 +8,8 @@
  * Choice rule: maximise  net = reduction − λ · cost  over candidates with reduction > 0, where
  * reduction is in probability (0..1) and λ (default 0.01) is what one cost unit is worth: one
  * probability point. So a two-unit change must lower the risk by 2 points more than a free one to
- * win. Ties go to the cheaper, then the simpler (single) change. null when no candidate lowers the
+ * win. Ties go to the cheaper, then the simpler (single) change; a pair is only a candidate when it
+ * beats both of its single changes by half a point. null when no candidate lowers the
  * risk. Context columns (tenure, age, …) are never changed, whatever the model thinks of them.
  */
 import { type ColumnKind, isPriceColumn } from "./columns";
@@ -72,7 +73,12 @@ interface Candidate {
   changes: ProposedChange[];
   cost: number;
   title: string;
+  /** For pairs: the indices of the two single changes in the candidate list. */
+  parts?: [number, number];
 }
+
+/** A pair must beat both of its single changes by this much (half a point) to be worth proposing. */
+const PAIR_GAIN = 0.005;
 
 interface CompiledChangeRule {
   rule: ChangeRule;
@@ -176,6 +182,7 @@ export function findNextBestAction(options: FindNextBestActionOptions): NextBest
           changes: [a.changes[0], b.changes[0]],
           cost: a.cost + b.cost,
           title: `${a.title} and ${lowerFirst(b.title)}`,
+          parts: [i, j],
         });
       }
     }
@@ -195,7 +202,11 @@ export function findNextBestAction(options: FindNextBestActionOptions): NextBest
       const reduction = currentRisk - newRisk;
       return { ...c, newRisk, reduction, net: reduction - lambda * c.cost };
     })
-    .filter((c) => c.reduction > 1e-9)
+    .filter((c, _index, all) => {
+      if (!(c.reduction > 1e-9)) return false;
+      if (!c.parts) return true;
+      return c.reduction >= Math.max(all[c.parts[0]].reduction, all[c.parts[1]].reduction) + PAIR_GAIN;
+    })
     .sort(
       (a, b) =>
         b.net - a.net || a.cost - b.cost || a.changes.length - b.changes.length || b.reduction - a.reduction,
