@@ -1,6 +1,7 @@
 import {
   BarChart3,
   BrainCircuit,
+  Code2,
   Database,
   FileText,
   Gauge,
@@ -27,5 +28,6 @@ export const NAV_ITEMS: NavItem[] = [
   { href: "/customers", label: "Customers", icon: Users },
   { href: "/analytics", label: "Analytics", icon: BarChart3 },
   { href: "/reports", label: "Reports", icon: FileText },
+  { href: "/api-docs", label: "API", icon: Code2 },
   { href: "/admin", label: "Admin", icon: ShieldCheck, adminOnly: true },
 ];

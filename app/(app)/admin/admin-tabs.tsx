@@ -7,6 +7,8 @@ import { cn } from "@/lib/utils";
 const TABS = [
   { href: "/admin/users", label: "Users" },
   { href: "/admin/audit", label: "Audit log" },
+  { href: "/admin/api-keys", label: "API keys" },
+  { href: "/admin/settings", label: "Settings" },
 ];
 
 export function AdminTabs() {

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { z } from "zod";
 import { GET } from "@/app/api/openapi.json/route";
 import { buildOpenApiDocument, OPENAPI_SCHEMAS } from "./openapi";
-import { API_ERROR_CODES, apiErrorSchema } from "./schemas";
+import { API_ERROR_CODES, API_ERROR_STATUS, type ApiErrorCode, apiErrorSchema } from "./schemas";
 
 // biome-ignore lint/suspicious/noExplicitAny: walking a generated JSON document in assertions
 type Json = Record<string, any>;
@@ -26,11 +26,18 @@ describe("OpenAPI document", () => {
     expect(doc.paths["/api/v1/predict"].post.description).toMatch(/percentage points/);
   });
 
-  it("documents every error code once across the responses", () => {
-    const codes = Object.values(doc.paths["/api/v1/predict"].post.responses as Json)
-      .flatMap((r: Json) => Object.keys(r.content?.["application/json"]?.examples ?? {}))
-      .filter((c) => c !== "default");
-    expect(codes.sort()).toEqual(Object.keys(API_ERROR_CODES).sort());
+  it("documents every error code once, under the status the API answers it with", () => {
+    const documented: [string, number][] = Object.entries(
+      doc.paths["/api/v1/predict"].post.responses as Json,
+    ).flatMap(([status, r]: [string, Json]) =>
+      Object.keys(r.content?.["application/json"]?.examples ?? {}).map((code): [string, number] => [
+        code,
+        Number(status),
+      ]),
+    );
+    expect(documented.map(([code]) => code).sort()).toEqual(Object.keys(API_ERROR_CODES).sort());
+    for (const [code, status] of documented)
+      expect(status, code).toBe(API_ERROR_STATUS[code as ApiErrorCode]);
   });
 
   it("resolves every $ref to a published schema", () => {

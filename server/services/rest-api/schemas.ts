@@ -203,6 +203,26 @@ export const API_ERROR_CODES = {
 } as const;
 export type ApiErrorCode = keyof typeof API_ERROR_CODES;
 
+/** The HTTP status each error code comes with (API page, OpenAPI document, handler tests). */
+export const API_ERROR_STATUS: Record<ApiErrorCode, number> = {
+  invalid_json: 400,
+  invalid_body: 400,
+  too_many_customers: 400,
+  unknown_field: 400,
+  wrong_type: 400,
+  unknown_category: 400,
+  invalid_record: 400,
+  missing_api_key: 401,
+  invalid_api_key: 401,
+  revoked_api_key: 401,
+  insufficient_scope: 403,
+  dataset_not_found: 404,
+  no_champion: 404,
+  payload_too_large: 413,
+  rate_limited: 429,
+  internal_error: 500,
+};
+
 export const apiErrorSchema = z
   .object({
     error: z.object({
