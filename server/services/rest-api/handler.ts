@@ -15,7 +15,8 @@ import {
   PredictionInputError,
   type Predictor,
 } from "../predictions";
-import { basicInsights } from "./insights";
+import { getPlaybook, insightOf } from "../retention";
+import { API_DRIVER_COUNT, insightsOf } from "./insights";
 import { SlidingWindowRateLimiter } from "./rate-limit";
 import { type ApiRequestLogRow, requestLogFor } from "./request-log";
 import {
@@ -279,13 +280,22 @@ async function answer(
     model_id: predictor.model.modelId,
     dataset_id: predictor.model.datasetId,
   };
+  // Cached in settings for a few seconds: no query on most calls.
+  const playbook = await getPlaybook(db);
+  const insightFor = (index: number, nextBestAction: boolean) =>
+    insightsOf(
+      insightOf(predictor, body.customers[index], predictions[index], playbook, {
+        reasonCount: API_DRIVER_COUNT,
+        nextBestAction,
+      }),
+    );
   if (body.kind === "single") {
-    const [prediction] = predictions;
-    return json(200, { ...toApiPrediction(prediction, basicInsights(prediction)), ...model }, headers);
+    return json(200, { ...toApiPrediction(predictions[0], insightFor(0, true)), ...model }, headers);
   }
+  // The batch form skips the next-best-action search to keep a 1,000-customer call fast.
   return json(
     200,
-    { predictions: predictions.map((p) => toApiPrediction(p, basicInsights(p))), ...model },
+    { predictions: predictions.map((p, i) => toApiPrediction(p, insightFor(i, false))), ...model },
     headers,
   );
 }

@@ -1,52 +1,42 @@
 /**
- * Plain-word insights for API answers, from a prediction's per-column contributions: the top
- * drivers that raise the risk ("Contract = Month-to-month raises the risk by 18 points") and a
- * generic retention pointer at the strongest one. Cheap (no model calls), so the batch form uses
- * it for every row.
+ * The `insights` of an API answer, from the retention service's customer insight (the same
+ * reasons and playbook actions the app shows): the top drivers in plain words, the recommended
+ * retention actions and, for a single customer, the next-best action with the risk it predicts.
+ * The batch form skips the next-best-action search (one extra scoring call per customer).
  */
-import type { CustomerPrediction } from "../predictions";
+import type { CustomerInsight } from "../retention";
 import type { ApiInsight } from "./schemas";
 
-const TOP_DRIVERS = 3;
-/** Contributions smaller than this (in probability, 0.005 = half a point) are not worth a sentence. */
-const MIN_PROBABILITY = 0.005;
+/** Drivers listed per customer (largest |points| first, raising or lowering the risk). */
+export const API_DRIVER_COUNT = 3;
+/** Playbook actions listed per customer. */
+const API_ACTION_COUNT = 2;
 
-export function formatPoints(probability: number): number {
+/** Probability (0..1) → percentage points with one decimal: 0.1834 → 18.3. */
+export function toPoints(probability: number): number {
   return Math.round(probability * 1000) / 10;
 }
 
-function describeValue(value: CustomerPrediction["contributions"][number]["value"]): string {
-  if (value === null) return "(missing, imputed)";
-  return typeof value === "string" ? value : String(value);
-}
-
-export function driverInsights(prediction: CustomerPrediction, limit = TOP_DRIVERS): ApiInsight[] {
-  const drivers = prediction.contributions
-    .filter((c) => c.probability >= MIN_PROBABILITY)
-    .slice(0, limit)
-    .map(
-      (c): ApiInsight => ({
-        type: "driver",
-        text: `${c.column} = ${describeValue(c.value)} raises the risk by ${formatPoints(c.probability)} points`,
-        column: c.column,
-        value: c.value,
-        points: formatPoints(c.probability),
-      }),
-    );
-  return drivers;
-}
-
-/** Drivers plus a generic action naming the top driver, for data sets without playbook rules. */
-export function basicInsights(prediction: CustomerPrediction): ApiInsight[] {
-  const drivers = driverInsights(prediction);
-  if (!drivers.length) return drivers;
-  const top = drivers[0];
-  return [
-    ...drivers,
-    {
-      type: "action",
-      text: `Top driver: ${top.column} = ${describeValue(top.value ?? null)}. Review it with the customer before renewal.`,
-      column: top.column,
-    },
-  ];
+export function insightsOf(insight: CustomerInsight): ApiInsight[] {
+  const out: ApiInsight[] = insight.reasons.slice(0, API_DRIVER_COUNT).map((reason) => ({
+    type: "driver",
+    text: reason.text,
+    column: reason.column,
+    value: reason.value,
+    points: toPoints(reason.points),
+    actionable: reason.kind === "actionable",
+  }));
+  for (const action of insight.actions.slice(0, API_ACTION_COUNT)) {
+    out.push({ type: "action", text: action.title, rationale: action.rationale, column: action.column });
+  }
+  const next = insight.nextBestAction;
+  if (next) {
+    out.push({
+      type: "next_best_action",
+      text: `${next.title}: predicted risk ${Math.round(next.currentRisk * 100)} % → ${Math.round(next.newRisk * 100)} % (a model prediction, not a guarantee)`,
+      column: next.changes[0]?.column,
+      new_risk_score: next.newRisk,
+    });
+  }
+  return out;
 }

@@ -96,17 +96,22 @@ export const predictionWarningSchema = z
 
 export const insightSchema = z
   .object({
-    type: z.enum(["driver", "action"]),
+    type: z.enum(["driver", "action", "next_best_action"]).meta({
+      description:
+        "`driver`: a top reason for the score; `action`: a retention action from the playbook for a driver that raises the risk; " +
+        "`next_best_action` (single customer only): the cheapest change the model predicts lowers the risk most.",
+    }),
     text: z.string().meta({ description: "Plain words for a person, e.g. a CRM note." }),
     column: z.string().optional(),
     value: z.union([z.string(), z.number(), z.boolean(), z.null()]).optional(),
     points: z.number().optional().meta({
-      description: "For drivers: change in churn probability, in percentage points (18 = +18 points).",
+      description: "For drivers: signed change in churn probability, in percentage points (18.3 = +18.3 points).",
     }),
     actionable: z.boolean().optional().meta({
       description:
         "For drivers: whether the business can change it (contract, payment) or it is context (tenure).",
     }),
+    rationale: z.string().optional().meta({ description: "For actions: why the playbook recommends it." }),
     new_risk_score: z.number().optional().meta({
       description:
         "For the next-best action: the predicted risk after the change (a model prediction, not a guarantee).",
@@ -154,12 +159,32 @@ const EXAMPLE_PREDICTION = {
   insights: [
     {
       type: "driver" as const,
-      text: "Contract = Month-to-month raises the risk by 18 points",
+      text: "Contract = Month-to-month raises risk by 18 points",
       column: "Contract",
       value: "Month-to-month",
-      points: 18,
+      points: 18.2,
+      actionable: true,
     },
-    { type: "action" as const, text: "Offer 20 % off the next bill for switching to a one-year contract" },
+    {
+      type: "driver" as const,
+      text: "tenure = 2 raises risk by 12 points",
+      column: "tenure",
+      value: 2,
+      points: 12.1,
+      actionable: false,
+    },
+    {
+      type: "action" as const,
+      text: "Offer 20 % off the next bill for switching to a one-year contract",
+      rationale: "Month-to-month customers can leave any month; an immediate saving makes the commitment easy to accept.",
+      column: "Contract",
+    },
+    {
+      type: "next_best_action" as const,
+      text: "Offer a one-year contract: predicted risk 71 % → 44 % (a model prediction, not a guarantee)",
+      column: "Contract",
+      new_risk_score: 0.44,
+    },
   ],
   shap_values: {
     Contract: 0.18,

@@ -124,10 +124,20 @@ describe.each(testDatabaseKinds())("POST /api/v1/predict and /api/ml/predict/ on
     const sum = Object.values(body.shap_values).reduce((s, v) => s + v, body.base_value);
     expect(sum).toBeCloseTo(body.risk_score, 9);
     expect(body.warnings).toEqual([]);
+    // Insights: the top drivers in words, the playbook's action, the next-best action.
     const drivers = body.insights.filter((i) => i.type === "driver");
-    expect(drivers.length).toBeGreaterThan(0);
-    expect(drivers[0].text).toMatch(/raises the risk by [\d.]+ points/);
-    expect(body.insights.some((i) => i.type === "action")).toBe(true);
+    expect(drivers).toHaveLength(3);
+    expect(drivers.map((d) => d.column)).toEqual(direct.contributions.slice(0, 3).map((c) => c.column));
+    expect(drivers[0].text).toMatch(/(raises|lowers) risk by/);
+    expect(drivers[0].points).toBeCloseTo(direct.contributions[0].probability * 100, 1);
+    const contract = body.insights.find((i) => i.type === "driver" && i.column === "Contract");
+    if (contract) expect(contract.actionable).toBe(true);
+    const actions = body.insights.filter((i) => i.type === "action");
+    expect(actions.length).toBeGreaterThan(0);
+    expect(actions[0].text.length).toBeGreaterThan(10);
+    const next = body.insights.find((i) => i.type === "next_best_action");
+    expect(next?.new_risk_score).toBeLessThan(body.risk_score);
+    expect(next?.text).toMatch(/not a guarantee/);
   });
 
   it("answers the same on /api/ml/predict/ and /api/ml/predict", async () => {
@@ -154,6 +164,9 @@ describe.each(testDatabaseKinds())("POST /api/v1/predict and /api/ml/predict/ on
     expect(body.predictions).toHaveLength(1000);
     const direct = (await loadPredictor(handle.db, trained.datasetId)).predict(customers.slice(0, 3));
     expect(body.predictions.slice(0, 3).map((p) => p.risk_score)).toEqual(direct.map((p) => p.riskScore));
+    // The cheap per-row path: drivers and actions, no next-best-action search.
+    expect(body.predictions[0].insights.some((i) => i.type === "driver")).toBe(true);
+    expect(body.predictions.some((p) => p.insights.some((i) => i.type === "next_best_action"))).toBe(false);
 
     const tooMany = await call(
       { customers: [...customers, customer], dataset_id: trained.datasetId },
