@@ -77,6 +77,8 @@ interface Candidate {
   parts?: [number, number];
 }
 
+type Scored = NextBestActionOption & { net: number; parts?: [number, number] };
+
 /** A pair must beat both of its single changes by this much (half a point) to be worth proposing. */
 const PAIR_GAIN = 0.005;
 
@@ -197,7 +199,7 @@ export function findNextBestAction(options: FindNextBestActionOptions): NextBest
   const currentRisk = scores[0];
 
   const ranked = candidates
-    .map((c, i): NextBestActionOption & { net: number } => {
+    .map((c, i): Scored => {
       const newRisk = scores[i + 1];
       const reduction = currentRisk - newRisk;
       return { ...c, newRisk, reduction, net: reduction - lambda * c.cost };
@@ -212,8 +214,7 @@ export function findNextBestAction(options: FindNextBestActionOptions): NextBest
         b.net - a.net || a.cost - b.cost || a.changes.length - b.changes.length || b.reduction - a.reduction,
     );
   if (ranked.length === 0) return null;
-  const strip = ({ net: _, ...option }: NextBestActionOption & { net: number }): NextBestActionOption =>
-    option;
+  const strip = ({ net: _net, parts: _parts, ...option }: Scored): NextBestActionOption => option;
   const [best, ...rest] = ranked;
   // Alternatives are other choices: a variant that only adds something to the winner is not one.
   const bestKeys = best.changes.map(changeKey);

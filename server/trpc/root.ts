@@ -6,6 +6,7 @@ import { customersRouter } from "../routers/customers/_router";
 import { dashboardRouter } from "../routers/dashboard/_router";
 import { datasetsRouter } from "../routers/datasets/_router";
 import { modelsRouter } from "../routers/models/_router";
+import { predictionsRouter } from "../routers/predictions/_router";
 import { settingsRouter } from "../routers/settings/_router";
 import { trainingRouter } from "../routers/training/_router";
 import { usersRouter } from "../routers/users/_router";
@@ -24,6 +25,7 @@ export const appRouter = router({
   settings: settingsRouter,
   batchScoring: batchScoringRouter,
   customers: customersRouter,
+  predictions: predictionsRouter,
 });
 
 export type AppRouter = typeof appRouter;

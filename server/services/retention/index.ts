@@ -15,3 +15,10 @@ export {
   insightOf,
 } from "./insight";
 export { getPlaybook, RETENTION_PLAYBOOK_SETTING } from "./playbook-setting";
+export {
+  getPredictForm,
+  listPredictDatasets,
+  type PredictDataset,
+  type PredictForm,
+  type PredictFormInput,
+} from "./predict-form";
