@@ -105,7 +105,8 @@ export const insightSchema = z
     column: z.string().optional(),
     value: z.union([z.string(), z.number(), z.boolean(), z.null()]).optional(),
     points: z.number().optional().meta({
-      description: "For drivers: signed change in churn probability, in percentage points (18.3 = +18.3 points).",
+      description:
+        "For drivers: signed change in churn probability, in percentage points (18.3 = +18.3 points).",
     }),
     actionable: z.boolean().optional().meta({
       description:
@@ -176,7 +177,8 @@ const EXAMPLE_PREDICTION = {
     {
       type: "action" as const,
       text: "Offer 20 % off the next bill for switching to a one-year contract",
-      rationale: "Month-to-month customers can leave any month; an immediate saving makes the commitment easy to accept.",
+      rationale:
+        "Month-to-month customers can leave any month; an immediate saving makes the commitment easy to accept.",
       column: "Contract",
     },
     {
