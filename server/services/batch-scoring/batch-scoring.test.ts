@@ -79,16 +79,18 @@ describe.each(testDatabaseKinds())("batch scoring on %s", (kind) => {
     dataDir?.cleanup();
   });
 
+  /** Chunks of 100 rows, so a few hundred rows make several chunk steps. */
   const upload = (text: string | Uint8Array, options: { maxBytes?: number; fileName?: string } = {}) =>
     stageBatchUpload(handle.db, bodyOf(typeof text === "string" ? encode(text) : text), {
       datasetId: trained.datasetId,
       fileName: options.fileName ?? "to-score.csv",
       actor,
       maxBytes: options.maxBytes,
+      chunkRows: 100,
     });
 
-  const start = (preview: BatchUploadPreview, chunkRows = 100, functions = [scoreBatch]) =>
-    startBatch(handle.db, actor, preview.uploadId, { chunkRows, functions });
+  const start = (preview: BatchUploadPreview, functions = [scoreBatch]) =>
+    startBatch(handle.db, actor, preview.uploadId, { functions });
 
   async function runToEnd(batchId: number, runner = testRunner(handle.db, { functions: [scoreBatch] })) {
     for (let round = 0; round < 10; round++) {
@@ -249,7 +251,7 @@ describe.each(testDatabaseKinds())("batch scoring on %s", (kind) => {
     const { fn, counts } = countingFunction(scoreBatch, (stepId) =>
       stepId === "score-chunk-3" ? Promise.reject(new Error("disk full\n    at somewhere")) : undefined,
     );
-    const started = await start(preview, 100, [fn]);
+    const started = await start(preview, [fn]);
     const done = await runToEnd(started.id, testRunner(handle.db, { functions: [fn] }));
     expect(done).toMatchObject({ status: "failed", rowsScored: 0, error: "Scoring failed: disk full" });
     expect(done.finishedAt).toBeInstanceOf(Date);
@@ -270,7 +272,7 @@ describe.each(testDatabaseKinds())("batch scoring on %s", (kind) => {
       crashing?.kill();
       return new Promise(() => {});
     });
-    const started = await start(preview, 100, [fn]);
+    const started = await start(preview, [fn]);
     crashing = testRunner(handle.db, { functions: [fn], leaseMs });
     await crashing.drain();
     expect((await getBatch(handle.db, started.id)).status).toBe("running");
@@ -293,9 +295,32 @@ describe.each(testDatabaseKinds())("batch scoring on %s", (kind) => {
     expect(await rowsOf(started.id)).toBe(250);
   });
 
+  it("splits the stored file again when its chunk files are gone, and scores the same", async () => {
+    const preview = await upload(fileWithoutTarget(230, 53).csv);
+    const started = await start(preview);
+    const chunkFiles = (await storedKeys("score-batches/")).filter(
+      (k) => k.includes(preview.uploadId) && k.includes("chunk-"),
+    );
+    expect(chunkFiles).toHaveLength(3);
+    for (const key of chunkFiles) await getStorage().delete(key);
+    const done = await runToEnd(started.id);
+    expect(done).toMatchObject({ status: "succeeded", rowsScored: 230 });
+    const ids = await handle.db
+      .select({ e: batchScores.externalId })
+      .from(batchScores)
+      .where(eq(batchScores.batchId, started.id))
+      .orderBy(batchScores.rowNumber);
+    const file = fileWithoutTarget(230, 53);
+    expect(ids.map((r) => r.e)).toEqual(file.data.map((r) => r[0]));
+    // Finished batches keep only the uploaded file.
+    expect((await storedKeys("score-batches/")).filter((k) => k.includes(preview.uploadId))).toEqual([
+      `score-batches/${preview.uploadId}/input.csv`,
+    ]);
+  });
+
   it("keeps scoring with the model it started with when another model is promoted", async () => {
     const preview = await upload(fileWithoutTarget(120, 41).csv);
-    const started = await start(preview, 50);
+    const started = await start(preview);
     const [other] = await handle.db
       .select({ id: models.id })
       .from(models)

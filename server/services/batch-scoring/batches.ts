@@ -9,12 +9,13 @@ import type { Database } from "../../db/client";
 import { datasets, models, scoreBatches, users } from "../../db/schema";
 import { type FileStorage, getStorage } from "../../storage";
 import { type Actor, recordAudit } from "../audit";
+import { chunkKey } from "./chunks";
 import { assertUsable, matchColumns } from "./columns";
 import { BatchNotFoundError, BatchStateError } from "./errors";
-import { type BatchSummary, DEFAULT_CHUNK_ROWS } from "./job";
+import type { BatchSummary } from "./job";
 import { championOf, modelColumnsOf } from "./model";
 import { publishBatchProgress } from "./publish";
-import { forgetStagedBatchFile, getStagedBatchFile, stagedBatchFileKey } from "./upload";
+import { forgetStagedBatchFile, getStagedBatchFile, stagedBatchFileKey, stagedBatchFolder } from "./upload";
 
 export const BATCH_SCORING_REQUESTED = "churnguard/batch-scoring.requested";
 
@@ -28,12 +29,12 @@ export type BatchJobData = z.infer<typeof batchJobDataSchema>;
 /** See training/runs.ts: loading dispatch on first use keeps the registry cycle out of module load. */
 const dispatch = () => import("@/jobs/dispatch");
 
-export const batchFileKey = (uploadId: string) => `score-batches/${uploadId}/input.csv`;
+export const batchFolderOf = (uploadId: string) => `score-batches/${uploadId}`;
+export const batchFileKey = (uploadId: string) => `${batchFolderOf(uploadId)}/input.csv`;
 
 export interface StartBatchOptions {
   functions?: readonly AnyDurableFunction[];
   storage?: FileStorage;
-  chunkRows?: number;
 }
 
 /**
@@ -52,9 +53,14 @@ export async function startBatch(
   const modelColumns = modelColumnsOf(champion.model);
   const match = matchColumns(staged.columns, modelColumns);
   assertUsable(match, modelColumns);
-  const chunkRows = options.chunkRows ?? DEFAULT_CHUNK_ROWS;
+  const chunkRows = staged.chunkRows;
   const storageKey = batchFileKey(uploadId);
-  await storage.move(stagedBatchFileKey(uploadId), storageKey);
+  // Out of uploads/ (swept after 24 h) into the batch's folder: the file and its chunk files.
+  const moves: [string, string][] = [[stagedBatchFileKey(uploadId), storageKey]];
+  for (let n = 1; n <= staged.chunks; n++) {
+    moves.push([chunkKey(stagedBatchFolder(uploadId), n), chunkKey(batchFolderOf(uploadId), n)]);
+  }
+  for (const [from, to] of moves) await storage.move(from, to);
   let batchId: number;
   try {
     batchId = await db.transaction(async (tx) => {
@@ -94,7 +100,7 @@ export async function startBatch(
       return created.id;
     });
   } catch (error) {
-    await storage.move(storageKey, stagedBatchFileKey(uploadId)).catch(() => storage.delete(storageKey));
+    for (const [from, to] of moves) await storage.move(to, from).catch(() => storage.delete(to));
     throw error;
   }
   await forgetStagedBatchFile(storage, uploadId).catch(() => {});

@@ -3,14 +3,13 @@
  * chunks (jobs/functions/score-batch.ts), downloaded with risk, level, top drivers and action.
  */
 export * from "./batches";
+export { chunkCount, DEFAULT_CHUNK_ROWS } from "./chunks";
 export { type ColumnMatch, matchColumns } from "./columns";
 export { csvCell, driversText } from "./csv-out";
 export { contentDisposition, SCORE_COLUMNS, scoredCsvFileName, streamScoredCsv } from "./download";
 export * from "./errors";
 export {
   type BatchSummary,
-  chunkCount,
-  DEFAULT_CHUNK_ROWS,
   failBatch,
   finaliseBatchStep,
   loadBatchStep,

@@ -13,12 +13,14 @@ import { FileNotFoundError, type FileStorage, getStorage } from "../../storage";
 import type { Actor } from "../audit";
 import { cleanFileName, UploadNotFoundError, UploadTooLargeError } from "../datasets";
 import { teeBytes } from "../datasets/tee";
+import { ChunkWriter, chunkCount, DEFAULT_CHUNK_ROWS } from "./chunks";
 import { assertUsable, type ColumnMatch, IdentifierFinder, matchColumns } from "./columns";
 import { championOf, modelColumnsOf } from "./model";
 
 export const BATCH_PREVIEW_ROWS = 5;
 const UPLOAD_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
+export const stagedBatchFolder = (uploadId: string) => `uploads/${uploadId}`;
 export const stagedBatchFileKey = (uploadId: string) => `uploads/${uploadId}/scoring.csv`;
 const stagedBatchMetaKey = (uploadId: string) => `uploads/${uploadId}/scoring.json`;
 
@@ -32,6 +34,9 @@ export interface StagedBatchFile {
   rowCount: number;
   columns: string[];
   identifier: string | null;
+  /** Rows per chunk file (uploads/<id>/chunk-<n>.json), and how many there are. */
+  chunkRows: number;
+  chunks: number;
   uploadedById: number | null;
   uploadedAt: string;
 }
@@ -58,6 +63,8 @@ export interface StageBatchUploadOptions {
   declaredSizeBytes?: number | null;
   /** Default: UPLOAD_MAX_BYTES. */
   maxBytes?: number;
+  /** Rows per chunk (one job step each). Default DEFAULT_CHUNK_ROWS. */
+  chunkRows?: number;
   storage?: FileStorage;
 }
 
@@ -98,14 +105,21 @@ export async function stageBatchUpload(
     }
   }
 
+  const chunkRows = options.chunkRows ?? DEFAULT_CHUNK_ROWS;
+  const writer = new ChunkWriter(storage, stagedBatchFolder(uploadId), chunkRows);
   const previewRows: string[][] = [];
   let finder: IdentifierFinder | null = null;
   const scan = async (chunks: AsyncIterable<Uint8Array>) => {
     const batches = readCsvBatches(chunks, { maxBytes, batchSize: 2_000 });
     for (;;) {
       const next = await batches.next();
-      if (next.done) return next.value;
+      if (next.done) {
+        await writer.finish(next.value.columns);
+        return next.value;
+      }
       finder ??= new IdentifierFinder(next.value.columns, modelColumns);
+      // The file is parsed here anyway: its chunk files cost one JSON write each.
+      await writer.add(next.value.columns, next.value.rows);
       finder.add(next.value.rows);
       for (const row of next.value.rows) {
         if (previewRows.length >= BATCH_PREVIEW_ROWS) break;
@@ -138,6 +152,8 @@ export async function stageBatchUpload(
       rowCount: summary.rowCount,
       columns: summary.columns,
       identifier: (finder as IdentifierFinder | null)?.result() ?? null,
+      chunkRows,
+      chunks: chunkCount(summary.rowCount, chunkRows),
       uploadedById: options.actor.id,
       uploadedAt: new Date().toISOString(),
     };
@@ -202,10 +218,16 @@ export async function discardBatchUpload(
   await discardStagedFiles(storage, uploadId);
 }
 
-/** The record first, so a half-removed upload can never be started. */
+/** The record first, so a half-removed upload can never be started; then the file and its chunks. */
 export async function discardStagedFiles(storage: FileStorage, uploadId: string): Promise<void> {
   await storage.delete(stagedBatchMetaKey(uploadId)).catch(() => {});
-  await storage.delete(stagedBatchFileKey(uploadId)).catch(() => {});
+  const keys: string[] = [];
+  try {
+    for await (const file of storage.list(`${stagedBatchFolder(uploadId)}/`)) keys.push(file.key);
+  } catch {
+    keys.push(stagedBatchFileKey(uploadId));
+  }
+  for (const key of keys) await storage.delete(key).catch(() => {});
 }
 
 export async function forgetStagedBatchFile(storage: FileStorage, uploadId: string): Promise<void> {
