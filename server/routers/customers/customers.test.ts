@@ -296,14 +296,24 @@ describe.each(testDatabaseKinds())("customers router on %s", (kind) => {
         riskScore: rows[0].riskScore,
       }),
     ]);
-    const prediction = detail.prediction;
-    expect(prediction).not.toBeNull();
-    if (!prediction) return;
+    const insight = detail.insight;
+    expect(insight).not.toBeNull();
+    if (!insight) return;
+    const prediction = insight.prediction;
     // The live explanation is the champion's stored score, and base + contributions = risk.
     expect(prediction.riskScore).toBeCloseTo(rows[0].riskScore, 5);
     const sum = prediction.base.probability + prediction.contributions.reduce((s, c) => s + c.probability, 0);
     expect(sum).toBeCloseTo(prediction.riskScore, 6);
     expect(prediction.contributions.map((c) => c.column)).not.toContain("Churn");
+    // Reasons in words, and a next-best action that changes only actionable columns.
+    expect(insight.reasons[0]).toMatchObject({
+      column: prediction.contributions[0].column,
+      text: expect.any(String),
+    });
+    expect(insight.reasons.reduce((s, r) => s + r.points, 0)).toBeCloseTo(
+      prediction.contributions.slice(0, insight.reasons.length).reduce((s, c) => s + c.probability, 0),
+      9,
+    );
   });
 
   it("answers NOT_FOUND for an unknown customer or dataset", async () => {

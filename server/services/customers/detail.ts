@@ -7,7 +7,8 @@ import { asc, eq } from "drizzle-orm";
 import { parseDatasetSchema } from "@/lib/ml/data";
 import type { Database } from "../../db/client";
 import { customers, datasets, datasetVersions, models, scores } from "../../db/schema";
-import { type CustomerPrediction, loadPredictor, NoChampionError } from "../predictions";
+import { loadPredictor, NoChampionError, PredictionInputError } from "../predictions";
+import { buildCustomerInsight, type CustomerInsight } from "../retention";
 import type { RiskDriver } from "../scoring/drivers";
 import type { RiskLevel } from "../scoring/risk";
 
@@ -87,7 +88,7 @@ export async function getCustomerDetail(db: Database, customerId: number) {
   ).map((h) => ({ ...h, riskLevel: h.riskLevel as RiskLevel }));
   const championScore = history.find((h) => h.status === "champion") ?? null;
 
-  const { prediction, champion, insightProblem } = await explainLive(db, row.datasetId, row.features);
+  const { insight, champion, insightProblem } = await explainLive(db, row.datasetId, row.features);
   const latest = championScore ?? null;
   return {
     customer: {
@@ -110,7 +111,8 @@ export async function getCustomerDetail(db: Database, customerId: number) {
         }
       : null,
     history,
-    prediction,
+    /** The champion's live reading of the stored fields: prediction, reasons, actions, next-best action. */
+    insight,
     /** Why there is no live explanation (no champion, data the champion cannot read), in words. */
     insightProblem,
   };
@@ -123,23 +125,35 @@ async function explainLive(
   datasetId: number,
   features: Record<string, string | number | null>,
 ): Promise<{
-  prediction: CustomerPrediction | null;
+  insight: CustomerInsight | null;
   champion: { modelId: number; version: number; algorithm: string; threshold: number } | null;
   insightProblem: string | null;
 }> {
+  let predictor: Awaited<ReturnType<typeof loadPredictor>>;
   try {
-    const predictor = await loadPredictor(db, datasetId);
-    // Only the champion's inputs: the stored row also holds the identifier, the target and
-    // columns of other file versions, which the predictor would report as ignored or unknown.
-    const record: Record<string, string | number | null> = {};
-    for (const input of predictor.inputs)
-      record[input.name] = Object.hasOwn(features, input.name) ? features[input.name] : null;
-    const [prediction] = predictor.predict([record], { strict: false });
-    const { modelId, version, algorithm, threshold } = predictor.model;
-    return { prediction, champion: { modelId, version, algorithm, threshold }, insightProblem: null };
+    predictor = await loadPredictor(db, datasetId);
   } catch (error) {
     if (error instanceof NoChampionError)
-      return { prediction: null, champion: null, insightProblem: "This dataset has no champion model yet." };
+      return { insight: null, champion: null, insightProblem: "This dataset has no champion model yet." };
+    throw error;
+  }
+  const { modelId, version, algorithm, threshold } = predictor.model;
+  const champion = { modelId, version, algorithm, threshold };
+  // Only the champion's inputs: the stored row also holds the identifier, the target and columns
+  // of other file versions, which the predictor would report as ignored or unknown.
+  const record: Record<string, string | number | null> = {};
+  for (const input of predictor.inputs)
+    record[input.name] = Object.hasOwn(features, input.name) ? features[input.name] : null;
+  try {
+    const insight = await buildCustomerInsight(db, predictor, record, { strict: false });
+    return { insight, champion, insightProblem: null };
+  } catch (error) {
+    if (error instanceof PredictionInputError)
+      return {
+        insight: null,
+        champion,
+        insightProblem: `The champion cannot read this customer: ${error.message}`,
+      };
     throw error;
   }
 }
