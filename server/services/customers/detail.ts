@@ -126,7 +126,13 @@ async function explainLive(
   features: Record<string, string | number | null>,
 ): Promise<{
   insight: CustomerInsight | null;
-  champion: { modelId: number; version: number; algorithm: string; threshold: number } | null;
+  champion: {
+    modelId: number;
+    version: number;
+    algorithm: string;
+    threshold: number;
+    bands: { medium: number; high: number };
+  } | null;
   insightProblem: string | null;
 }> {
   let predictor: Awaited<ReturnType<typeof loadPredictor>>;
@@ -138,7 +144,7 @@ async function explainLive(
     throw error;
   }
   const { modelId, version, algorithm, threshold } = predictor.model;
-  const champion = { modelId, version, algorithm, threshold };
+  const champion = { modelId, version, algorithm, threshold, bands: { ...predictor.bands } };
   // Only the champion's inputs: the stored row also holds the identifier, the target and columns
   // of other file versions, which the predictor would report as ignored or unknown.
   const record: Record<string, string | number | null> = {};
