@@ -55,6 +55,7 @@ export function scoredCsvFileName(uploaded: string): { ascii: string; utf8: stri
   const ascii = `${
     base
       .normalize("NFKD")
+      .replace(/[\u0300-\u036f]/g, "")
       .replace(/[^A-Za-z0-9._-]+/g, "-")
       .replace(/^[-.]+|-+$/g, "")
       .slice(0, 100) || "batch"
