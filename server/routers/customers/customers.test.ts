@@ -3,7 +3,9 @@ import { count, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "../../db/client";
 import { customers, scores } from "../../db/schema";
+import { importDatasetFromFile } from "../../services/datasets";
 import { useTemporaryDataDir } from "../../services/datasets/test-helpers";
+import { promoteModel } from "../../services/models";
 import { createTestDatabase, testDatabaseKinds } from "../../testing/database";
 import { callerFor, createUser } from "../../testing/factories";
 import { createTrainedDataset, type TrainedDataset } from "../../testing/trained-dataset";
@@ -15,13 +17,14 @@ describe.each(testDatabaseKinds())("customers router on %s", (kind) => {
   let dataDir: ReturnType<typeof useTemporaryDataDir>;
   let trained: TrainedDataset;
   let viewer: Awaited<ReturnType<typeof createUser>>["user"];
+  let manager: Awaited<ReturnType<typeof createUser>>["user"];
   /** The champion's scores of every customer, straight from the tables (the reference). */
   let reference: { id: number; externalId: string; riskScore: number; riskLevel: string; monthly: number }[];
 
   beforeAll(async () => {
     dataDir = useTemporaryDataDir();
     handle = await createTestDatabase(kind);
-    const manager = (await createUser(handle.db, "manager")).user;
+    manager = (await createUser(handle.db, "manager")).user;
     viewer = (await createUser(handle.db, "viewer")).user;
     trained = await createTrainedDataset(
       handle.db,
@@ -334,5 +337,38 @@ describe.each(testDatabaseKinds())("customers router on %s", (kind) => {
       await expect(call).rejects.toBeInstanceOf(TRPCError);
       await expect(call).rejects.toMatchObject({ code: "UNAUTHORIZED" });
     }
+  });
+
+  // Changes the champion: keep this test last.
+  it("keeps listing the scored version after a new upload, and lists nobody for an unscored champion", async () => {
+    const actor = { id: manager.id, label: manager.email };
+    const newer = await importDatasetFromFile(handle.db, actor, {
+      bytes: new TextEncoder().encode(trained.csv),
+      name: "Telco 600",
+      fileName: "telco-600-v2.csv",
+    });
+    expect(newer.version).toBe(2);
+    const list = await api().customers.list({ datasetId: trained.datasetId });
+    expect(list).toMatchObject({
+      version: { id: trained.datasetVersionId, version: 1, isLatest: false },
+      isScored: true,
+      summary: { customers: 600 },
+    });
+
+    const [candidate] = (await api().models.list({ datasetId: trained.datasetId })).filter(
+      (m) => m.status === "candidate",
+    );
+    await promoteModel(handle.db, actor, candidate.id);
+    const unscored = await api().customers.list({ datasetId: trained.datasetId });
+    expect(unscored).toMatchObject({ champion: { id: candidate.id }, isScored: false, rows: [] });
+    expect(unscored.summary.customers).toBe(0);
+    // The detail still explains the customer live with the new champion; history keeps the old score.
+    const detail = await api().customers.detail({ customerId: reference[0].id });
+    expect(detail.champion?.modelId).toBe(candidate.id);
+    expect(detail.latest).toBeNull();
+    expect(detail.history).toEqual([
+      expect.objectContaining({ modelId: trained.championId, status: "archived" }),
+    ]);
+    expect(detail.insight?.prediction.riskScore).toBeGreaterThan(0);
   });
 });

@@ -1,7 +1,7 @@
 /**
- * Which customers the Customers pages show for a dataset: those of its latest version that the
- * champion scored. The training run scores the version it trained on, so after a new upload the
- * list keeps showing the newest version that has champion scores until the next run.
+ * Which customers the Customers pages show for a dataset: those the champion scored. A training
+ * run scores the version it trained on, which is the latest version unless a file was uploaded
+ * since; then the list keeps showing the scored version (and says so) until the next run.
  */
 import { TRPCError } from "@trpc/server";
 import { and, desc, eq, sql } from "drizzle-orm";
@@ -41,57 +41,68 @@ export async function listCustomerDatasets(db: Database) {
     .orderBy(sql`coalesce(${models.promotedAt}, ${models.createdAt}) desc`, desc(datasets.id));
 }
 
+/**
+ * Two round trips: the dataset with its champion and latest version, then the listed version with
+ * a probe for the champion's scores (from the scores side, so an unscored champion costs nothing).
+ */
 export async function resolveCustomerScope(db: Database, datasetId: number): Promise<CustomerScope> {
-  const [dataset] = await db
-    .select({ id: datasets.id, name: datasets.name })
+  const [row] = await db
+    .select({
+      id: datasets.id,
+      name: datasets.name,
+      championId: models.id,
+      championVersion: models.version,
+      algorithm: models.algorithm,
+      promotedAt: models.promotedAt,
+      championDatasetVersionId: models.datasetVersionId,
+      latestVersionId: sql<number | null>`(
+        select ${datasetVersions.id} from ${datasetVersions}
+        where ${datasetVersions.datasetId} = ${datasets.id}
+        order by ${datasetVersions.version} desc limit 1)`,
+    })
     .from(datasets)
+    .leftJoin(models, and(eq(models.datasetId, datasets.id), eq(models.status, "champion")))
     .where(eq(datasets.id, datasetId));
-  if (!dataset) {
+  if (!row) {
     throw new TRPCError({
       code: "NOT_FOUND",
       message: `Dataset ${datasetId} does not exist (it may have been deleted).`,
     });
   }
-  const [champion] = await db
-    .select({
-      id: models.id,
-      version: models.version,
-      algorithm: models.algorithm,
-      promotedAt: models.promotedAt,
-    })
-    .from(models)
-    .where(and(eq(models.datasetId, datasetId), eq(models.status, "champion")));
-  const versions = await db
-    .select({ id: datasetVersions.id, version: datasetVersions.version, rowCount: datasetVersions.rowCount })
-    .from(datasetVersions)
-    .where(eq(datasetVersions.datasetId, datasetId))
-    .orderBy(desc(datasetVersions.version));
-  if (versions.length === 0) return { dataset, champion: champion ?? null, version: null, isScored: false };
-  const latest = versions[0];
-  if (champion) {
-    // A handful of versions at most; each probe stops at the first scored customer (index lookups).
-    for (const v of versions) {
-      const [hit] = await db
-        .select({ one: sql<number>`1` })
-        .from(customers)
-        .innerJoin(scores, and(eq(scores.customerId, customers.id), eq(scores.modelId, champion.id)))
-        .where(eq(customers.datasetVersionId, v.id))
-        .limit(1);
-      if (hit) {
-        return {
-          dataset,
-          champion,
-          version: { ...v, isLatest: v.id === latest.id },
-          isScored: true,
+  const dataset = { id: row.id, name: row.name };
+  const champion: ChampionSummary | null =
+    row.championId === null
+      ? null
+      : {
+          id: row.championId,
+          version: row.championVersion as number,
+          algorithm: row.algorithm as string,
+          promotedAt: row.promotedAt,
         };
-      }
-    }
-  }
+  const latestVersionId = row.latestVersionId === null ? null : Number(row.latestVersionId);
+  // Training scores the version it trained on, so that is the version the champion's scores cover.
+  const versionId = row.championDatasetVersionId ?? latestVersionId;
+  if (versionId === null) return { dataset, champion, version: null, isScored: false };
+  const probe = champion
+    ? sql<boolean>`exists (
+        select 1 from ${scores} inner join ${customers} on ${customers.id} = ${scores.customerId}
+        where ${scores.modelId} = ${champion.id} and ${customers.datasetVersionId} = ${datasetVersions.id})`
+    : sql<boolean>`false`;
+  const [version] = await db
+    .select({
+      id: datasetVersions.id,
+      version: datasetVersions.version,
+      rowCount: datasetVersions.rowCount,
+      isScored: probe,
+    })
+    .from(datasetVersions)
+    .where(eq(datasetVersions.id, versionId));
+  const { isScored, ...summary } = version;
   return {
     dataset,
-    champion: champion ?? null,
-    version: { ...latest, isLatest: true },
-    isScored: false,
+    champion,
+    version: { ...summary, isLatest: summary.id === latestVersionId },
+    isScored: Boolean(isScored),
   };
 }
 
@@ -107,6 +118,26 @@ export interface FilterableColumn {
  * of the version's profile (all rows; "Other" folds are left out), or the schema's top values.
  */
 export async function filterableColumns(db: Database, datasetVersionId: number): Promise<FilterableColumn[]> {
+  let cache = columnCaches.get(db);
+  if (!cache) {
+    cache = new Map();
+    columnCaches.set(db, cache);
+  }
+  const cached = cache.get(datasetVersionId);
+  if (cached) return cached;
+  const columns = await readFilterableColumns(db, datasetVersionId);
+  cache.set(datasetVersionId, columns);
+  if (cache.size > 50) cache.delete(cache.keys().next().value as number);
+  return columns;
+}
+
+/**
+ * A version's schema and profile are written once, by the import transaction, and never change;
+ * so its filterable columns are kept per database object and version id.
+ */
+const columnCaches = new WeakMap<Database, Map<number, FilterableColumn[]>>();
+
+async function readFilterableColumns(db: Database, datasetVersionId: number): Promise<FilterableColumn[]> {
   const [row] = await db
     .select({ schema: datasetVersions.schema, profile: datasetVersions.profile })
     .from(datasetVersions)

@@ -1,0 +1,67 @@
+import { expect, test } from "@playwright/test";
+import { E2E_ADMIN } from "./constants";
+import { ARTIFACTS, signIn } from "./helpers";
+
+test.describe("a business user finds the customers most likely to leave and sees why", () => {
+  test.setTimeout(5 * 60_000);
+
+  test("customers list → filter to high risk → open a customer → reasons and score history", async ({
+    page,
+  }) => {
+    await signIn(page, E2E_ADMIN.email, E2E_ADMIN.password);
+    await expect(page).toHaveURL(/\/dashboard$/);
+
+    // The sample dataset is trained and scored when the server starts: wait for its customers.
+    await page.goto("/customers");
+    const rows = page.getByTestId("customer-row");
+    await expect(async () => {
+      await page.reload();
+      await expect(rows.first()).toBeVisible({ timeout: 2_000 });
+    }).toPass({ timeout: 200_000, intervals: [3_000] });
+    await expect(page.getByText("Monthly revenue at risk")).toBeVisible();
+    await page.screenshot({ path: `${ARTIFACTS}/customers-list.png`, fullPage: true });
+
+    // High risk only: the URL keeps the filter and every visible level badge says High.
+    await page.getByRole("button", { name: "High", exact: true }).click();
+    await expect(page).toHaveURL(/[?&]level=high/);
+    await expect(page.getByRole("button", { name: "High", exact: true })).toHaveAttribute(
+      "aria-pressed",
+      "true",
+    );
+    const badges = rows.getByTestId("risk-level");
+    await expect
+      .poll(async () => {
+        const texts = await badges.allTextContents();
+        return texts.length > 0 && texts.every((t) => t === "High");
+      })
+      .toBe(true);
+    await page.screenshot({ path: `${ARTIFACTS}/customers-high-risk.png`, fullPage: true });
+
+    // A reload keeps the filter (it lives in the URL).
+    await page.reload();
+    await expect(page.getByRole("button", { name: "High", exact: true })).toHaveAttribute(
+      "aria-pressed",
+      "true",
+    );
+    expect((await badges.allTextContents()).every((t) => t === "High")).toBe(true);
+
+    // Open the riskiest customer with the keyboard.
+    const firstId = (await rows.first().getByRole("link").textContent())?.trim() ?? "";
+    await rows.first().focus();
+    await page.keyboard.press("Enter");
+    await expect(page).toHaveURL(/\/customers\/\d+$/, { timeout: 30_000 });
+    await expect(page.getByRole("heading", { name: `Customer ${firstId}` })).toBeVisible();
+    await expect(page.getByTestId("reason-card")).toBeVisible();
+    await expect(page.getByTestId("reason-card").getByTestId("reason").first()).toBeVisible();
+    await expect(page.getByTestId("next-best-action")).toBeVisible();
+    const history = page.getByTestId("score-history");
+    await expect(history).toBeVisible();
+    await expect(history.getByTestId("risk-level").first()).toHaveText("High");
+    await expect(page.getByText("Contract", { exact: true }).first()).toBeVisible();
+    await page.screenshot({ path: `${ARTIFACTS}/customer-detail.png`, fullPage: true });
+
+    // An unknown customer is a 404 page.
+    await page.goto("/customers/987654321");
+    await expect(page.getByRole("heading", { name: "Customer not found" })).toBeVisible();
+  });
+});
