@@ -70,7 +70,6 @@ export function ApiKeysTable({ scopes }: { scopes: ScopeOption[] }) {
               <TableHeader>
                 <TableRow>
                   <TableHead>Name</TableHead>
-                  <TableHead>Key</TableHead>
                   <TableHead className="hidden lg:table-cell">Scopes</TableHead>
                   <TableHead className="hidden md:table-cell">Created</TableHead>
                   <TableHead className="hidden md:table-cell">Last used</TableHead>
@@ -83,12 +82,14 @@ export function ApiKeysTable({ scopes }: { scopes: ScopeOption[] }) {
               </TableHeader>
               <TableBody>
                 {keys.isPending ? (
-                  <SkeletonRows rows={3} cells={8} />
+                  <SkeletonRows rows={3} cells={7} />
                 ) : (
                   keys.data.map((key) => (
                     <TableRow key={key.id} data-testid={`api-key-row-${key.id}`}>
-                      <TableCell className="font-medium">{key.name}</TableCell>
-                      <TableCell className="font-mono text-muted-foreground text-xs">{key.prefix}…</TableCell>
+                      <TableCell className="max-w-64 whitespace-normal">
+                        <div className="break-words font-medium">{key.name}</div>
+                        <div className="font-mono text-muted-foreground text-xs">{key.prefix}…</div>
+                      </TableCell>
                       <TableCell className="hidden lg:table-cell">
                         <div className="flex flex-wrap gap-1">
                           {key.scopes.map((scope) => (

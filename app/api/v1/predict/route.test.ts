@@ -135,9 +135,21 @@ describe.each(testDatabaseKinds())("POST /api/v1/predict and /api/ml/predict/ on
     const actions = body.insights.filter((i) => i.type === "action");
     expect(actions.length).toBeGreaterThan(0);
     expect(actions[0].text.length).toBeGreaterThan(10);
+    // The what-if search is opt-in (it costs ~15 ms).
+    expect(body.insights.some((i) => i.type === "next_best_action")).toBe(false);
+  });
+
+  it("adds the next-best action when asked for, with a lower predicted risk", async () => {
+    const response = await call(
+      { customer_data: customer, dataset_id: trained.datasetId, next_best_action: true },
+      { key: fullKey.secret },
+    );
+    expect(response.status).toBe(200);
+    const body = predictResponseSchema.parse(await response.json());
     const next = body.insights.find((i) => i.type === "next_best_action");
     expect(next?.new_risk_score).toBeLessThan(body.risk_score);
     expect(next?.text).toMatch(/not a guarantee/);
+    expect(next?.column).toBeTruthy();
   });
 
   it("answers the same on /api/ml/predict/ and /api/ml/predict", async () => {
