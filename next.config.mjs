@@ -16,6 +16,16 @@ const nextConfig = {
   outputFileTracingIncludes: { "/*": ["./server/db/migrations/**/*", "./data/*.csv"] },
   // `npm test` typechecks and lints the whole tree first; the build does not repeat it.
   typescript: { ignoreBuildErrors: true },
+  // Next.js answers `/path/` with a 308 to `/path`, which many HTTP clients follow as a GET without
+  // the body; the REST API is called at `/api/ml/predict/` by earlier clients. So API paths answer
+  // with or without the trailing slash (rewrite keeps method and body), and pages keep the redirect.
+  skipTrailingSlashRedirect: true,
+  async redirects() {
+    return [{ source: "/:path((?!api/)(?:[^/]+/)*[^/]+)/", destination: "/:path", permanent: true }];
+  },
+  async rewrites() {
+    return { beforeFiles: [{ source: "/api/:path+/", destination: "/api/:path+" }] };
+  },
   async headers() {
     return [{ source: "/:path*", headers: securityHeaders }];
   },
