@@ -16,9 +16,10 @@ const nextConfig = {
   outputFileTracingIncludes: { "/*": ["./server/db/migrations/**/*", "./data/*.csv"] },
   // `npm test` typechecks and lints the whole tree first; the build does not repeat it.
   typescript: { ignoreBuildErrors: true },
-  // Next.js answers `/path/` with a 308 to `/path`, which many HTTP clients follow as a GET without
-  // the body; the REST API is called at `/api/ml/predict/` by earlier clients. So API paths answer
-  // with or without the trailing slash (rewrite keeps method and body), and pages keep the redirect.
+  // Next.js answers `/path/` with a 308 to `/path`; a client that does not follow redirects for a
+  // POST (curl without -L, many SDKs) gets no answer. The REST API is called at `/api/ml/predict/` by
+  // earlier clients, so API paths answer with or without the trailing slash (a rewrite keeps method
+  // and body), and pages keep the redirect.
   skipTrailingSlashRedirect: true,
   async redirects() {
     return [{ source: "/:path((?!api/)(?:[^/]+/)*[^/]+)/", destination: "/:path", permanent: true }];

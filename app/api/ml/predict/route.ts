@@ -1,8 +1,8 @@
 /**
  * POST /api/ml/predict/ — the path earlier clients of the platform call; the same handler as
- * POST /api/v1/predict. Both `/api/ml/predict` and `/api/ml/predict/` answer directly (no
- * redirect, which many HTTP clients follow with a GET and no body): see `skipTrailingSlashRedirect`
- * in next.config.mjs.
+ * POST /api/v1/predict. Both `/api/ml/predict` and `/api/ml/predict/` answer directly, not with a
+ * 308 that clients which do not follow redirects for a POST never get past: see
+ * `skipTrailingSlashRedirect` and the rewrite in next.config.mjs.
  */
 import { getDb } from "@/server/db/client";
 import { handlePredictRequest } from "@/server/services/rest-api";
