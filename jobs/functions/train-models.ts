@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { pipelineSteps } from "@/server/services/training/plan";
 import { closeFailedRun } from "@/server/services/training/run-state";
-import { runTrainingStep } from "@/server/services/training/steps";
+import { discardPrefetchedTraining, runTrainingStep } from "@/server/services/training/steps";
 import { defineDurableFunction } from "../define";
 import { isJobCancelled } from "../errors";
 import type { DurableStep, Json } from "../types";
@@ -30,6 +30,9 @@ export const trainModels = defineDurableFunction<TrainModelsData>({
       // Results are plain JSON-safe summaries; the executor checks that when storing them.
       run: async ({ db, data, results }) => (await runTrainingStep(db, data.runId, step.id, results)) as Json,
     })),
-  onFailure: ({ db, data, error }) =>
-    closeFailedRun(db, data.runId, error, { isCancelled: isJobCancelled(error) }),
+  onFailure: ({ db, data, error }) => {
+    // Models of this run started ahead on worker threads (embedded mode) are not needed any more.
+    discardPrefetchedTraining(db, data.runId);
+    return closeFailedRun(db, data.runId, error, { isCancelled: isJobCancelled(error) });
+  },
 });

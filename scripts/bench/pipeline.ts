@@ -4,10 +4,15 @@
  * DATABASE_URL is set), plus the publish-to-subscriber latency of progress events (SSE path).
  *
  *   npm run bench:pipeline [-- --file ../shared/data/telco-customer-churn.csv] [--json]
+ *
+ * The model fitting, explaining and scoring run on worker threads as in the app's embedded mode
+ * (TRAINING_WORKER_THREADS=0 runs them on the main thread, for comparison); the event-loop delay
+ * of the main thread during training shows what a web request would have waited.
  */
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 import { count, eq } from "drizzle-orm";
 import { trainModels } from "../../jobs/functions/train-models";
@@ -18,6 +23,7 @@ import { resetServerEnvCache } from "../../server/env";
 import { SYSTEM_ACTOR } from "../../server/services/audit";
 import { importDatasetFromFile } from "../../server/services/datasets";
 import { startTraining } from "../../server/services/training";
+import { getComputePool } from "../../server/services/training/compute-pool";
 import { benchRealtime } from "./realtime";
 
 const { values } = parseArgs({
@@ -48,6 +54,10 @@ interface PipelineResult {
   totalSeconds: number;
   scored: number;
   steps: { step: string; seconds: number }[];
+  /** Where the CPU-heavy step bodies ran ("workers": worker threads, TRAINING_WORKER_THREADS). */
+  compute: "workers" | "in-process";
+  /** Event-loop delay of the main thread during training (what a web request would have waited). */
+  eventLoopDelayMs: { p50: number; p99: number; max: number };
 }
 
 async function benchPipeline(kind: "pglite" | "postgres"): Promise<PipelineResult> {
@@ -87,6 +97,8 @@ async function benchPipeline(kind: "pglite" | "postgres"): Promise<PipelineResul
       { functions: [trainModels] },
     );
     const runner = new EmbeddedRunner({ db, functions: [trainModels], logger: silent, backoffMs: () => 0 });
+    const delay = monitorEventLoopDelay({ resolution: 10 });
+    delay.enable();
     for (;;) {
       await runner.drain();
       const [state] = await db.select().from(trainingRuns).where(eq(trainingRuns.id, run.id));
@@ -96,6 +108,7 @@ async function benchPipeline(kind: "pglite" | "postgres"): Promise<PipelineResul
       }
     }
     const finished = performance.now();
+    delay.disable();
     const [scored] = await db
       .select({ n: count() })
       .from(scores)
@@ -114,6 +127,12 @@ async function benchPipeline(kind: "pglite" | "postgres"): Promise<PipelineResul
       totalSeconds: (finished - started) / 1000,
       scored: scored.n,
       steps: steps.map((s) => ({ step: s.step, seconds: s.ms / 1000 })),
+      compute: getComputePool().mode,
+      eventLoopDelayMs: {
+        p50: delay.percentile(50) / 1e6,
+        p99: delay.percentile(99) / 1e6,
+        max: delay.max / 1e6,
+      },
     };
   } finally {
     await cleanup();
@@ -132,6 +151,10 @@ if (values.json) {
   for (const p of pipelines) {
     console.log(
       `\n${p.database}: ${p.rows} rows — upload+import ${p.importSeconds.toFixed(2)} s, training+scoring ${p.trainingSeconds.toFixed(2)} s, total ${p.totalSeconds.toFixed(2)} s, ${p.scored} customers scored`,
+    );
+    const d = p.eventLoopDelayMs;
+    console.log(
+      `  compute ${p.compute}; main-thread event-loop delay during training: p50 ${d.p50.toFixed(1)} ms, p99 ${d.p99.toFixed(1)} ms, max ${d.max.toFixed(1)} ms`,
     );
     for (const s of p.steps) console.log(`  ${s.step.padEnd(28)} ${s.seconds.toFixed(2)} s`);
   }

@@ -79,7 +79,7 @@ export function classifierFromJSON(json: SerializedClassifier): Classifier {
  *   sampled Shapley; C 0.05 converges in a fraction of the epochs of C 0.3 at the same AUC, and 2
  *   calibration folds cost one inner fit less than 3 at the same AUC. The RBF kernel stays available.
  */
-export const RECOMMENDED_ALGORITHM_OPTIONS: Readonly<AlgorithmOptions> = Object.freeze({
+export const RECOMMENDED_ALGORITHM_OPTIONS: Readonly<AlgorithmOptions> = Object.freeze<AlgorithmOptions>({
   random_forest: { maxDepth: 6, minSamplesLeaf: 30 },
   gradient_boosting: { minChildWeight: 10, colsample: 0.5 },
   svm: { kernel: "linear", C: 0.05, calibrationFolds: 2 },

@@ -6,6 +6,7 @@
 import { and, asc, count, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { trainModels } from "@/jobs/functions/train-models";
+import type { RawRecord } from "@/lib/ml/features";
 import type { DatabaseHandle } from "../../db/client";
 import { customers, jobSteps, models, scores, trainingRuns } from "../../db/schema";
 import { getStorage } from "../../storage";
@@ -14,7 +15,9 @@ import { createUser } from "../../testing/factories";
 import { type Actor, listAudit } from "../audit";
 import { importDatasetFromFile } from "../datasets";
 import { churnCsv } from "../datasets/test-helpers";
-import { sha256Hex } from "../models/artifacts";
+import { loadModel, sha256Hex } from "../models/artifacts";
+import { type RiskDriver, topDrivers } from "../scoring";
+import { ComputePool, setComputePool } from "./compute-pool";
 import { pipelineSteps } from "./plan";
 import { cancelTraining, getRun, startTraining } from "./runs";
 import {
@@ -112,6 +115,72 @@ describe.each(testDatabaseKinds())("training pipeline on %s", (kind) => {
     const { entries } = await listAudit(db, { limit: 10, action: "model.champion_selected" });
     expect(entries[0]).toMatchObject({ actorLabel: "system", targetId: String(champion?.id) });
   });
+
+  it("on worker threads, fits the algorithms ahead in parallel and scores as the model explains", async () => {
+    const db = handle.db;
+    const pool = new ComputePool({ size: 2 });
+    const submitted: { task: string; algorithm?: string; at: number }[] = [];
+    const run = pool.run.bind(pool);
+    pool.run = ((request: Parameters<typeof pool.run>[0]) => {
+      const input = request.input as { algorithm?: string };
+      submitted.push({ task: request.task, algorithm: input.algorithm, at: Date.now() });
+      return run(request);
+    }) as typeof pool.run;
+    await setComputePool(pool);
+    try {
+      const dataset = await importSyntheticDataset(db, actor, "Synthetic worker run", 400);
+      const started = await startTraining(
+        db,
+        actor,
+        { datasetVersionId: dataset.datasetVersionId },
+        { functions: [trainModels] },
+      );
+      const finished = await runUntilFinished(testRunner(db), db, started.id);
+      expect(finished.status).toBe("succeeded");
+      expect(pool.mode).toBe("workers");
+
+      // Each algorithm trained once, all four submitted before the first algorithm step finished.
+      const trainTasks = submitted.filter((s) => s.task === "train");
+      expect(trainTasks.map((s) => s.algorithm).sort()).toEqual([
+        "gradient_boosting",
+        "logistic_regression",
+        "random_forest",
+        "svm",
+      ]);
+      const [firstTrainStep] = await db
+        .select()
+        .from(jobSteps)
+        .where(
+          and(eq(jobSteps.jobId, started.jobId as string), eq(jobSteps.stepId, "train-logistic_regression")),
+        );
+      for (const task of trainTasks) expect(task.at).toBeLessThanOrEqual(firstTrainStep.finishedAt.getTime());
+
+      // Scores and drivers computed on the workers are the stored champion's own explanations.
+      const [champion] = await db
+        .select()
+        .from(models)
+        .where(and(eq(models.runId, started.id), eq(models.status, "champion")));
+      const model = await loadModel(db, champion.id);
+      const rows = await db
+        .select({ features: customers.features, riskScore: scores.riskScore, drivers: scores.drivers })
+        .from(scores)
+        .innerJoin(customers, eq(customers.id, scores.customerId))
+        .where(eq(scores.modelId, champion.id))
+        .orderBy(asc(customers.id))
+        .limit(25);
+      expect(rows).toHaveLength(25);
+      for (const row of rows) {
+        const record = row.features as RawRecord;
+        const [explained] = model.explain([record], { engineered: "split" });
+        expect(row.riskScore).toBeCloseTo(explained.riskScore, 6);
+        expect((row.drivers as RiskDriver[]).map((d) => [d.column, d.contribution])).toEqual(
+          topDrivers(explained, record).map((d) => [d.column, d.contribution]),
+        );
+      }
+    } finally {
+      await setComputePool(new ComputePool({ size: 0 }));
+    }
+  }, 180_000);
 
   it("trains only the chosen algorithms and archives the previous champion", async () => {
     const db = handle.db;

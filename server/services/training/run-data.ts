@@ -9,12 +9,14 @@
  * database is part of the key because ids repeat across databases, e.g. in tests).
  */
 import { buildTrainingSet, type TrainingSet } from "@/lib/ml/data";
-import { type Partition, stratifiedSplit } from "@/lib/ml/evaluate";
+import type { Partition } from "@/lib/ml/evaluate";
 import { takeLabels } from "@/lib/ml/matrix";
-import { createRng, deriveSeed, shuffleInPlace } from "@/lib/ml/random";
 import type { Database } from "../../db/client";
 import { type DatasetVersionRows, loadDatasetVersionRows } from "../datasets";
+import { splitFor } from "./compute";
 import type { TrainingParams } from "./params";
+
+export { heldOutSample, splitFor } from "./compute";
 
 export interface VersionData {
   table: DatasetVersionRows;
@@ -68,13 +70,6 @@ export function clearTrainingDataCache(): void {
   cache.length = 0;
 }
 
-export function splitFor(
-  labels: Uint8Array,
-  params: Pick<TrainingParams, "seed" | "testFraction">,
-): Partition {
-  return stratifiedSplit(labels, { testFraction: params.testFraction, seed: params.seed });
-}
-
 export async function loadRunData(
   db: Database,
   datasetVersionId: number,
@@ -88,13 +83,4 @@ export async function loadRunData(
     trainLabels: takeLabels(data.training.labels, split.train),
     testLabels: takeLabels(data.training.labels, split.validation),
   };
-}
-
-/** A seeded sample of at most `size` held-out rows (indices into the training set), ascending. */
-export function heldOutSample(split: Partition, size: number, seed: number): Uint32Array {
-  const rows = Uint32Array.from(split.validation);
-  if (rows.length <= size) return rows;
-  return shuffleInPlace(rows, createRng(deriveSeed(seed, 7)))
-    .slice(0, size)
-    .sort();
 }

@@ -15,51 +15,36 @@
 import { eq } from "drizzle-orm";
 import { NonRetriableError } from "@/jobs/types";
 import {
-  ChurnModel,
-  crossValidateAlgorithm,
+  type ChurnModel,
   DatasetError,
   detectEngineeredFeatures,
-  evaluateBinary,
-  evaluationCurves,
   FeaturePipeline,
   featureColumns,
-  RECOMMENDED_ALGORITHM_OPTIONS,
+  type RecordExplanation,
   selectChampion,
   selectRows,
-  trainChurnModel,
 } from "@/lib/ml";
 import { balancedClassWeights, balanceTrainingSet } from "@/lib/ml/balance";
 import { assertTrainable } from "@/lib/ml/data";
+import type { RawRecord } from "@/lib/ml/features";
 import type { Algorithm } from "@/lib/ml/types";
+import { usesInngest } from "@/server/env";
 import type { Database } from "../../db/client";
 import { models } from "../../db/schema";
 import { type FileStorage, getStorage } from "../../storage";
 import { SYSTEM_ACTOR } from "../audit";
 import { DatasetNotFoundError } from "../datasets";
-import { artifactKey, loadModel, rememberModel, saveModelArtifact } from "../models/artifacts";
+import { ArtifactIntegrityError, artifactKey, sha256Hex } from "../models/artifacts";
 import { setChampion, upsertCandidateModel } from "../models/registry";
 import { scoreCustomers } from "../scoring";
+import { SCORE_TASK_ROWS, type ScoreOutput, type TrainOutput } from "./compute";
+import { getComputePool, runCompute } from "./compute-pool";
 import { type CompletedEvent, type ModelEvent, TRAINING_EVENTS } from "./events";
 import { ALGORITHM_LABELS, ALGORITHMS } from "./params";
 import { pipelineSteps, trainStepId } from "./plan";
 import { publishRunEvent } from "./publish";
-import { heldOutSample, loadRunData, loadVersionData } from "./run-data";
+import { loadRunData, loadVersionData, type RunData } from "./run-data";
 import { type ActiveRun, beginStep, finishStep, markRunSucceeded, reportStepProgress } from "./run-state";
-
-/**
- * Held-out rows explained for each model's global importance. Exact explainers are cheap (linear
- * SHAP; TreeSHAP ~2 ms a row on Telco), the SVM's sampling Shapley is not (~25 ms a row plus
- * ~1 s of set-up, measured on this 2-core machine), and its column ranking was already the same
- * top four at 50, 100 and 200 rows.
- */
-export const EXPLAIN_SAMPLE_ROWS: Readonly<Record<Algorithm, number>> = Object.freeze({
-  logistic_regression: 200,
-  random_forest: 200,
-  gradient_boosting: 200,
-  svm: 50,
-});
-/** Bins of the held-out score histogram behind the threshold slider (0.01 wide). */
-export const SCORE_HISTOGRAM_BINS = 100;
 
 export interface StepOptions {
   storage?: FileStorage;
@@ -90,6 +75,8 @@ async function runData(db: Database, active: ActiveRun) {
 
 export async function loadStep(db: Database, runId: number): Promise<StepResult> {
   const active = await beginStep(db, runId, "load");
+  // The training workers load while the data is read and checked.
+  getComputePool().warm();
   let data: Awaited<ReturnType<typeof loadVersionData>>;
   try {
     data = await loadVersionData(db, active.run.datasetVersionId);
@@ -236,101 +223,125 @@ export async function balanceStep(db: Database, runId: number): Promise<StepResu
 
 // ─── one step per algorithm ────────────────────────────────────────────────────────────────────
 
+/**
+ * Training computations started ahead of their steps, per database and `${runId}:${algorithm}`.
+ * In the embedded mode, with worker threads, the first algorithm step starts every algorithm of the
+ * run that has not finished yet: they fit in parallel on the workers while the steps are still
+ * recorded one by one, in order, each consuming its own result (a retry computes again). Under
+ * Inngest a later step may run in another process, so nothing is started ahead there.
+ */
+const prefetched = new WeakMap<Database, Map<string, Promise<TrainOutput>>>();
+
+function shouldPrefetch(): boolean {
+  return !usesInngest() && getComputePool().mode === "workers";
+}
+
+/** Drops computations started ahead for a run (it failed or was cancelled). */
+export function discardPrefetchedTraining(db: Database, runId: number): void {
+  const cache = prefetched.get(db);
+  if (cache) for (const key of [...cache.keys()]) if (key.startsWith(`${runId}:`)) cache.delete(key);
+  getComputePool().discardQueued(`run-${runId}`);
+}
+
+function startTraining(active: ActiveRun, data: RunData, algorithm: Algorithm): Promise<TrainOutput> {
+  const { params, run } = active;
+  const output = runCompute({
+    task: "train",
+    table: data.table,
+    split: { seed: params.seed, testFraction: params.testFraction },
+    prepared: data,
+    tag: `run-${run.id}`,
+    input: {
+      algorithm,
+      seed: params.seed,
+      testFraction: params.testFraction,
+      folds: params.folds,
+      balancing: params.balancing,
+      trainedAt: run.createdAt.toISOString(),
+    },
+  });
+  output.catch(() => {}); // awaited (and reported) by its own step
+  return output;
+}
+
+async function trainingOutput(
+  db: Database,
+  active: ActiveRun,
+  data: RunData,
+  algorithm: Algorithm,
+  results: Readonly<Record<string, unknown>>,
+): Promise<TrainOutput> {
+  let cache = prefetched.get(db);
+  if (!cache) {
+    cache = new Map();
+    prefetched.set(db, cache);
+  }
+  const runId = active.run.id;
+  const own = cache.get(`${runId}:${algorithm}`) ?? startTraining(active, data, algorithm);
+  cache.delete(`${runId}:${algorithm}`);
+  if (shouldPrefetch()) {
+    for (const other of active.params.algorithms) {
+      if (other === algorithm || Object.hasOwn(results, trainStepId(other))) continue;
+      if (!cache.has(`${runId}:${other}`)) cache.set(`${runId}:${other}`, startTraining(active, data, other));
+    }
+  }
+  return own;
+}
+
 export async function trainAlgorithmStep(
   db: Database,
   runId: number,
   algorithm: Algorithm,
   options: StepOptions = {},
+  results: Readonly<Record<string, unknown>> = {},
 ): Promise<StepResult> {
   const stepId = trainStepId(algorithm);
   const active = await beginStep(db, runId, stepId);
   if (!active.params.algorithms.includes(algorithm)) return { algorithm, skipped: true };
   const { params, run } = active;
   const data = await runData(db, active);
-  const schema = data.table.schema;
-  const trainFrame = selectRows(data.training.frame, data.split.train);
-
-  const started = performance.now();
-  const evaluation = crossValidateAlgorithm(schema, trainFrame, data.trainLabels, algorithm, {
-    algorithmOptions: RECOMMENDED_ALGORITHM_OPTIONS,
-    balancing: params.balancing,
-    folds: params.folds,
-    seed: params.seed,
-    threshold: { kind: "f1" },
-  });
-  // In embedded mode this runs on the web server's event loop: let waiting requests through
-  // between the cross-validation and the final fit.
-  await new Promise((resolve) => setImmediate(resolve));
-  const fitStarted = performance.now();
-  const fitted = trainChurnModel({
-    schema,
-    frame: trainFrame,
-    labels: data.trainLabels,
-    algorithm,
-    algorithmOptions: RECOMMENDED_ALGORITHM_OPTIONS,
-    balancing: params.balancing,
-    // Chosen on the out-of-fold predictions above: the same rule trainChurnModel would apply,
-    // without cross-validating a second time.
-    threshold: evaluation.summary.threshold,
-    folds: params.folds,
-    seed: params.seed,
-    trainedAt: run.createdAt.toISOString(),
-    importanceRows: 0,
-  });
-  const finalFitSeconds = (performance.now() - fitStarted) / 1000;
-  const trainingSeconds = (performance.now() - started) / 1000;
-  const model = new ChurnModel({
-    schema: fitted.schema,
-    pipeline: fitted.pipeline,
-    classifier: fitted.classifier,
-    threshold: fitted.threshold,
-    metadata: { ...fitted.metadata, thresholdObjective: "f1", crossValidation: evaluation.summary },
-  });
+  const out = await trainingOutput(db, active, data, algorithm, results);
 
   const storage = options.storage ?? getStorage();
-  const artifact = await saveModelArtifact(model, artifactKey(run.id, algorithm), storage);
-  // Test metrics of the model exactly as stored (what scoring and the API will load).
-  const proba = artifact.stored.predictFrame(data.training.frame, data.split.validation);
-  const test = evaluateBinary(data.testLabels, proba, artifact.stored.threshold);
-  const curves = evaluationCurves(data.testLabels, proba);
-  const s = evaluation.summary;
+  const artifact = await saveArtifactJson(out.modelJson, artifactKey(run.id, algorithm), storage);
+  const s = out.cv;
+  const test = out.test;
   const registered = await upsertCandidateModel(db, {
     runId: run.id,
     datasetId: run.datasetId,
     datasetVersionId: run.datasetVersionId,
     algorithm,
     params: {
-      classifier: model.classifier.toJSON().params,
+      classifier: out.classifierParams,
       balancing: params.balancing,
       folds: params.folds,
       seed: params.seed,
       testFraction: params.testFraction,
       thresholdObjective: "max churn-class F1 on out-of-fold predictions",
-      featurePipeline: model.pipeline.toJSON().options,
+      featurePipeline: out.featurePipelineOptions,
     },
     metrics: {
-      cv: { ...s, foldAucs: evaluation.result.folds.map((f) => f.auc) },
+      cv: s,
       test,
-      trainingRows: data.split.train.length,
-      testRows: data.split.validation.length,
-      encodedFeatures: model.featureNames.length,
-      finalFitSeconds,
-      trainingSeconds,
+      trainingRows: out.trainingRows,
+      testRows: out.testRows,
+      encodedFeatures: out.encodedFeatures,
+      finalFitSeconds: out.finalFitSeconds,
+      trainingSeconds: out.trainingSeconds,
       artifactBytes: artifact.sizeBytes,
     },
-    curves: { test: curves, scoreHistogram: scoreHistogram(data.testLabels, proba) },
-    threshold: artifact.stored.threshold,
+    curves: { test: out.curves, scoreHistogram: out.scoreHistogram },
+    threshold: out.threshold,
     cvAuc: s.cvAuc,
     cvAucStd: s.cvAucStd,
     f1Churn: s.f1Churn,
     f1Weighted: s.f1Weighted,
     brier: s.brier,
-    fitSeconds: finalFitSeconds,
+    fitSeconds: out.finalFitSeconds,
     artifactKey: artifact.key,
     artifactSha256: artifact.sha256,
     trainedById: run.createdById,
   });
-  rememberModel(registered.id, artifact.sha256, artifact.stored);
 
   const event: ModelEvent = {
     runId: run.id,
@@ -344,7 +355,7 @@ export async function trainAlgorithmStep(
     f1Weighted: s.f1Weighted,
     brier: s.brier,
     testAuc: test.rocAuc,
-    fitSeconds: finalFitSeconds,
+    fitSeconds: out.finalFitSeconds,
   };
   await publishRunEvent(run.id, TRAINING_EVENTS.model, event);
   await finishStep(
@@ -363,22 +374,28 @@ export async function trainAlgorithmStep(
     f1Churn: s.f1Churn,
     f1Weighted: s.f1Weighted,
     brier: s.brier,
-    threshold: artifact.stored.threshold,
-    fitSeconds: finalFitSeconds,
-    trainingSeconds,
+    threshold: out.threshold,
+    fitSeconds: out.finalFitSeconds,
+    trainingSeconds: out.trainingSeconds,
     artifactSha256: artifact.sha256,
   };
 }
 
-/** Held-out scores bucketed by class in 0.01-wide bins: the confusion matrix at any 0.01 threshold. */
-function scoreHistogram(y: Uint8Array, proba: ArrayLike<number>) {
-  const churned = new Array<number>(SCORE_HISTOGRAM_BINS).fill(0);
-  const retained = new Array<number>(SCORE_HISTOGRAM_BINS).fill(0);
-  for (let i = 0; i < y.length; i++) {
-    const bin = Math.min(SCORE_HISTOGRAM_BINS - 1, Math.max(0, Math.floor(proba[i] * SCORE_HISTOGRAM_BINS)));
-    (y[i] === 1 ? churned : retained)[bin] += 1;
-  }
-  return { binWidth: 1 / SCORE_HISTOGRAM_BINS, churned, retained };
+/**
+ * Writes a model's JSON as computed (the worker already checked it round-trips); the same bytes
+ * and checksum saveModelArtifact would write, without deserialising the model on this thread.
+ */
+async function saveArtifactJson(json: string, key: string, storage: FileStorage) {
+  const bytes = new TextEncoder().encode(json);
+  await storage.put(key, bytes);
+  return { key, sha256: sha256Hex(bytes), sizeBytes: bytes.length };
+}
+
+/** Reads a stored model's JSON and checks it against its recorded checksum. */
+async function readArtifactJson(key: string, sha256: string, storage: FileStorage): Promise<string> {
+  const bytes = await storage.getBytes(key);
+  if (sha256Hex(bytes) !== sha256) throw new ArtifactIntegrityError(key);
+  return new TextDecoder().decode(bytes);
 }
 
 // ─── evaluate → explain → register → score → notify ────────────────────────────────────────────
@@ -393,6 +410,8 @@ async function modelsOfRun(db: Database, runId: number) {
       metrics: models.metrics,
       importance: models.importance,
       status: models.status,
+      artifactKey: models.artifactKey,
+      artifactSha256: models.artifactSha256,
     })
     .from(models)
     .where(eq(models.runId, runId))
@@ -432,25 +451,32 @@ export async function explainStep(
   const active = await beginStep(db, runId, "explain");
   const data = await runData(db, active);
   const rows = await modelsOfRun(db, runId);
-  const explained: { modelId: number; algorithm: string; sampleRows: number; top: string[] }[] = [];
-  for (const [index, row] of rows.entries()) {
-    const model = await loadModel(db, row.id, options.storage);
-    // Seeded: a retried step explains the same customers; a smaller sample is a subset of a larger one.
-    const sample = heldOutSample(data.split, EXPLAIN_SAMPLE_ROWS[model.algorithm], active.params.seed);
-    // Folded per original column ("split": engineered features share out to their sources), in
-    // log-odds: the scale on which contributions of different columns add up.
-    const importance = model
-      .globalImportance(data.training.frame, sample, { engineered: "split" })
-      .map((c) => ({ column: c.column, value: c.meanAbs }));
-    await db.update(models).set({ importance }).where(eq(models.id, row.id));
-    explained.push({
-      modelId: row.id,
-      algorithm: row.algorithm,
-      sampleRows: sample.length,
-      top: importance.slice(0, 3).map((c) => c.column),
-    });
-    await reportStepProgress(active, db, "explain", (index + 1) / rows.length);
-  }
+  const storage = options.storage ?? getStorage();
+  let done = 0;
+  // Every model at once: with worker threads they are explained in parallel.
+  const computed = await Promise.all(
+    rows.map(async (row) => {
+      const modelJson = await readArtifactJson(row.artifactKey, row.artifactSha256, storage);
+      const out = await runCompute({
+        task: "importance",
+        table: data.table,
+        split: { seed: active.params.seed, testFraction: active.params.testFraction },
+        prepared: data,
+        tag: `run-${runId}`,
+        input: { modelJson, seed: active.params.seed },
+      });
+      await db.update(models).set({ importance: out.importance }).where(eq(models.id, row.id));
+      done += 1;
+      await reportStepProgress(active, db, "explain", done / rows.length);
+      return { row, out };
+    }),
+  );
+  const explained = computed.map(({ row, out }) => ({
+    modelId: row.id,
+    algorithm: row.algorithm,
+    sampleRows: out.sampleRows,
+    top: out.importance.slice(0, 3).map((c) => c.column),
+  }));
   await finishStep(
     active,
     db,
@@ -491,19 +517,39 @@ export async function scoreStep(
 ): Promise<StepResult> {
   const active = await beginStep(db, runId, "score");
   const registered = results.register as { championModelId?: number } | undefined;
-  let championId = registered?.championModelId;
-  if (championId === undefined) {
-    const [champion] = (await modelsOfRun(db, runId)).filter((m) => m.status === "champion");
-    if (!champion) throw new NonRetriableError("The run has no champion to score with");
-    championId = champion.id;
-  }
+  const runModels = await modelsOfRun(db, runId);
+  const champion =
+    registered?.championModelId !== undefined
+      ? runModels.find((m) => m.id === registered.championModelId)
+      : runModels.find((m) => m.status === "champion");
+  if (!champion) throw new NonRetriableError("The run has no champion to score with");
   const data = await runData(db, active);
-  const model = await loadModel(db, championId, options.storage);
+  const modelJson = await readArtifactJson(
+    champion.artifactKey,
+    champion.artifactSha256,
+    options.storage ?? getStorage(),
+  );
+  // The explanations (the costly part) in chunks on the workers, in parallel; then the same
+  // batched upserts as any other scoring, fed with them.
+  const total = data.table.rows.length;
+  const chunks: Promise<ScoreOutput>[] = [];
+  for (let start = 0; start < total; start += SCORE_TASK_ROWS) {
+    chunks.push(
+      runCompute({
+        task: "score",
+        table: data.table,
+        split: { seed: active.params.seed, testFraction: active.params.testFraction },
+        tag: `run-${runId}`,
+        input: { modelJson, start, end: Math.min(total, start + SCORE_TASK_ROWS) },
+      }),
+    );
+  }
+  const explained = await Promise.all(chunks);
   const summary = await scoreCustomers(db, {
-    modelId: championId,
-    model,
+    modelId: champion.id,
+    model: precomputedExplanations(data.table, explained),
     table: data.table,
-    onBatch: (done, total) => reportStepProgress(active, db, "score", done / total),
+    onBatch: (done, n) => reportStepProgress(active, db, "score", done / n),
   });
   await finishStep(
     active,
@@ -511,7 +557,36 @@ export async function scoreStep(
     "score",
     `${count(summary.customersScored)} customers scored: ${count(summary.levels.high)} high, ${count(summary.levels.medium)} medium, ${count(summary.levels.low)} low risk`,
   );
-  return { modelId: championId, ...summary };
+  return { modelId: champion.id, ...summary };
+}
+
+/**
+ * The model scoreCustomers explains with, answering from explanations computed elsewhere (the
+ * workers). scoreCustomers asks for the table's rows in order, batch after batch; each batch is
+ * checked against the rows the explanations were computed for, so a change of that order fails
+ * loudly instead of scoring customers with someone else's numbers.
+ */
+function precomputedExplanations(table: RunData["table"], chunks: readonly ScoreOutput[]) {
+  let next = 0;
+  const explain = (records: readonly RawRecord[]) => {
+    const out: Pick<RecordExplanation, "riskScore" | "columns">[] = [];
+    for (let k = 0; k < records.length; k++) {
+      const row = next + k;
+      const chunk = chunks[Math.floor(row / SCORE_TASK_ROWS)];
+      if (!chunk || !sameRecord(records[k], table.columns, table.rows[row])) {
+        throw new Error(`Scoring asked for customers out of order (row ${row})`);
+      }
+      out.push({ riskScore: chunk.riskScores[row - chunk.start], columns: chunk.drivers[row - chunk.start] });
+    }
+    next += records.length;
+    return out;
+  };
+  return { explain } as unknown as ChurnModel;
+}
+
+function sameRecord(record: RawRecord, columns: readonly string[], row: readonly string[]): boolean {
+  for (let c = 0; c < columns.length; c++) if (record[columns[c]] !== row[c]) return false;
+  return true;
 }
 
 export async function notifyStep(
@@ -567,7 +642,7 @@ export function runTrainingStep(
       return notifyStep(db, runId, results);
   }
   const algorithm = ALGORITHMS.find((a) => trainStepId(a) === stepId);
-  if (algorithm) return trainAlgorithmStep(db, runId, algorithm, options);
+  if (algorithm) return trainAlgorithmStep(db, runId, algorithm, options, results);
   throw new NonRetriableError(`Unknown training step "${stepId}"`);
 }
 
