@@ -33,6 +33,7 @@ test.describe("a business user tries a what-if on the Predict page", () => {
     const before = percentOf(await page.getByTestId("risk-score").textContent());
     const reasonsBefore = await reasons.textContent();
     expect(reasonsBefore).toContain("Contract = Month-to-month raises risk");
+    await page.evaluate(() => window.scrollTo(0, 0));
     await page.screenshot({ path: `${ARTIFACTS}/predict-typical.png`, fullPage: true });
 
     await contract.click();
@@ -46,6 +47,7 @@ test.describe("a business user tries a what-if on the Predict page", () => {
     await expect(reasons).not.toHaveText(reasonsBefore ?? "");
     await expect(reasons).not.toContainText("Contract = Month-to-month");
     await expect(page.getByText("Updating…")).toHaveCount(0);
+    await page.evaluate(() => window.scrollTo(0, 0));
     await page.screenshot({ path: `${ARTIFACTS}/predict-two-year.png`, fullPage: true });
 
     // Out of the training range still scores, with a hint next to the field.

@@ -71,12 +71,16 @@ export function NextBestActionCard({
                   {nextBestAction.alternatives.map((alt) => (
                     <li
                       key={alt.changes.map((c) => `${c.column}=${String(c.to)}`).join("&")}
-                      className="flex flex-wrap items-center gap-x-3 gap-y-1 px-3 py-2 text-sm"
+                      className="space-y-0.5 px-3 py-2 text-sm"
                     >
-                      <span className="min-w-0 flex-1">{alt.title}</span>
-                      <span className="text-muted-foreground tabular-nums">→ {formatRisk(alt.newRisk)}</span>
-                      <span className="text-success tabular-nums">−{formatPoints(alt.reduction)}</span>
-                      <span className="text-muted-foreground text-xs">cost {alt.cost}</span>
+                      <p>{alt.title}</p>
+                      <p className="flex flex-wrap gap-x-3 text-xs">
+                        <span className="text-muted-foreground tabular-nums">
+                          Risk → {formatRisk(alt.newRisk)}
+                        </span>
+                        <span className="text-success tabular-nums">−{formatPoints(alt.reduction)}</span>
+                        <span className="text-muted-foreground">cost {alt.cost}</span>
+                      </p>
                     </li>
                   ))}
                 </ul>

@@ -41,8 +41,8 @@ export function ReasonCard({
       <CardHeader>
         <CardTitle>Why this risk</CardTitle>
         <CardDescription>
-          Each driver moves the churn probability up or down, in percentage points, from the model&apos;s
-          average customer.
+          Each driver moves the churn probability up or down, in percentage points, from the model&apos;s base
+          rate.
         </CardDescription>
       </CardHeader>
       <CardContent className="space-y-6">

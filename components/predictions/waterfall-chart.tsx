@@ -35,7 +35,7 @@ export function waterfallSteps(
   const rest = sorted.slice(top);
   const steps: Step[] = [
     {
-      label: "Average customer",
+      label: "Base rate",
       offset: 0,
       size: base,
       delta: base,
@@ -92,7 +92,7 @@ export function WaterfallChart({
   const max = Math.min(1, Math.max(...steps.map((s) => s.offset + s.size)) + 0.05);
   return (
     <figure className="w-full" data-testid="waterfall">
-      <figcaption className="mb-2 font-medium text-sm">From the average customer to this one</figcaption>
+      <figcaption className="mb-2 font-medium text-sm">From the base rate to this customer</figcaption>
       <ResponsiveContainer width="100%" height={steps.length * 30 + 40}>
         <BarChart
           data={steps}

@@ -99,6 +99,8 @@ describe("next-best action", () => {
     ]);
     expect(single?.alternatives.length).toBeGreaterThan(0);
     for (const alt of single!.alternatives) expect(alt.reduction).toBeGreaterThan(0);
+    // Credit card is the same offer as bank transfer: it is not listed again as an alternative.
+    expect(single!.alternatives.map((a) => a.title)).not.toContain(single!.title);
   });
 
   it("never pads an action with a second change that adds nothing", () => {

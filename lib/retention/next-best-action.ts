@@ -218,10 +218,16 @@ export function findNextBestAction(options: FindNextBestActionOptions): NextBest
   const [best, ...rest] = ranked;
   // Alternatives are other choices: a variant that only adds something to the winner is not one.
   const bestKeys = best.changes.map(changeKey);
-  const alternatives = rest
-    .filter((o) => !bestKeys.every((k) => o.changes.some((c) => changeKey(c) === k)))
-    .slice(0, options.alternatives ?? 3)
-    .map(strip);
+  // Same offer with another value (card or bank transfer for autopay) reads the same: listed once.
+  const titles = new Set([best.title]);
+  const alternatives: NextBestActionOption[] = [];
+  for (const option of rest) {
+    if (alternatives.length >= (options.alternatives ?? 3)) break;
+    if (bestKeys.every((k) => option.changes.some((c) => changeKey(c) === k))) continue;
+    if (titles.has(option.title)) continue;
+    titles.add(option.title);
+    alternatives.push(strip(option));
+  }
   return { ...strip(best), currentRisk, alternatives, candidatesScored: records.length };
 }
 

@@ -142,6 +142,7 @@ describe("retention playbook", () => {
     const started = performance.now();
     for (let i = 0; i < rows.length; i++) recommendedAction(driverSets[i], rows[i]);
     const ms = performance.now() - started;
-    expect(ms).toBeLessThan(1_500);
+    // About 0.2 s alone on this machine; the bound leaves room for a busy CI runner.
+    expect(ms).toBeLessThan(3_000);
   });
 });

@@ -267,6 +267,8 @@ export const DEFAULT_PLAYBOOK: Playbook = playbookSchema.parse({
     { column: "InternetService", from: ["No"], allowed: false },
     { column: "InternetService", cost: 3 },
     { column: "PhoneService", allowed: false },
+    // Back to paper bills costs money and retains nobody, whatever the correlation says.
+    { column: "PaperlessBilling", to: ["No"], allowed: false },
     { column: "PaperlessBilling", cost: 1 },
     {
       column: [

@@ -171,7 +171,7 @@ function Workspace({ form }: { form: PredictForm }) {
             <AlertDescription>{prediction.error.message}</AlertDescription>
           </Alert>
         )}
-        <div className="grid gap-6 md:grid-cols-2">
+        <div className="grid gap-6 2xl:grid-cols-2">
           <Card>
             <CardHeader>
               <CardTitle>Churn risk</CardTitle>
@@ -198,7 +198,7 @@ function Workspace({ form }: { form: PredictForm }) {
                     caption={caption}
                   />
                   <p className="mt-3 text-center text-muted-foreground text-xs">
-                    Average customer {Math.round(form.baseRate * 100)} % · low below{" "}
+                    Base rate {Math.round(form.baseRate * 100)} % · low below{" "}
                     {Math.round(form.bands.medium * 100)} %, high from {Math.round(form.bands.high * 100)} %
                   </p>
                   {insight.prediction.warnings.length > 0 && (
