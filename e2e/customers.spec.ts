@@ -18,7 +18,7 @@ test.describe("a business user finds the customers most likely to leave and sees
       await page.reload();
       await expect(rows.first()).toBeVisible({ timeout: 2_000 });
     }).toPass({ timeout: 200_000, intervals: [3_000] });
-    await expect(page.getByText("Monthly revenue at risk")).toBeVisible();
+    await expect(page.getByText("Monthly revenue at risk", { exact: true })).toBeVisible();
     await page.screenshot({ path: `${ARTIFACTS}/customers-list.png`, fullPage: true });
 
     // High risk only: the URL keeps the filter and every visible level badge says High.

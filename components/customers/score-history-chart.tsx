@@ -48,7 +48,7 @@ export function ScoreHistoryChart({
             ticks={[0, 25, 50, 75, 100]}
             tick={AXIS_TICK}
             tickLine={false}
-            width={40}
+            width={48}
             tickFormatter={(v: number) => `${v} %`}
           />
           {bands && (

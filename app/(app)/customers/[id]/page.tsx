@@ -139,15 +139,7 @@ export default async function CustomerPage({ params }: { params: Promise<{ id: s
               riskScore={prediction.riskScore}
             />
           </ReasonCard>
-          <Card className="lg:col-span-1">
-            <CardHeader>
-              <CardTitle>Retention actions</CardTitle>
-              <CardDescription>From the playbook, for the drivers that raise this risk.</CardDescription>
-            </CardHeader>
-            <CardContent>
-              <RetentionActions actions={insight.actions} />
-            </CardContent>
-          </Card>
+          <RetentionActions actions={insight.actions} className="lg:col-span-1" />
         </div>
       )}
 
@@ -162,7 +154,7 @@ export default async function CustomerPage({ params }: { params: Promise<{ id: s
           {history.length === 0 ? (
             <p className="text-muted-foreground text-sm">No model has scored this customer yet.</p>
           ) : (
-            <div className="grid gap-6 lg:grid-cols-2">
+            <div className="grid gap-6 lg:grid-cols-[minmax(0,2fr)_minmax(0,3fr)]">
               <ScoreHistoryChart points={history} bands={champion?.bands} />
               <Table>
                 <TableHeader>
@@ -170,7 +162,7 @@ export default async function CustomerPage({ params }: { params: Promise<{ id: s
                     <TableHead>Model</TableHead>
                     <TableHead className="text-right">Risk score</TableHead>
                     <TableHead>Level</TableHead>
-                    <TableHead className="hidden sm:table-cell">Scored</TableHead>
+                    <TableHead className="hidden sm:table-cell lg:hidden xl:table-cell">Scored</TableHead>
                     <TableHead>Status</TableHead>
                   </TableRow>
                 </TableHeader>
@@ -190,7 +182,7 @@ export default async function CustomerPage({ params }: { params: Promise<{ id: s
                       <TableCell>
                         <RiskLevelBadge level={h.riskLevel} />
                       </TableCell>
-                      <TableCell className="hidden text-muted-foreground sm:table-cell">
+                      <TableCell className="hidden text-muted-foreground sm:table-cell lg:hidden xl:table-cell">
                         <time dateTime={h.scoredAt.toISOString()}>{format(h.scoredAt, "MMM d, HH:mm")}</time>
                       </TableCell>
                       <TableCell>
