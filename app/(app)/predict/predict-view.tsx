@@ -60,25 +60,23 @@ export function PredictView({
 
   return (
     <div className="space-y-6">
-      {datasets.length > 1 && (
-        <div className="flex flex-wrap items-center gap-2">
-          <Label htmlFor="predict-dataset" className="text-muted-foreground text-sm">
-            Dataset
-          </Label>
-          <Select value={String(datasetId)} onValueChange={chooseDataset}>
-            <SelectTrigger id="predict-dataset" className="w-64">
-              <SelectValue />
-            </SelectTrigger>
-            <SelectContent>
-              {datasets.map((d) => (
-                <SelectItem key={d.id} value={String(d.id)}>
-                  {d.name}
-                </SelectItem>
-              ))}
-            </SelectContent>
-          </Select>
-        </div>
-      )}
+      <div className="flex flex-wrap items-center gap-2">
+        <Label htmlFor="predict-dataset" className="text-muted-foreground text-sm">
+          Dataset
+        </Label>
+        <Select value={String(datasetId)} onValueChange={chooseDataset}>
+          <SelectTrigger id="predict-dataset" className="w-64">
+            <SelectValue />
+          </SelectTrigger>
+          <SelectContent>
+            {datasets.map((d) => (
+              <SelectItem key={d.id} value={String(d.id)}>
+                {d.name}
+              </SelectItem>
+            ))}
+          </SelectContent>
+        </Select>
+      </div>
       {form.isError ? (
         <Alert variant="destructive">
           <AlertTitle>Could not load the model</AlertTitle>
