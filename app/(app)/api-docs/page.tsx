@@ -125,6 +125,11 @@ export default async function ApiDocsPage() {
                   {'{ "customer_data": { "tenure": 2, "Contract": "Month-to-month", … }, "dataset_id": 1 }'}
                 </pre>
               </div>
+              <p className="text-muted-foreground">
+                Add <code className="font-mono">"next_best_action": true</code> to also get the next-best
+                action: the cheapest change the model predicts lowers the risk most (a search that adds 10–20
+                ms to the call).
+              </p>
               <div>
                 <p className="font-medium">
                   A batch (up to {MAX_BATCH_CUSTOMERS.toLocaleString("en")} customers)

@@ -89,6 +89,25 @@ describe.each(testDatabaseKinds())("apiKeys router on %s", (kind) => {
     await expect(admin.apiKeys.revoke({ id: 999_999 })).rejects.toMatchObject({ code: "NOT_FOUND" });
   });
 
+  it("records a key's last use at most once a minute, without a write per call", async () => {
+    const created = await callerFor(handle.db, users.admin).apiKeys.create({
+      name: "Touched",
+      scopes: ["predict"],
+    });
+    const lastUsed = async () => {
+      await new Promise((r) => setTimeout(r, 50)); // the write is not awaited by authenticate
+      const [row] = await handle.db.select().from(apiKeys).where(eq(apiKeys.id, created.id));
+      return row.lastUsedAt;
+    };
+    expect(await lastUsed()).toBeNull();
+    await authenticateApiKey(handle.db, created.secret);
+    const first = await lastUsed();
+    expect(first).toBeInstanceOf(Date);
+    await handle.db.update(apiKeys).set({ lastUsedAt: null }).where(eq(apiKeys.id, created.id));
+    for (let i = 0; i < 5; i++) await authenticateApiKey(handle.db, created.secret);
+    expect(await lastUsed()).toBeNull();
+  });
+
   it("authenticates by hash: unknown, malformed and missing keys are refused", async () => {
     expect(await authenticateApiKey(handle.db, null)).toEqual({ ok: false, reason: "missing" });
     expect(await authenticateApiKey(handle.db, "sk_live_abc")).toEqual({ ok: false, reason: "malformed" });
