@@ -1,7 +1,7 @@
 "use client";
 
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
-import { FilterX, Plus, Search, X } from "lucide-react";
+import { Download, FilterX, Plus, Search, X } from "lucide-react";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useEffect, useId, useMemo, useRef, useState } from "react";
 import { type CustomerSortKey, CustomersTable } from "@/components/customers/customers-table";
@@ -153,6 +153,15 @@ export function CustomersExplorer({
             </SelectContent>
           </Select>
         </div>
+        <Button asChild variant="outline" className="order-last ml-auto">
+          <a
+            href={`/customers/export${listStateToSearch({ ...state, datasetId, page: 1, pageSize: 25 })}`}
+            download
+          >
+            <Download aria-hidden="true" />
+            Export CSV
+          </a>
+        </Button>
         {data?.version && dataset && (
           <p className="pb-2 text-muted-foreground text-xs">
             Version {data.version.version}

@@ -3,6 +3,7 @@ import { count, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "../../db/client";
 import { customers, scores } from "../../db/schema";
+import { exportCustomersCsv } from "../../services/customers";
 import { importDatasetFromFile } from "../../services/datasets";
 import { useTemporaryDataDir } from "../../services/datasets/test-helpers";
 import { promoteModel } from "../../services/models";
@@ -317,6 +318,31 @@ describe.each(testDatabaseKinds())("customers router on %s", (kind) => {
       prediction.contributions.slice(0, insight.reasons.length).reduce((s, c) => s + c.probability, 0),
       9,
     );
+  });
+
+  it("exports the filtered list as CSV in the list's order, and refuses a bad column before streaming", async () => {
+    const filter = {
+      datasetId: trained.datasetId,
+      levels: ["medium" as const],
+      sort: "revenueAtRisk" as const,
+    };
+    const list = await api().customers.list({ ...filter, pageSize: 100 });
+    const csv = await exportCustomersCsv(handle.db, filter);
+    let text = "";
+    for await (const chunk of csv.body) text += chunk;
+    const lines = text.trimEnd().split("\r\n");
+    expect(lines[0]).toBe("customer_id,risk_score,risk_level,top_drivers,monthly_value,revenue_at_risk");
+    expect(lines).toHaveLength(list.summary.customers + 1);
+    expect(lines.slice(1, 101).map((l) => l.split(",")[0])).toEqual(list.rows.map((r) => r.externalId));
+    expect(lines.slice(1).every((l) => l.split(",")[2] === "medium")).toBe(true);
+    expect(lines[1]).toMatch(/\(([+-]|±)[\d.]+ pts\)/);
+    expect(csv.fileName).toBe("Telco-600-customers.csv");
+    await expect(
+      exportCustomersCsv(handle.db, {
+        datasetId: trained.datasetId,
+        filters: [{ column: MALICIOUS, value: "x" }],
+      }),
+    ).rejects.toMatchObject({ code: "BAD_REQUEST" });
   });
 
   it("answers NOT_FOUND for an unknown customer or dataset", async () => {

@@ -1,4 +1,5 @@
-/** The Customers pages: scored customers of a dataset (list, filters) and one customer's detail. */
+/** The Customers pages: scored customers of a dataset (list, filters, CSV) and one customer's detail. */
 export * from "./detail";
+export * from "./export";
 export * from "./list";
 export * from "./scope";

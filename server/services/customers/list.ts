@@ -49,7 +49,7 @@ export const listCustomersInputSchema = z.object({
   searchMode: z.enum(SEARCH_MODES).default("contains"),
 });
 export type ListCustomersInput = z.input<typeof listCustomersInputSchema>;
-type ParsedListInput = z.output<typeof listCustomersInputSchema>;
+export type ParsedListInput = z.output<typeof listCustomersInputSchema>;
 
 export interface CustomerRow {
   /** customers.id: the detail page's id. */
@@ -178,47 +178,19 @@ export async function listCustomers(db: Database, input: ListCustomersInput): Pr
     summary: { customers: 0, highRisk: 0, revenueAtRisk: null, monthlyValue: null },
     rows: [],
   };
-  if (!scope.champion || !scope.version || !scope.isScored) {
-    // Still validate the filters, so a bad column is refused the same way with or without scores.
-    if (scope.version) await filterConditions(db, scope.version.id, query.filters);
-    return empty;
-  }
-  const conditions: SQL[] = [
-    eq(scores.modelId, scope.champion.id),
-    eq(customers.datasetVersionId, scope.version.id),
-    ...(await filterConditions(db, scope.version.id, query.filters)),
-  ];
-  if (query.levels.length > 0 && query.levels.length < RISK_LEVELS.length)
-    conditions.push(inArray(scores.riskLevel, query.levels));
-  if (query.search !== "")
-    // lower() + like: same result as ilike, about a third faster on a full scan of 100k ids.
-    conditions.push(
-      sql`lower(${customers.externalId}) like ${likePattern(query.search.toLowerCase(), query.searchMode)}`,
-    );
-  const where = and(...conditions);
+  const where = await whereOf(db, scope, query);
+  if (!where) return empty;
 
   const summaryKey = JSON.stringify([
-    scope.champion.id,
-    scope.version.id,
+    scope.champion?.id,
+    scope.version?.id,
     [...query.levels].sort(),
     [...query.filters].map((f) => [f.column, f.value]).sort(),
     query.search.toLowerCase(),
     query.searchMode,
   ]);
   const pageRows = (page: number) =>
-    db
-      .select({
-        id: customers.id,
-        externalId: customers.externalId,
-        riskScore: scores.riskScore,
-        riskLevel: scores.riskLevel,
-        drivers: scores.drivers,
-        monthlyValue: customers.monthlyValue,
-      })
-      .from(scores)
-      .innerJoin(customers, eq(customers.id, scores.customerId))
-      .where(where)
-      .orderBy(...orderOf(query.sort, direction))
+    selectRows(db, where, query.sort, direction)
       .limit(query.pageSize)
       .offset((page - 1) * query.pageSize);
   // The page and the summary are independent queries: concurrent on PostgreSQL's pool.
@@ -248,6 +220,49 @@ export async function listCustomers(db: Database, input: ListCustomersInput): Pr
       revenueAtRisk: r.monthlyValue === null ? null : r.monthlyValue * r.riskScore,
     })),
   };
+}
+
+/**
+ * The WHERE of a list query, or null when the scope has nothing to list. Filters are validated
+ * either way, so a bad column is refused the same way with or without scores.
+ */
+export async function whereOf(
+  db: Database,
+  scope: CustomerScope,
+  query: Pick<ParsedListInput, "filters" | "levels" | "search" | "searchMode">,
+): Promise<SQL | null> {
+  const filters = scope.version ? await filterConditions(db, scope.version.id, query.filters) : [];
+  if (!scope.champion || !scope.version || !scope.isScored) return null;
+  const conditions: SQL[] = [
+    eq(scores.modelId, scope.champion.id),
+    eq(customers.datasetVersionId, scope.version.id),
+    ...filters,
+  ];
+  if (query.levels.length > 0 && query.levels.length < RISK_LEVELS.length)
+    conditions.push(inArray(scores.riskLevel, query.levels));
+  if (query.search !== "")
+    // lower() + like: same result as ilike, about a third faster on a full scan of 100k ids.
+    conditions.push(
+      sql`lower(${customers.externalId}) like ${likePattern(query.search.toLowerCase(), query.searchMode)}`,
+    );
+  return and(...conditions) as SQL;
+}
+
+/** The list's rows in the requested order (callers add limit and offset). */
+export function selectRows(db: Database, where: SQL, sort: CustomerSort, direction: "asc" | "desc") {
+  return db
+    .select({
+      id: customers.id,
+      externalId: customers.externalId,
+      riskScore: scores.riskScore,
+      riskLevel: scores.riskLevel,
+      drivers: scores.drivers,
+      monthlyValue: customers.monthlyValue,
+    })
+    .from(scores)
+    .innerJoin(customers, eq(customers.id, scores.customerId))
+    .where(where)
+    .orderBy(...orderOf(sort, direction));
 }
 
 async function summarize(db: Database, where: SQL | undefined): Promise<CustomerSummary> {
