@@ -352,6 +352,28 @@ describe.each(testDatabaseKinds())("POST /api/v1/predict and /api/ml/predict/ on
     expect((await errorOf(response)).code).toBe("payload_too_large");
   });
 
+  it("answers 413 for a streamed body that grows past the limit, reading no further", async () => {
+    const chunk = new TextEncoder().encode(" ".repeat(1024 * 1024));
+    let pulled = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        pulled += 1;
+        if (pulled > 20) controller.close();
+        else controller.enqueue(chunk);
+      },
+    });
+    const request = new Request("http://localhost/api/v1/predict", {
+      method: "POST",
+      headers: { authorization: `Bearer ${fullKey.secret}`, "content-type": "application/json" },
+      body,
+      duplex: "half",
+    } as RequestInit);
+    const response = await postV1(request);
+    expect(response.status).toBe(413);
+    expect((await errorOf(response)).code).toBe("payload_too_large");
+    expect(pulled).toBeLessThan(10);
+  });
+
   it("logs every call to api_requests without customer data, and records the key's last use", async () => {
     const key = await createApiKey(handle.db, actor, {
       name: "Logged",
