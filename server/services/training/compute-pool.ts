@@ -12,11 +12,11 @@
  * - A worker that dies mid-task fails that task (the step is retried by its executor) and is
  *   replaced on the next task.
  *
- * The worker entry is created with `new Worker(new URL("./compute-worker.ts", import.meta.url))`,
- * the form Next.js (Turbopack) bundles into a worker chunk of its own; from the TypeScript sources
- * (tsx scripts, vitest) a small boot script registers tsx in the worker first (see createWorker).
+ * How a worker loads its TypeScript entry: see createWorker.
  */
 import os from "node:os";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 import {
   type ComputeTable,
@@ -155,7 +155,10 @@ export class ComputePool {
         return;
       }
       const idle = this.workers.find((w) => w.task === null) ?? this.spawn();
-      if (!idle) return;
+      if (!idle) {
+        if (this.mode === "in-process") continue; // workers could not start: run the queue here
+        return;
+      }
       const task = this.queue.shift() as QueuedTask;
       this.send(idle, task);
     }
@@ -163,7 +166,16 @@ export class ComputePool {
 
   private spawn(): PoolWorker | null {
     if (this.workers.length >= this.size) return null;
-    const worker = createWorker(this.execArgv);
+    let worker: Worker;
+    try {
+      worker = createWorker(this.execArgv);
+    } catch (error) {
+      this.isBroken = true;
+      console.warn(
+        `[churnguard:training] worker threads unavailable, computing in-process: ${(error as Error).message}`,
+      );
+      return null;
+    }
     const entry: PoolWorker = { worker, tables: [], task: null, isReady: false };
     worker.on("message", (response: WorkerResponse) => {
       if ("ready" in response) {
@@ -235,17 +247,23 @@ export class ComputePool {
   }
 }
 
+/**
+ * A worker running compute-worker.ts from the TypeScript sources through tsx's loader, which the
+ * worker registers itself (Node 20 does not hand the parent's loader hooks to worker threads).
+ * The same in every runtime: tsx scripts and vitest run the sources; the Next.js production
+ * server runs from its checkout (`npm start` builds in place), whose sources sit under the working
+ * directory. (Turbopack 16.4 copies a `new Worker(new URL("./x.ts", import.meta.url))` entry as a
+ * static asset instead of bundling it, which Node 20 cannot run.) Without tsx, or without the
+ * sources, the worker fails to load and the pool falls back to in-process computing.
+ */
 function createWorker(execArgv: string[] | undefined): Worker {
-  const options = execArgv ? { execArgv } : {};
-  if (import.meta.url.endsWith(".ts")) {
-    // Running from the TypeScript sources (tsx scripts, vitest). Node 20 does not hand the parent's
-    // module loader to worker threads, so the worker registers tsx itself, then loads the entry.
-    const entry = import.meta.url.replace(/compute-pool\.ts$/, "compute-worker.ts");
-    const boot = `import("tsx/esm/api").then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); });`;
-    return new Worker(boot, { ...options, eval: true });
-  }
-  // A bundle (next build): Turbopack bundles this literal form into a worker chunk of its own.
-  return new Worker(new URL("./compute-worker.ts", import.meta.url), options);
+  const fromSources = import.meta.url.endsWith(".ts");
+  const entry = fromSources
+    ? import.meta.url.replace(/compute-pool\.ts$/, "compute-worker.ts")
+    : pathToFileURL(path.join(process.cwd(), "server", "services", "training", "compute-worker.ts")).href;
+  // A bare specifier in eval'd code resolves from the working directory: the project's tsx.
+  const boot = `import("tsx/esm/api").then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); });`;
+  return new Worker(boot, { ...(execArgv ? { execArgv } : {}), eval: true });
 }
 
 async function runInProcess<K extends ComputeTaskName>(
