@@ -89,7 +89,11 @@ export function WaterfallChart({
   top?: number;
 }) {
   const steps = waterfallSteps(base, contributions, riskScore, top);
-  const max = Math.min(1, Math.max(...steps.map((s) => s.offset + s.size)) + 0.05);
+  // Round ticks: every 5, 10 or 20 points depending on the range shown.
+  const highest = Math.max(...steps.map((s) => s.offset + s.size));
+  const step = highest <= 0.3 ? 0.05 : highest <= 0.6 ? 0.1 : 0.2;
+  const max = Math.min(1, Math.ceil((highest + 0.001) / step) * step);
+  const ticks = Array.from({ length: Math.round(max / step) + 1 }, (_, i) => Math.min(1, i * step));
   return (
     <figure className="w-full" data-testid="waterfall">
       <figcaption className="mb-2 font-medium text-sm">From the base rate to this customer</figcaption>
@@ -104,6 +108,7 @@ export function WaterfallChart({
           <XAxis
             type="number"
             domain={[0, max]}
+            ticks={ticks}
             tick={AXIS_TICK}
             tickLine={false}
             tickFormatter={(v: number) => `${Math.round(v * 100)} %`}
