@@ -84,4 +84,22 @@ test.describe("an admin creates an API key, a system scores with it, the admin r
     expect(refused.headers()["www-authenticate"]).toMatch(/^Bearer/);
     expect((await refused.json()).error.code).toBe("revoked_api_key");
   });
+
+  test("admin settings show the risk bands and refuse a high band below the medium one", async ({ page }) => {
+    await signIn(page, E2E_ADMIN.email, E2E_ADMIN.password);
+    await expect(page).toHaveURL(/\/dashboard$/);
+    await page.goto("/admin/settings");
+    const medium = page.getByLabel("Medium risk starts at");
+    const high = page.getByLabel("High risk starts at");
+    await expect(medium).toHaveValue("30");
+    await expect(high).toHaveValue("60");
+    await expect(page.getByRole("button", { name: "Save risk bands" })).toBeDisabled();
+    // Other journeys share this server: only an invalid (never saved) change is tried here.
+    await high.fill("20");
+    await expect(page.getByText("The high band must start above the medium band")).toBeVisible();
+    await expect(page.getByRole("button", { name: "Save risk bands" })).toBeDisabled();
+    await page.screenshot({ path: `${ARTIFACTS}/admin-settings.png` });
+    await page.getByRole("button", { name: "Reset" }).click();
+    await expect(high).toHaveValue("60");
+  });
 });

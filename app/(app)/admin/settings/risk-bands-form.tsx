@@ -65,6 +65,7 @@ export function RiskBandsForm() {
   return (
     <Card>
       <form
+        className="flex flex-col gap-6"
         onSubmit={(event) => {
           event.preventDefault();
           if (Object.keys(problems).length === 0) save.mutate({ medium: m, high: h });
