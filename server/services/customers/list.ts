@@ -8,7 +8,8 @@
  * Indexes used: scores_model_risk_idx / scores_model_level_risk_idx for the risk order and level
  * filter, customers_version_external_idx for the customer-id order, the primary keys for the join.
  * A page itself is an index walk; the summary (count, high risk, revenue at risk) must read every
- * matching customer, so it is cached per champion and filter: paging and sorting reuse it.
+ * matching customer, so it is computed per risk level, once per champion and filter, and cached:
+ * paging, sorting and switching risk levels reuse it.
  */
 import { TRPCError } from "@trpc/server";
 import { and, asc, desc, eq, inArray, type SQL, sql } from "drizzle-orm";
@@ -88,9 +89,11 @@ export interface CustomerList extends CustomerScope {
  */
 const SUMMARY_TTL_MS = 2 * 60_000;
 const SUMMARY_CACHE_SIZE = 200;
-let summaryCaches = new WeakMap<Database, Map<string, { summary: CustomerSummary; expiresAt: number }>>();
+type LevelTotals = { customers: number; revenueAtRisk: number | null; monthlyValue: number | null };
+type LevelBreakdown = Record<RiskLevel, LevelTotals>;
+let summaryCaches = new WeakMap<Database, Map<string, { summary: LevelBreakdown; expiresAt: number }>>();
 
-function cachedSummary(db: Database, key: string): CustomerSummary | null {
+function cachedSummary(db: Database, key: string): LevelBreakdown | null {
   const cache = summaryCaches.get(db);
   const hit = cache?.get(key);
   if (!cache || !hit) return null;
@@ -100,7 +103,7 @@ function cachedSummary(db: Database, key: string): CustomerSummary | null {
   return hit.summary;
 }
 
-function rememberSummary(db: Database, key: string, summary: CustomerSummary): void {
+function rememberSummary(db: Database, key: string, summary: LevelBreakdown): void {
   let cache = summaryCaches.get(db);
   if (!cache) {
     cache = new Map();
@@ -184,7 +187,6 @@ export async function listCustomers(db: Database, input: ListCustomersInput): Pr
   const summaryKey = JSON.stringify([
     scope.champion?.id,
     scope.version?.id,
-    [...query.levels].sort(),
     [...query.filters].map((f) => [f.column, f.value]).sort(),
     query.search.toLowerCase(),
     query.searchMode,
@@ -194,14 +196,17 @@ export async function listCustomers(db: Database, input: ListCustomersInput): Pr
       .limit(query.pageSize)
       .offset((page - 1) * query.pageSize);
   // The page and the summary are independent queries: concurrent on PostgreSQL's pool.
-  const [summary, requestedRows] = await Promise.all([
+  const [breakdown, requestedRows] = await Promise.all([
     cachedSummary(db, summaryKey) ??
-      summarize(db, where).then((fresh) => {
-        rememberSummary(db, summaryKey, fresh);
-        return fresh;
-      }),
+      whereOf(db, scope, { ...query, levels: [] })
+        .then((allLevels) => summarizeLevels(db, allLevels as SQL))
+        .then((fresh) => {
+          rememberSummary(db, summaryKey, fresh);
+          return fresh;
+        }),
     pageRows(query.page),
   ]);
+  const summary = summaryOf(breakdown, query.levels);
   const pageCount = Math.ceil(summary.customers / query.pageSize);
   const page = Math.min(query.page, Math.max(1, pageCount));
   const rows = page === query.page ? requestedRows : await pageRows(page);
@@ -265,22 +270,44 @@ export function selectRows(db: Database, where: SQL, sort: CustomerSort, directi
     .orderBy(...orderOf(sort, direction));
 }
 
-async function summarize(db: Database, where: SQL | undefined): Promise<CustomerSummary> {
-  const [totals] = await db
+/** Count, revenue at risk and monthly value per risk level, in one pass over the matching customers. */
+async function summarizeLevels(db: Database, where: SQL): Promise<LevelBreakdown> {
+  const rows = await db
     .select({
+      level: scores.riskLevel,
       customers: sql<number>`count(*)::int`,
-      highRisk: sql<number>`(count(*) filter (where ${scores.riskLevel} = 'high'))::int`,
       revenueAtRisk: sql<number | null>`sum(${revenueAtRisk})::float8`,
       monthlyValue: sql<number | null>`sum(${customers.monthlyValue})::float8`,
     })
     .from(scores)
     .innerJoin(customers, eq(customers.id, scores.customerId))
-    .where(where);
+    .where(where)
+    .groupBy(scores.riskLevel);
+  const breakdown = Object.fromEntries(
+    RISK_LEVELS.map((l) => [l, { customers: 0, revenueAtRisk: null, monthlyValue: null }]),
+  ) as LevelBreakdown;
+  for (const r of rows) {
+    if (!(RISK_LEVELS as readonly string[]).includes(r.level)) continue;
+    breakdown[r.level as RiskLevel] = {
+      customers: Number(r.customers),
+      revenueAtRisk: r.revenueAtRisk === null ? null : Number(r.revenueAtRisk),
+      monthlyValue: r.monthlyValue === null ? null : Number(r.monthlyValue),
+    };
+  }
+  return breakdown;
+}
+
+function summaryOf(breakdown: LevelBreakdown, levels: readonly RiskLevel[]): CustomerSummary {
+  const selected = levels.length > 0 ? levels : RISK_LEVELS;
+  const sum = (key: "revenueAtRisk" | "monthlyValue") => {
+    const values = selected.map((l) => breakdown[l][key]).filter((v): v is number => v !== null);
+    return values.length ? values.reduce((a, b) => a + b, 0) : null;
+  };
   return {
-    customers: Number(totals.customers),
-    highRisk: Number(totals.highRisk),
-    revenueAtRisk: totals.revenueAtRisk === null ? null : Number(totals.revenueAtRisk),
-    monthlyValue: totals.monthlyValue === null ? null : Number(totals.monthlyValue),
+    customers: selected.reduce((n, l) => n + breakdown[l].customers, 0),
+    highRisk: selected.includes("high") ? breakdown.high.customers : 0,
+    revenueAtRisk: sum("revenueAtRisk"),
+    monthlyValue: sum("monthlyValue"),
   };
 }
 
