@@ -69,10 +69,17 @@ export function CustomersExplorer({
   const state = useMemo(() => parseListState(new URLSearchParams(searchParams.toString())), [searchParams]);
   const ids = { search: useId(), column: useId(), value: useId(), size: useId() };
 
-  const navigate = (next: Partial<ListState>, options: { keepPage?: boolean } = {}) => {
+  /**
+   * Filters, sorting and pages change the URL through the History API, which Next.js syncs with
+   * useSearchParams without a server render: the tRPC query below is the only fetch. Typing in the
+   * search box replaces the entry; every other change adds one, so Back undoes it.
+   */
+  const navigate = (next: Partial<ListState>, options: { replace?: boolean } = {}) => {
     const merged: ListState = { ...state, datasetId, ...next };
-    if (!options.keepPage && next.page === undefined) merged.page = 1;
-    router.replace(`${pathname}${listStateToSearch(merged)}`, { scroll: false });
+    if (next.page === undefined) merged.page = 1;
+    const url = `${pathname}${listStateToSearch(merged)}`;
+    if (options.replace) window.history.replaceState(null, "", url);
+    else window.history.pushState(null, "", url);
   };
 
   // The debounced search calls the navigate of the latest render (it closes over the URL state).
@@ -92,7 +99,10 @@ export function CustomersExplorer({
   useEffect(() => setSearchText(state.search), [state.search]);
   useEffect(() => {
     if (searchText.trim() === state.search) return;
-    const timer = setTimeout(() => navigateRef.current({ search: searchText.trim() }), SEARCH_DEBOUNCE_MS);
+    const timer = setTimeout(
+      () => navigateRef.current({ search: searchText.trim() }, { replace: true }),
+      SEARCH_DEBOUNCE_MS,
+    );
     return () => clearTimeout(timer);
   }, [searchText, state.search]);
 

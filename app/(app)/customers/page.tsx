@@ -83,6 +83,7 @@ export default async function CustomersPage({
         </EmptyState>
       ) : (
         <CustomersExplorer
+          key={datasetId}
           datasets={datasets}
           datasetId={datasetId}
           columns={options.columns}

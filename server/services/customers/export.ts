@@ -40,7 +40,7 @@ export async function exportCustomersCsv(
     yield line(CUSTOMER_CSV_HEADER);
     if (!where) return;
     for (let offset = 0; ; offset += EXPORT_CHUNK) {
-      const rows = await selectRows(db, where, query.sort, direction).limit(EXPORT_CHUNK).offset(offset);
+      const rows = await selectRows(db, where, query.sort, direction, EXPORT_CHUNK, offset);
       let text = "";
       for (const r of rows) {
         text += line([
