@@ -15,19 +15,16 @@ import { createHash } from "node:crypto";
 import path from "node:path";
 import { and, avg, count, eq, gte, inArray, lte, sql } from "drizzle-orm";
 import { NonRetriableError } from "@/jobs/types";
-import type { RawRecord } from "@/lib/ml";
 import { readCsvBatches } from "@/lib/ml/data";
-import { recommendedAction } from "@/lib/retention";
 import type { Database } from "../../db/client";
 import { batchScores, scoreBatches } from "../../db/schema";
 import { type FileStorage, getStorage } from "../../storage";
-import type { CustomerPrediction } from "../predictions";
 import { getPlaybook } from "../retention";
-import { type RiskDriver, topDrivers } from "../scoring";
 import { ChunkWriter, chunkCount, chunkKey, readChunk } from "./chunks";
 import { matchColumns } from "./columns";
 import { loadBatchModel } from "./model";
 import { publishBatchProgress } from "./publish";
+import { type ScorePart, scorePart } from "./score-rows";
 
 /**
  * Rows per explain call: the per-call cost (building the feature frame) is amortised by 2,500
@@ -124,22 +121,12 @@ export async function loadBatchStep(
   return { rowCount: batch.rowCount, chunks, used: match.used, missing: match.missing, resplit: !isComplete };
 }
 
-interface ScoredRow {
-  n: number;
-  e: string | null;
-  s: number;
-  l: string;
-  d: RiskDriver[];
-  a: string | null;
-  w: { field: string; code: string }[] | null;
-}
-
 /**
  * Step `score-chunk-<n>`: scores one chunk and replaces its rows. Idempotent without holding a
  * transaction open while it computes (on PGlite that would stall every other query of the app):
  * the chunk's row numbers are cleared first, so a retry after a partial write starts clean, and
  * onFailure removes everything if the job gives up. Each part's INSERT is in flight while the next
- * part is explained, so on PostgreSQL the writes overlap the computation.
+ * part is scored, so on PostgreSQL the writes overlap the computation.
  */
 export async function scoreChunkStep(
   db: Database,
@@ -163,46 +150,47 @@ export async function scoreChunkStep(
       ),
     );
 
-  const { predictor } = model;
   const used = model.columns.inputs.filter((name) => chunk.columns.includes(name));
   const usedIndex = used.map((name) => chunk.columns.indexOf(name));
   const idIndex = identifier === null ? -1 : chunk.columns.indexOf(identifier);
-  const numeric = new Set(predictor.inputs.filter((i) => i.kind === "numeric").map((i) => i.name));
-  const present = new Set(used);
+  const partOf = (start: number): ScorePart => {
+    const rows = chunk.rows.slice(start, start + EXPLAIN_ROWS);
+    return {
+      firstRow: firstRow + start,
+      used,
+      rows: rows.map((row) => usedIndex.map((i) => row[i])),
+      ids: rows.map((row) => (idIndex >= 0 ? row[idIndex].trim() || null : null)),
+    };
+  };
+  // Two stages in flight: part k+1 is scored while part k's INSERT runs (on PostgreSQL in the
+  // server's process; PGlite runs it on this thread between parts). Measured against a worker
+  // thread for the scoring (structured clone, its own module graph): the worker used 35 % more
+  // CPU and was slower on this 2-core machine, so scoring stays on the calling thread.
+  const score = async (part: ScorePart): Promise<string> => {
+    // Let requests and the previous INSERT through before a few hundred milliseconds of work.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    return JSON.stringify(scorePart(model.predictor, playbook, part));
+  };
   let scoreMs = 0;
   let writeWaitMs = 0;
   let inFlight: Promise<unknown> = Promise.resolve();
-  for (let start = 0; start < chunk.rows.length; start += EXPLAIN_ROWS) {
-    const computedAt = performance.now();
-    const end = Math.min(chunk.rows.length, start + EXPLAIN_ROWS);
-    const records: RawRecord[] = [];
-    for (let i = start; i < end; i++) {
-      const row = chunk.rows[i];
-      const record: RawRecord = {};
-      for (let c = 0; c < used.length; c++) record[used[c]] = row[usedIndex[c]];
-      records.push(record);
-    }
-    const predictions = predictor.predict(records, { strict: false });
-    const scored: ScoredRow[] = predictions.map((p, k) => {
-      const record = records[k];
-      const row = chunk.rows[start + k];
-      return {
-        n: firstRow + start + k,
-        e: idIndex >= 0 ? row[idIndex].trim() || null : null,
-        s: p.riskScore,
-        l: p.riskLevel,
-        d: driversOf(p, record, numeric),
-        a: recommendedAction(p.contributions, record, playbook)?.title ?? null,
-        w: rowWarnings(p, present),
-      };
-    });
-    scoreMs += performance.now() - computedAt;
+  let scoredAt = performance.now();
+  // A stage that fails while the other is awaited must not count as an unhandled rejection: the
+  // failure still surfaces when that stage is awaited.
+  const handled = <T>(promise: Promise<T>) => {
+    promise.catch(() => {});
+    return promise;
+  };
+  let next: Promise<string> | null = handled(score(partOf(0)));
+  for (let start = 0; next; start += EXPLAIN_ROWS) {
+    const scored = await next;
+    scoreMs += performance.now() - scoredAt;
+    scoredAt = performance.now();
+    next = start + EXPLAIN_ROWS < chunk.rows.length ? handled(score(partOf(start + EXPLAIN_ROWS))) : null;
     const waitedAt = performance.now();
     await inFlight;
     writeWaitMs += performance.now() - waitedAt;
-    inFlight = insertRows(db, batchId, scored);
-    // Let the INSERT go out and requests through before the next few hundred milliseconds of work.
-    await new Promise<void>((resolve) => setImmediate(resolve));
+    inFlight = handled(insertRows(db, batchId, scored));
   }
   const waitedAt = performance.now();
   await inFlight;
@@ -229,43 +217,15 @@ export async function scoreChunkStep(
   };
 }
 
-/** One INSERT with the rows as a single jsonb parameter (column names never in SQL text). */
-async function insertRows(db: Database, batchId: number, rows: readonly ScoredRow[]): Promise<void> {
-  const json = JSON.stringify(rows);
+/**
+ * One INSERT with the rows (a JSON array of ScoredRow) as a single jsonb parameter: column names
+ * never in SQL text.
+ */
+async function insertRows(db: Database, batchId: number, json: string): Promise<void> {
   await db.execute(sql`
     insert into ${batchScores} (batch_id, row_number, external_id, risk_score, risk_level, drivers, action, warnings)
     select ${batchId}, r.n, r.e, r.s, r.l, r.d, r.a, r.w
     from jsonb_to_recordset(${json}::jsonb) as r(n integer, e text, s real, l text, d jsonb, a text, w jsonb)`);
-}
-
-/** The top three drivers as the customers' scores store them (numbers as numbers). */
-function driversOf(p: CustomerPrediction, record: RawRecord, numeric: ReadonlySet<string>): RiskDriver[] {
-  const columns = p.contributions.map((c) => ({
-    name: c.column,
-    logOdds: c.logOdds,
-    probability: c.probability,
-  }));
-  return topDrivers({ columns }, record).map((d) => ({
-    ...d,
-    value:
-      numeric.has(d.column) && typeof d.value === "string" && Number.isFinite(Number(d.value))
-        ? Number(d.value)
-        : d.value,
-  }));
-}
-
-/**
- * Warnings specific to this row: a blank or unreadable value, an unseen category. Columns the whole
- * file lacks are imputed on every row; the summary lists them once instead of on every row.
- */
-function rowWarnings(
-  p: CustomerPrediction,
-  present: ReadonlySet<string>,
-): { field: string; code: string }[] | null {
-  const warnings = p.warnings
-    .filter((w) => w.code !== "ignored" && present.has(w.field))
-    .map((w) => ({ field: w.field, code: w.code }));
-  return warnings.length > 0 ? warnings : null;
 }
 
 /** Step `finalise`: the summary, status succeeded, chunk files removed. */

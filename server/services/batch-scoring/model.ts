@@ -11,6 +11,7 @@ import type { Database } from "../../db/client";
 import { datasets, models } from "../../db/schema";
 import { type LoadedChampion, loadChampion, loadModelArtifact } from "../models";
 import { NoChampionError, Predictor } from "../predictions";
+import type { RiskBands } from "../scoring";
 import { getRiskBands } from "../settings";
 import type { ModelColumns } from "./columns";
 
@@ -21,7 +22,21 @@ export class BatchModelGoneError extends Error {
   }
 }
 
+/** Everything needed to rebuild the Predictor anywhere (a worker thread included): plain data. */
+export interface ModelRef {
+  modelId: number;
+  datasetId: number;
+  datasetVersionId: number;
+  algorithm: Algorithm;
+  version: number;
+  threshold: number;
+  artifactKey: string;
+  artifactSha256: string;
+  bands: RiskBands;
+}
+
 export interface BatchModel {
+  ref: ModelRef;
   predictor: Predictor;
   columns: ModelColumns;
 }
@@ -43,38 +58,33 @@ export async function championOf(db: Database, datasetId: number): Promise<Loade
   throw new NoChampionError(datasetId, dataset ? "no_champion" : "no_dataset");
 }
 
+/** The Predictor of a model reference (the artifact is read once per process, then cached). */
+export async function predictorOf(ref: ModelRef): Promise<{ predictor: Predictor; model: ChurnModel }> {
+  const model = await loadModelArtifact(ref.modelId, ref.artifactKey, ref.artifactSha256);
+  const predictor = new Predictor({ ...ref, model }, ref.bands);
+  return { predictor, model };
+}
+
 /** The model a batch was started with, as a Predictor with the current risk bands. */
 export async function loadBatchModel(db: Database, modelId: number): Promise<BatchModel> {
-  const [row] = await db
-    .select({
-      id: models.id,
-      datasetId: models.datasetId,
-      datasetVersionId: models.datasetVersionId,
-      algorithm: models.algorithm,
-      version: models.version,
-      threshold: models.threshold,
-      artifactKey: models.artifactKey,
-      artifactSha256: models.artifactSha256,
-    })
-    .from(models)
-    .where(eq(models.id, modelId));
-  if (!row) throw new BatchModelGoneError(modelId);
-  const [model, bands] = await Promise.all([
-    loadModelArtifact(row.id, row.artifactKey, row.artifactSha256),
+  const [[row], bands] = await Promise.all([
+    db
+      .select({
+        modelId: models.id,
+        datasetId: models.datasetId,
+        datasetVersionId: models.datasetVersionId,
+        algorithm: models.algorithm,
+        version: models.version,
+        threshold: models.threshold,
+        artifactKey: models.artifactKey,
+        artifactSha256: models.artifactSha256,
+      })
+      .from(models)
+      .where(eq(models.id, modelId)),
     getRiskBands(db),
   ]);
-  const predictor = new Predictor(
-    {
-      modelId: row.id,
-      datasetId: row.datasetId,
-      datasetVersionId: row.datasetVersionId,
-      algorithm: row.algorithm as Algorithm,
-      version: row.version,
-      threshold: row.threshold,
-      artifactSha256: row.artifactSha256,
-      model,
-    },
-    bands,
-  );
-  return { predictor, columns: modelColumnsOf(model) };
+  if (!row) throw new BatchModelGoneError(modelId);
+  const ref: ModelRef = { ...row, algorithm: row.algorithm as Algorithm, bands: { ...bands } };
+  const { predictor, model } = await predictorOf(ref);
+  return { ref, predictor, columns: modelColumnsOf(model) };
 }
