@@ -37,7 +37,16 @@ test.describe("a business user finds the customers most likely to leave and sees
       .toBe(true);
     await page.screenshot({ path: `${ARTIFACTS}/customers-high-risk.png`, fullPage: true });
 
-    // A reload keeps the filter (it lives in the URL).
+    // A column filter from the dataset's categorical columns.
+    await page.getByRole("combobox", { name: "Column" }).click();
+    await page.getByRole("option", { name: "Contract", exact: true }).click();
+    await page.getByRole("combobox", { name: "Value" }).click();
+    await page.getByRole("option", { name: /^Month-to-month/ }).click();
+    await page.getByRole("button", { name: "Add filter" }).click();
+    await expect(page).toHaveURL(/f\.Contract=Month-to-month/);
+    await expect(page.getByRole("button", { name: "Remove filter Contract = Month-to-month" })).toBeVisible();
+
+    // A reload keeps the filters (they live in the URL).
     await page.reload();
     await expect(page.getByRole("button", { name: "High", exact: true })).toHaveAttribute(
       "aria-pressed",
