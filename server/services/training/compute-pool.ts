@@ -156,7 +156,7 @@ export class ComputePool {
       }
       const idle = this.workers.find((w) => w.task === null) ?? this.spawn();
       if (!idle) {
-        if (this.mode === "in-process") continue; // workers could not start: run the queue here
+        if (this.isBroken) continue; // workers could not start: the loop runs the queue here
         return;
       }
       const task = this.queue.shift() as QueuedTask;

@@ -36,7 +36,7 @@ import { SYSTEM_ACTOR } from "../audit";
 import { DatasetNotFoundError } from "../datasets";
 import { ArtifactIntegrityError, artifactKey, sha256Hex } from "../models/artifacts";
 import { setChampion, upsertCandidateModel } from "../models/registry";
-import { scoreCustomers } from "../scoring";
+import { type CustomerTable, scoreCustomers } from "../scoring";
 import { SCORE_TASK_ROWS, type ScoreOutput, type TrainOutput } from "./compute";
 import { getComputePool, runCompute } from "./compute-pool";
 import { type CompletedEvent, type ModelEvent, TRAINING_EVENTS } from "./events";
@@ -529,28 +529,44 @@ export async function scoreStep(
     champion.artifactSha256,
     options.storage ?? getStorage(),
   );
-  // The explanations (the costly part) in chunks on the workers, in parallel; then the same
-  // batched upserts as any other scoring, fed with them.
-  const total = data.table.rows.length;
-  const chunks: Promise<ScoreOutput>[] = [];
+  // The explanations (the costly part) in chunks on the workers, in parallel; each chunk is
+  // written (the usual batched upserts) as soon as it and the chunks before it are ready, so the
+  // database writes overlap the explaining of the next chunks.
+  const { table } = data;
+  const total = table.rows.length;
+  const chunks: { start: number; end: number; output: Promise<ScoreOutput> }[] = [];
   for (let start = 0; start < total; start += SCORE_TASK_ROWS) {
-    chunks.push(
-      runCompute({
-        task: "score",
-        table: data.table,
-        split: { seed: active.params.seed, testFraction: active.params.testFraction },
-        tag: `run-${runId}`,
-        input: { modelJson, start, end: Math.min(total, start + SCORE_TASK_ROWS) },
-      }),
-    );
+    const end = Math.min(total, start + SCORE_TASK_ROWS);
+    const output = runCompute({
+      task: "score",
+      table,
+      split: { seed: active.params.seed, testFraction: active.params.testFraction },
+      tag: `run-${runId}`,
+      input: { modelJson, start, end },
+    });
+    output.catch(() => {}); // awaited below, in order
+    chunks.push({ start, end, output });
   }
-  const explained = await Promise.all(chunks);
-  const summary = await scoreCustomers(db, {
-    modelId: champion.id,
-    model: precomputedExplanations(data.table, explained),
-    table: data.table,
-    onBatch: (done, n) => reportStepProgress(active, db, "score", done / n),
-  });
+  const levels = { low: 0, medium: 0, high: 0 };
+  let riskSum = 0;
+  for (const { start, end, output } of chunks) {
+    const part = {
+      schema: table.schema,
+      columns: table.columns,
+      rows: table.rows.slice(start, end),
+      customerIds: table.customerIds.slice(start, end),
+    };
+    const written = await scoreCustomers(db, {
+      modelId: champion.id,
+      model: precomputedExplanations(part, await output),
+      table: part,
+      onBatch: (done) => reportStepProgress(active, db, "score", (start + done) / total),
+    });
+    for (const level of Object.keys(levels) as (keyof typeof levels)[])
+      levels[level] += written.levels[level];
+    riskSum += written.meanRiskScore * written.customersScored;
+  }
+  const summary = { customersScored: total, levels, meanRiskScore: total ? riskSum / total : 0 };
   await finishStep(
     active,
     db,
@@ -566,17 +582,16 @@ export async function scoreStep(
  * checked against the rows the explanations were computed for, so a change of that order fails
  * loudly instead of scoring customers with someone else's numbers.
  */
-function precomputedExplanations(table: RunData["table"], chunks: readonly ScoreOutput[]) {
+function precomputedExplanations(table: CustomerTable, explained: ScoreOutput) {
   let next = 0;
   const explain = (records: readonly RawRecord[]) => {
     const out: Pick<RecordExplanation, "riskScore" | "columns">[] = [];
     for (let k = 0; k < records.length; k++) {
       const row = next + k;
-      const chunk = chunks[Math.floor(row / SCORE_TASK_ROWS)];
-      if (!chunk || !sameRecord(records[k], table.columns, table.rows[row])) {
+      if (row >= explained.riskScores.length || !sameRecord(records[k], table.columns, table.rows[row])) {
         throw new Error(`Scoring asked for customers out of order (row ${row})`);
       }
-      out.push({ riskScore: chunk.riskScores[row - chunk.start], columns: chunk.drivers[row - chunk.start] });
+      out.push({ riskScore: explained.riskScores[row], columns: explained.drivers[row] });
     }
     next += records.length;
     return out;
