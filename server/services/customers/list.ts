@@ -87,7 +87,7 @@ export interface CustomerList extends CustomerScope {
  * with that same model (a retried step writes the same numbers), and a new champion is a new key,
  * so a short lifetime is only a safety net. Per database object: test suites open several.
  */
-const SUMMARY_TTL_MS = 2 * 60_000;
+const SUMMARY_TTL_MS = 10 * 60_000;
 const SUMMARY_CACHE_SIZE = 200;
 type LevelTotals = { customers: number; revenueAtRisk: number | null; monthlyValue: number | null };
 type LevelBreakdown = Record<RiskLevel, LevelTotals>;
