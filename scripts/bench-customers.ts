@@ -30,7 +30,7 @@ const { values } = parseArgs({
     rows: { type: "string", default: "100000" },
     runs: { type: "string", default: "5" },
     json: { type: "boolean", default: false },
-    /** Keep the PostgreSQL bench database (for EXPLAIN sessions); skips PGlite. */
+    /** Keep the bench database for EXPLAIN sessions (PostgreSQL when DATABASE_URL is set, else PGlite). */
     keep: { type: "boolean", default: false },
   },
 });
@@ -237,16 +237,18 @@ async function bench(kind: "pglite" | "postgres") {
   }
 }
 
-const kinds: ("pglite" | "postgres")[] = values.keep
-  ? ["postgres"]
-  : process.env.DATABASE_URL
-    ? ["pglite", "postgres"]
-    : ["pglite"];
+const kinds: ("pglite" | "postgres")[] = process.env.DATABASE_URL
+  ? values.keep
+    ? ["postgres"]
+    : ["pglite", "postgres"]
+  : ["pglite"];
 const results = [];
 try {
   for (const kind of kinds) results.push(await bench(kind));
 } finally {
-  rmSync(dataDir, { recursive: true, force: true });
+  if (values.keep && !process.env.DATABASE_URL)
+    console.log(`kept PGlite database in ${path.join(dataDir, "pglite")}`);
+  else rmSync(dataDir, { recursive: true, force: true });
 }
 if (values.json) console.log(JSON.stringify(results, null, 2));
 else {
