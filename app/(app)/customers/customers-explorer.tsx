@@ -67,7 +67,7 @@ export function CustomersExplorer({
   const pathname = usePathname();
   const searchParams = useSearchParams();
   const state = useMemo(() => parseListState(new URLSearchParams(searchParams.toString())), [searchParams]);
-  const ids = { search: useId(), column: useId(), value: useId(), size: useId() };
+  const ids = { search: useId(), match: useId(), column: useId(), value: useId(), size: useId() };
 
   /**
    * Filters, sorting and pages change the URL through the History API, which Next.js syncs with
@@ -131,7 +131,7 @@ export function CustomersExplorer({
   const hasFilters = state.levels.length > 0 || state.filters.length > 0 || state.search !== "";
   const clearFilters = () => {
     setSearchText("");
-    navigate({ levels: [], filters: [], search: "" });
+    navigate({ levels: [], filters: [], search: "", searchMode: "contains" });
   };
 
   const data = list.data;
@@ -225,11 +225,30 @@ export function CustomersExplorer({
                   type="search"
                   value={searchText}
                   onChange={(e) => setSearchText(e.target.value)}
-                  placeholder="Part of an id, e.g. 7590"
+                  placeholder={
+                    state.searchMode === "prefix" ? "Start of an id, e.g. 7590" : "Part of an id, e.g. 7590"
+                  }
                   maxLength={100}
                   className="pl-8"
                 />
               </div>
+            </div>
+            <div className="space-y-1">
+              <span id={ids.match} className="text-muted-foreground text-xs">
+                Match
+              </span>
+              <Select
+                value={state.searchMode}
+                onValueChange={(mode) => navigate({ searchMode: mode as ListState["searchMode"] })}
+              >
+                <SelectTrigger className="w-32" aria-labelledby={ids.match}>
+                  <SelectValue />
+                </SelectTrigger>
+                <SelectContent>
+                  <SelectItem value="contains">Contains</SelectItem>
+                  <SelectItem value="prefix">Starts with</SelectItem>
+                </SelectContent>
+              </Select>
             </div>
             <fieldset className="space-y-1">
               <legend className="text-muted-foreground text-xs">Risk level</legend>

@@ -5,7 +5,7 @@ describe("customers list state in the URL", () => {
   it("round-trips every part, column names with odd characters included", () => {
     const search =
       "?dataset=3&page=2&size=50&sort=revenueAtRisk&dir=asc&level=high&level=medium" +
-      "&f.Contract=Month-to-month&f.Contract=One+year&f.Pay+%26+method%3D=a%3Db&q=77-ab";
+      "&f.Contract=Month-to-month&f.Contract=One+year&f.Pay+%26+method%3D=a%3Db&q=77-ab&match=prefix";
     const state = parseListState(new URLSearchParams(search));
     expect(state).toEqual({
       datasetId: 3,
@@ -20,6 +20,7 @@ describe("customers list state in the URL", () => {
         { column: "Pay & method=", value: "a=b" },
       ],
       search: "77-ab",
+      searchMode: "prefix",
     });
     expect(parseListState(new URLSearchParams(listStateToSearch(state)))).toEqual(state);
   });
@@ -41,6 +42,7 @@ describe("customers list state in the URL", () => {
       levels: ["low", "high"],
       filters: [],
       search: "",
+      searchMode: "contains",
     });
     expect(listStateToSearch({ ...state, levels: [] })).toBe("");
     expect(listStateToSearch({ ...state, levels: [], sort: "customerId", direction: "asc" })).toBe(

@@ -1,6 +1,6 @@
 /**
  * The customers list's state lives in the URL, so links and reloads keep it:
- * `?dataset=3&page=2&size=50&sort=revenueAtRisk&dir=asc&level=high&f.Contract=Month-to-month&q=77`.
+ * `?dataset=3&page=2&size=50&sort=revenueAtRisk&dir=asc&level=high&f.Contract=Month-to-month&q=77&match=prefix`.
  * A filter is `f.<column>=<value>` (repeat for several values): the column name stays data.
  */
 export const SORTS = ["risk", "monthlyValue", "revenueAtRisk", "customerId"] as const;
@@ -20,6 +20,8 @@ export interface ListState {
   levels: Level[];
   filters: { column: string; value: string }[];
   search: string;
+  /** "prefix": ids starting with the search text; "contains": anywhere in the id. */
+  searchMode: "contains" | "prefix";
 }
 
 type Params = URLSearchParams | Record<string, string | string[] | undefined>;
@@ -66,6 +68,7 @@ export function parseListState(params: Params): ListState {
     levels,
     filters: filters.slice(0, 20),
     search: (first("q") ?? "").trim().slice(0, 100),
+    searchMode: first("match") === "prefix" ? "prefix" : "contains",
   };
 }
 
@@ -80,6 +83,7 @@ export function listStateToSearch(state: ListState): string {
   for (const level of state.levels) params.append("level", level);
   for (const f of state.filters) params.append(`${FILTER_PREFIX}${f.column}`, f.value);
   if (state.search) params.set("q", state.search);
+  if (state.searchMode === "prefix") params.set("match", "prefix");
   const text = params.toString();
   return text ? `?${text}` : "";
 }
@@ -95,5 +99,6 @@ export function listInputOf(state: ListState, datasetId: number) {
     levels: state.levels,
     filters: state.filters,
     search: state.search,
+    searchMode: state.searchMode,
   };
 }

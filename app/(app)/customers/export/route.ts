@@ -37,6 +37,7 @@ export async function GET(request: Request): Promise<Response> {
       levels: state.levels,
       filters: state.filters,
       search: state.search,
+      searchMode: state.searchMode,
     });
   } catch (error) {
     if (error instanceof TRPCError && error.code === "BAD_REQUEST")
