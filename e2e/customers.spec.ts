@@ -37,6 +37,22 @@ test.describe("a business user finds the customers most likely to leave and sees
       .toBe(true);
     await page.screenshot({ path: `${ARTIFACTS}/customers-high-risk.png`, fullPage: true });
 
+    // Export CSV downloads the filtered list: a header and one line per high-risk customer.
+    const exportHref = await page.getByRole("link", { name: "Export CSV" }).getAttribute("href");
+    expect(exportHref).toMatch(/^\/customers\/export\?.*level=high/);
+    const exported = await page.request.get(exportHref ?? "");
+    expect(exported.status()).toBe(200);
+    expect(exported.headers()["content-type"]).toContain("text/csv");
+    const csvLines = (await exported.text()).trimEnd().split("\r\n");
+    expect(csvLines[0]).toBe("customer_id,risk_score,risk_level,top_drivers,monthly_value,revenue_at_risk");
+    const matching = Number(
+      ((await page.getByText(/ of [\d,]+ customers$/).textContent()) ?? "")
+        .replace(/.* of ([\d,]+) customers$/, "$1")
+        .replaceAll(",", ""),
+    );
+    expect(csvLines).toHaveLength(matching + 1);
+    expect(csvLines.slice(1).every((l) => l.split(",")[2] === "high")).toBe(true);
+
     // A column filter from the dataset's categorical columns.
     await page.getByRole("combobox", { name: "Column" }).click();
     await page.getByRole("option", { name: "Contract", exact: true }).click();
