@@ -204,6 +204,20 @@ describe.each(testDatabaseKinds())("customers router on %s", (kind) => {
     const monthToMonth = contract?.values.find((v) => v.value === "Month-to-month");
     expect(monthToMonth?.count).toBeGreaterThan(0);
 
+    // Every offered value matches exactly the customers the profile counted (booleans included).
+    expect(options.columns.some((c) => c.type === "boolean")).toBe(true);
+    for (const c of options.columns) {
+      const [top] = c.values;
+      const { summary } = await api().customers.list({
+        datasetId: trained.datasetId,
+        filters: [{ column: c.name, value: top.value }],
+      });
+      expect({ column: c.name, customers: summary.customers }).toEqual({
+        column: c.name,
+        customers: top.count,
+      });
+    }
+
     const filtered = await api().customers.list({
       datasetId: trained.datasetId,
       filters: [{ column: "Contract", value: "Month-to-month" }],
