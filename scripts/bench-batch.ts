@@ -4,7 +4,7 @@
  * through the same upload service, durable function and embedded runner as the app, database
  * writes included. PGlite, and PostgreSQL too when DATABASE_URL is set. Target: ≤ 15 s.
  *
- *   npm run bench:batch [-- --rows 100000] [--json]
+ *   npm run bench:batch [-- --rows 100000] [--json]      (BENCH_VERBOSE=1 prints every chunk step)
  */
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
