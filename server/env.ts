@@ -71,6 +71,11 @@ const envSchema = z.object({
   INNGEST_DEV: optionalString,
   /** Attempts per step before a job fails (embedded runner and Inngest). */
   JOB_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
+  /**
+   * Worker threads for training's CPU-heavy steps (fit + CV, importance, scoring); 0 = on the
+   * main thread. Unset: one per core, at most 2. Read by server/services/training/compute-pool.ts.
+   */
+  TRAINING_WORKER_THREADS: z.coerce.number().int().min(0).max(16).optional(),
 
   /** REST predict API: calls per API key per minute (sliding window, per server process). */
   API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
