@@ -200,6 +200,9 @@ describe.each(testDatabaseKinds())("batch scoring on %s", (kind) => {
     const rows = file.data.map((r) => [...keep.map((i) => r[i]), "No"]);
     // A blank value in one row is that row's own warning.
     rows[3][header.indexOf("tenure")] = "";
+    // Identifiers travel through the database writes unchanged, whatever their characters.
+    const oddId = 'A\\B\t"C"\nD';
+    rows[0][header.indexOf("customerID")] = oddId;
     const preview = await upload(toCsvText(header, rows));
     expect(preview.missing.sort()).toEqual(["TotalCharges", "gender"]);
     expect(preview.target).toBe("Churn");
@@ -212,6 +215,12 @@ describe.each(testDatabaseKinds())("batch scoring on %s", (kind) => {
       .from(batchScores)
       .where(and(eq(batchScores.batchId, done.id), eq(batchScores.rowNumber, 4)));
     expect(row4.warnings).toEqual([{ field: "tenure", code: "missing" }]);
+    const [row1] = await handle.db
+      .select()
+      .from(batchScores)
+      .where(and(eq(batchScores.batchId, done.id), eq(batchScores.rowNumber, 1)));
+    expect(row1.externalId).toBe(oddId);
+    expect(row1.drivers).toHaveLength(3);
   });
 
   it("refuses bad files with the problem, its line and column, and leaves nothing behind", async () => {

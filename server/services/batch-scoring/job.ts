@@ -24,7 +24,7 @@ import { ChunkWriter, chunkCount, chunkKey, readChunk } from "./chunks";
 import { matchColumns } from "./columns";
 import { loadBatchModel } from "./model";
 import { publishBatchProgress } from "./publish";
-import { type ScorePart, scorePart } from "./score-rows";
+import { type ScoredRow, type ScorePart, scorePart } from "./score-rows";
 
 /**
  * Rows per explain call: the per-call cost (building the feature frame) is amortised by 2,500
@@ -166,10 +166,10 @@ export async function scoreChunkStep(
   // server's process; PGlite runs it on this thread between parts). Measured against a worker
   // thread for the scoring (structured clone, its own module graph): the worker used 35 % more
   // CPU and was slower on this 2-core machine, so scoring stays on the calling thread.
-  const score = async (part: ScorePart): Promise<string> => {
+  const score = async (part: ScorePart): Promise<ScoredRow[]> => {
     // Let requests and the previous INSERT through before a few hundred milliseconds of work.
     await new Promise<void>((resolve) => setImmediate(resolve));
-    return JSON.stringify(scorePart(model.predictor, playbook, part));
+    return scorePart(model.predictor, playbook, part);
   };
   let scoreMs = 0;
   let writeWaitMs = 0;
@@ -180,7 +180,7 @@ export async function scoreChunkStep(
     promise.catch(() => {});
     return promise;
   };
-  let next: Promise<string> | null = handled(score(partOf(0)));
+  let next: Promise<ScoredRow[]> | null = handled(score(partOf(0)));
   for (let start = 0; next; start += EXPLAIN_ROWS) {
     const scoringAt = performance.now();
     const scored = await next;
@@ -217,15 +217,50 @@ export async function scoreChunkStep(
 }
 
 /**
- * One INSERT with the rows (a JSON array of ScoredRow) as a single parameter: column names never in
- * SQL text. `json`, not `jsonb`: the array is only read once, and skipping its jsonb conversion
- * made the INSERT 23 % faster on PGlite (20,000 rows: 2.1 s instead of 2.8 s, loaded machine).
+ * Writes scored rows. PostgreSQL: one INSERT with the rows as a single JSON parameter, expanded by
+ * json_to_recordset (column names never in SQL text; `json`, not `jsonb`: the array is read once,
+ * and skipping its jsonb conversion made the INSERT 23 % faster on PGlite). PGlite: COPY from an
+ * in-memory blob, about 30 % cheaper again on its single thread (probe: 20,000 rows 1.9 s instead of
+ * 2.1 s, loaded machine); the values are escaped for COPY's text format.
  */
-async function insertRows(db: Database, batchId: number, json: string): Promise<void> {
+async function insertRows(db: Database, batchId: number, rows: readonly ScoredRow[]): Promise<void> {
+  const pglite = pgliteClientOf(db);
+  if (pglite) {
+    let text = "";
+    for (const r of rows) {
+      text += `${batchId}\t${r.n}\t${copyText(r.e)}\t${r.s}\t${copyText(r.l)}\t${copyText(JSON.stringify(r.d))}\t${copyText(r.a)}\t${r.w ? copyText(JSON.stringify(r.w)) : "\\N"}\n`;
+    }
+    await pglite.query(
+      "copy batch_scores (batch_id, row_number, external_id, risk_score, risk_level, drivers, action, warnings) from '/dev/blob'",
+      [],
+      { blob: new Blob([text]) },
+    );
+    return;
+  }
+  const json = JSON.stringify(rows);
   await db.execute(sql`
     insert into ${batchScores} (batch_id, row_number, external_id, risk_score, risk_level, drivers, action, warnings)
     select ${batchId}, r.n, r.e, r.s, r.l, r.d, r.a, r.w
     from json_to_recordset(${json}::json) as r(n integer, e text, s real, l text, d jsonb, a text, w jsonb)`);
+}
+
+interface PgliteCopyClient {
+  query(query: string, params: unknown[], options: { blob: Blob }): Promise<unknown>;
+}
+
+/** The PGlite client under a drizzle database, or null on PostgreSQL. */
+function pgliteClientOf(db: Database): PgliteCopyClient | null {
+  const client = (db as unknown as { $client?: unknown }).$client;
+  if (typeof client !== "object" || client === null) return null;
+  return "waitReady" in client && "query" in client ? (client as PgliteCopyClient) : null;
+}
+
+/** A value in COPY's text format: backslash escapes for \\, tab, newline, carriage return; null as \\N. */
+function copyText(value: string | null): string {
+  if (value === null) return "\\N";
+  return /[\\\t\n\r]/.test(value)
+    ? value.replace(/\\/g, "\\\\").replace(/\t/g, "\\t").replace(/\n/g, "\\n").replace(/\r/g, "\\r")
+    : value;
 }
 
 /** Step `finalise`: the summary, status succeeded, chunk files removed. */
