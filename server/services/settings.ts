@@ -8,6 +8,8 @@ import { z } from "zod";
 import type { Database } from "../db/client";
 import { settings } from "../db/schema";
 import { type Actor, recordAudit } from "./audit";
+import { bumpScoresGeneration } from "./scoring/generation";
+import { relevelScores } from "./scoring/relevel";
 import { DEFAULT_RISK_BANDS, type RiskBands } from "./scoring/risk";
 
 export interface SettingDefinition<T> {
@@ -95,3 +97,18 @@ export function clearSettingsCache(): void {
 }
 
 export const getRiskBands = (db: Database) => getSetting(db, RISK_BANDS_SETTING);
+
+/**
+ * New risk bands, and every stored score re-levelled with them in the same transaction, so lists
+ * filtered by level agree with the predict page and the API at once.
+ */
+export async function setRiskBands(db: Database, actor: Actor, value: unknown): Promise<RiskBands> {
+  const bands = await db.transaction(async (tx) => {
+    const saved = await setSetting(tx as unknown as Database, actor, RISK_BANDS_SETTING, value);
+    await relevelScores(tx as unknown as Database, saved);
+    return saved;
+  });
+  cacheOf(db).delete(RISK_BANDS_SETTING.key);
+  bumpScoresGeneration(); // again after the commit: a summary read in between saw old levels
+  return bands;
+}

@@ -130,7 +130,7 @@ export default async function DashboardPage({
                 <RiskDistribution levels={scored.levels} />
                 <div className="flex flex-wrap gap-2">
                   <Button asChild size="sm">
-                    <Link href={`/customers?${datasetQuery}&levels=high`}>See high-risk customers</Link>
+                    <Link href={`/customers?${datasetQuery}&level=high`}>See high-risk customers</Link>
                   </Button>
                   <Button asChild size="sm" variant="outline">
                     <Link href={`/predict?${datasetQuery}`}>Try a what-if prediction</Link>

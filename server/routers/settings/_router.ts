@@ -1,4 +1,4 @@
-import { getSetting, RISK_BANDS_SETTING, riskBandsSchema, setSetting } from "../../services/settings";
+import { getSetting, RISK_BANDS_SETTING, riskBandsSchema, setRiskBands } from "../../services/settings";
 import { adminProcedure, router, viewerProcedure } from "../../trpc/init";
 
 export const settingsRouter = router({
@@ -8,5 +8,5 @@ export const settingsRouter = router({
   /** Validated (0 < medium < high < 1) and audited. */
   setRiskBands: adminProcedure
     .input(riskBandsSchema)
-    .mutation(({ ctx, input }) => setSetting(ctx.db, ctx.actor, RISK_BANDS_SETTING, input)),
+    .mutation(({ ctx, input }) => setRiskBands(ctx.db, ctx.actor, input)),
 });

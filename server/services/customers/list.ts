@@ -17,6 +17,7 @@ import { z } from "zod";
 import type { Database } from "../../db/client";
 import { customers, scores } from "../../db/schema";
 import type { RiskDriver } from "../scoring/drivers";
+import { scoresGeneration } from "../scoring/generation";
 import { RISK_LEVELS, type RiskLevel } from "../scoring/risk";
 import { type CustomerScope, filterableColumns, resolveCustomerScope } from "./scope";
 
@@ -83,11 +84,12 @@ export interface CustomerList extends CustomerScope {
 }
 
 /**
- * Summaries by champion, version and filter. A champion's scores only change when a run re-scores
- * with that same model (a retried step writes the same numbers), and a new champion is a new key,
- * so a short lifetime is only a safety net. Per database object: test suites open several.
+ * Summaries by scores generation, champion, version and filter. Scores written in this process
+ * (scoring a champion, new risk bands) bump the generation, so a summary is never older than the
+ * scores here; the minute-long lifetime bounds its age when another process (an Inngest worker)
+ * wrote them. Per database object: test suites open several.
  */
-const SUMMARY_TTL_MS = 10 * 60_000;
+const SUMMARY_TTL_MS = 60_000;
 const SUMMARY_CACHE_SIZE = 200;
 type LevelTotals = { customers: number; revenueAtRisk: number | null; monthlyValue: number | null };
 type LevelBreakdown = Record<RiskLevel, LevelTotals>;
@@ -185,6 +187,7 @@ export async function listCustomers(db: Database, input: ListCustomersInput): Pr
   if (!where) return empty;
 
   const summaryKey = JSON.stringify([
+    scoresGeneration(),
     scope.champion?.id,
     scope.version?.id,
     [...query.filters].map((f) => [f.column, f.value]).sort(),

@@ -9,6 +9,7 @@ import type { DatasetSchema } from "@/lib/ml/data";
 import type { Database } from "../../db/client";
 import { scores } from "../../db/schema";
 import { type RiskDriver, topDrivers } from "./drivers";
+import { bumpScoresGeneration } from "./generation";
 import { DEFAULT_RISK_BANDS, type RiskBands, type RiskLevel, riskLevelOf } from "./risk";
 
 /** Customers per explain call and INSERT: bounds memory (SHAP values are rows x features). */
@@ -82,6 +83,7 @@ export async function scoreCustomers(db: Database, options: ScoreCustomersOption
           scoredAt: sql`excluded.scored_at`,
         },
       });
+    bumpScoresGeneration();
     await options.onBatch?.(end, total);
   }
   return { customersScored: total, levels, meanRiskScore: total ? sum / total : 0 };

@@ -37,6 +37,7 @@ import { DatasetNotFoundError } from "../datasets";
 import { ArtifactIntegrityError, artifactKey, sha256Hex } from "../models/artifacts";
 import { setChampion, upsertCandidateModel } from "../models/registry";
 import { type CustomerTable, scoreCustomers } from "../scoring";
+import { getRiskBands } from "../settings";
 import { SCORE_TASK_ROWS, type ScoreOutput, type TrainOutput } from "./compute";
 import { getComputePool, runCompute } from "./compute-pool";
 import { type CompletedEvent, type ModelEvent, TRAINING_EVENTS } from "./events";
@@ -549,6 +550,7 @@ export async function scoreStep(
   }
   const levels = { low: 0, medium: 0, high: 0 };
   let riskSum = 0;
+  const bands = await getRiskBands(db);
   for (const { start, end, output } of chunks) {
     const part = {
       schema: table.schema,
@@ -558,6 +560,7 @@ export async function scoreStep(
     };
     const written = await scoreCustomers(db, {
       modelId: champion.id,
+      bands,
       model: precomputedExplanations(part, await output),
       table: part,
       onBatch: (done) => reportStepProgress(active, db, "score", (start + done) / total),
