@@ -3,5 +3,6 @@
  * Order does not matter; ids must be unique.
  */
 export { pruneJobs } from "./prune-jobs";
-export { trainModels } from "./train-models";
 export { scoreBatch } from "./score-batch";
+export { scoreChampion } from "./score-champion";
+export { trainModels } from "./train-models";

@@ -165,9 +165,29 @@ export async function setChampion(
   });
 }
 
-/** A manager promotes a model to champion of its dataset. */
-export function promoteModel(db: Database, actor: Actor, modelId: number): Promise<ChampionChange> {
-  return setChampion(db, actor, modelId, { action: "model.promoted" });
+/**
+ * jobs/dispatch imports the function registry, whose functions import services: loading it on
+ * first use keeps that cycle out of module evaluation (as in training/runs.ts).
+ */
+const dispatch = () => import("@/jobs/dispatch");
+
+/**
+ * A hand-picked champion scores every customer as a durable job (sent after the commit; the job
+ * skips customers already scored). Failing to queue it must not undo the promotion.
+ */
+async function queueChampionScoring(db: Database, change: ChampionChange): Promise<ChampionChange> {
+  if (!change.changed) return change;
+  try {
+    await (await dispatch()).sendEvent(db, "churnguard/champion.changed", { modelId: change.modelId });
+  } catch (error) {
+    console.error(`Scoring with the new champion (model ${change.modelId}) could not be queued`, error);
+  }
+  return change;
+}
+
+/** A manager promotes a model to champion of its dataset; its customers' scores follow as a job. */
+export async function promoteModel(db: Database, actor: Actor, modelId: number): Promise<ChampionChange> {
+  return queueChampionScoring(db, await setChampion(db, actor, modelId, { action: "model.promoted" }));
 }
 
 /**
@@ -218,5 +238,5 @@ export async function rollbackModel(
       });
     }
   }
-  return setChampion(db, actor, targetId, { action: "model.rolled_back" });
+  return queueChampionScoring(db, await setChampion(db, actor, targetId, { action: "model.rolled_back" }));
 }

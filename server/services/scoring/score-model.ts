@@ -1,0 +1,52 @@
+/**
+ * Scores every customer of a model's dataset version with that model: what a manual promotion or
+ * rollback needs (training scores only with the champion it picks), run as the durable function
+ * jobs/functions/score-champion.ts. Upserts, so a retried or repeated run writes the same rows.
+ */
+import { and, count, eq } from "drizzle-orm";
+import type { Database } from "../../db/client";
+import { customers, models, scores } from "../../db/schema";
+import { loadDatasetVersionRows } from "../datasets/queries";
+import { loadModel } from "../models/artifacts";
+import { getRiskBands } from "../settings";
+import { type ScoringSummary, scoreCustomers } from "./score-customers";
+
+export interface ScoreCoverage {
+  modelId: number;
+  datasetVersionId: number;
+  customers: number;
+  scored: number;
+}
+
+/** How many customers of the model's dataset version it has scored; null for an unknown model. */
+export async function scoreCoverage(db: Database, modelId: number): Promise<ScoreCoverage | null> {
+  const [model] = await db
+    .select({ datasetVersionId: models.datasetVersionId })
+    .from(models)
+    .where(eq(models.id, modelId));
+  if (!model) return null;
+  const [[total], [scored]] = await Promise.all([
+    db.select({ n: count() }).from(customers).where(eq(customers.datasetVersionId, model.datasetVersionId)),
+    db
+      .select({ n: count() })
+      .from(scores)
+      .innerJoin(customers, eq(customers.id, scores.customerId))
+      .where(and(eq(scores.modelId, modelId), eq(customers.datasetVersionId, model.datasetVersionId))),
+  ]);
+  return { modelId, datasetVersionId: model.datasetVersionId, customers: total.n, scored: scored.n };
+}
+
+export async function scoreModelCustomers(
+  db: Database,
+  modelId: number,
+  options: { onBatch?: (done: number, total: number) => void | Promise<void> } = {},
+): Promise<ScoringSummary> {
+  const coverage = await scoreCoverage(db, modelId);
+  if (!coverage) throw new Error(`Model ${modelId} does not exist`);
+  const [model, table, bands] = await Promise.all([
+    loadModel(db, modelId),
+    loadDatasetVersionRows(db, coverage.datasetVersionId),
+    getRiskBands(db),
+  ]);
+  return scoreCustomers(db, { modelId, model, table, bands, onBatch: options.onBatch });
+}
