@@ -15,9 +15,9 @@ test.describe("the dashboard tells a manager where churn risk stands", () => {
       await page.reload();
       await expect(scored).toBeVisible({ timeout: 2_000 });
     }).toPass({ timeout: 200_000, intervals: [3_000] });
-    await expect(scored.getByText("Customers scored")).toBeVisible();
-    await expect(scored.getByText("High-risk customers")).toBeVisible();
-    await expect(scored.getByText("Monthly revenue at risk")).toBeVisible();
+    await expect(scored.getByText("Customers scored", { exact: true })).toBeVisible();
+    await expect(scored.getByText("High-risk customers", { exact: true })).toBeVisible();
+    await expect(scored.getByText("Monthly revenue at risk", { exact: true })).toBeVisible();
     await expect(
       page.getByRole("list", { name: "Strongest churn drivers" }).getByRole("listitem").first(),
     ).toBeVisible();

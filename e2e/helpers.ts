@@ -23,6 +23,9 @@ export async function signIn(page: Page, email: string, password: string) {
 }
 
 export async function signOut(page: Page) {
+  // Let the page's link prefetches finish first: a prefetch answered after the sign-out can carry
+  // a refreshed session cookie (the proxy extends sessions), which would sign the user back in.
+  await page.waitForLoadState("networkidle");
   await page.getByRole("button", { name: /^Account menu for/ }).click();
   await page.getByRole("menuitem", { name: "Sign out" }).click();
   await expect(page).toHaveURL(/\/sign-in/);
