@@ -70,19 +70,7 @@ export async function scoreCustomers(db: Database, options: ScoreCustomersOption
         drivers,
       };
     });
-    const now = new Date();
-    await db
-      .insert(scores)
-      .values(values.map((v) => ({ ...v, scoredAt: now })))
-      .onConflictDoUpdate({
-        target: [scores.customerId, scores.modelId],
-        set: {
-          riskScore: sql`excluded.risk_score`,
-          riskLevel: sql`excluded.risk_level`,
-          drivers: sql`excluded.drivers`,
-          scoredAt: sql`excluded.scored_at`,
-        },
-      });
+    await upsertScores(db, values);
     bumpScoresGeneration();
     await options.onBatch?.(end, total);
   }
@@ -93,4 +81,31 @@ function recordOf(columns: readonly string[], row: readonly string[]): RawRecord
   const record: RawRecord = {};
   for (let c = 0; c < columns.length; c++) record[columns[c]] = row[c];
   return record;
+}
+
+/**
+ * One INSERT … ON CONFLICT per batch with the rows as a single JSON parameter expanded by
+ * json_to_recordset: one bind parameter instead of six per row, measured faster on PGlite (whose
+ * single thread is the web server's) and PostgreSQL alike. Upsert, so a retried step rewrites.
+ */
+async function upsertScores(
+  db: Database,
+  values: {
+    customerId: number;
+    modelId: number;
+    riskScore: number;
+    riskLevel: RiskLevel;
+    drivers: RiskDriver[];
+  }[],
+): Promise<void> {
+  const json = JSON.stringify(
+    values.map((v) => ({ c: v.customerId, m: v.modelId, s: v.riskScore, l: v.riskLevel, d: v.drivers })),
+  );
+  await db.execute(sql`
+    insert into ${scores} (customer_id, model_id, risk_score, risk_level, drivers, scored_at)
+    select r.c, r.m, r.s, r.l, r.d, now()
+    from json_to_recordset(${json}::json) as r(c bigint, m integer, s real, l text, d jsonb)
+    on conflict (customer_id, model_id) do update set
+      risk_score = excluded.risk_score, risk_level = excluded.risk_level,
+      drivers = excluded.drivers, scored_at = excluded.scored_at`);
 }
