@@ -1,20 +1,35 @@
 "use client";
 
 import { FileUp } from "lucide-react";
-import { type DragEvent, useId, useRef, useState } from "react";
+import { type DragEvent, type ReactNode, useId, useRef, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { cn } from "@/lib/utils";
 import { formatFileSize } from "./format";
 
-/** Drop a CSV here or pick one; the button is the keyboard path, the zone the mouse one. */
+/**
+ * Drop a CSV here or pick one; the button is the keyboard path, the zone the mouse one. Defaults
+ * describe a dataset upload; other uploads (a file to score) pass their own wording and test ids.
+ */
 export function FileDropzone({
   onFile,
   maxBytes,
   disabled = false,
+  title = "Drag a customer CSV file here",
+  requirement = "One row per customer with a churn column (Yes/No, 1/0…).",
+  inputLabel = "CSV file",
+  testIdPrefix = "dataset",
+  compact = false,
 }: {
   onFile: (file: File) => void;
   maxBytes: number;
   disabled?: boolean;
+  title?: string;
+  /** What the rows must hold; the encoding and size limit follow it. */
+  requirement?: ReactNode;
+  inputLabel?: string;
+  /** Test ids are `<prefix>-dropzone` and `<prefix>-file-input`. */
+  testIdPrefix?: string;
+  compact?: boolean;
 }) {
   const inputRef = useRef<HTMLInputElement>(null);
   const [isDragging, setIsDragging] = useState(false);
@@ -37,9 +52,10 @@ export function FileDropzone({
       }}
       onDragLeave={() => setIsDragging(false)}
       onDrop={onDrop}
-      data-testid="dataset-dropzone"
+      data-testid={`${testIdPrefix}-dropzone`}
       className={cn(
-        "flex flex-col items-center justify-center gap-3 rounded-xl border-2 border-dashed px-6 py-14 text-center transition-colors duration-200",
+        "flex flex-col items-center justify-center gap-3 rounded-xl border-2 border-dashed px-6 text-center transition-colors duration-200",
+        compact ? "py-10" : "py-14",
         isDragging ? "border-primary bg-primary/5" : "border-border",
         disabled && "opacity-60",
       )}
@@ -47,7 +63,7 @@ export function FileDropzone({
       <div className="flex size-12 items-center justify-center rounded-full bg-primary/10 text-primary">
         <FileUp className="size-6" aria-hidden="true" />
       </div>
-      <p className="font-medium">Drag a customer CSV file here</p>
+      <p className="font-medium">{title}</p>
       <Button
         type="button"
         disabled={disabled}
@@ -57,8 +73,7 @@ export function FileDropzone({
         Choose a file
       </Button>
       <p id={hintId} className="max-w-md text-muted-foreground text-sm">
-        One row per customer with a churn column (Yes/No, 1/0…). UTF-8 text, comma, semicolon or tab
-        separated, up to {formatFileSize(maxBytes)}.
+        {requirement} UTF-8 text, comma, semicolon or tab separated, up to {formatFileSize(maxBytes)}.
       </p>
       <input
         ref={inputRef}
@@ -66,8 +81,8 @@ export function FileDropzone({
         accept=".csv,.tsv,.txt,text/csv"
         className="sr-only"
         tabIndex={-1}
-        aria-label="CSV file"
-        data-testid="dataset-file-input"
+        aria-label={inputLabel}
+        data-testid={`${testIdPrefix}-file-input`}
         disabled={disabled}
         onChange={(event) => {
           const file = event.target.files?.[0];

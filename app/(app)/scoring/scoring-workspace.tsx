@@ -1,14 +1,16 @@
 "use client";
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { AlertCircle, Download, Loader2, Square, X } from "lucide-react";
-import { useCallback, useRef, useState } from "react";
+import { AlertCircle, Download, Loader2, Square } from "lucide-react";
+import { useCallback, useState } from "react";
 import { toast } from "sonner";
-import { formatFileSize, tooLargeMessage } from "@/components/datasets/format";
+import { FileDropzone } from "@/components/datasets/file-dropzone";
+import { formatFileSize } from "@/components/datasets/format";
+import { UploadFailure, UploadProgress } from "@/components/datasets/upload-status";
+import { useCsvUpload } from "@/components/datasets/use-csv-upload";
 import { algorithmName } from "@/components/models/format";
 import { BatchesTable, downloadHref } from "@/components/scoring/batches-table";
 import { ColumnMatch } from "@/components/scoring/column-match";
-import { ScoreFileDropzone } from "@/components/scoring/file-dropzone";
 import { type LevelCounts, LevelSummary } from "@/components/scoring/level-summary";
 import { RunStatusBadge } from "@/components/training/run-status-badge";
 import { Alert, AlertDescription, AlertTitle } from "@/components/ui/alert";
@@ -29,20 +31,6 @@ export interface ScorableDataset {
   modelVersion: number;
   algorithm: string;
 }
-
-interface UploadError {
-  code: string;
-  message: string;
-  line?: number;
-  column?: number;
-}
-
-type Phase =
-  | { kind: "choose" }
-  | { kind: "uploading"; fileName: string; loaded: number; total: number }
-  | { kind: "checking"; fileName: string }
-  | { kind: "failed"; fileName: string; error: UploadError }
-  | { kind: "preview"; preview: BatchUploadPreview };
 
 const ERROR_TITLES: Record<string, string> = {
   FILE_TOO_LARGE: "The file is too large",
@@ -80,11 +68,16 @@ export function ScoringWorkspace({
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [datasetId, setDatasetId] = useState<number>(datasets[0].datasetId);
-  const [phase, setPhase] = useState<Phase>({ kind: "choose" });
+  const {
+    phase,
+    setPhase,
+    upload: send,
+    cancel: cancelUpload,
+    isBusy,
+  } = useCsvUpload<BatchUploadPreview>(maxBytes);
   const [selectedId, setSelectedId] = useState<number | null>(
     initialBatches.find((b) => isActive(b.status))?.id ?? null,
   );
-  const xhrRef = useRef<XMLHttpRequest | null>(null);
   const dataset = datasets.find((d) => d.datasetId === datasetId) ?? datasets[0];
 
   const listKey = trpc.batchScoring.list.queryKey();
@@ -140,67 +133,13 @@ export function ScoringWorkspace({
     }),
   );
 
-  const upload = (file: File) => {
-    if (file.size > maxBytes) {
-      setPhase({
-        kind: "failed",
-        fileName: file.name,
-        error: { code: "FILE_TOO_LARGE", message: tooLargeMessage(file.size, maxBytes) },
-      });
-      return;
-    }
-    const xhr = new XMLHttpRequest();
-    xhrRef.current = xhr;
-    xhr.open("POST", `/api/score-batches?datasetId=${datasetId}&name=${encodeURIComponent(file.name)}`);
-    xhr.setRequestHeader("Content-Type", "text/csv");
-    xhr.responseType = "json";
-    setPhase({ kind: "uploading", fileName: file.name, loaded: 0, total: file.size });
-    xhr.upload.onprogress = (event) => {
-      if (event.lengthComputable) {
-        setPhase({ kind: "uploading", fileName: file.name, loaded: event.loaded, total: event.total });
-      }
-    };
-    xhr.upload.onload = () => setPhase({ kind: "checking", fileName: file.name });
-    xhr.onload = () => {
-      xhrRef.current = null;
-      const body = xhr.response as
-        | (BatchUploadPreview & { error?: undefined })
-        | { error?: UploadError }
-        | null;
-      if (xhr.status === 200 && body && !body.error) {
-        setPhase({ kind: "preview", preview: body as BatchUploadPreview });
-        return;
-      }
-      const error: UploadError = body?.error ?? {
-        code: `HTTP_${xhr.status}`,
-        message:
-          xhr.status === 401
-            ? "Your session has ended. Sign in again and upload the file."
-            : `The upload failed (HTTP ${xhr.status}). Try again in a moment.`,
-      };
-      setPhase({ kind: "failed", fileName: file.name, error });
-    };
-    xhr.onerror = () => {
-      xhrRef.current = null;
-      setPhase({
-        kind: "failed",
-        fileName: file.name,
-        error: { code: "NETWORK", message: "The connection was lost during the upload. Try again." },
-      });
-    };
-    xhr.onabort = () => {
-      xhrRef.current = null;
-      setPhase({ kind: "choose" });
-    };
-    xhr.send(file);
-  };
+  const upload = (file: File) =>
+    send(file, `/api/score-batches?datasetId=${datasetId}&name=${encodeURIComponent(file.name)}`);
 
   const startOver = () => {
     if (phase.kind === "preview") discard.mutate({ uploadId: phase.preview.uploadId });
     setPhase({ kind: "choose" });
   };
-
-  const isBusy = phase.kind === "uploading" || phase.kind === "checking";
 
   return (
     <div className="space-y-6">
@@ -248,57 +187,37 @@ export function ScoringWorkspace({
                 onStartOver={startOver}
               />
             ) : (
-              <ScoreFileDropzone onFile={upload} maxBytes={maxBytes} disabled={isBusy} />
+              <FileDropzone
+                onFile={upload}
+                maxBytes={maxBytes}
+                disabled={isBusy}
+                title="Drag a CSV of customers to score here"
+                requirement="One row per customer with the columns the model was trained on; no churn column needed."
+                inputLabel="CSV file to score"
+                testIdPrefix="score"
+                compact
+              />
             )}
 
-            {isBusy && (
-              <div className="space-y-2 rounded-lg border p-4" aria-live="polite">
-                <div className="flex items-center justify-between gap-3">
-                  <p className="min-w-0 truncate font-medium" title={phase.fileName}>
-                    {phase.fileName}
-                  </p>
-                  {phase.kind === "uploading" && (
-                    <Button variant="ghost" size="sm" onClick={() => xhrRef.current?.abort()}>
-                      <X aria-hidden="true" />
-                      Cancel
-                    </Button>
-                  )}
-                </div>
-                <Progress
-                  value={
-                    phase.kind === "uploading" ? (phase.total ? (phase.loaded / phase.total) * 100 : 0) : 100
-                  }
-                  aria-label="Upload progress"
+            {(phase.kind === "uploading" || phase.kind === "checking") && (
+              <div className="rounded-lg border p-4">
+                <UploadProgress
+                  phase={phase}
+                  onCancel={cancelUpload}
+                  checkingText="Uploaded. Checking every row against the model's columns…"
                 />
-                <p className="flex items-center gap-2 text-muted-foreground text-sm">
-                  {phase.kind === "uploading" ? (
-                    <>
-                      Uploading {formatFileSize(phase.loaded)} of {formatFileSize(phase.total)}
-                    </>
-                  ) : (
-                    <>
-                      <Loader2
-                        className="size-4 animate-spin motion-reduce:animate-none"
-                        aria-hidden="true"
-                      />
-                      Uploaded. Checking every row against the model&apos;s columns…
-                    </>
-                  )}
-                </p>
               </div>
             )}
 
             {phase.kind === "failed" && (
-              <Alert variant="destructive" data-testid="score-upload-error">
-                <AlertCircle aria-hidden="true" />
-                <AlertTitle>{ERROR_TITLES[phase.error.code] ?? "The file could not be scored"}</AlertTitle>
-                <AlertDescription>
-                  <p>
-                    <span className="font-medium">{phase.fileName}</span>: {phase.error.message}
-                  </p>
-                  <p>Nothing was kept. Fix the file and upload it again.</p>
-                </AlertDescription>
-              </Alert>
+              <UploadFailure
+                fileName={phase.fileName}
+                error={phase.error}
+                titles={ERROR_TITLES}
+                fallbackTitle="The file could not be scored"
+                aftermath="Nothing was kept. Fix the file and upload it again."
+                testId="score-upload-error"
+              />
             )}
           </CardContent>
         </Card>

@@ -1,29 +1,11 @@
 "use client";
 
-import { AlertCircle, Loader2, X } from "lucide-react";
-import { useRef, useState } from "react";
 import { FileDropzone } from "@/components/datasets/file-dropzone";
-import { formatFileSize, tooLargeMessage } from "@/components/datasets/format";
-import { Alert, AlertDescription, AlertTitle } from "@/components/ui/alert";
-import { Button } from "@/components/ui/button";
+import { UploadFailure, UploadProgress } from "@/components/datasets/upload-status";
+import { useCsvUpload } from "@/components/datasets/use-csv-upload";
 import { Card, CardContent } from "@/components/ui/card";
-import { Progress } from "@/components/ui/progress";
 import type { UploadPreview } from "@/server/services/datasets";
 import { ImportPreview } from "./import-preview";
-
-interface UploadError {
-  code: string;
-  message: string;
-  line?: number;
-  column?: number;
-}
-
-type Phase =
-  | { kind: "choose" }
-  | { kind: "uploading"; fileName: string; loaded: number; total: number }
-  | { kind: "checking"; fileName: string; total: number }
-  | { kind: "failed"; fileName: string; error: UploadError }
-  | { kind: "preview"; preview: UploadPreview };
 
 const ERROR_TITLES: Record<string, string> = {
   FILE_TOO_LARGE: "The file is too large",
@@ -43,124 +25,38 @@ const ERROR_TITLES: Record<string, string> = {
   TARGET_TOO_RARE: "Too few churned or retained customers",
 };
 
-/**
- * Upload → preview → import. The file goes up as the raw request body through XMLHttpRequest,
- * whose upload events drive the progress bar (fetch has no upload progress).
- */
+/** Upload (useCsvUpload: raw body with progress) → preview → import. */
 export function UploadWizard({ maxBytes }: { maxBytes: number }) {
-  const [phase, setPhase] = useState<Phase>({ kind: "choose" });
-  const xhrRef = useRef<XMLHttpRequest | null>(null);
-
-  const upload = (file: File) => {
-    if (file.size > maxBytes) {
-      setPhase({
-        kind: "failed",
-        fileName: file.name,
-        error: { code: "FILE_TOO_LARGE", message: tooLargeMessage(file.size, maxBytes) },
-      });
-      return;
-    }
-    const xhr = new XMLHttpRequest();
-    xhrRef.current = xhr;
-    xhr.open("POST", `/api/datasets/uploads?name=${encodeURIComponent(file.name)}`);
-    xhr.setRequestHeader("Content-Type", "text/csv");
-    xhr.responseType = "json";
-    setPhase({ kind: "uploading", fileName: file.name, loaded: 0, total: file.size });
-    xhr.upload.onprogress = (event) => {
-      if (event.lengthComputable) {
-        setPhase({ kind: "uploading", fileName: file.name, loaded: event.loaded, total: event.total });
-      }
-    };
-    xhr.upload.onload = () => setPhase({ kind: "checking", fileName: file.name, total: file.size });
-    xhr.onload = () => {
-      xhrRef.current = null;
-      const body = xhr.response as (UploadPreview & { error?: undefined }) | { error?: UploadError } | null;
-      if (xhr.status === 200 && body && !body.error) {
-        setPhase({ kind: "preview", preview: body as UploadPreview });
-        return;
-      }
-      const error: UploadError = body?.error ?? {
-        code: `HTTP_${xhr.status}`,
-        message:
-          xhr.status === 401
-            ? "Your session has ended. Sign in again and upload the file."
-            : `The upload failed (HTTP ${xhr.status}). Try again in a moment.`,
-      };
-      setPhase({ kind: "failed", fileName: file.name, error });
-    };
-    xhr.onerror = () => {
-      xhrRef.current = null;
-      setPhase({
-        kind: "failed",
-        fileName: file.name,
-        error: {
-          code: "NETWORK",
-          message: "The connection was lost during the upload. Check your network and try again.",
-        },
-      });
-    };
-    xhr.onabort = () => {
-      xhrRef.current = null;
-      setPhase({ kind: "choose" });
-    };
-    xhr.send(file);
-  };
+  const { phase, setPhase, upload: send, cancel, isBusy } = useCsvUpload<UploadPreview>(maxBytes);
+  const upload = (file: File) => send(file, `/api/datasets/uploads?name=${encodeURIComponent(file.name)}`);
 
   if (phase.kind === "preview") {
     return <ImportPreview preview={phase.preview} onStartOver={() => setPhase({ kind: "choose" })} />;
   }
 
-  const isBusy = phase.kind === "uploading" || phase.kind === "checking";
   return (
     <div className="space-y-4">
       <FileDropzone onFile={upload} maxBytes={maxBytes} disabled={isBusy} />
-      {isBusy && (
+      {(phase.kind === "uploading" || phase.kind === "checking") && (
         <Card>
-          <CardContent className="space-y-3" aria-live="polite">
-            <div className="flex items-center justify-between gap-3">
-              <p className="min-w-0 truncate font-medium" title={phase.fileName}>
-                {phase.fileName}
-              </p>
-              {phase.kind === "uploading" && (
-                <Button variant="ghost" size="sm" onClick={() => xhrRef.current?.abort()}>
-                  <X aria-hidden="true" />
-                  Cancel
-                </Button>
-              )}
-            </div>
-            <Progress
-              value={
-                phase.kind === "uploading" ? (phase.total ? (phase.loaded / phase.total) * 100 : 0) : 100
-              }
-              aria-label="Upload progress"
+          <CardContent>
+            <UploadProgress
+              phase={phase}
+              onCancel={cancel}
+              checkingText="Uploaded. Checking every row and reading the columns…"
             />
-            <p className="flex items-center gap-2 text-muted-foreground text-sm">
-              {phase.kind === "uploading" ? (
-                <>
-                  Uploading {formatFileSize(phase.loaded)} of {formatFileSize(phase.total)} (
-                  {phase.total ? Math.floor((phase.loaded / phase.total) * 100) : 0} %)
-                </>
-              ) : (
-                <>
-                  <Loader2 className="size-4 animate-spin motion-reduce:animate-none" aria-hidden="true" />
-                  Uploaded. Checking every row and reading the columns…
-                </>
-              )}
-            </p>
           </CardContent>
         </Card>
       )}
       {phase.kind === "failed" && (
-        <Alert variant="destructive" data-testid="upload-error">
-          <AlertCircle aria-hidden="true" />
-          <AlertTitle>{ERROR_TITLES[phase.error.code] ?? "The file could not be used"}</AlertTitle>
-          <AlertDescription>
-            <p>
-              <span className="font-medium">{phase.fileName}</span>: {phase.error.message}
-            </p>
-            <p>Nothing was imported. Fix the file and upload it again.</p>
-          </AlertDescription>
-        </Alert>
+        <UploadFailure
+          fileName={phase.fileName}
+          error={phase.error}
+          titles={ERROR_TITLES}
+          fallbackTitle="The file could not be used"
+          aftermath="Nothing was imported. Fix the file and upload it again."
+          testId="upload-error"
+        />
       )}
     </div>
   );
