@@ -7,55 +7,18 @@
  * (too large) or 415 (multipart instead of a raw body). Start scoring with tRPC batchScoring.start.
  */
 import { DatasetError } from "@/lib/ml/data";
-import { auth } from "@/server/auth/config";
 import { getDb } from "@/server/db/client";
+import { chunksOf, errorResponse, sessionUser, uploadFileName } from "@/server/http/route-helpers";
 import { BatchFileError, stageBatchUpload } from "@/server/services/batch-scoring";
 import { UploadTooLargeError } from "@/server/services/datasets";
 import { NoChampionError } from "@/server/services/predictions";
-import { getUserById } from "@/server/services/users";
 
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";
 
-function errorResponse(status: number, code: string, message: string, extra: Record<string, unknown> = {}) {
-  return Response.json(
-    { error: { code, message, ...extra } },
-    { status, headers: { "Cache-Control": "no-store" } },
-  );
-}
-
-async function* chunksOf(stream: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array> {
-  const reader = stream.getReader();
-  let done = false;
-  try {
-    for (;;) {
-      const next = await reader.read();
-      if (next.done) {
-        done = true;
-        return;
-      }
-      yield next.value;
-    }
-  } finally {
-    if (!done) await reader.cancel().catch(() => {});
-    reader.releaseLock();
-  }
-}
-
-function fileNameOf(url: URL, request: Request): string {
-  const raw = url.searchParams.get("name") ?? request.headers.get("x-file-name") ?? "upload.csv";
-  try {
-    return decodeURIComponent(raw);
-  } catch {
-    return raw;
-  }
-}
-
 export async function POST(request: Request): Promise<Response> {
-  const session = await auth();
-  const userId = Number(session?.user?.id);
   const db = await getDb();
-  const user = Number.isInteger(userId) && userId > 0 ? await getUserById(db, userId) : null;
+  const user = await sessionUser(db);
   if (!user) return errorResponse(401, "UNAUTHORIZED", "Sign in to upload a file.");
   if (user.role !== "manager" && user.role !== "admin") {
     return errorResponse(403, "FORBIDDEN", `Scoring a file needs the manager role; you are a ${user.role}.`);
@@ -79,7 +42,7 @@ export async function POST(request: Request): Promise<Response> {
   try {
     const preview = await stageBatchUpload(db, chunksOf(request.body), {
       datasetId,
-      fileName: fileNameOf(url, request),
+      fileName: uploadFileName(request),
       declaredSizeBytes,
       actor: { id: user.id, label: user.email },
     });

@@ -6,56 +6,16 @@
  * in the file), 401, 403, 413 (too large) or 415 (multipart instead of a raw body).
  */
 import { DatasetError } from "@/lib/ml/data";
-import { auth } from "@/server/auth/config";
 import { getDb } from "@/server/db/client";
+import { chunksOf, errorResponse, sessionUser, uploadFileName } from "@/server/http/route-helpers";
 import { stageUpload, UploadTooLargeError } from "@/server/services/datasets";
-import { getUserById } from "@/server/services/users";
 
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";
 
-function errorResponse(status: number, code: string, message: string, extra: Record<string, unknown> = {}) {
-  return Response.json(
-    { error: { code, message, ...extra } },
-    { status, headers: { "Cache-Control": "no-store" } },
-  );
-}
-
-/** A web stream as an async iterable (TypeScript's DOM types do not declare the iterator). */
-async function* chunksOf(stream: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array> {
-  const reader = stream.getReader();
-  let done = false;
-  try {
-    for (;;) {
-      const next = await reader.read();
-      if (next.done) {
-        done = true;
-        return;
-      }
-      yield next.value;
-    }
-  } finally {
-    // Stop receiving a body we gave up on (size limit, bad bytes).
-    if (!done) await reader.cancel().catch(() => {});
-    reader.releaseLock();
-  }
-}
-
-function fileNameOf(request: Request): string {
-  const url = new URL(request.url);
-  const raw = url.searchParams.get("name") ?? request.headers.get("x-file-name") ?? "upload.csv";
-  try {
-    return decodeURIComponent(raw);
-  } catch {
-    return raw;
-  }
-}
-
 export async function POST(request: Request): Promise<Response> {
-  const session = await auth();
-  const userId = Number(session?.user?.id);
   const db = await getDb();
-  const user = Number.isInteger(userId) && userId > 0 ? await getUserById(db, userId) : null;
+  const user = await sessionUser(db);
   if (!user) return errorResponse(401, "UNAUTHORIZED", "Sign in to upload a file.");
   if (user.role !== "manager" && user.role !== "admin") {
     return errorResponse(403, "FORBIDDEN", `Uploading data needs the manager role; you are a ${user.role}.`);
@@ -73,7 +33,7 @@ export async function POST(request: Request): Promise<Response> {
   const declaredSizeBytes = length !== null && /^\d+$/.test(length) ? Number(length) : null;
   try {
     const preview = await stageUpload(chunksOf(request.body), {
-      fileName: fileNameOf(request),
+      fileName: uploadFileName(request),
       declaredSizeBytes,
       actor: { id: user.id, label: user.email },
     });

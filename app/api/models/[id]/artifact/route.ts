@@ -5,29 +5,22 @@
  * recorded SHA-256 before they leave.
  */
 import { eq } from "drizzle-orm";
-import { auth } from "@/server/auth/config";
 import { getDb } from "@/server/db/client";
 import { models } from "@/server/db/schema";
+import { errorResponse, sessionUser } from "@/server/http/route-helpers";
 import { recordAudit } from "@/server/services/audit";
 import { sha256Hex } from "@/server/services/models/artifacts";
-import { getUserById } from "@/server/services/users";
 import { getStorage } from "@/server/storage";
 
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";
 
-function errorResponse(status: number, code: string, message: string) {
-  return Response.json({ error: { code, message } }, { status, headers: { "Cache-Control": "no-store" } });
-}
-
 export async function GET(
   _request: Request,
   context: { params: Promise<{ id: string }> },
 ): Promise<Response> {
-  const session = await auth();
-  const userId = Number(session?.user?.id);
   const db = await getDb();
-  const user = Number.isInteger(userId) && userId > 0 ? await getUserById(db, userId) : null;
+  const user = await sessionUser(db);
   if (!user) return errorResponse(401, "UNAUTHORIZED", "Sign in to download a model.");
   if (user.role !== "manager" && user.role !== "admin")
     return errorResponse(403, "FORBIDDEN", "Downloading a model file needs the manager role.");

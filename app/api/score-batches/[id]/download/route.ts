@@ -3,31 +3,24 @@
  * everything). Streamed: the original rows read again from storage, each followed by risk_score,
  * risk_level, top_drivers, recommended_action and warnings. 401, 404, or 409 while not finished.
  */
-import { auth } from "@/server/auth/config";
 import { getDb } from "@/server/db/client";
+import { errorResponse, sessionUser } from "@/server/http/route-helpers";
 import {
   BatchNotFoundError,
   BatchStateError,
   contentDisposition,
   streamScoredCsv,
 } from "@/server/services/batch-scoring";
-import { getUserById } from "@/server/services/users";
 
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";
-
-function errorResponse(status: number, code: string, message: string) {
-  return Response.json({ error: { code, message } }, { status, headers: { "Cache-Control": "no-store" } });
-}
 
 export async function GET(
   _request: Request,
   context: { params: Promise<{ id: string }> },
 ): Promise<Response> {
-  const session = await auth();
-  const userId = Number(session?.user?.id);
   const db = await getDb();
-  const user = Number.isInteger(userId) && userId > 0 ? await getUserById(db, userId) : null;
+  const user = await sessionUser(db);
   if (!user) return errorResponse(401, "UNAUTHORIZED", "Sign in to download scored files.");
   const { id } = await context.params;
   const batchId = /^[1-9][0-9]{0,9}$/.test(id) ? Number(id) : null;
