@@ -62,3 +62,29 @@ export async function createTrainedDataset(
     csv,
   };
 }
+
+/**
+ * A textbook churner in the Telco columns (two months in, month-to-month fibre, electronic check):
+ * the customer the prediction, insight and REST API tests score.
+ */
+export const TELCO_CHURNER = {
+  gender: "Female",
+  SeniorCitizen: "0",
+  Partner: "Yes",
+  Dependents: "No",
+  tenure: 2,
+  PhoneService: "Yes",
+  MultipleLines: "No",
+  InternetService: "Fiber optic",
+  OnlineSecurity: "No",
+  OnlineBackup: "No",
+  DeviceProtection: "No",
+  TechSupport: "No",
+  StreamingTV: "Yes",
+  StreamingMovies: "Yes",
+  Contract: "Month-to-month",
+  PaperlessBilling: "Yes",
+  PaymentMethod: "Electronic check",
+  MonthlyCharges: 95.5,
+  TotalCharges: 190.2,
+};

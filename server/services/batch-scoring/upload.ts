@@ -5,13 +5,14 @@
  * a file that fails any check leaves nothing behind, and an abandoned one is removed after 24 h
  * with the other staged uploads (datasets' cleanupStagedUploads sweeps `uploads/`).
  */
-import { createHash, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { readCsvBatches } from "@/lib/ml/data";
 import type { Database } from "../../db/client";
 import { serverEnv } from "../../env";
 import { FileNotFoundError, type FileStorage, getStorage } from "../../storage";
 import type { Actor } from "../audit";
 import { cleanFileName, UploadNotFoundError, UploadTooLargeError } from "../datasets";
+import { meterBody } from "../datasets/metered-body";
 import { teeBytes } from "../datasets/tee";
 import { ChunkWriter, chunkCount, DEFAULT_CHUNK_ROWS } from "./chunks";
 import { assertUsable, type ColumnMatch, IdentifierFinder, matchColumns } from "./columns";
@@ -86,24 +87,7 @@ export async function stageBatchUpload(
   const champion = await championOf(db, options.datasetId);
   const modelColumns = modelColumnsOf(champion.model);
   const uploadId = randomUUID();
-  const hash = createHash("sha256");
-  let sizeBytes = 0;
-  let tooLarge: UploadTooLargeError | null = null;
-  async function* metered() {
-    for await (const chunk of body) {
-      sizeBytes += chunk.byteLength;
-      if (sizeBytes > maxBytes) {
-        const declared = options.declaredSizeBytes;
-        tooLarge = new UploadTooLargeError(
-          declared != null && declared > maxBytes ? declared : null,
-          maxBytes,
-        );
-        throw tooLarge;
-      }
-      hash.update(chunk);
-      yield chunk;
-    }
-  }
+  const metered = meterBody(body, maxBytes, options.declaredSizeBytes);
 
   const chunkRows = options.chunkRows ?? DEFAULT_CHUNK_ROWS;
   const writer = new ChunkWriter(storage, stagedBatchFolder(uploadId), chunkRows);
@@ -129,7 +113,7 @@ export async function stageBatchUpload(
   };
 
   try {
-    const { branches, abort } = teeBytes(metered());
+    const { branches, abort } = teeBytes(metered.chunks);
     const giveUp = (error: unknown) => {
       abort(error instanceof Error ? error : new Error(String(error)));
       throw error;
@@ -138,8 +122,8 @@ export async function stageBatchUpload(
       storage.put(stagedBatchFileKey(uploadId), branches[0]).catch(giveUp),
       scan(branches[1]).catch(giveUp),
     ]);
-    if (scanned.status === "rejected") throw tooLarge ?? scanned.reason;
-    if (stored.status === "rejected") throw tooLarge ?? stored.reason;
+    if (scanned.status === "rejected") throw metered.tooLarge() ?? scanned.reason;
+    if (stored.status === "rejected") throw metered.tooLarge() ?? stored.reason;
     const summary = scanned.value;
     const match = matchColumns(summary.columns, modelColumns);
     assertUsable(match, modelColumns);
@@ -147,8 +131,8 @@ export async function stageBatchUpload(
       uploadId,
       datasetId: options.datasetId,
       fileName: cleanFileName(options.fileName),
-      sizeBytes,
-      sha256: hash.digest("hex"),
+      sizeBytes: metered.sizeBytes(),
+      sha256: metered.sha256(),
       rowCount: summary.rowCount,
       columns: summary.columns,
       identifier: (finder as IdentifierFinder | null)?.result() ?? null,
@@ -177,7 +161,7 @@ export async function stageBatchUpload(
     };
   } catch (error) {
     await discardStagedFiles(storage, uploadId);
-    throw tooLarge ?? error;
+    throw metered.tooLarge() ?? error;
   }
 }
 

@@ -3,13 +3,14 @@
  * waiting for the user to confirm the import in the preview. Nothing is in the database yet.
  * A staged upload is removed when it is imported, discarded, fails validation, or is 24 h old.
  */
-import { createHash, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { DatasetError, type DatasetSchema } from "@/lib/ml/data";
 import { serverEnv } from "../../env";
 import { FileNotFoundError, type FileStorage, getStorage } from "../../storage";
 import type { Actor } from "../audit";
 import { type CsvScan, scanCsv } from "./csv-scan";
 import { UploadNotFoundError, UploadTooLargeError } from "./errors";
+import { meterBody } from "./metered-body";
 import { type ColumnOverrides, inferUploadSchema, targetCandidates, uploadBlocker } from "./schema";
 import { teeBytes } from "./tee";
 
@@ -82,28 +83,10 @@ export async function stageUpload(
   }
   const uploadId = randomUUID();
   const fileKey = stagedFileKey(uploadId);
-  const hash = createHash("sha256");
-  let sizeBytes = 0;
-  // Kept aside because a storage backend may wrap errors thrown by the body (S3's multipart upload).
-  let tooLarge: UploadTooLargeError | null = null;
-  async function* metered() {
-    for await (const chunk of body) {
-      sizeBytes += chunk.byteLength;
-      if (sizeBytes > maxBytes) {
-        const declared = options.declaredSizeBytes;
-        tooLarge = new UploadTooLargeError(
-          declared != null && declared > maxBytes ? declared : null,
-          maxBytes,
-        );
-        throw tooLarge;
-      }
-      hash.update(chunk);
-      yield chunk;
-    }
-  }
+  const metered = meterBody(body, maxBytes, options.declaredSizeBytes);
   try {
     // Written and parsed in one pass: a bad file is refused while it is still arriving.
-    const { branches, abort } = teeBytes(metered());
+    const { branches, abort } = teeBytes(metered.chunks);
     const giveUp = (error: unknown) => {
       abort(error instanceof Error ? error : new Error(String(error)));
       throw error;
@@ -115,7 +98,7 @@ export async function stageUpload(
     if (stored.status === "rejected" || scanned.status === "rejected") {
       const scanError = scanned.status === "rejected" ? scanned.reason : null;
       throw (
-        tooLarge ??
+        metered.tooLarge() ??
         (scanError instanceof DatasetError
           ? scanError
           : stored.status === "rejected"
@@ -123,7 +106,7 @@ export async function stageUpload(
             : scanError)
       );
     }
-    const sha256 = hash.digest("hex");
+    const sha256 = metered.sha256();
     const scan = scanned.value;
     const schema = inferUploadSchema(scan);
     const blocker = uploadBlocker(schema);
@@ -131,7 +114,7 @@ export async function stageUpload(
     const staged: StagedUpload = {
       uploadId,
       fileName: cleanFileName(options.fileName),
-      sizeBytes,
+      sizeBytes: metered.sizeBytes(),
       sha256,
       rowCount: scan.rowCount,
       uploadedAt: new Date().toISOString(),
@@ -142,7 +125,7 @@ export async function stageUpload(
     return toPreview(staged, scan, schema);
   } catch (error) {
     await discardFiles(storage, uploadId);
-    throw tooLarge ?? error;
+    throw metered.tooLarge() ?? error;
   }
 }
 

@@ -2,33 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "../../db/client";
 import { createTestDatabase, testDatabaseKinds } from "../../testing/database";
 import { createUser } from "../../testing/factories";
-import { createTrainedDataset, type TrainedDataset } from "../../testing/trained-dataset";
+import { createTrainedDataset, TELCO_CHURNER, type TrainedDataset } from "../../testing/trained-dataset";
 import type { Actor } from "../audit";
 import { useTemporaryDataDir } from "../datasets/test-helpers";
 import { RISK_BANDS_SETTING, setSetting } from "../settings";
 import { loadPredictor, NoChampionError, PredictionInputError } from ".";
 
-const customer = {
-  gender: "Female",
-  SeniorCitizen: "0",
-  Partner: "Yes",
-  Dependents: "No",
-  tenure: 2,
-  PhoneService: "Yes",
-  MultipleLines: "No",
-  InternetService: "Fiber optic",
-  OnlineSecurity: "No",
-  OnlineBackup: "No",
-  DeviceProtection: "No",
-  TechSupport: "No",
-  StreamingTV: "Yes",
-  StreamingMovies: "Yes",
-  Contract: "Month-to-month",
-  PaperlessBilling: "Yes",
-  PaymentMethod: "Electronic check",
-  MonthlyCharges: 95.5,
-  TotalCharges: 190.2,
-};
+const customer = TELCO_CHURNER;
 
 describe.each(testDatabaseKinds())("predictions with the champion on %s", (kind) => {
   let handle: DatabaseHandle;

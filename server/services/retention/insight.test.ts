@@ -4,34 +4,14 @@ import { DEFAULT_PLAYBOOK, playbookSchema } from "@/lib/retention";
 import type { DatabaseHandle } from "../../db/client";
 import { createTestDatabase, testDatabaseKinds } from "../../testing/database";
 import { createUser } from "../../testing/factories";
-import { createTrainedDataset, type TrainedDataset } from "../../testing/trained-dataset";
+import { createTrainedDataset, TELCO_CHURNER, type TrainedDataset } from "../../testing/trained-dataset";
 import type { Actor } from "../audit";
 import { useTemporaryDataDir } from "../datasets/test-helpers";
 import { loadPredictor, PredictionInputError } from "../predictions";
 import { setSetting } from "../settings";
 import { buildCustomerInsight, getPlaybook, RETENTION_PLAYBOOK_SETTING } from ".";
 
-const churner = {
-  gender: "Female",
-  SeniorCitizen: "0",
-  Partner: "No",
-  Dependents: "No",
-  tenure: 2,
-  PhoneService: "Yes",
-  MultipleLines: "No",
-  InternetService: "Fiber optic",
-  OnlineSecurity: "No",
-  OnlineBackup: "No",
-  DeviceProtection: "No",
-  TechSupport: "No",
-  StreamingTV: "Yes",
-  StreamingMovies: "Yes",
-  Contract: "Month-to-month",
-  PaperlessBilling: "Yes",
-  PaymentMethod: "Electronic check",
-  MonthlyCharges: 95.5,
-  TotalCharges: 190.2,
-};
+const churner = { ...TELCO_CHURNER, Partner: "No" };
 const CONTEXT = ["gender", "SeniorCitizen", "Partner", "Dependents", "tenure", "TotalCharges"];
 
 describe.each(testDatabaseKinds())("customer insight on %s", (kind) => {
