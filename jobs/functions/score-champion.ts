@@ -23,7 +23,7 @@ export const scoreChampion = defineDurableFunction({
         if (!coverage) return { skipped: "model deleted" };
         if (coverage.scored >= coverage.customers)
           return { skipped: "already scored", customers: coverage.customers, scored: coverage.scored };
-        const summary = await scoreModelCustomers(db, data.modelId);
+        const summary = await scoreModelCustomers(db, data.modelId, { coverage });
         return { customersScored: summary.customersScored, levels: summary.levels };
       },
     },

@@ -36,12 +36,13 @@ export async function scoreCoverage(db: Database, modelId: number): Promise<Scor
   return { modelId, datasetVersionId: model.datasetVersionId, customers: total.n, scored: scored.n };
 }
 
+/** `coverage`: the model's scoreCoverage when the caller already read it. */
 export async function scoreModelCustomers(
   db: Database,
   modelId: number,
-  options: { onBatch?: (done: number, total: number) => void | Promise<void> } = {},
+  options: { coverage?: ScoreCoverage; onBatch?: (done: number, total: number) => void | Promise<void> } = {},
 ): Promise<ScoringSummary> {
-  const coverage = await scoreCoverage(db, modelId);
+  const coverage = options.coverage ?? (await scoreCoverage(db, modelId));
   if (!coverage) throw new Error(`Model ${modelId} does not exist`);
   const [model, table, bands] = await Promise.all([
     loadModel(db, modelId),

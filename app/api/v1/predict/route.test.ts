@@ -21,7 +21,12 @@ import {
 } from "@/server/services/rest-api";
 import { createTestDatabase, testDatabaseKinds } from "@/server/testing/database";
 import { createUser } from "@/server/testing/factories";
-import { createTrainedDataset, type TrainedDataset, telcoLikeCsv } from "@/server/testing/trained-dataset";
+import {
+  createTrainedDataset,
+  TELCO_CHURNER,
+  type TrainedDataset,
+  telcoLikeCsv,
+} from "@/server/testing/trained-dataset";
 
 const state = vi.hoisted(() => ({ db: null as unknown }));
 vi.mock("@/server/db/client", async (importOriginal) => {
@@ -32,27 +37,7 @@ vi.mock("@/server/db/client", async (importOriginal) => {
 const { POST: postV1 } = await import("./route");
 const { POST: postMl } = await import("../../ml/predict/route");
 
-const customer = {
-  gender: "Female",
-  SeniorCitizen: "0",
-  Partner: "Yes",
-  Dependents: "No",
-  tenure: 2,
-  PhoneService: "Yes",
-  MultipleLines: "No",
-  InternetService: "Fiber optic",
-  OnlineSecurity: "No",
-  OnlineBackup: "No",
-  DeviceProtection: "No",
-  TechSupport: "No",
-  StreamingTV: "Yes",
-  StreamingMovies: "Yes",
-  Contract: "Month-to-month",
-  PaperlessBilling: "Yes",
-  PaymentMethod: "Electronic check",
-  MonthlyCharges: 95.5,
-  TotalCharges: 190.2,
-};
+const customer = TELCO_CHURNER;
 
 function call(
   body: unknown,
