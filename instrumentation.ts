@@ -4,6 +4,9 @@ export async function register(): Promise<void> {
   const { onServerStart } = await import("./server/startup");
   await onServerStart();
   // Durable jobs run in this process unless Inngest is configured.
-  const { startJobRunner } = await import("./jobs/start");
+  const { startJobRunner, stopJobRunner } = await import("./jobs/start");
   await startJobRunner();
+  // Used by `npm start`'s Node server (scripts/serve.mjs); ignored under `next start` and Lambda.
+  const { createNodeServerHooks, installNodeServerHooks } = await import("./server/http/node-server-hooks");
+  installNodeServerHooks(createNodeServerHooks({ onShutdown: stopJobRunner }));
 }

@@ -1,11 +1,12 @@
-/** @type {import('next').NextConfig} */
-const securityHeaders = [
+/** Sent with every response; scripts/serve.mjs adds them to the answers it gives outside Next.js. */
+export const securityHeaders = [
   { key: "X-Content-Type-Options", value: "nosniff" },
   { key: "X-Frame-Options", value: "DENY" },
   { key: "Referrer-Policy", value: "strict-origin-when-cross-origin" },
   { key: "Permissions-Policy", value: "camera=(), microphone=(), geolocation=()" },
 ];
 
+/** @type {import('next').NextConfig} */
 const nextConfig = {
   poweredByHeader: false,
   // Parallel builds on one checkout (several people or agents) each use their own folder.

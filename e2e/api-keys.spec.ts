@@ -53,6 +53,9 @@ test.describe("an admin creates an API key, a system scores with it, the admin r
     const headers = { Authorization: `Bearer ${secret}` };
     const scored = await request.post("/api/v1/predict", { headers, data: body });
     expect(scored.status()).toBe(200);
+    // Answered by the Node server's fast path (scripts/serve.mjs), with the headers Next.js would add.
+    expect(scored.headers()["x-content-type-options"]).toBe("nosniff");
+    expect(scored.headers()["cache-control"]).toBe("no-store");
     const prediction = await scored.json();
     expect(prediction.risk_score).toBeGreaterThanOrEqual(0);
     expect(prediction.risk_score).toBeLessThanOrEqual(1);
@@ -73,7 +76,8 @@ test.describe("an admin creates an API key, a system scores with it, the admin r
     expect(batch.status()).toBe(200);
     expect((await batch.json()).predictions).toHaveLength(2);
 
-    // Revoke it: calls fail with 401 from then on.
+    // Revoke it (through tRPC): calls fail with 401 from then on, also on the fast path, whose key
+    // cache lives in another Next.js bundle (server/process-wide.ts).
     await page.reload();
     await row.getByRole("button", { name: `Revoke ${keyName}` }).click();
     await page.getByRole("alertdialog").getByRole("button", { name: "Revoke key" }).click();

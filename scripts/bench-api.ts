@@ -7,14 +7,15 @@
  *     finished before the measurement, so training never competes with the load) and creates an API
  *     key through the api-keys service (before the server opens the database: PGlite is one process
  *     at a time);
- *  3. starts `next start` on the embedded defaults with the rate limit lifted, and waits until the
- *     sample champion answers;
+ *  3. starts the production server (`scripts/serve.mjs`, what `npm start` runs; `--next-start` for
+ *     plain `next start`, where the call goes through the App Router route handler) on the embedded
+ *     defaults with the rate limit lifted, and waits until the sample champion answers;
  *  4. drives POST /api/v1/predict with autocannon (default 50 connections for 20 s, after a 3 s warm-up),
  *     cycling through real customers of the sample file;
  *  5. stops the server (the call log is flushed on SIGTERM) and reads the server-side latency of the
  *     logged calls from api_requests.
  *
- *   npm run bench:api -- [--connections 50] [--duration 20] [--port 3210] [--rebuild] [--json]
+ *   npm run bench:api -- [--connections 50] [--duration 20] [--port 3210] [--rebuild] [--next-start] [--json]
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { existsSync, readFileSync, rmSync } from "node:fs";
@@ -104,7 +105,10 @@ function startServer(): ChildProcess {
   delete env.DATABASE_URL;
   delete env.AUTH_SECRET;
   const nextBin = path.join(root, "node_modules", "next", "dist", "bin", "next");
-  const server = spawn(process.execPath, [nextBin, "start", "-p", String(port), "-H", "127.0.0.1"], {
+  const command = args.includes("--next-start")
+    ? [nextBin, "start", "-p", String(port), "-H", "127.0.0.1"]
+    : [path.join(root, "scripts", "serve.mjs"), "-p", String(port), "-H", "127.0.0.1"];
+  const server = spawn(process.execPath, command, {
     cwd: root,
     env,
     stdio: ["ignore", "pipe", "pipe"],
@@ -133,6 +137,16 @@ function sampleCustomers(count: number): Record<string, string | number>[] {
     });
     return record;
   });
+}
+
+/** CPU time used so far by a process (user + system), or null where /proc is not there. */
+function processCpuMs(pid: number | undefined): number | null {
+  if (!pid || !existsSync(`/proc/${pid}/stat`)) return null;
+  // Fields after the command name (which may contain spaces): utime and stime are the 12th and 13th.
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  const ticksPerSecond = 100; // USER_HZ, 100 on every Linux Node.js supports
+  return ((Number(fields[11]) + Number(fields[12])) / ticksPerSecond) * 1000;
 }
 
 async function waitFor(what: string, timeoutMs: number, check: () => Promise<boolean>): Promise<void> {
@@ -201,10 +215,13 @@ async function main() {
     log("warming up for 3 s…");
     await autocannon({ url: base, connections, duration: 3, requests });
     log(`measuring: ${connections} connections for ${durationSeconds} s…`);
+    const cpuBefore = processCpuMs(server.pid);
     const result = await autocannon({ url: base, connections, duration: durationSeconds, requests });
+    const cpuAfter = processCpuMs(server.pid);
     const summary = {
       date: new Date().toISOString(),
       machine: `${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, ${Math.round(os.totalmem() / 2 ** 30)} GB, Node ${process.versions.node}`,
+      server: args.includes("--next-start") ? "next start (route handler)" : "scripts/serve.mjs (npm start)",
       connections,
       durationSeconds,
       requests: result.requests.total,
@@ -216,6 +233,11 @@ async function main() {
       errors: result.errors,
       timeouts: result.timeouts,
       non2xx: result.non2xx,
+      /** The server process's CPU time (user + system) per answered call, from /proc (Linux only). */
+      serverCpuMsPerCall:
+        cpuBefore !== null && cpuAfter !== null && result.requests.total > 0
+          ? (cpuAfter - cpuBefore) / result.requests.total
+          : null,
       serverSide: null as Awaited<ReturnType<typeof serverSideLatency>>,
     };
     stop();
@@ -223,7 +245,7 @@ async function main() {
     summary.serverSide = await serverSideLatency();
     if (asJson) console.log(JSON.stringify(summary, null, 2));
     else {
-      console.log("\nPOST /api/v1/predict, one customer per call");
+      console.log(`\nPOST /api/v1/predict, one customer per call, served by ${summary.server}`);
       console.table({
         "requests/s": summary.requestsPerSecond,
         "p50 latency (ms)": summary.p50Ms,
@@ -234,6 +256,8 @@ async function main() {
         errors: summary.errors,
         timeouts: summary.timeouts,
         "non-2xx": summary.non2xx,
+        "server CPU per call (ms)":
+          summary.serverCpuMsPerCall === null ? "n/a" : Number(summary.serverCpuMsPerCall.toFixed(3)),
         "logged calls (200)": summary.serverSide?.logged ?? "n/a",
         "server-side p50 (ms)": summary.serverSide ? Number(summary.serverSide.p50Ms.toFixed(2)) : "n/a",
         "server-side p99 (ms)": summary.serverSide ? Number(summary.serverSide.p99Ms.toFixed(2)) : "n/a",

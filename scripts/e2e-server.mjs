@@ -18,10 +18,15 @@ const env = { ...process.env, DATA_DIR: dataDir, NEXT_TELEMETRY_DISABLED: "1", S
 // integration suites.
 delete env.DATABASE_URL;
 delete env.AUTH_SECRET;
-const server = spawn("npx", ["next", "start", "-p", port, "-H", "127.0.0.1"], {
-  cwd: root,
-  stdio: "inherit",
-  env,
-});
+// The same server as `npm start`, so the journeys cover the REST API's Node fast path.
+const server = spawn(
+  process.execPath,
+  [path.join(root, "scripts", "serve.mjs"), "-p", port, "-H", "127.0.0.1"],
+  {
+    cwd: root,
+    stdio: "inherit",
+    env,
+  },
+);
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => server.kill(signal));
 server.on("exit", (code) => process.exit(code ?? 0));

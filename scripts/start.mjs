@@ -1,10 +1,10 @@
 #!/usr/bin/env node
 /**
  * `npm start`: builds the production bundle when the sources changed since the last build, then
- * serves it. The server migrates the database and, on a fresh embedded install, creates the demo
- * admin (see server/startup.ts).
+ * serves it (scripts/serve.mjs). The server migrates the database and, on a fresh embedded
+ * install, creates the demo admin (see server/startup.ts).
  */
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -55,8 +55,8 @@ if (!built || process.argv.includes("--rebuild")) {
   writeFileSync(stampFile, fingerprint);
 }
 
-const port = process.env.PORT ?? "3000";
+const { serve } = await import("./serve.mjs");
+const port = Number(process.env.PORT ?? 3000);
 console.log(`[churnguard] starting on http://localhost:${port}`);
-const server = spawn("npx", ["next", "start", "-p", port], { cwd: root, stdio: "inherit", env: process.env });
-for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => server.kill(signal));
-server.on("exit", (code) => process.exit(code ?? 0));
+await serve({ port });
+console.log(`[churnguard] ready on http://localhost:${port}`);

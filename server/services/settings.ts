@@ -7,6 +7,7 @@ import { eq } from "drizzle-orm";
 import { z } from "zod";
 import type { Database } from "../db/client";
 import { settings } from "../db/schema";
+import { perDatabase } from "../process-wide";
 import { type Actor, recordAudit } from "./audit";
 import { bumpScoresGeneration } from "./scoring/generation";
 import { relevelScores } from "./scoring/relevel";
@@ -38,17 +39,8 @@ export const RISK_BANDS_SETTING: SettingDefinition<RiskBands> = {
 };
 
 const CACHE_MS = 5_000;
-// Per database object, so test suites that open several databases in one process never mix them.
-let caches = new WeakMap<Database, Map<string, { value: unknown; expiresAt: number }>>();
-
-function cacheOf(db: Database) {
-  let cache = caches.get(db);
-  if (!cache) {
-    cache = new Map();
-    caches.set(db, cache);
-  }
-  return cache;
-}
+const caches = perDatabase("settings", () => new Map<string, { value: unknown; expiresAt: number }>());
+const cacheOf = (db: Database) => caches.of(db);
 
 /** The stored value, or the default when unset or no longer valid (a bad row never breaks a page). */
 export async function getSetting<T>(db: Database, definition: SettingDefinition<T>): Promise<T> {
@@ -93,7 +85,7 @@ export async function setSetting<T>(
 
 /** Drops every cached setting (tests that share a process with several databases). */
 export function clearSettingsCache(): void {
-  caches = new WeakMap();
+  caches.reset();
 }
 
 export const getRiskBands = (db: Database) => getSetting(db, RISK_BANDS_SETTING);

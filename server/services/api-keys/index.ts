@@ -15,6 +15,7 @@ import { and, desc, eq, gte, isNotNull, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Database } from "../../db/client";
 import { apiKeys, apiRequests, users } from "../../db/schema";
+import { perDatabase } from "../../process-wide";
 import { type Actor, recordAudit } from "../audit";
 
 export const API_KEY_SCOPES = ["predict", "predict:batch"] as const;
@@ -225,18 +226,10 @@ interface CachedKey {
   expiresAt: number;
 }
 
-// Per database object, so test files with several databases in one process never mix keys.
-const keyCaches = new WeakMap<Database, Map<string, CachedKey>>();
-const lastUsedWrites = new WeakMap<Database, Map<number, number>>();
-
-function keyCacheOf(db: Database): Map<string, CachedKey> {
-  let cache = keyCaches.get(db);
-  if (!cache) {
-    cache = new Map();
-    keyCaches.set(db, cache);
-  }
-  return cache;
-}
+// Process-wide: a revoke through tRPC must clear the cache the REST API reads (another bundle).
+const keyCaches = perDatabase("apiKeys.cache", () => new Map<string, CachedKey>());
+const lastUsedWrites = perDatabase("apiKeys.lastUsedWrites", () => new Map<number, number>());
+const keyCacheOf = (db: Database) => keyCaches.of(db);
 
 /** The key from an `Authorization: Bearer <key>` header value. */
 export function bearerTokenOf(header: string | null): string | null {
@@ -290,11 +283,7 @@ export async function authenticateApiKey(db: Database, secret: string | null): P
 
 /** At most one write per key per minute, not awaited: the caller's latency never includes it. */
 function touchLastUsed(db: Database, keyId: number, now: number): void {
-  let writes = lastUsedWrites.get(db);
-  if (!writes) {
-    writes = new Map();
-    lastUsedWrites.set(db, writes);
-  }
+  const writes = lastUsedWrites.of(db);
   const last = writes.get(keyId);
   if (last !== undefined && now - last < LAST_USED_WRITE_MS) return;
   writes.set(keyId, now);

@@ -16,6 +16,7 @@ import { and, asc, desc, eq, inArray, type SQL, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Database } from "../../db/client";
 import { customers, scores } from "../../db/schema";
+import { perDatabase } from "../../process-wide";
 import type { RiskDriver } from "../scoring/drivers";
 import { scoresGeneration } from "../scoring/generation";
 import { RISK_LEVELS, type RiskLevel } from "../scoring/risk";
@@ -93,10 +94,13 @@ const SUMMARY_TTL_MS = 60_000;
 const SUMMARY_CACHE_SIZE = 200;
 type LevelTotals = { customers: number; revenueAtRisk: number | null; monthlyValue: number | null };
 type LevelBreakdown = Record<RiskLevel, LevelTotals>;
-let summaryCaches = new WeakMap<Database, Map<string, { summary: LevelBreakdown; expiresAt: number }>>();
+const summaryCaches = perDatabase(
+  "customers.summaries",
+  () => new Map<string, { summary: LevelBreakdown; expiresAt: number }>(),
+);
 
 function cachedSummary(db: Database, key: string): LevelBreakdown | null {
-  const cache = summaryCaches.get(db);
+  const cache = summaryCaches.peek(db);
   const hit = cache?.get(key);
   if (!cache || !hit) return null;
   cache.delete(key);
@@ -106,18 +110,14 @@ function cachedSummary(db: Database, key: string): LevelBreakdown | null {
 }
 
 function rememberSummary(db: Database, key: string, summary: LevelBreakdown): void {
-  let cache = summaryCaches.get(db);
-  if (!cache) {
-    cache = new Map();
-    summaryCaches.set(db, cache);
-  }
+  const cache = summaryCaches.of(db);
   cache.set(key, { summary, expiresAt: Date.now() + SUMMARY_TTL_MS });
   while (cache.size > SUMMARY_CACHE_SIZE) cache.delete(cache.keys().next().value as string);
 }
 
 /** Test and benchmark seam: forget every cached summary. */
 export function clearCustomerSummaryCache(): void {
-  summaryCaches = new WeakMap();
+  summaryCaches.reset();
 }
 
 const revenueAtRisk = sql`(${customers.monthlyValue} * ${scores.riskScore})`;

@@ -7,6 +7,7 @@
 import type { ZodError } from "zod";
 import type { Database } from "../../db/client";
 import { serverEnv } from "../../env";
+import { perDatabase } from "../../process-wide";
 import { authenticateApiKey, bearerTokenOf, hasScope } from "../api-keys";
 import {
   type CustomerPrediction,
@@ -45,21 +46,17 @@ export class ApiError extends Error {
 // ─── Caches (per database object, so tests with several databases never mix them) ─────────────
 
 const PREDICTOR_CACHE_MS = 5_000;
-const predictorCaches = new WeakMap<
-  Database,
-  Map<number, { predictor: Promise<Predictor>; expiresAt: number }>
->();
+const predictorCaches = perDatabase(
+  "restApi.predictors",
+  () => new Map<number, { predictor: Promise<Predictor>; expiresAt: number }>(),
+);
 
 /**
  * The dataset's champion for a few seconds: a promotion reaches the API within PREDICTOR_CACHE_MS.
  * Concurrent calls share one load; failures (no champion) are not cached.
  */
 function cachedPredictor(db: Database, datasetId: number): Promise<Predictor> {
-  let cache = predictorCaches.get(db);
-  if (!cache) {
-    cache = new Map();
-    predictorCaches.set(db, cache);
-  }
+  const cache = predictorCaches.of(db);
   const now = Date.now();
   const hit = cache.get(datasetId);
   if (hit && hit.expiresAt > now) return hit.predictor;
@@ -71,58 +68,71 @@ function cachedPredictor(db: Database, datasetId: number): Promise<Predictor> {
 
 /** Drops cached predictors (tests that promote a model and expect the API to follow at once). */
 export function clearPredictorCache(db: Database): void {
-  predictorCaches.delete(db);
+  predictorCaches.peek(db)?.clear();
 }
 
-const limiters = new WeakMap<Database, SlidingWindowRateLimiter>();
+// One limiter per process, whichever path (Node server or route handler) the call came by.
+const limiters = perDatabase("restApi.rateLimiters", () => ({
+  current: null as SlidingWindowRateLimiter | null,
+}));
 
 function limiterFor(db: Database): SlidingWindowRateLimiter {
   const limit = serverEnv().API_RATE_LIMIT_PER_MINUTE;
-  let limiter = limiters.get(db);
-  if (!limiter || limiter.limit !== limit) {
-    limiter = new SlidingWindowRateLimiter(limit);
-    limiters.set(db, limiter);
-  }
-  return limiter;
+  const holder = limiters.of(db);
+  if (!holder.current || holder.current.limit !== limit) holder.current = new SlidingWindowRateLimiter(limit);
+  return holder.current;
 }
 
 // ─── Request ────────────────────────────────────────────────────────────────────────────────────
 
-const JSON_HEADERS = { "Content-Type": "application/json", "Cache-Control": "no-store" };
-
-function json(status: number, body: unknown, headers: Record<string, string>): Response {
-  return new Response(JSON.stringify(body), { status, headers: { ...JSON_HEADERS, ...headers } });
+/**
+ * One call to the predict API, whatever carried it: a web Request in the route handlers (Lambda,
+ * `next start`) or a Node request in the Node server's fast path (scripts/serve.mjs).
+ */
+export interface PredictCall {
+  /** The path called, with or without a trailing slash or query (the log keeps the bare path). */
+  path: string;
+  authorization: string | null;
+  /** The Content-Length header, when the client sent one. */
+  contentLength: string | null;
+  /** The body as it arrives; read only once the key is accepted, and no further than the limit. */
+  body: AsyncIterable<Uint8Array> | null;
 }
 
-function endpointOf(url: string): string {
-  const { pathname } = new URL(url);
+export interface PredictAnswer {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+const JSON_HEADERS = { "Content-Type": "application/json", "Cache-Control": "no-store" };
+
+function json(status: number, body: unknown, headers: Record<string, string>): PredictAnswer {
+  return { status, headers: { ...JSON_HEADERS, ...headers }, body: JSON.stringify(body) };
+}
+
+function endpointOf(path: string): string {
+  const query = path.indexOf("?");
+  const pathname = query < 0 ? path : path.slice(0, query);
   return pathname.length > 1 && pathname.endsWith("/") ? pathname.slice(0, -1) : pathname;
 }
 
-async function readBody(request: Request): Promise<string> {
+async function readBody(call: PredictCall): Promise<string> {
   const tooLarge = () =>
     new ApiError(
       413,
       "payload_too_large",
       `The body is larger than ${MAX_BODY_BYTES / 1024 / 1024} MB; send at most ${MAX_BATCH_CUSTOMERS.toLocaleString("en")} customers per call`,
     );
-  const declared = request.headers.get("content-length");
-  if (declared !== null && Number(declared) > MAX_BODY_BYTES) throw tooLarge();
-  if (!request.body) return "";
-  if (declared !== null) return request.text();
-  // No length announced (chunked): count while reading and stop at the limit.
-  const reader = request.body.getReader();
+  if (call.contentLength !== null && Number(call.contentLength) > MAX_BODY_BYTES) throw tooLarge();
+  if (!call.body) return "";
+  // Counted while reading, announced length or not (chunked bodies announce none): stop at the limit.
   const chunks: Uint8Array[] = [];
   let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > MAX_BODY_BYTES) {
-      await reader.cancel().catch(() => {});
-      throw tooLarge();
-    }
-    chunks.push(value);
+  for await (const chunk of call.body) {
+    size += chunk.byteLength;
+    if (size > MAX_BODY_BYTES) throw tooLarge();
+    chunks.push(chunk);
   }
   return Buffer.concat(chunks).toString("utf8");
 }
@@ -208,12 +218,12 @@ const AUTH_FAILURES = {
 } as const;
 
 async function answer(
-  request: Request,
+  call: PredictCall,
   db: Database,
   log: ApiRequestLogRow,
   headers: Record<string, string>,
-) {
-  const auth = await authenticateApiKey(db, bearerTokenOf(request.headers.get("authorization")));
+): Promise<PredictAnswer> {
+  const auth = await authenticateApiKey(db, bearerTokenOf(call.authorization));
   if (!auth.ok) {
     const [code, message] = AUTH_FAILURES[auth.reason];
     throw new ApiError(401, code, message, {}, { "WWW-Authenticate": 'Bearer realm="churnguard"' });
@@ -234,7 +244,7 @@ async function answer(
     );
   }
 
-  const body = parseBody(await readBody(request));
+  const body = parseBody(await readBody(call));
   log.datasetId = body.datasetId;
   log.customers = body.customers.length;
   const scope = body.kind === "batch" ? "predict:batch" : "predict";
@@ -310,11 +320,11 @@ async function answer(
 }
 
 /** Answers one call; never throws. */
-export async function handlePredictRequest(request: Request, db: Database): Promise<Response> {
+export async function answerPredictCall(call: PredictCall, db: Database): Promise<PredictAnswer> {
   const started = performance.now();
   const log: ApiRequestLogRow = {
     apiKeyId: null,
-    endpoint: endpointOf(request.url),
+    endpoint: endpointOf(call.path),
     datasetId: null,
     modelId: null,
     modelVersion: null,
@@ -324,9 +334,9 @@ export async function handlePredictRequest(request: Request, db: Database): Prom
     latencyMs: 0,
   };
   const headers: Record<string, string> = {};
-  let response: Response;
+  let response: PredictAnswer;
   try {
-    response = await answer(request, db, log, headers);
+    response = await answer(call, db, log, headers);
   } catch (error) {
     if (error instanceof ApiError) {
       log.errorCode = error.code;

@@ -1,7 +1,13 @@
 /** The REST predict API: handler, request/response schemas, OpenAPI document, call log. */
 
 export { type ApiExampleDataset, listApiExampleDatasets } from "./examples";
-export { ApiError, clearPredictorCache, handlePredictRequest } from "./handler";
+export {
+  ApiError,
+  answerPredictCall,
+  clearPredictorCache,
+  type PredictAnswer,
+  type PredictCall,
+} from "./handler";
 export { buildOpenApiDocument } from "./openapi";
 export { type ApiRequestLogRow, flushAllRequestLogs, requestLogFor } from "./request-log";
 export * from "./schemas";

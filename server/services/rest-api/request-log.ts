@@ -7,6 +7,7 @@
  */
 import type { Database } from "../../db/client";
 import { apiRequests } from "../../db/schema";
+import { perDatabase, processWide } from "../../process-wide";
 
 export interface ApiRequestLogRow {
   apiKeyId: number | null;
@@ -70,17 +71,14 @@ export class ApiRequestLog {
   }
 }
 
-const logs = new WeakMap<Database, ApiRequestLog>();
+// Process-wide: the Node server's fast path and the route handlers log into one buffer per
+// database, and one shutdown hook flushes them all.
+const logs = perDatabase("restApi.requestLogs", (db) => new ApiRequestLog(db));
 /** Logs with unwritten rows (strong references only while something is pending). */
-const pendingLogs = new Set<ApiRequestLog>();
+const pendingLogs = processWide("restApi.pendingLogs", () => new Set<ApiRequestLog>());
 
 export function requestLogFor(db: Database): ApiRequestLog {
-  let log = logs.get(db);
-  if (!log) {
-    log = new ApiRequestLog(db);
-    logs.set(db, log);
-  }
-  return log;
+  return logs.of(db);
 }
 
 export async function flushAllRequestLogs(): Promise<void> {
@@ -93,9 +91,9 @@ export async function flushAllRequestLogs(): Promise<void> {
  * Next.js server), because a listener of our own would stop a plain script from exiting on Ctrl-C.
  */
 function hookShutdownOnce(): void {
-  const flag = globalThis as typeof globalThis & { __churnguardApiLogHooks?: boolean };
-  if (flag.__churnguardApiLogHooks) return;
-  flag.__churnguardApiLogHooks = true;
+  const flag = processWide("restApi.shutdownHooks", () => ({ hooked: false }));
+  if (flag.hooked) return;
+  flag.hooked = true;
   for (const signal of ["SIGTERM", "SIGINT"] as const) {
     if (process.listenerCount(signal) > 0) process.prependListener(signal, () => void flushAllRequestLogs());
   }

@@ -5,7 +5,7 @@
  * `skipTrailingSlashRedirect` and the rewrite in next.config.mjs.
  */
 import { getDb } from "@/server/db/client";
-import { handlePredictRequest } from "@/server/services/rest-api";
+import { handlePredictRequest } from "@/server/http/predict-adapters";
 
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";

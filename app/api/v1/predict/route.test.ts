@@ -1,8 +1,11 @@
 /**
- * The REST predict API called as Next.js calls it: the exported POST of both routes with a real
- * Request, against a real database holding a trained champion. Only getDb is replaced (to hand the
- * route the test database).
+ * The REST predict API on both of its transports, against a real database holding a trained
+ * champion: called as Next.js calls it (the exported POST of both routes with a real Request), and
+ * over HTTP through the Node server's fast path (the hooks scripts/serve.mjs uses, on a real
+ * node:http server). Only getDb is replaced (to hand both the test database).
  */
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import { eq } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import type { DatabaseHandle } from "@/server/db/client";
@@ -36,21 +39,95 @@ vi.mock("@/server/db/client", async (importOriginal) => {
 
 const { POST: postV1 } = await import("./route");
 const { POST: postMl } = await import("../../ml/predict/route");
+const { createNodeServerHooks } = await import("@/server/http/node-server-hooks");
 
 const customer = TELCO_CHURNER;
 
-function call(
+const TRANSPORTS = ["route handler", "node server"] as const;
+type Transport = (typeof TRANSPORTS)[number];
+let transport: Transport = "route handler";
+let nodeServerPort = 0;
+
+/** A server that answers like scripts/serve.mjs for the predict paths, 404 for the rest. */
+async function startNodeServer(): Promise<http.Server> {
+  const hooks = createNodeServerHooks();
+  const server = http.createServer((request, response) => {
+    const handler = hooks.route(request);
+    if (handler) void handler(request, response);
+    else response.writeHead(404).end();
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  nodeServerPort = (server.address() as AddressInfo).port;
+  return server;
+}
+
+/**
+ * One request to the node server; `chunks` streams the body (no Content-Length) and stops writing
+ * as soon as the answer arrives. Resolves with the answer and how many chunks were written.
+ */
+function nodeRequest(
+  path: string,
+  headers: Record<string, string>,
+  body: string | { chunks: Uint8Array[] },
+): Promise<{ response: Response; written: number }> {
+  const agent = new http.Agent({ keepAlive: true });
+  return new Promise<{ response: Response; written: number }>((resolve, reject) => {
+    let written = 0;
+    let answered = false;
+    const request = http.request(
+      // A keep-alive connection (as most clients use) of its own: a test that announces more body
+      // than it sends must not hand its half-read connection to the next test.
+      { host: "127.0.0.1", port: nodeServerPort, path, method: "POST", headers, agent },
+      (incoming) => {
+        answered = true;
+        const parts: Buffer[] = [];
+        incoming.on("data", (part: Buffer) => parts.push(part));
+        incoming.on("error", reject);
+        incoming.on("end", () => {
+          const responseHeaders = new Headers();
+          for (const [name, value] of Object.entries(incoming.headers))
+            if (typeof value === "string") responseHeaders.set(name, value);
+          const response = new Response(Buffer.concat(parts), {
+            status: incoming.statusCode,
+            headers: responseHeaders,
+          });
+          resolve({ response, written });
+          request.destroy();
+          agent.destroy();
+        });
+      },
+    );
+    // Writing into a connection the server already closed after answering is expected here.
+    request.on("error", (error) => {
+      if (answered) return;
+      agent.destroy();
+      reject(error);
+    });
+    if (typeof body === "string") {
+      request.end(body);
+      return;
+    }
+    const writeNext = () => {
+      if (answered) return;
+      if (written === body.chunks.length) return void request.end();
+      written += 1;
+      if (request.write(body.chunks[written - 1])) setImmediate(writeNext);
+      else request.once("drain", writeNext);
+    };
+    writeNext();
+  });
+}
+
+async function call(
   body: unknown,
   options: { key?: string | null; path?: string; raw?: string; headers?: Record<string, string> } = {},
-) {
+): Promise<Response> {
   const path = options.path ?? "/api/v1/predict";
   const headers: Record<string, string> = { "content-type": "application/json", ...options.headers };
   if (options.key) headers.authorization = `Bearer ${options.key}`;
-  const request = new Request(`http://localhost${path}`, {
-    method: "POST",
-    headers,
-    body: options.raw ?? JSON.stringify(body),
-  });
+  const payload = options.raw ?? JSON.stringify(body);
+  if (transport === "node server") return (await nodeRequest(path, headers, payload)).response;
+  const request = new Request(`http://localhost${path}`, { method: "POST", headers, body: payload });
   return path.startsWith("/api/ml/") ? postMl(request) : postV1(request);
 }
 
@@ -86,323 +163,347 @@ describe.each(testDatabaseKinds())("POST /api/v1/predict and /api/ml/predict/ on
     resetServerEnvCache();
   });
 
-  it("scores one customer with the same number as loadPredictor().predict, SHAP values adding up", async () => {
-    const response = await call(
-      { customer_data: customer, dataset_id: trained.datasetId },
-      { key: fullKey.secret },
-    );
-    expect(response.status).toBe(200);
-    expect(response.headers.get("content-type")).toMatch(/application\/json/);
-    expect(response.headers.get("x-ratelimit-limit")).toBe("600");
-    expect(Number(response.headers.get("x-ratelimit-remaining"))).toBeGreaterThan(0);
-    const body = predictResponseSchema.parse(await response.json());
-
-    const [direct] = (await loadPredictor(handle.db, trained.datasetId)).predict([customer], {
-      strict: true,
+  describe.each(TRANSPORTS)("through the %s", (through) => {
+    let server: http.Server | undefined;
+    beforeAll(async () => {
+      transport = through;
+      if (through === "node server") server = await startNodeServer();
     });
-    expect(body.risk_score).toBe(direct.riskScore);
-    expect(body.risk_level).toBe(direct.riskLevel);
-    expect(body.model_id).toBe(trained.championId);
-    expect(body.dataset_id).toBe(trained.datasetId);
-    expect(body.model_version).toBeGreaterThanOrEqual(1);
-    expect(Object.keys(body.shap_values).sort()).toEqual(direct.contributions.map((c) => c.column).sort());
-    const sum = Object.values(body.shap_values).reduce((s, v) => s + v, body.base_value);
-    expect(sum).toBeCloseTo(body.risk_score, 9);
-    expect(body.warnings).toEqual([]);
-    // Insights: the top drivers in words, the playbook's action, the next-best action.
-    const drivers = body.insights.filter((i) => i.type === "driver");
-    expect(drivers).toHaveLength(3);
-    expect(drivers.map((d) => d.column)).toEqual(direct.contributions.slice(0, 3).map((c) => c.column));
-    expect(drivers[0].text).toMatch(/(raises|lowers) risk by/);
-    expect(drivers[0].points).toBeCloseTo(direct.contributions[0].probability * 100, 1);
-    const contract = body.insights.find((i) => i.type === "driver" && i.column === "Contract");
-    if (contract) expect(contract.actionable).toBe(true);
-    const actions = body.insights.filter((i) => i.type === "action");
-    expect(actions.length).toBeGreaterThan(0);
-    expect(actions[0].text.length).toBeGreaterThan(10);
-    // The what-if search is opt-in (it costs ~15 ms).
-    expect(body.insights.some((i) => i.type === "next_best_action")).toBe(false);
-  });
+    afterAll(async () => {
+      await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
+    });
 
-  it("adds the next-best action when asked for, with a lower predicted risk", async () => {
-    const response = await call(
-      { customer_data: customer, dataset_id: trained.datasetId, next_best_action: true },
-      { key: fullKey.secret },
-    );
-    expect(response.status).toBe(200);
-    const body = predictResponseSchema.parse(await response.json());
-    const next = body.insights.find((i) => i.type === "next_best_action");
-    expect(next?.new_risk_score).toBeLessThan(body.risk_score);
-    expect(next?.text).toMatch(/not a guarantee/);
-    expect(next?.column).toBeTruthy();
-  });
-
-  it("answers the same on /api/ml/predict/ and /api/ml/predict", async () => {
-    const v1 = predictResponseSchema.parse(
-      await (
-        await call({ customer_data: customer, dataset_id: trained.datasetId }, { key: fullKey.secret })
-      ).json(),
-    );
-    for (const path of ["/api/ml/predict/", "/api/ml/predict"]) {
+    it("scores one customer with the same number as loadPredictor().predict, SHAP values adding up", async () => {
       const response = await call(
         { customer_data: customer, dataset_id: trained.datasetId },
-        { key: fullKey.secret, path },
-      );
-      expect(response.status).toBe(200);
-      expect(predictResponseSchema.parse(await response.json()).risk_score).toBe(v1.risk_score);
-    }
-  });
-
-  it("scores a batch of 1,000 in request order and refuses 1,001 with 400", async () => {
-    const customers = Array.from({ length: 1000 }, (_, i) => ({ ...customer, tenure: (i % 72) + 1 }));
-    const response = await call({ customers, dataset_id: trained.datasetId }, { key: fullKey.secret });
-    expect(response.status).toBe(200);
-    const body = batchPredictResponseSchema.parse(await response.json());
-    expect(body.predictions).toHaveLength(1000);
-    const direct = (await loadPredictor(handle.db, trained.datasetId)).predict(customers.slice(0, 3));
-    expect(body.predictions.slice(0, 3).map((p) => p.risk_score)).toEqual(direct.map((p) => p.riskScore));
-    // The cheap per-row path: drivers and actions, no next-best-action search.
-    expect(body.predictions[0].insights.some((i) => i.type === "driver")).toBe(true);
-    expect(body.predictions.some((p) => p.insights.some((i) => i.type === "next_best_action"))).toBe(false);
-
-    const tooMany = await call(
-      { customers: [...customers, customer], dataset_id: trained.datasetId },
-      { key: fullKey.secret },
-    );
-    expect(tooMany.status).toBe(400);
-    expect(await errorOf(tooMany)).toMatchObject({ code: "too_many_customers", field: "customers" });
-  });
-
-  it("imputes a missing field and lists it in warnings", async () => {
-    const { TotalCharges: _, ...partial } = customer;
-    const response = await call(
-      { customer_data: partial, dataset_id: trained.datasetId },
-      { key: fullKey.secret },
-    );
-    expect(response.status).toBe(200);
-    const body = predictResponseSchema.parse(await response.json());
-    expect(body.warnings).toEqual([expect.objectContaining({ field: "TotalCharges", code: "missing" })]);
-  });
-
-  it("refuses unknown fields, wrong types and unknown categories with 400 naming the field", async () => {
-    const cases = [
-      [{ ...customer, FavouriteColour: "blue" }, "unknown_field", "FavouriteColour"],
-      [{ ...customer, tenure: { months: 2 } }, "wrong_type", "tenure"],
-      [{ ...customer, tenure: "two" }, "wrong_type", "tenure"],
-      [{ ...customer, Contract: "Weekly" }, "unknown_category", "Contract"],
-    ] as const;
-    for (const [data, code, field] of cases) {
-      const response = await call(
-        { customer_data: data, dataset_id: trained.datasetId },
         { key: fullKey.secret },
       );
-      expect(response.status, `${code} ${field}`).toBe(400);
-      const error = await errorOf(response);
-      expect(error).toMatchObject({ code, field });
-      expect(error.message).toContain(field);
-      expect(error.index).toBeUndefined();
-    }
-    const batch = await call(
-      { customers: [customer, customer, { ...customer, Contract: "Weekly" }], dataset_id: trained.datasetId },
-      { key: fullKey.secret },
-    );
-    expect(batch.status).toBe(400);
-    expect(await errorOf(batch)).toMatchObject({ code: "unknown_category", field: "Contract", index: 2 });
-  });
-
-  it("refuses malformed JSON and wrong body shapes with 400 naming the field", async () => {
-    let response = await call(null, { key: fullKey.secret, raw: '{"customer_data": {' });
-    expect(response.status).toBe(400);
-    expect((await errorOf(response)).code).toBe("invalid_json");
-
-    response = await call({ customer_data: customer, dataset_id: "one" }, { key: fullKey.secret });
-    expect(response.status).toBe(400);
-    expect(await errorOf(response)).toMatchObject({ code: "invalid_body", field: "dataset_id" });
-
-    response = await call({ customer_data: customer }, { key: fullKey.secret });
-    expect(await errorOf(response)).toMatchObject({
-      code: "invalid_body",
-      field: "dataset_id",
-      message: "dataset_id is required",
-    });
-
-    response = await call(
-      { customer_data: customer, dataset_id: trained.datasetId, model: "v2" },
-      { key: fullKey.secret },
-    );
-    expect(response.status).toBe(400);
-    expect(await errorOf(response)).toMatchObject({ code: "invalid_body", field: "model" });
-
-    response = await call(
-      { customer_data: [customer], dataset_id: trained.datasetId },
-      { key: fullKey.secret },
-    );
-    expect(await errorOf(response)).toMatchObject({ code: "invalid_body", field: "customer_data" });
-
-    response = await call([customer], { key: fullKey.secret });
-    expect((await errorOf(response)).code).toBe("invalid_body");
-  });
-
-  it("answers 401 with WWW-Authenticate for no key, a bad key and a revoked key", async () => {
-    const revoked = await createApiKey(handle.db, actor, { name: "Old", scopes: ["predict"] });
-    // Used once so it sits in the key cache: revoking must still take effect at once.
-    expect(
-      (await call({ customer_data: customer, dataset_id: trained.datasetId }, { key: revoked.secret }))
-        .status,
-    ).toBe(200);
-    await revokeApiKey(handle.db, actor, revoked.id);
-    const body = { customer_data: customer, dataset_id: trained.datasetId };
-    const cases = [
-      [null, "missing_api_key"],
-      ["not-a-key", "invalid_api_key"],
-      [`cg_live_${"A".repeat(43)}`, "invalid_api_key"],
-      [revoked.secret, "revoked_api_key"],
-    ] as const;
-    for (const [key, code] of cases) {
-      const response = await call(body, { key });
-      expect(response.status, code).toBe(401);
-      expect(response.headers.get("www-authenticate")).toMatch(/^Bearer/);
-      expect((await errorOf(response)).code).toBe(code);
-    }
-    const basic = await call(body, { headers: { authorization: `Basic ${btoa("a:b")}` } });
-    expect(basic.status).toBe(401);
-  });
-
-  it("answers 403 when the key lacks the scope", async () => {
-    const response = await call(
-      { customers: [customer], dataset_id: trained.datasetId },
-      { key: singleOnlyKey.secret },
-    );
-    expect(response.status).toBe(403);
-    expect(await errorOf(response)).toMatchObject({ code: "insufficient_scope" });
-    const batchOnly = await createApiKey(handle.db, actor, { name: "Batch", scopes: ["predict:batch"] });
-    const single = await call(
-      { customer_data: customer, dataset_id: trained.datasetId },
-      { key: batchOnly.secret },
-    );
-    expect(single.status).toBe(403);
-  });
-
-  it("answers 404 for an unknown dataset and for one without a champion, saying which", async () => {
-    let response = await call({ customer_data: customer, dataset_id: 987654 }, { key: fullKey.secret });
-    expect(response.status).toBe(404);
-    expect(await errorOf(response)).toMatchObject({ code: "dataset_not_found", field: "dataset_id" });
-
-    const untrained = await importDatasetFromFile(handle.db, actor, {
-      bytes: new TextEncoder().encode(telcoLikeCsv(80, 5)),
-      name: "Untrained",
-      fileName: "untrained.csv",
-    });
-    response = await call(
-      { customer_data: customer, dataset_id: untrained.datasetId },
-      { key: fullKey.secret },
-    );
-    expect(response.status).toBe(404);
-    const error = await errorOf(response);
-    expect(error.code).toBe("no_champion");
-    expect(error.message).toMatch(/no champion/);
-  });
-
-  it("answers 429 with Retry-After and X-RateLimit headers past the key's limit", async () => {
-    process.env.API_RATE_LIMIT_PER_MINUTE = "3";
-    resetServerEnvCache();
-    const key = await createApiKey(handle.db, actor, { name: "Limited", scopes: ["predict"] });
-    const body = { customer_data: customer, dataset_id: trained.datasetId };
-    const remaining: string[] = [];
-    for (let i = 0; i < 3; i++) {
-      const response = await call(body, { key: key.secret });
       expect(response.status).toBe(200);
-      remaining.push(response.headers.get("x-ratelimit-remaining") ?? "");
-    }
-    expect(remaining).toEqual(["2", "1", "0"]);
-    const limited = await call(body, { key: key.secret });
-    expect(limited.status).toBe(429);
-    const retryAfter = Number(limited.headers.get("retry-after"));
-    expect(retryAfter).toBeGreaterThanOrEqual(1);
-    expect(retryAfter).toBeLessThanOrEqual(120);
-    expect(limited.headers.get("x-ratelimit-limit")).toBe("3");
-    expect(limited.headers.get("x-ratelimit-remaining")).toBe("0");
-    expect((await errorOf(limited)).code).toBe("rate_limited");
-    // Other keys have their own budget.
-    expect((await call(body, { key: fullKey.secret })).status).toBe(200);
-  });
+      expect(response.headers.get("content-type")).toMatch(/application\/json/);
+      expect(response.headers.get("x-ratelimit-limit")).toBe("600");
+      expect(Number(response.headers.get("x-ratelimit-remaining"))).toBeGreaterThan(0);
+      const body = predictResponseSchema.parse(await response.json());
 
-  it("answers 413 for a body over the limit without reading it", async () => {
-    const response = await call(null, {
-      key: fullKey.secret,
-      raw: "{}",
-      headers: { "content-length": String(50 * 1024 * 1024) },
+      const [direct] = (await loadPredictor(handle.db, trained.datasetId)).predict([customer], {
+        strict: true,
+      });
+      expect(body.risk_score).toBe(direct.riskScore);
+      expect(body.risk_level).toBe(direct.riskLevel);
+      expect(body.model_id).toBe(trained.championId);
+      expect(body.dataset_id).toBe(trained.datasetId);
+      expect(body.model_version).toBeGreaterThanOrEqual(1);
+      expect(Object.keys(body.shap_values).sort()).toEqual(direct.contributions.map((c) => c.column).sort());
+      const sum = Object.values(body.shap_values).reduce((s, v) => s + v, body.base_value);
+      expect(sum).toBeCloseTo(body.risk_score, 9);
+      expect(body.warnings).toEqual([]);
+      // Insights: the top drivers in words, the playbook's action, the next-best action.
+      const drivers = body.insights.filter((i) => i.type === "driver");
+      expect(drivers).toHaveLength(3);
+      expect(drivers.map((d) => d.column)).toEqual(direct.contributions.slice(0, 3).map((c) => c.column));
+      expect(drivers[0].text).toMatch(/(raises|lowers) risk by/);
+      expect(drivers[0].points).toBeCloseTo(direct.contributions[0].probability * 100, 1);
+      const contract = body.insights.find((i) => i.type === "driver" && i.column === "Contract");
+      if (contract) expect(contract.actionable).toBe(true);
+      const actions = body.insights.filter((i) => i.type === "action");
+      expect(actions.length).toBeGreaterThan(0);
+      expect(actions[0].text.length).toBeGreaterThan(10);
+      // The what-if search is opt-in (it costs ~15 ms).
+      expect(body.insights.some((i) => i.type === "next_best_action")).toBe(false);
     });
-    expect(response.status).toBe(413);
-    expect((await errorOf(response)).code).toBe("payload_too_large");
-  });
 
-  it("answers 413 for a streamed body that grows past the limit, reading no further", async () => {
-    const chunk = new TextEncoder().encode(" ".repeat(1024 * 1024));
-    let pulled = 0;
-    const body = new ReadableStream<Uint8Array>({
-      pull(controller) {
-        pulled += 1;
-        if (pulled > 20) controller.close();
-        else controller.enqueue(chunk);
-      },
+    it("adds the next-best action when asked for, with a lower predicted risk", async () => {
+      const response = await call(
+        { customer_data: customer, dataset_id: trained.datasetId, next_best_action: true },
+        { key: fullKey.secret },
+      );
+      expect(response.status).toBe(200);
+      const body = predictResponseSchema.parse(await response.json());
+      const next = body.insights.find((i) => i.type === "next_best_action");
+      expect(next?.new_risk_score).toBeLessThan(body.risk_score);
+      expect(next?.text).toMatch(/not a guarantee/);
+      expect(next?.column).toBeTruthy();
     });
-    const request = new Request("http://localhost/api/v1/predict", {
-      method: "POST",
-      headers: { authorization: `Bearer ${fullKey.secret}`, "content-type": "application/json" },
-      body,
-      duplex: "half",
-    } as RequestInit);
-    const response = await postV1(request);
-    expect(response.status).toBe(413);
-    expect((await errorOf(response)).code).toBe("payload_too_large");
-    expect(pulled).toBeLessThan(10);
-  });
 
-  it("logs every call to api_requests without customer data, and records the key's last use", async () => {
-    const key = await createApiKey(handle.db, actor, {
-      name: "Logged",
-      scopes: ["predict", "predict:batch"],
+    it("answers the same on /api/ml/predict/ and /api/ml/predict", async () => {
+      const v1 = predictResponseSchema.parse(
+        await (
+          await call({ customer_data: customer, dataset_id: trained.datasetId }, { key: fullKey.secret })
+        ).json(),
+      );
+      for (const path of ["/api/ml/predict/", "/api/ml/predict"]) {
+        const response = await call(
+          { customer_data: customer, dataset_id: trained.datasetId },
+          { key: fullKey.secret, path },
+        );
+        expect(response.status).toBe(200);
+        expect(predictResponseSchema.parse(await response.json()).risk_score).toBe(v1.risk_score);
+      }
     });
-    await call({ customer_data: customer, dataset_id: trained.datasetId }, { key: key.secret });
-    await call(
-      { customers: [customer, customer], dataset_id: trained.datasetId },
-      { key: key.secret, path: "/api/ml/predict/" },
-    );
-    await call(
-      { customer_data: { ...customer, Contract: "Weekly" }, dataset_id: trained.datasetId },
-      { key: key.secret },
-    );
-    await call({ customer_data: customer, dataset_id: trained.datasetId }, { key: null });
-    // Buffered: nothing is written on the request path.
-    expect(requestLogFor(handle.db).pending).toBeGreaterThanOrEqual(4);
-    await requestLogFor(handle.db).flush();
 
-    const rows = await handle.db
-      .select()
-      .from(apiRequests)
-      .where(eq(apiRequests.apiKeyId, key.id))
-      .orderBy(apiRequests.id);
-    expect(rows.map((r) => [r.endpoint, r.status, r.errorCode, r.customers])).toEqual([
-      ["/api/v1/predict", 200, null, 1],
-      ["/api/ml/predict", 200, null, 2],
-      ["/api/v1/predict", 400, "unknown_category", 1],
-    ]);
-    for (const row of rows) {
-      expect(row).toMatchObject({ datasetId: trained.datasetId, modelId: trained.championId });
-      expect(row.modelVersion).toBeGreaterThanOrEqual(1);
-      expect(row.latencyMs).toBeGreaterThan(0);
-    }
-    const anonymous = await handle.db
-      .select()
-      .from(apiRequests)
-      .where(eq(apiRequests.errorCode, "missing_api_key"));
-    expect(anonymous.length).toBeGreaterThanOrEqual(1);
-    const everything = JSON.stringify(await handle.db.select().from(apiRequests));
-    for (const value of ["Month-to-month", "Fiber optic", "Electronic check", "Weekly", "95.5"])
-      expect(everything).not.toContain(value);
+    it("scores a batch of 1,000 in request order and refuses 1,001 with 400", async () => {
+      const customers = Array.from({ length: 1000 }, (_, i) => ({ ...customer, tenure: (i % 72) + 1 }));
+      const response = await call({ customers, dataset_id: trained.datasetId }, { key: fullKey.secret });
+      expect(response.status).toBe(200);
+      const body = batchPredictResponseSchema.parse(await response.json());
+      expect(body.predictions).toHaveLength(1000);
+      const direct = (await loadPredictor(handle.db, trained.datasetId)).predict(customers.slice(0, 3));
+      expect(body.predictions.slice(0, 3).map((p) => p.risk_score)).toEqual(direct.map((p) => p.riskScore));
+      // The cheap per-row path: drivers and actions, no next-best-action search.
+      expect(body.predictions[0].insights.some((i) => i.type === "driver")).toBe(true);
+      expect(body.predictions.some((p) => p.insights.some((i) => i.type === "next_best_action"))).toBe(false);
 
-    const [stored] = await handle.db.select().from(apiKeys).where(eq(apiKeys.id, key.id));
-    expect(stored.lastUsedAt).toBeInstanceOf(Date);
+      const tooMany = await call(
+        { customers: [...customers, customer], dataset_id: trained.datasetId },
+        { key: fullKey.secret },
+      );
+      expect(tooMany.status).toBe(400);
+      expect(await errorOf(tooMany)).toMatchObject({ code: "too_many_customers", field: "customers" });
+    });
+
+    it("imputes a missing field and lists it in warnings", async () => {
+      const { TotalCharges: _, ...partial } = customer;
+      const response = await call(
+        { customer_data: partial, dataset_id: trained.datasetId },
+        { key: fullKey.secret },
+      );
+      expect(response.status).toBe(200);
+      const body = predictResponseSchema.parse(await response.json());
+      expect(body.warnings).toEqual([expect.objectContaining({ field: "TotalCharges", code: "missing" })]);
+    });
+
+    it("refuses unknown fields, wrong types and unknown categories with 400 naming the field", async () => {
+      const cases = [
+        [{ ...customer, FavouriteColour: "blue" }, "unknown_field", "FavouriteColour"],
+        [{ ...customer, tenure: { months: 2 } }, "wrong_type", "tenure"],
+        [{ ...customer, tenure: "two" }, "wrong_type", "tenure"],
+        [{ ...customer, Contract: "Weekly" }, "unknown_category", "Contract"],
+      ] as const;
+      for (const [data, code, field] of cases) {
+        const response = await call(
+          { customer_data: data, dataset_id: trained.datasetId },
+          { key: fullKey.secret },
+        );
+        expect(response.status, `${code} ${field}`).toBe(400);
+        const error = await errorOf(response);
+        expect(error).toMatchObject({ code, field });
+        expect(error.message).toContain(field);
+        expect(error.index).toBeUndefined();
+      }
+      const batch = await call(
+        {
+          customers: [customer, customer, { ...customer, Contract: "Weekly" }],
+          dataset_id: trained.datasetId,
+        },
+        { key: fullKey.secret },
+      );
+      expect(batch.status).toBe(400);
+      expect(await errorOf(batch)).toMatchObject({ code: "unknown_category", field: "Contract", index: 2 });
+    });
+
+    it("refuses malformed JSON and wrong body shapes with 400 naming the field", async () => {
+      let response = await call(null, { key: fullKey.secret, raw: '{"customer_data": {' });
+      expect(response.status).toBe(400);
+      expect((await errorOf(response)).code).toBe("invalid_json");
+
+      response = await call({ customer_data: customer, dataset_id: "one" }, { key: fullKey.secret });
+      expect(response.status).toBe(400);
+      expect(await errorOf(response)).toMatchObject({ code: "invalid_body", field: "dataset_id" });
+
+      response = await call({ customer_data: customer }, { key: fullKey.secret });
+      expect(await errorOf(response)).toMatchObject({
+        code: "invalid_body",
+        field: "dataset_id",
+        message: "dataset_id is required",
+      });
+
+      response = await call(
+        { customer_data: customer, dataset_id: trained.datasetId, model: "v2" },
+        { key: fullKey.secret },
+      );
+      expect(response.status).toBe(400);
+      expect(await errorOf(response)).toMatchObject({ code: "invalid_body", field: "model" });
+
+      response = await call(
+        { customer_data: [customer], dataset_id: trained.datasetId },
+        { key: fullKey.secret },
+      );
+      expect(await errorOf(response)).toMatchObject({ code: "invalid_body", field: "customer_data" });
+
+      response = await call([customer], { key: fullKey.secret });
+      expect((await errorOf(response)).code).toBe("invalid_body");
+    });
+
+    it("answers 401 with WWW-Authenticate for no key, a bad key and a revoked key", async () => {
+      const revoked = await createApiKey(handle.db, actor, { name: "Old", scopes: ["predict"] });
+      // Used once so it sits in the key cache: revoking must still take effect at once.
+      expect(
+        (await call({ customer_data: customer, dataset_id: trained.datasetId }, { key: revoked.secret }))
+          .status,
+      ).toBe(200);
+      await revokeApiKey(handle.db, actor, revoked.id);
+      const body = { customer_data: customer, dataset_id: trained.datasetId };
+      const cases = [
+        [null, "missing_api_key"],
+        ["not-a-key", "invalid_api_key"],
+        [`cg_live_${"A".repeat(43)}`, "invalid_api_key"],
+        [revoked.secret, "revoked_api_key"],
+      ] as const;
+      for (const [key, code] of cases) {
+        const response = await call(body, { key });
+        expect(response.status, code).toBe(401);
+        expect(response.headers.get("www-authenticate")).toMatch(/^Bearer/);
+        expect((await errorOf(response)).code).toBe(code);
+      }
+      const basic = await call(body, { headers: { authorization: `Basic ${btoa("a:b")}` } });
+      expect(basic.status).toBe(401);
+    });
+
+    it("answers 403 when the key lacks the scope", async () => {
+      const response = await call(
+        { customers: [customer], dataset_id: trained.datasetId },
+        { key: singleOnlyKey.secret },
+      );
+      expect(response.status).toBe(403);
+      expect(await errorOf(response)).toMatchObject({ code: "insufficient_scope" });
+      const batchOnly = await createApiKey(handle.db, actor, { name: "Batch", scopes: ["predict:batch"] });
+      const single = await call(
+        { customer_data: customer, dataset_id: trained.datasetId },
+        { key: batchOnly.secret },
+      );
+      expect(single.status).toBe(403);
+    });
+
+    it("answers 404 for an unknown dataset and for one without a champion, saying which", async () => {
+      let response = await call({ customer_data: customer, dataset_id: 987654 }, { key: fullKey.secret });
+      expect(response.status).toBe(404);
+      expect(await errorOf(response)).toMatchObject({ code: "dataset_not_found", field: "dataset_id" });
+
+      const untrained = await importDatasetFromFile(handle.db, actor, {
+        bytes: new TextEncoder().encode(telcoLikeCsv(80, 5)),
+        name: "Untrained",
+        fileName: "untrained.csv",
+      });
+      response = await call(
+        { customer_data: customer, dataset_id: untrained.datasetId },
+        { key: fullKey.secret },
+      );
+      expect(response.status).toBe(404);
+      const error = await errorOf(response);
+      expect(error.code).toBe("no_champion");
+      expect(error.message).toMatch(/no champion/);
+    });
+
+    it("answers 429 with Retry-After and X-RateLimit headers past the key's limit", async () => {
+      process.env.API_RATE_LIMIT_PER_MINUTE = "3";
+      resetServerEnvCache();
+      const key = await createApiKey(handle.db, actor, { name: "Limited", scopes: ["predict"] });
+      const body = { customer_data: customer, dataset_id: trained.datasetId };
+      const remaining: string[] = [];
+      for (let i = 0; i < 3; i++) {
+        const response = await call(body, { key: key.secret });
+        expect(response.status).toBe(200);
+        remaining.push(response.headers.get("x-ratelimit-remaining") ?? "");
+      }
+      expect(remaining).toEqual(["2", "1", "0"]);
+      const limited = await call(body, { key: key.secret });
+      expect(limited.status).toBe(429);
+      const retryAfter = Number(limited.headers.get("retry-after"));
+      expect(retryAfter).toBeGreaterThanOrEqual(1);
+      expect(retryAfter).toBeLessThanOrEqual(120);
+      expect(limited.headers.get("x-ratelimit-limit")).toBe("3");
+      expect(limited.headers.get("x-ratelimit-remaining")).toBe("0");
+      expect((await errorOf(limited)).code).toBe("rate_limited");
+      // Other keys have their own budget.
+      expect((await call(body, { key: fullKey.secret })).status).toBe(200);
+    });
+
+    it("answers 413 for a body over the limit without reading it", async () => {
+      const response = await call(null, {
+        key: fullKey.secret,
+        raw: "{}",
+        headers: { "content-length": String(50 * 1024 * 1024) },
+      });
+      expect(response.status).toBe(413);
+      expect((await errorOf(response)).code).toBe("payload_too_large");
+    });
+
+    it("answers 413 for a streamed body that grows past the limit, reading no further", async () => {
+      const chunk = new TextEncoder().encode(" ".repeat(1024 * 1024));
+      let pulled = 0;
+      const body = new ReadableStream<Uint8Array>({
+        pull(controller) {
+          pulled += 1;
+          if (pulled > 20) controller.close();
+          else controller.enqueue(chunk);
+        },
+      });
+      const headers = { authorization: `Bearer ${fullKey.secret}`, "content-type": "application/json" };
+      if (transport === "node server") {
+        // 40 MB offered in 1 MB chunks: the answer arrives while the client is still sending.
+        const chunks = Array.from({ length: 40 }, () => chunk);
+        const { response, written } = await nodeRequest("/api/v1/predict", headers, { chunks });
+        expect(response.status).toBe(413);
+        expect((await errorOf(response)).code).toBe("payload_too_large");
+        expect(written).toBeLessThan(40);
+        return;
+      }
+      const request = new Request("http://localhost/api/v1/predict", {
+        method: "POST",
+        headers,
+        body,
+        duplex: "half",
+      } as RequestInit);
+      const response = await postV1(request);
+      expect(response.status).toBe(413);
+      expect((await errorOf(response)).code).toBe("payload_too_large");
+      expect(pulled).toBeLessThan(10);
+    });
+
+    it("logs every call to api_requests without customer data, and records the key's last use", async () => {
+      const key = await createApiKey(handle.db, actor, {
+        name: "Logged",
+        scopes: ["predict", "predict:batch"],
+      });
+      await call({ customer_data: customer, dataset_id: trained.datasetId }, { key: key.secret });
+      await call(
+        { customers: [customer, customer], dataset_id: trained.datasetId },
+        { key: key.secret, path: "/api/ml/predict/" },
+      );
+      await call(
+        { customer_data: { ...customer, Contract: "Weekly" }, dataset_id: trained.datasetId },
+        { key: key.secret },
+      );
+      await call({ customer_data: customer, dataset_id: trained.datasetId }, { key: null });
+      // Buffered: nothing is written on the request path.
+      expect(requestLogFor(handle.db).pending).toBeGreaterThanOrEqual(4);
+      await requestLogFor(handle.db).flush();
+
+      const rows = await handle.db
+        .select()
+        .from(apiRequests)
+        .where(eq(apiRequests.apiKeyId, key.id))
+        .orderBy(apiRequests.id);
+      expect(rows.map((r) => [r.endpoint, r.status, r.errorCode, r.customers])).toEqual([
+        ["/api/v1/predict", 200, null, 1],
+        ["/api/ml/predict", 200, null, 2],
+        ["/api/v1/predict", 400, "unknown_category", 1],
+      ]);
+      for (const row of rows) {
+        expect(row).toMatchObject({ datasetId: trained.datasetId, modelId: trained.championId });
+        expect(row.modelVersion).toBeGreaterThanOrEqual(1);
+        expect(row.latencyMs).toBeGreaterThan(0);
+      }
+      const anonymous = await handle.db
+        .select()
+        .from(apiRequests)
+        .where(eq(apiRequests.errorCode, "missing_api_key"));
+      expect(anonymous.length).toBeGreaterThanOrEqual(1);
+      const everything = JSON.stringify(await handle.db.select().from(apiRequests));
+      for (const value of ["Month-to-month", "Fiber optic", "Electronic check", "Weekly", "95.5"])
+        expect(everything).not.toContain(value);
+
+      const [stored] = await handle.db.select().from(apiKeys).where(eq(apiKeys.id, key.id));
+      expect(stored.lastUsedAt).toBeInstanceOf(Date);
+    });
   });
 });
