@@ -5,7 +5,7 @@
  * times the list service for the sorts and filters of the Customers page, on PGlite and, when
  * DATABASE_URL is set, on PostgreSQL.
  *
- *   npx tsx scripts/bench-customers.ts [--rows 100000] [--runs 5] [--json]
+ *   npm run bench:customers [-- --rows 100000] [--runs 5] [--json]
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
