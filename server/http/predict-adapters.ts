@@ -5,8 +5,9 @@
  * itself (BENCHMARKS.md, "REST API"). Both answer byte for byte the same.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { after } from "next/server";
 import type { Database } from "../db/client";
-import { answerPredictCall, MAX_BODY_BYTES } from "../services/rest-api";
+import { answerPredictCall, MAX_BODY_BYTES, requestLogFor } from "../services/rest-api";
 import { chunksOf } from "./route-helpers";
 
 export async function handlePredictRequest(request: Request, db: Database): Promise<Response> {
@@ -19,6 +20,10 @@ export async function handlePredictRequest(request: Request, db: Database): Prom
     },
     db,
   );
+  // A Lambda can be frozen as soon as it has answered, before the buffered call log's next
+  // write; there the row is written right after the answer is out. Long-lived servers keep
+  // batching (one INSERT per call would cost more than the call).
+  if (process.env.AWS_LAMBDA_FUNCTION_NAME) after(() => requestLogFor(db).flush());
   return new Response(answer.body, { status: answer.status, headers: answer.headers });
 }
 

@@ -3,7 +3,9 @@
  * code, customer count, latency; never the body or any customer value). Rows are buffered and
  * written in one INSERT every second or every 200 rows, so logging never adds a database round
  * trip to a call's latency. Buffers are flushed when the process is asked to stop; a hard kill
- * loses at most the last second of log rows, never a prediction.
+ * loses at most the last second of log rows, never a prediction. On Lambda, which may freeze a
+ * process right after it answers, the route handler writes each call's row once the answer is out
+ * (server/http/predict-adapters.ts).
  */
 import type { Database } from "../../db/client";
 import { apiRequests } from "../../db/schema";
@@ -87,7 +89,7 @@ export async function flushAllRequestLogs(): Promise<void> {
 
 /**
  * `next start` handles SIGTERM/SIGINT by closing the server and then exiting; start the final
- * write as soon as the signal arrives. Only hooked where someone already handles the signal (the
+ * write as soon as the signal arrives (scripts/serve.mjs also awaits it before exiting). Only hooked where someone already handles the signal (the
  * Next.js server), because a listener of our own would stop a plain script from exiting on Ctrl-C.
  */
 function hookShutdownOnce(): void {

@@ -31,7 +31,12 @@ import {
   telcoLikeCsv,
 } from "@/server/testing/trained-dataset";
 
-const state = vi.hoisted(() => ({ db: null as unknown }));
+const state = vi.hoisted(() => ({ db: null as unknown, afterResponse: [] as (() => unknown)[] }));
+// Outside a Next.js request there is no after(); collect the callbacks to run them "after the answer".
+vi.mock("next/server", async (importOriginal) => ({
+  ...(await importOriginal<typeof import("next/server")>()),
+  after: (callback: () => unknown) => state.afterResponse.push(callback),
+}));
 vi.mock("@/server/db/client", async (importOriginal) => {
   const original = await importOriginal<typeof import("@/server/db/client")>();
   return { ...original, getDb: async () => state.db };
@@ -457,6 +462,31 @@ describe.each(testDatabaseKinds())("POST /api/v1/predict and /api/ml/predict/ on
       expect(response.status).toBe(413);
       expect((await errorOf(response)).code).toBe("payload_too_large");
       expect(pulled).toBeLessThan(10);
+    });
+
+    it("on Lambda, writes the call's log row once the answer is out instead of buffering it", async () => {
+      if (transport !== "route handler") return; // Lambda runs the route handlers
+      const key = await createApiKey(handle.db, actor, { name: "Lambda", scopes: ["predict"] });
+      await requestLogFor(handle.db).flush();
+      state.afterResponse.length = 0;
+      process.env.AWS_LAMBDA_FUNCTION_NAME = "churnguard-web";
+      try {
+        const response = await call(
+          { customer_data: customer, dataset_id: trained.datasetId },
+          { key: key.secret },
+        );
+        expect(response.status).toBe(200);
+      } finally {
+        delete process.env.AWS_LAMBDA_FUNCTION_NAME;
+      }
+      expect(state.afterResponse).toHaveLength(1);
+      await Promise.all(state.afterResponse.map((callback) => callback()));
+      expect(requestLogFor(handle.db).pending).toBe(0);
+      const rows = await handle.db.select().from(apiRequests).where(eq(apiRequests.apiKeyId, key.id));
+      expect(rows.map((r) => r.status)).toEqual([200]);
+      // Elsewhere nothing is scheduled: the buffer writes in batches.
+      await call({ customer_data: customer, dataset_id: trained.datasetId }, { key: key.secret });
+      expect(state.afterResponse).toHaveLength(1);
     });
 
     it("logs every call to api_requests without customer data, and records the key's last use", async () => {
