@@ -16,6 +16,7 @@ import { createTestDatabase, testDatabaseKinds } from "../../testing/database";
 import { callerFor, createUser } from "../../testing/factories";
 import { createTrainedDataset, type TrainedDataset } from "../../testing/trained-dataset";
 import type { Actor } from "../audit";
+import { deleteDataset } from "../datasets";
 import { toCsvText, useTemporaryDataDir } from "../datasets/test-helpers";
 import { promoteModel } from "../models";
 import { loadPredictor } from "../predictions";
@@ -385,5 +386,23 @@ describe.each(testDatabaseKinds())("batch scoring on %s", (kind) => {
     await expect(
       callerFor(handle.db, other).batchScoring.start({ uploadId: preview.uploadId }),
     ).rejects.toMatchObject({ code: "NOT_FOUND" });
+  });
+
+  // Last: it deletes the dataset the other tests use.
+  it("removes every scored file's upload and chunks when its dataset is deleted", async () => {
+    const done = await runToEnd((await start(await upload(fileWithoutTarget(150, 53).csv))).id);
+    expect(done.status).toBe("succeeded");
+    const [{ key }] = await handle.db
+      .select({ key: scoreBatches.storageKey })
+      .from(scoreBatches)
+      .where(eq(scoreBatches.id, done.id));
+    const folder = `${key.slice(0, key.lastIndexOf("/"))}/`;
+    expect(await storedKeys(folder)).toContain(key);
+    const batchFolders = await storedKeys("score-batches/");
+    expect(batchFolders.length).toBeGreaterThan(0);
+
+    await deleteDataset(handle.db, actor, trained.datasetId);
+    expect(await storedKeys("score-batches/")).toEqual([]);
+    expect(await handle.db.select().from(scoreBatches)).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 /**
- * Scoring one part of a chunk: the pure computation shared by the in-process path and the worker
- * thread (score-worker.ts). Lenient, like the API's batch of a file: unreadable values and unseen
+ * Scoring one part of a chunk: a pure computation (no database, no storage), so it could move to
+ * a worker thread unchanged. Lenient, like the API's batch of a file: unreadable values and unseen
  * categories are imputed and reported per row instead of refusing the row.
  */
 import type { RawRecord } from "@/lib/ml";

@@ -2,10 +2,19 @@
  * Reading and deleting datasets: the list and profile pages, and the rows the training pipeline
  * trains on (loadDatasetVersionRows).
  */
+import path from "node:path";
 import { and, asc, desc, eq, gt, inArray } from "drizzle-orm";
 import { type DatasetSchema, parseDatasetSchema } from "@/lib/ml/data";
 import type { Database } from "../../db/client";
-import { customers, datasets, datasetVersions, models, trainingRuns, users } from "../../db/schema";
+import {
+  customers,
+  datasets,
+  datasetVersions,
+  models,
+  scoreBatches,
+  trainingRuns,
+  users,
+} from "../../db/schema";
 import { type FileStorage, getStorage } from "../../storage";
 import { type Actor, recordAudit } from "../audit";
 import { DatasetBusyError, DatasetNotFoundError } from "./errors";
@@ -237,9 +246,9 @@ export async function loadDatasetVersionRows(
 }
 
 /**
- * Deletes a dataset with all its versions, customers, runs, models and scores (database cascade),
- * audited, then its files (raw files and model artifacts). Refused while a training run on it is
- * queued or running.
+ * Deletes a dataset with all its versions, customers, runs, models, scores and scored files
+ * (database cascade), audited, then its files (raw files, model artifacts, and each scored file's
+ * folder: the upload and its chunks). Refused while a training run on it is queued or running.
  */
 export async function deleteDataset(
   db: Database,
@@ -248,7 +257,7 @@ export async function deleteDataset(
   options: { storage?: FileStorage } = {},
 ): Promise<{ id: number; name: string; filesDeleted: number }> {
   const storage = options.storage ?? getStorage();
-  const { name, keys } = await db.transaction(async (tx) => {
+  const { name, keys, batchFolders } = await db.transaction(async (tx) => {
     const [dataset] = await tx.select().from(datasets).where(eq(datasets.id, datasetId)).for("update");
     if (!dataset) throw new DatasetNotFoundError(`Dataset ${datasetId}`);
     const [active] = await tx
@@ -270,6 +279,10 @@ export async function deleteDataset(
       .select({ key: models.artifactKey })
       .from(models)
       .where(eq(models.datasetId, datasetId));
+    const batchFiles = await tx
+      .select({ key: scoreBatches.storageKey })
+      .from(scoreBatches)
+      .where(eq(scoreBatches.datasetId, datasetId));
     await tx.delete(datasets).where(eq(datasets.id, datasetId));
     await recordAudit(tx, actor, {
       action: "dataset.deleted",
@@ -282,9 +295,24 @@ export async function deleteDataset(
         models: artifacts.length,
       },
     });
-    return { name: dataset.name, keys: [...versionFiles.map((v) => v.key), ...artifacts.map((a) => a.key)] };
+    return {
+      name: dataset.name,
+      keys: [...versionFiles.map((v) => v.key), ...artifacts.map((a) => a.key)],
+      // Each scored file has a folder of its own (score-batches/<upload id>/): never a shared parent.
+      batchFolders: batchFiles
+        .map((b) => path.posix.dirname(b.key))
+        .filter((folder) => folder.split("/").length >= 2)
+        .map((folder) => `${folder}/`),
+    };
   });
   // After the commit: a file without a record is harmless, a record without its file is not.
+  for (const folder of batchFolders) {
+    try {
+      for await (const file of storage.list(folder)) keys.push(file.key);
+    } catch (error) {
+      console.error(`[datasets] could not list scored-file folder ${folder} of dataset ${datasetId}`, error);
+    }
+  }
   let filesDeleted = 0;
   for (const key of keys) {
     try {
