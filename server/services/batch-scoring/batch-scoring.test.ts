@@ -5,7 +5,7 @@
  * champion promoted mid-way, cancellation and roles.
  */
 import { and, count, eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { generateTelcoLikeRows } from "@/data/generate-sample";
 import { scoreBatch } from "@/jobs/functions/score-batch";
 import { parseCsv } from "@/lib/ml/data";
@@ -20,6 +20,7 @@ import { deleteDataset } from "../datasets";
 import { toCsvText, useTemporaryDataDir } from "../datasets/test-helpers";
 import { promoteModel } from "../models";
 import { loadPredictor } from "../predictions";
+import { ComputePool, setComputePool } from "../training/compute-pool";
 import { countingFunction, testRunner } from "../training/test-helpers";
 import {
   BatchFileError,
@@ -354,6 +355,47 @@ describe.each(testDatabaseKinds())("batch scoring on %s", (kind) => {
       await promoteModel(handle.db, actor, trained.championId);
     }
   });
+
+  it("explains a tree-ensemble champion's rows on worker threads, exactly as in-process", async () => {
+    const [boosting] = await handle.db
+      .select({ id: models.id })
+      .from(models)
+      .where(and(eq(models.datasetId, trained.datasetId), eq(models.algorithm, "gradient_boosting")));
+    await promoteModel(handle.db, actor, boosting.id);
+    const scoredRows = async (batchId: number) =>
+      (
+        await handle.db
+          .select()
+          .from(batchScores)
+          .where(eq(batchScores.batchId, batchId))
+          .orderBy(batchScores.rowNumber)
+      ).map(({ batchId: _, ...row }) => row);
+    const file = fileWithoutTarget(250, 59).csv;
+    try {
+      // Under vitest the process pool computes in-process…
+      const inProcess = await runToEnd((await start(await upload(file))).id);
+      expect(inProcess).toMatchObject({ status: "succeeded", modelId: boosting.id });
+      // …and a pool of real worker threads (vitest runs TypeScript; the worker registers tsx itself).
+      const pool = new ComputePool({ size: 2 });
+      const run = vi.spyOn(pool, "run");
+      await setComputePool(pool);
+      const onWorkers = await runToEnd((await start(await upload(file))).id);
+      expect(onWorkers.status).toBe("succeeded");
+      expect(pool.mode).toBe("workers");
+      expect(run.mock.calls.map(([request]) => request.task)).toEqual([
+        "scoreBatchPart",
+        "scoreBatchPart",
+        "scoreBatchPart",
+      ]);
+      const expected = await scoredRows(inProcess.id);
+      expect(expected).toHaveLength(250);
+      expect(await scoredRows(onWorkers.id)).toEqual(expected);
+      expect(onWorkers.summary).toEqual(inProcess.summary);
+    } finally {
+      await setComputePool(new ComputePool({ size: 0 }));
+      await promoteModel(handle.db, actor, trained.championId);
+    }
+  }, 120_000);
 
   it("cancels a queued batch: no rows, status cancelled, the job stops", async () => {
     const preview = await upload(fileWithoutTarget(150, 43).csv);

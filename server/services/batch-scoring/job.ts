@@ -20,6 +20,7 @@ import type { Database } from "../../db/client";
 import { batchScores, scoreBatches } from "../../db/schema";
 import { type FileStorage, getStorage } from "../../storage";
 import { getPlaybook } from "../retention";
+import { getComputePool, runCompute } from "../training/compute-pool";
 import { ChunkWriter, chunkCount, chunkKey, readChunk } from "./chunks";
 import { matchColumns } from "./columns";
 import { loadBatchModel } from "./model";
@@ -32,6 +33,7 @@ import { type ScoredRow, type ScorePart, scorePart } from "./score-rows";
  * the web server's event loop is never blocked for more than a few hundred milliseconds.
  */
 const EXPLAIN_ROWS = 2_500;
+const TREE_ENSEMBLES: ReadonlySet<string> = new Set(["random_forest", "gradient_boosting"]);
 
 export type BatchRecord = typeof scoreBatches.$inferSelect;
 
@@ -162,11 +164,19 @@ export async function scoreChunkStep(
       ids: rows.map((row) => (idIndex >= 0 ? row[idIndex].trim() || null : null)),
     };
   };
-  // Two stages in flight: part k+1 is scored while part k's INSERT runs (on PostgreSQL in the
-  // server's process; PGlite runs it on this thread between parts). Measured against a worker
-  // thread for the scoring (structured clone, its own module graph): the worker used 35 % more
-  // CPU and was slower on this 2-core machine, so scoring stays on the calling thread.
+  // Explaining a tree ensemble costs ~0.1–0.25 ms a row (TreeSHAP over every tree): its parts go to
+  // the compute pool's worker threads, all queued at once, so both cores explain while this thread
+  // writes. The other models explain in microseconds, where a worker's message passing cost more
+  // than it saved (measured: 35 % more CPU, slower), so they score here, one part ahead of the
+  // writes (part k+1 is scored while part k's INSERT runs; on PostgreSQL in the server's process,
+  // PGlite runs it on this thread between parts).
+  const onWorkers = getComputePool().mode === "workers" && TREE_ENSEMBLES.has(model.ref.algorithm);
+  let modelJson: string | null = null;
   const score = async (part: ScorePart): Promise<ScoredRow[]> => {
+    if (onWorkers) {
+      modelJson ??= JSON.stringify(model.model.toJSON());
+      return runCompute({ task: "scoreBatchPart", input: { ref: model.ref, modelJson, playbook, part } });
+    }
     // Let requests and the previous INSERT through before a few hundred milliseconds of work.
     await new Promise<void>((resolve) => setImmediate(resolve));
     return scorePart(model.predictor, playbook, part);
@@ -180,12 +190,18 @@ export async function scoreChunkStep(
     promise.catch(() => {});
     return promise;
   };
-  let next: Promise<ScoredRow[]> | null = handled(score(partOf(0)));
-  for (let start = 0; next; start += EXPLAIN_ROWS) {
+  const starts: number[] = [];
+  for (let start = 0; start < chunk.rows.length; start += EXPLAIN_ROWS) starts.push(start);
+  const scoring: Promise<ScoredRow[]>[] = [];
+  const scoreNext = () => {
+    if (scoring.length < starts.length) scoring.push(handled(score(partOf(starts[scoring.length]))));
+  };
+  for (let i = 0; i < (onWorkers ? starts.length : 1); i++) scoreNext();
+  for (let k = 0; k < starts.length; k++) {
     const scoringAt = performance.now();
-    const scored = await next;
+    const scored = await scoring[k];
     scoreMs += performance.now() - scoringAt;
-    next = start + EXPLAIN_ROWS < chunk.rows.length ? handled(score(partOf(start + EXPLAIN_ROWS))) : null;
+    scoreNext();
     const waitedAt = performance.now();
     await inFlight;
     writeWaitMs += performance.now() - waitedAt;

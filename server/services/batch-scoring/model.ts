@@ -38,6 +38,8 @@ export interface ModelRef {
 export interface BatchModel {
   ref: ModelRef;
   predictor: Predictor;
+  /** The model itself (its JSON goes to worker threads). */
+  model: ChurnModel;
   columns: ModelColumns;
 }
 
@@ -86,5 +88,5 @@ export async function loadBatchModel(db: Database, modelId: number): Promise<Bat
   if (!row) throw new BatchModelGoneError(modelId);
   const ref: ModelRef = { ...row, algorithm: row.algorithm as Algorithm, bands: { ...bands } };
   const { predictor, model } = await predictorOf(ref);
-  return { ref, predictor, columns: modelColumnsOf(model) };
+  return { ref, predictor, model, columns: modelColumnsOf(model) };
 }

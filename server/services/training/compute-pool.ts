@@ -30,8 +30,9 @@ import type { WorkerRequest, WorkerResponse } from "./compute-worker";
 
 export interface ComputeRequest<K extends ComputeTaskName> {
   task: K;
-  table: ComputeTable;
-  split: SplitParams;
+  /** The training table and its split (training tasks; a worker keeps the table once sent). */
+  table?: ComputeTable;
+  split?: SplitParams;
   input: ComputeTasks[K]["input"];
   /** The caller's prepared data, used by the in-process path instead of preparing it again. */
   prepared?: PreparedData;
@@ -216,12 +217,15 @@ export class ComputePool {
 
   private send(entry: PoolWorker, task: QueuedTask): void {
     const { request } = task;
-    const tableId = tableIdOf(request.table);
+    // 0: a task without a table (batch scoring).
+    const tableId = request.table ? tableIdOf(request.table) : 0;
     const at = entry.tables.indexOf(tableId);
-    const hasTable = at >= 0;
-    if (hasTable) entry.tables.splice(at, 1);
-    entry.tables.push(tableId);
-    while (entry.tables.length > WORKER_TABLES) entry.tables.shift();
+    const hasTable = tableId === 0 || at >= 0;
+    if (tableId !== 0) {
+      if (at >= 0) entry.tables.splice(at, 1);
+      entry.tables.push(tableId);
+      while (entry.tables.length > WORKER_TABLES) entry.tables.shift();
+    }
     const id = this.nextId++;
     const message: WorkerRequest = {
       id,
@@ -230,7 +234,7 @@ export class ComputePool {
       split: request.split,
       input: request.input,
     };
-    if (!hasTable) {
+    if (!hasTable && request.table) {
       const { schema, columns, rows } = request.table;
       message.table = { schema, columns, rows };
     }
@@ -271,11 +275,8 @@ async function runInProcess<K extends ComputeTaskName>(
 ): Promise<ComputeTasks[K]["output"]> {
   // Asynchronous like the worker path: callers may start several tasks before awaiting any.
   await new Promise((resolve) => setImmediate(resolve));
-  return runComputeTask(
-    request.task,
-    { table: request.table, split: request.split, prepared: request.prepared },
-    request.input,
-  );
+  const { table, split, prepared } = request;
+  return runComputeTask(request.task, table && split ? { table, split, prepared } : null, request.input);
 }
 
 /**

@@ -16,10 +16,11 @@ import {
 export interface WorkerRequest {
   id: number;
   task: ComputeTaskName;
+  /** 0 for a task without a table. */
   tableId: number;
   /** Sent only when this worker does not have the table yet. */
   table?: ComputeTable;
-  split: SplitParams;
+  split?: SplitParams;
   input: unknown;
 }
 
@@ -49,12 +50,13 @@ function tableEntry(request: WorkerRequest) {
 parentPort?.on("message", (request: WorkerRequest) => {
   let response: WorkerResponse;
   try {
-    const entry = tableEntry(request);
+    const entry = request.tableId === 0 ? null : tableEntry(request);
     const output = runComputeTask(
       request.task,
-      { table: entry.table, split: request.split },
+      entry && request.split ? { table: entry.table, split: request.split } : null,
       request.input as never,
       (context) => {
+        if (!entry) throw new Error("No table for a training task");
         const key = `${context.split.seed}:${context.split.testFraction}`;
         let prepared = entry.prepared.get(key);
         if (!prepared) {

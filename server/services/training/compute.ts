@@ -22,6 +22,10 @@ import type { RawRecord } from "@/lib/ml/features";
 import { takeLabels } from "@/lib/ml/matrix";
 import { createRng, deriveSeed, shuffleInPlace } from "@/lib/ml/random";
 import type { Algorithm } from "@/lib/ml/types";
+import type { Playbook } from "@/lib/retention";
+import type { ModelRef } from "../batch-scoring/model";
+import { type ScoredRow, type ScorePart, scorePart } from "../batch-scoring/score-rows";
+import { Predictor } from "../predictions/predictor";
 
 /**
  * Held-out rows explained for each model's global importance. Exact explainers (linear SHAP,
@@ -269,16 +273,47 @@ export function scoreRows(table: ComputeTable, input: ScoreInput): ScoreOutput {
   };
 }
 
+// ─── batch scoring of a file's rows ─────────────────────────────────────────────────────────────
+
+/**
+ * Scores part of a chunk of a file (batch scoring) with a model sent as its JSON: the one task
+ * without a training table. A worker keeps the last models it built (parsing one and building its
+ * TreeSHAP tables costs tens of milliseconds), keyed by artifact and risk bands.
+ */
+export interface BatchPartInput {
+  ref: ModelRef;
+  modelJson: string;
+  playbook: Playbook;
+  part: ScorePart;
+}
+
+const batchPredictors = new Map<string, Predictor>();
+const BATCH_PREDICTORS = 2;
+
+function scoreBatchPart(input: BatchPartInput): ScoredRow[] {
+  const { ref } = input;
+  const key = `${ref.modelId}:${ref.artifactSha256}:${ref.bands.medium}:${ref.bands.high}`;
+  let predictor = batchPredictors.get(key);
+  if (!predictor) {
+    predictor = new Predictor({ ...ref, model: ChurnModel.fromJSON(input.modelJson) }, ref.bands);
+    batchPredictors.set(key, predictor);
+    while (batchPredictors.size > BATCH_PREDICTORS)
+      batchPredictors.delete(batchPredictors.keys().next().value as string);
+  }
+  return scorePart(predictor, input.playbook, input.part);
+}
+
 // ─── the task table shared by the worker and the in-process path ──────────────────────────────
 
 export interface ComputeTasks {
   train: { input: TrainInput; output: TrainOutput };
   importance: { input: ImportanceInput; output: ImportanceOutput };
   score: { input: ScoreInput; output: ScoreOutput };
+  scoreBatchPart: { input: BatchPartInput; output: ScoredRow[] };
 }
 export type ComputeTaskName = keyof ComputeTasks;
 
-/** What every task needs besides its input: the table and how it is split. */
+/** What training tasks need besides their input: the table and how it is split. */
 export interface TaskContext {
   table: ComputeTable;
   split: SplitParams;
@@ -288,10 +323,12 @@ export interface TaskContext {
 
 export function runComputeTask<K extends ComputeTaskName>(
   task: K,
-  context: TaskContext,
+  context: TaskContext | null,
   input: ComputeTasks[K]["input"],
   prepare: (context: TaskContext) => PreparedData = (c) => c.prepared ?? prepareData(c.table, c.split),
 ): ComputeTasks[K]["output"] {
+  if (task === "scoreBatchPart") return scoreBatchPart(input as BatchPartInput) as ComputeTasks[K]["output"];
+  if (!context) throw new Error(`The ${String(task)} task needs a training table`);
   switch (task) {
     case "train":
       return trainAlgorithm(
