@@ -6,7 +6,7 @@
 import type { RawRecord } from "@/lib/ml";
 import { type Playbook, recommendedAction } from "@/lib/retention";
 import type { CustomerPrediction, Predictor } from "../predictions";
-import { type RiskDriver, topDrivers } from "../scoring";
+import { type RiskDriver, topDrivers } from "../scoring/drivers";
 
 export interface ScorePart {
   /** Row number of rows[0]. */

@@ -4,16 +4,12 @@
  * wherever it is scored. Explanations fold one-hot parts and engineered features back into the
  * original columns ("split"), in probability points and log-odds; base + sum = the risk score.
  */
-import { eq } from "drizzle-orm";
 import type { ChurnModel, RawRecord } from "@/lib/ml";
 import type { InputDescription } from "@/lib/ml/features";
 import type { Algorithm } from "@/lib/ml/types";
-import type { Database } from "../../db/client";
-import { datasets } from "../../db/schema";
-import { type LoadedChampion, loadChampion } from "../models/champion";
+import type { LoadedChampion } from "../models/champion";
 import { DEFAULT_RISK_BANDS, type RiskBands, type RiskLevel, riskLevelOf } from "../scoring/risk";
-import { getRiskBands } from "../settings";
-import { NoChampionError, PredictionInputError, type PredictionIssue } from "./errors";
+import { PredictionInputError, type PredictionIssue } from "./errors";
 import { checkCustomerRecords } from "./input";
 
 export interface PredictionModelInfo {
@@ -172,14 +168,4 @@ export class Predictor {
   score(records: readonly RawRecord[]): number[] {
     return this.champion.model.predict(records).map((p) => p.riskScore);
   }
-}
-
-/** The champion of a dataset ready to score; NoChampionError when there is none. */
-export async function loadPredictor(db: Database, datasetId: number): Promise<Predictor> {
-  const [champion, bands] = await Promise.all([loadChampion(db, datasetId), getRiskBands(db)]);
-  if (!champion) {
-    const [dataset] = await db.select({ id: datasets.id }).from(datasets).where(eq(datasets.id, datasetId));
-    throw new NoChampionError(datasetId, dataset ? "no_champion" : "no_dataset");
-  }
-  return new Predictor(champion, bands);
 }
