@@ -57,6 +57,16 @@ export async function serve({ port = 3000, hostname } = {}) {
     server.listen(port, hostname, resolve);
   });
 
+  // Next.js finishes starting (instrumentation: database, demo content, job runner, these hooks)
+  // on its first request: make that request here, so "ready" means ready.
+  const local = hostname && hostname !== "0.0.0.0" && hostname !== "::" ? hostname : "127.0.0.1";
+  try {
+    const health = await fetch(`http://${local.includes(":") ? `[${local}]` : local}:${port}/api/health`);
+    if (!health.ok) console.warn(`[churnguard] started, but /api/health answers ${health.status}`);
+  } catch (error) {
+    console.warn(`[churnguard] started, but /api/health did not answer: ${error.message}`);
+  }
+
   let stopping = false;
   const stop = async (signal) => {
     if (stopping) return;
