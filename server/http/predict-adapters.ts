@@ -2,7 +2,7 @@
  * The REST predict API (server/services/rest-api) on its two transports. Route handlers (Lambda,
  * `next start`) get a web Request; the Node server (scripts/serve.mjs) hands a Node request over
  * before Next.js sees it, because Next's per-request work costs several times the prediction
- * itself (BENCHMARKS.md, "REST API"). Both answer byte for byte the same.
+ * itself (BENCHMARKS.md, "REST predict API"). Both give the same status, headers and body.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { after } from "next/server";
