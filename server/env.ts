@@ -77,8 +77,13 @@ const envSchema = z.object({
    */
   TRAINING_WORKER_THREADS: z.coerce.number().int().min(0).max(16).optional(),
 
-  /** REST predict API: calls per API key per minute (sliding window, per server process). */
+  /** REST predict API: calls per API key per minute (sliding window). */
   API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+  /**
+   * Where those calls are counted: "memory" (per server process) or "database" (shared by every
+   * instance). Unset: "database" on Lambda (AWS_LAMBDA_FUNCTION_NAME is set there), else "memory".
+   */
+  API_RATE_LIMIT_STORE: z.enum(["memory", "database"]).optional(),
 });
 
 export type ServerEnv = z.infer<typeof envSchema> & { dataDir: string };

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { pruneRateLimitCounts } from "@/server/services/rest-api/shared-rate-limit";
 import { defineDurableFunction } from "../define";
 import { pruneFinishedJobs } from "../runner/store";
 
@@ -6,8 +7,9 @@ import { pruneFinishedJobs } from "../runner/store";
 export const JOB_RETENTION_DAYS = 30;
 
 /**
- * Housekeeping for the embedded runner: the `jobs` / `job_steps` tables would otherwise grow by one
- * row per step of every run forever. Under Inngest the tables stay empty and this is a no-op.
+ * Housekeeping: the embedded runner's `jobs` / `job_steps` tables would otherwise grow by one row
+ * per step of every run forever (under Inngest they stay empty), and the shared REST API rate
+ * limit's per-minute counts are only needed for two minutes.
  */
 export const pruneJobs = defineDurableFunction({
   id: "prune-jobs",
@@ -22,6 +24,11 @@ export const pruneJobs = defineDurableFunction({
         const cutoff = new Date(Date.now() - JOB_RETENTION_DAYS * 24 * 3600 * 1000);
         return { deleted: await pruneFinishedJobs(db, cutoff) };
       },
+    },
+    {
+      id: "delete-old-rate-limit-counts",
+      label: "Deleting old REST API call counts",
+      run: async ({ db }) => ({ deleted: await pruneRateLimitCounts(db) }),
     },
   ],
 });

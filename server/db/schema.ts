@@ -342,6 +342,23 @@ export const apiRequests = pgTable(
   ],
 );
 
+/**
+ * REST API calls per key and minute, for deployments with several server instances (Lambda), where
+ * each instance's own counter would let a key make instances × the limit. Rows older than the
+ * previous minute are deleted by the daily prune job.
+ */
+export const apiRateLimits = pgTable(
+  "api_rate_limits",
+  {
+    apiKeyId: integer("api_key_id")
+      .notNull()
+      .references(() => apiKeys.id, { onDelete: "cascade" }),
+    windowStart: timestamp("window_start", { withTimezone: true, mode: "date" }).notNull(),
+    calls: integer("calls").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.apiKeyId, t.windowStart] })],
+);
+
 /** A CSV of customers (without the target) scored with a dataset's champion as a durable job. */
 export const scoreBatches = pgTable(
   "score_batches",

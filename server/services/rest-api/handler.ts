@@ -1,8 +1,10 @@
 /**
  * The REST predict API behind `POST /api/v1/predict` and `POST /api/ml/predict/`: API key →
  * rate limit → body → scope → champion → prediction, every failure a JSON error naming the field,
- * every call logged without customer data. The hot path does no database work in the common case:
- * keys, the predictor and the risk bands are cached for a few seconds, and the call log is buffered.
+ * every call logged without customer data. On a single server the hot path does no database work
+ * in the common case: keys, the predictor and the risk bands are cached for a few seconds, the rate
+ * limit counts in memory and the call log is buffered. With several instances (Lambda) the rate
+ * limit costs one UPSERT per call (shared-rate-limit.ts).
  */
 import type { ZodError } from "zod";
 import type { Database } from "../../db/client";
@@ -18,7 +20,7 @@ import {
 } from "../predictions";
 import { getPlaybook, insightOf } from "../retention";
 import { API_DRIVER_COUNT, insightsOf } from "./insights";
-import { SlidingWindowRateLimiter } from "./rate-limit";
+import { type RateLimitDecision, SlidingWindowRateLimiter } from "./rate-limit";
 import { type ApiRequestLogRow, requestLogFor } from "./request-log";
 import {
   type ApiCustomerPrediction,
@@ -29,6 +31,7 @@ import {
   MAX_BODY_BYTES,
   predictRequestSchema,
 } from "./schemas";
+import { DatabaseRateLimiter } from "./shared-rate-limit";
 
 export class ApiError extends Error {
   constructor(
@@ -71,15 +74,27 @@ export function clearPredictorCache(db: Database): void {
   predictorCaches.peek(db)?.clear();
 }
 
+interface Limiter {
+  readonly limit: number;
+  take(apiKeyId: number): RateLimitDecision | Promise<RateLimitDecision>;
+}
+
 // One limiter per process, whichever path (Node server or route handler) the call came by.
 const limiters = perDatabase("restApi.rateLimiters", () => ({
-  current: null as SlidingWindowRateLimiter | null,
+  current: null as Limiter | null,
+  store: "",
 }));
 
-function limiterFor(db: Database): SlidingWindowRateLimiter {
-  const limit = serverEnv().API_RATE_LIMIT_PER_MINUTE;
+function limiterFor(db: Database): Limiter {
+  const env = serverEnv();
+  const limit = env.API_RATE_LIMIT_PER_MINUTE;
+  const store = env.API_RATE_LIMIT_STORE ?? (process.env.AWS_LAMBDA_FUNCTION_NAME ? "database" : "memory");
   const holder = limiters.of(db);
-  if (!holder.current || holder.current.limit !== limit) holder.current = new SlidingWindowRateLimiter(limit);
+  if (!holder.current || holder.current.limit !== limit || holder.store !== store) {
+    holder.current =
+      store === "database" ? new DatabaseRateLimiter(db, limit) : new SlidingWindowRateLimiter(limit);
+    holder.store = store;
+  }
   return holder.current;
 }
 
@@ -230,7 +245,7 @@ async function answer(
   }
   log.apiKeyId = auth.key.id;
 
-  const limit = limiterFor(db).take(auth.key.id);
+  const limit = await limiterFor(db).take(auth.key.id);
   headers["X-RateLimit-Limit"] = String(limit.limit);
   headers["X-RateLimit-Remaining"] = String(limit.remaining);
   headers["X-RateLimit-Reset"] = String(limit.resetSeconds);

@@ -11,3 +11,4 @@ export {
 export { buildOpenApiDocument } from "./openapi";
 export { type ApiRequestLogRow, flushAllRequestLogs, requestLogFor } from "./request-log";
 export * from "./schemas";
+export { DatabaseRateLimiter, pruneRateLimitCounts } from "./shared-rate-limit";

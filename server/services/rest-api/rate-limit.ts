@@ -3,10 +3,10 @@
  * how much of it still overlaps the last 60 s, plus the current window's count): smooth like a
  * sliding log, O(1) memory per key, and no burst of 2× the limit at a window boundary.
  *
- * In-process, which is right for the embedded mode and a single server. Several instances (SST on
- * Lambda, more than one container) each count separately, so the effective limit is instances × the
- * limit; a multi-instance deployment needs the counters in a shared store (a Redis INCR with expiry,
- * or an UPSERT on a PostgreSQL counter row per key and window) behind the same `take` interface.
+ * SlidingWindowRateLimiter counts in process memory, which is right for the embedded mode and a
+ * single server. Several instances (Lambda) would each count separately, so the effective limit
+ * would be instances × the limit: there the counts live in the database (shared-rate-limit.ts),
+ * with the same decision (decideCall).
  */
 export interface RateLimitDecision {
   allowed: boolean;
@@ -34,7 +34,7 @@ export class SlidingWindowRateLimiter {
   ) {}
 
   take(id: string | number, now = Date.now()): RateLimitDecision {
-    const { limit, windowMs } = this;
+    const { windowMs } = this;
     const windowStart = Math.floor(now / windowMs) * windowMs;
     let state = this.states.get(id);
     if (!state) {
@@ -45,44 +45,64 @@ export class SlidingWindowRateLimiter {
       state.current = 0;
       state.windowStart = windowStart;
     }
-    const elapsed = now - windowStart;
-    const estimate = state.previous * (1 - elapsed / windowMs) + state.current;
-    const resetSeconds = Math.max(1, Math.ceil((windowMs - elapsed) / 1000));
-    if (estimate + 1 > limit) {
-      return {
-        allowed: false,
-        limit,
-        remaining: 0,
-        resetSeconds,
-        retryAfterSeconds: Math.max(1, Math.ceil(this.waitMs(state, elapsed) / 1000)),
-      };
-    }
-    state.current += 1;
-    return {
-      allowed: true,
-      limit,
-      remaining: Math.max(0, Math.floor(limit - estimate - 1)),
-      resetSeconds,
-      retryAfterSeconds: 0,
-    };
-  }
-
-  /** How long until estimate + 1 ≤ limit, assuming no further calls. */
-  private waitMs(state: WindowState, elapsed: number): number {
-    const { limit, windowMs } = this;
-    const room = limit - 1 - state.current;
-    // Still in this window, if the previous window's weight can fall far enough.
-    if (room >= 0 && state.previous > 0) {
-      const t = windowMs * (1 - room / state.previous) - elapsed;
-      if (t <= windowMs - elapsed) return Math.max(0, t);
-    }
-    // Next window: the current count becomes the decaying previous one.
-    const s = state.current > 0 ? windowMs * (1 - (limit - 1) / state.current) : 0;
-    return windowMs - elapsed + Math.max(0, s);
+    const decision = decideCall(this.limit, windowMs, state.previous, state.current, now - windowStart);
+    if (decision.allowed) state.current += 1;
+    return decision;
   }
 
   /** Forget every key (tests). */
   reset(): void {
     this.states.clear();
   }
+}
+
+/**
+ * Whether one more call fits, given the calls counted in the previous and the current fixed window
+ * before it and the time elapsed in the current one (refused calls are not counted).
+ */
+export function decideCall(
+  limit: number,
+  windowMs: number,
+  previous: number,
+  current: number,
+  elapsed: number,
+): RateLimitDecision {
+  const estimate = previous * (1 - elapsed / windowMs) + current;
+  const resetSeconds = Math.max(1, Math.ceil((windowMs - elapsed) / 1000));
+  if (estimate + 1 > limit) {
+    const waitMs = waitUntilAllowedMs(limit, windowMs, previous, current, elapsed);
+    return {
+      allowed: false,
+      limit,
+      remaining: 0,
+      resetSeconds,
+      retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)),
+    };
+  }
+  return {
+    allowed: true,
+    limit,
+    remaining: Math.max(0, Math.floor(limit - estimate - 1)),
+    resetSeconds,
+    retryAfterSeconds: 0,
+  };
+}
+
+/** How long until estimate + 1 ≤ limit, assuming no further calls. */
+function waitUntilAllowedMs(
+  limit: number,
+  windowMs: number,
+  previous: number,
+  current: number,
+  elapsed: number,
+): number {
+  const room = limit - 1 - current;
+  // Still in this window, if the previous window's weight can fall far enough.
+  if (room >= 0 && previous > 0) {
+    const t = windowMs * (1 - room / previous) - elapsed;
+    if (t <= windowMs - elapsed) return Math.max(0, t);
+  }
+  // Next window: the current count becomes the decaying previous one.
+  const s = current > 0 ? windowMs * (1 - (limit - 1) / current) : 0;
+  return windowMs - elapsed + Math.max(0, s);
 }

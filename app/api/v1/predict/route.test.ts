@@ -9,7 +9,7 @@ import type { AddressInfo } from "node:net";
 import { eq } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import type { DatabaseHandle } from "@/server/db/client";
-import { apiKeys, apiRequests } from "@/server/db/schema";
+import { apiKeys, apiRateLimits, apiRequests } from "@/server/db/schema";
 import { resetServerEnvCache } from "@/server/env";
 import { createApiKey, revokeApiKey } from "@/server/services/api-keys";
 import type { Actor } from "@/server/services/audit";
@@ -19,6 +19,7 @@ import { loadPredictor } from "@/server/services/predictions";
 import {
   apiErrorSchema,
   batchPredictResponseSchema,
+  DatabaseRateLimiter,
   predictResponseSchema,
   requestLogFor,
 } from "@/server/services/rest-api";
@@ -420,6 +421,30 @@ describe.each(testDatabaseKinds())("POST /api/v1/predict and /api/ml/predict/ on
       expect((await errorOf(limited)).code).toBe("rate_limited");
       // Other keys have their own budget.
       expect((await call(body, { key: fullKey.secret })).status).toBe(200);
+    });
+
+    it("on Lambda, counts calls in the database, so every instance shares the key's limit", async () => {
+      process.env.API_RATE_LIMIT_PER_MINUTE = "2";
+      process.env.AWS_LAMBDA_FUNCTION_NAME = "churnguard-web"; // the store defaults to "database" there
+      resetServerEnvCache();
+      try {
+        const key = await createApiKey(handle.db, actor, { name: "Shared limit", scopes: ["predict"] });
+        const body = { customer_data: customer, dataset_id: trained.datasetId };
+        expect((await call(body, { key: key.secret })).status).toBe(200);
+        // Another instance took the key's second call of this minute.
+        await new DatabaseRateLimiter(handle.db, 2).take(key.id);
+        const limited = await call(body, { key: key.secret });
+        expect(limited.status).toBe(429);
+        expect(Number(limited.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
+        const [count] = await handle.db
+          .select()
+          .from(apiRateLimits)
+          .where(eq(apiRateLimits.apiKeyId, key.id));
+        expect(count.calls).toBe(2); // the refused call is not counted
+      } finally {
+        delete process.env.AWS_LAMBDA_FUNCTION_NAME;
+        state.afterResponse.length = 0;
+      }
     });
 
     it("answers 413 for a body over the limit without reading it", async () => {
