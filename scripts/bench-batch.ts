@@ -17,7 +17,6 @@ import { generateTelcoLikeRows, toCsv } from "../data/generate-sample";
 import { scoreBatch } from "../jobs/functions/score-batch";
 import { trainModels } from "../jobs/functions/train-models";
 import { EmbeddedRunner } from "../jobs/runner";
-import { type DatabaseHandle, migrateDatabase, openDatabase } from "../server/db/client";
 import { batchScores, jobSteps, models, scoreBatches, trainingRuns } from "../server/db/schema";
 import { resetServerEnvCache } from "../server/env";
 import { SYSTEM_ACTOR } from "../server/services/audit";
@@ -25,6 +24,7 @@ import { getBatch, stageBatchUpload, startBatch } from "../server/services/batch
 import { importDatasetFromFile } from "../server/services/datasets";
 import { promoteModel } from "../server/services/models";
 import { startTraining } from "../server/services/training";
+import { openFreshDatabase } from "./bench/fresh-database";
 
 const { values } = parseArgs({
   options: {
@@ -76,37 +76,8 @@ async function* bodyOf(bytes: Uint8Array): AsyncGenerator<Uint8Array> {
   for (let i = 0; i < bytes.length; i += 64 * 1024) yield bytes.subarray(i, i + 64 * 1024);
 }
 
-async function openFresh(
-  kind: "pglite" | "postgres",
-): Promise<{ handle: DatabaseHandle; cleanup: () => Promise<void> }> {
-  if (kind === "pglite") {
-    const dir = path.join(dataDir, "pglite");
-    const handle = await openDatabase({ dataDir: dir });
-    await migrateDatabase(handle, { dataDir: dir });
-    return { handle, cleanup: () => handle.close() };
-  }
-  const { default: postgres } = await import("postgres");
-  const base = process.env.DATABASE_URL as string;
-  const name = `churnguard_bench_batch_${process.pid}`;
-  const admin = postgres(base, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`drop database if exists "${name}" with (force)`);
-  await admin.unsafe(`create database "${name}"`);
-  const url = new URL(base);
-  url.pathname = `/${name}`;
-  const handle = await openDatabase({ url: url.toString() });
-  await migrateDatabase(handle, { url: url.toString() });
-  return {
-    handle,
-    cleanup: async () => {
-      await handle.close();
-      await admin.unsafe(`drop database if exists "${name}" with (force)`);
-      await admin.end();
-    },
-  };
-}
-
 async function benchBatch(kind: "pglite" | "postgres", file: Uint8Array): Promise<BatchResult> {
-  const { handle, cleanup } = await openFresh(kind);
+  const { handle, cleanup } = await openFreshDatabase(kind, { dataDir, name: "churnguard_bench_batch" });
   const { db } = handle;
   try {
     // Not timed: a dataset trained on the sample, as on a fresh install.

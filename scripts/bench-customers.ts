@@ -13,7 +13,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { sql } from "drizzle-orm";
 import { generateTelcoLikeRows, toCsv } from "../data/generate-sample";
-import { type DatabaseHandle, migrateDatabase, openDatabase } from "../server/db/client";
+import type { DatabaseHandle } from "../server/db/client";
 import { models, trainingRuns } from "../server/db/schema";
 import { resetServerEnvCache } from "../server/env";
 import { SYSTEM_ACTOR } from "../server/services/audit";
@@ -24,6 +24,7 @@ import {
   listCustomers,
 } from "../server/services/customers";
 import { importDatasetFromFile } from "../server/services/datasets";
+import { openFreshDatabase } from "./bench/fresh-database";
 
 const { values } = parseArgs({
   options: {
@@ -80,37 +81,6 @@ const SCENARIOS: Scenario[] = [
   { name: "search contains 'ab'", input: { search: "ab" } },
   { name: "search prefix '12'", input: { search: "12", searchMode: "prefix" } },
 ];
-
-async function open(kind: "pglite" | "postgres") {
-  if (kind === "pglite") {
-    const dir = path.join(dataDir, "pglite");
-    const handle = await openDatabase({ dataDir: dir });
-    await migrateDatabase(handle, { dataDir: dir });
-    return { handle, cleanup: () => handle.close() };
-  }
-  const { default: postgres } = await import("postgres");
-  const base = process.env.DATABASE_URL as string;
-  const name = `churnguard_bench_customers_${process.pid}`;
-  const admin = postgres(base, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`drop database if exists "${name}" with (force)`);
-  await admin.unsafe(`create database "${name}"`);
-  const url = new URL(base);
-  url.pathname = `/${name}`;
-  const handle = await openDatabase({ url: url.toString() });
-  await migrateDatabase(handle, { url: url.toString() });
-  return {
-    handle,
-    cleanup: async () => {
-      await handle.close();
-      if (values.keep) {
-        console.log(`kept database ${name}`);
-        return admin.end();
-      }
-      await admin.unsafe(`drop database if exists "${name}" with (force)`);
-      await admin.end();
-    },
-  };
-}
 
 /** A champion row and one score per customer: risk from contract and tenure plus noise (seeded). */
 async function scoreEveryone(handle: DatabaseHandle, datasetId: number, datasetVersionId: number) {
@@ -193,7 +163,11 @@ async function timeIt(fn: () => Promise<unknown>, before?: () => void): Promise<
 const median = (sorted: number[]) => sorted[Math.floor(sorted.length / 2)];
 
 async function bench(kind: "pglite" | "postgres") {
-  const { handle, cleanup } = await open(kind);
+  const { handle, cleanup } = await openFreshDatabase(kind, {
+    dataDir,
+    name: "churnguard_bench_customers",
+    keep: values.keep,
+  });
   try {
     const csv = toCsv(generateTelcoLikeRows(ROWS, 20261125));
     let t = performance.now();

@@ -17,13 +17,13 @@ import { parseArgs } from "node:util";
 import { count, eq } from "drizzle-orm";
 import { trainModels } from "../../jobs/functions/train-models";
 import { EmbeddedRunner } from "../../jobs/runner";
-import { type DatabaseHandle, migrateDatabase, openDatabase } from "../../server/db/client";
 import { customers, jobSteps, scores, trainingRuns } from "../../server/db/schema";
 import { resetServerEnvCache } from "../../server/env";
 import { SYSTEM_ACTOR } from "../../server/services/audit";
 import { importDatasetFromFile } from "../../server/services/datasets";
 import { startTraining } from "../../server/services/training";
 import { getComputePool } from "../../server/services/training/compute-pool";
+import { openFreshDatabase } from "./fresh-database";
 import { benchRealtime } from "./realtime";
 
 const { values } = parseArgs({
@@ -61,30 +61,7 @@ interface PipelineResult {
 }
 
 async function benchPipeline(kind: "pglite" | "postgres"): Promise<PipelineResult> {
-  let handle: DatabaseHandle;
-  let cleanup = async () => {};
-  if (kind === "pglite") {
-    const dir = path.join(dataDir, "pglite");
-    handle = await openDatabase({ dataDir: dir });
-    await migrateDatabase(handle, { dataDir: dir });
-    cleanup = () => handle.close();
-  } else {
-    const { default: postgres } = await import("postgres");
-    const base = process.env.DATABASE_URL as string;
-    const name = `churnguard_bench_${process.pid}`;
-    const admin = postgres(base, { max: 1, onnotice: () => {} });
-    await admin.unsafe(`drop database if exists "${name}" with (force)`);
-    await admin.unsafe(`create database "${name}"`);
-    const url = new URL(base);
-    url.pathname = `/${name}`;
-    handle = await openDatabase({ url: url.toString() });
-    await migrateDatabase(handle, { url: url.toString() });
-    cleanup = async () => {
-      await handle.close();
-      await admin.unsafe(`drop database if exists "${name}" with (force)`);
-      await admin.end();
-    };
-  }
+  const { handle, cleanup } = await openFreshDatabase(kind, { dataDir, name: "churnguard_bench" });
   const { db } = handle;
   try {
     const started = performance.now();
