@@ -1,8 +1,7 @@
 import { Inngest } from "inngest";
+import { processWide } from "@/server/process-wide";
 
 export const INNGEST_APP_ID = "churnguard";
-
-const store = globalThis as typeof globalThis & { __churnguardInngest?: Inngest };
 
 /**
  * The Inngest client. It reads INNGEST_EVENT_KEY / INNGEST_SIGNING_KEY / INNGEST_DEV from the
@@ -10,6 +9,5 @@ const store = globalThis as typeof globalThis & { __churnguardInngest?: Inngest 
  * Created on first use and kept on globalThis (one per process, not one per Next.js bundle).
  */
 export function getInngest(): Inngest {
-  store.__churnguardInngest ??= new Inngest({ id: INNGEST_APP_ID });
-  return store.__churnguardInngest;
+  return processWide("inngest", () => new Inngest({ id: INNGEST_APP_ID }));
 }

@@ -10,6 +10,7 @@
 import { randomUUID } from "node:crypto";
 import { type Database, getDatabase } from "@/server/db/client";
 import { usesInngest } from "@/server/env";
+import { processWide } from "@/server/process-wide";
 import { getInngest } from "./client";
 import type { AnyDurableFunction } from "./define";
 import { CANCEL_EVENT, JOB_ID_KEY } from "./events";
@@ -86,10 +87,8 @@ function newJobId(): string {
 interface RunnerSingleton {
   starting?: Promise<EmbeddedRunner | null>;
 }
-// On globalThis for the same reason as the database: Next.js bundles are separate module graphs.
-const store = globalThis as typeof globalThis & { __churnguardRunner?: RunnerSingleton };
-const singleton: RunnerSingleton = store.__churnguardRunner ?? {};
-store.__churnguardRunner = singleton;
+// Once per process for the same reason as the database: Next.js bundles are separate module graphs.
+const singleton = processWide("embeddedRunner", (): RunnerSingleton => ({}));
 
 /**
  * Starts the embedded runner on the app database with every registered function, unless Inngest

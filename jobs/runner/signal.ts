@@ -3,11 +3,11 @@
  * its next poll. Kept on globalThis because Next.js bundles instrumentation (where the runner starts)
  * and route handlers (where jobs are enqueued) separately: a module variable would exist twice.
  */
+import { processWide } from "@/server/process-wide";
+
 type Listener = () => void;
 
-const store = globalThis as typeof globalThis & { __churnguardJobSignal?: Set<Listener> };
-const listeners: Set<Listener> = store.__churnguardJobSignal ?? new Set();
-store.__churnguardJobSignal = listeners;
+const listeners = processWide("jobSignal", () => new Set<Listener>());
 
 export function onJobEnqueued(listener: Listener): () => void {
   listeners.add(listener);

@@ -2,6 +2,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { serverEnv } from "../env";
+import { processWide } from "../process-wide";
 import * as schema from "./schema";
 
 export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -76,9 +77,7 @@ interface DatabaseSingleton {
 
 // Next.js compiles instrumentation, route handlers and pages into separate bundles, so a
 // module-level variable would exist once per bundle; PGlite must be opened once per process.
-const globalStore = globalThis as typeof globalThis & { __churnguardDb?: DatabaseSingleton };
-const singleton: DatabaseSingleton = globalStore.__churnguardDb ?? {};
-globalStore.__churnguardDb = singleton;
+const singleton = processWide("database", (): DatabaseSingleton => ({}));
 
 export function appDatabaseOptions(): OpenDatabaseOptions {
   const env = serverEnv();

@@ -5,6 +5,8 @@
  * two would never meet. Works within one server process only, which is exactly the embedded mode
  * (several processes or Lambdas need Pusher).
  */
+
+import { processWide } from "../process-wide";
 import { channelNameSchema, type RealtimeMessage, type RealtimePublisher } from "./types";
 
 /** `payload` is the message already serialised once, so N subscribers cost one JSON.stringify. */
@@ -53,11 +55,8 @@ export class InProcessHub {
   }
 }
 
-const store = globalThis as typeof globalThis & { __churnguardRealtimeHub?: InProcessHub };
-
 export function getInProcessHub(): InProcessHub {
-  store.__churnguardRealtimeHub ??= new InProcessHub();
-  return store.__churnguardRealtimeHub;
+  return processWide("realtimeHub", () => new InProcessHub());
 }
 
 export class InProcessPublisher implements RealtimePublisher {

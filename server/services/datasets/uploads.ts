@@ -6,6 +6,7 @@
 import { randomUUID } from "node:crypto";
 import { DatasetError, type DatasetSchema } from "@/lib/ml/data";
 import { serverEnv } from "../../env";
+import { processWide } from "../../process-wide";
 import { FileNotFoundError, type FileStorage, getStorage } from "../../storage";
 import type { Actor } from "../audit";
 import { type CsvScan, scanCsv } from "./csv-scan";
@@ -158,9 +159,7 @@ const RECENT_SCAN_CELLS = 4_000_000;
  * separately; with several server processes a miss simply reads the file again.
  */
 function recentScans(): Map<string, RecentScan> {
-  const store = globalThis as typeof globalThis & { __churnguardRecentScans?: Map<string, RecentScan> };
-  store.__churnguardRecentScans ??= new Map();
-  return store.__churnguardRecentScans;
+  return processWide("recentScans", () => new Map<string, RecentScan>());
 }
 
 function rememberScan(uploadId: string, scan: CsvScan, schema: DatasetSchema): void {

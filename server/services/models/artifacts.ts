@@ -10,6 +10,7 @@ import { ChurnModel } from "@/lib/ml";
 import type { Algorithm } from "@/lib/ml/types";
 import type { Database } from "../../db/client";
 import { models } from "../../db/schema";
+import { processWide } from "../../process-wide";
 import { type FileStorage, getStorage } from "../../storage";
 
 export function artifactKey(runId: number, algorithm: Algorithm): string {
@@ -50,9 +51,7 @@ interface CacheEntry {
 // against the artifact's sha so a retrained file is never served stale. Kept on globalThis so
 // Next.js bundles share one cache.
 const MAX_CACHED_MODELS = 8;
-const globalStore = globalThis as typeof globalThis & { __churnguardModelCache?: Map<number, CacheEntry> };
-const modelCache: Map<number, CacheEntry> = globalStore.__churnguardModelCache ?? new Map();
-globalStore.__churnguardModelCache = modelCache;
+const modelCache = processWide("modelCache", () => new Map<number, CacheEntry>());
 
 /** Reads, verifies and deserialises an artifact (cached by model id + sha256). */
 export async function loadModelArtifact(

@@ -5,12 +5,14 @@
  * once in one process (instrumentation, where the job runner lives, and the route bundles). Other
  * processes (Inngest workers) cannot bump it; caches bound their age with a short TTL for that.
  */
-const store = globalThis as typeof globalThis & { __churnguardScoresGeneration?: number };
+import { processWide } from "../../process-wide";
+
+const generation = processWide("scoresGeneration", () => ({ value: 0 }));
 
 export function scoresGeneration(): number {
-  return store.__churnguardScoresGeneration ?? 0;
+  return generation.value;
 }
 
 export function bumpScoresGeneration(): void {
-  store.__churnguardScoresGeneration = scoresGeneration() + 1;
+  generation.value += 1;
 }

@@ -12,6 +12,7 @@ import { buildTrainingSet, type TrainingSet } from "@/lib/ml/data";
 import type { Partition } from "@/lib/ml/evaluate";
 import { takeLabels } from "@/lib/ml/matrix";
 import type { Database } from "../../db/client";
+import { processWide } from "../../process-wide";
 import { type DatasetVersionRows, loadDatasetVersionRows } from "../datasets";
 import { splitFor } from "./compute";
 import type { TrainingParams } from "./params";
@@ -37,10 +38,8 @@ interface CacheEntry {
   datasetVersionId: number;
   data: Promise<VersionData>;
 }
-const store = globalThis as typeof globalThis & { __churnguardTrainingData?: CacheEntry[] };
 // Most recently used last; at most CACHE_SIZE tables (a Telco table with its frame is ~10 MB).
-const cache: CacheEntry[] = store.__churnguardTrainingData ?? [];
-store.__churnguardTrainingData = cache;
+const cache = processWide("trainingData", (): CacheEntry[] => []);
 
 /** The version's rows and training set (cached). Throws DatasetError for a version that cannot be trained on. */
 export function loadVersionData(db: Database, datasetVersionId: number): Promise<VersionData> {
