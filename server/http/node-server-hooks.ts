@@ -11,7 +11,7 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { getDb } from "../db/client";
-import { flushAllRequestLogs } from "../services/rest-api";
+import { endpointOf, flushAllRequestLogs } from "../services/rest-api";
 import { handleNodePredict } from "./predict-adapters";
 
 export type NodeHandler = (request: IncomingMessage, response: ServerResponse) => Promise<void>;
@@ -29,11 +29,7 @@ const PREDICT_PATHS = new Set(["/api/v1/predict", "/api/ml/predict"]);
 
 /** POST to a predict path, with or without a trailing slash or a query string. */
 export function isPredictCall(method: string | undefined, url: string | undefined): boolean {
-  if (method !== "POST" || !url) return false;
-  const query = url.indexOf("?");
-  let path = query < 0 ? url : url.slice(0, query);
-  if (path.endsWith("/")) path = path.slice(0, -1);
-  return PREDICT_PATHS.has(path);
+  return method === "POST" && url !== undefined && PREDICT_PATHS.has(endpointOf(url));
 }
 
 const predict: NodeHandler = async (request, response) => handleNodePredict(request, response, await getDb());

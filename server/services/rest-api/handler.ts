@@ -126,7 +126,8 @@ function json(status: number, body: unknown, headers: Record<string, string>): P
   return { status, headers: { ...JSON_HEADERS, ...headers }, body: JSON.stringify(body) };
 }
 
-function endpointOf(path: string): string {
+/** The bare path of a call (no query, no trailing slash): what the log keeps and routing matches. */
+export function endpointOf(path: string): string {
   const query = path.indexOf("?");
   const pathname = query < 0 ? path : path.slice(0, query);
   return pathname.length > 1 && pathname.endsWith("/") ? pathname.slice(0, -1) : pathname;

@@ -5,6 +5,7 @@ export {
   ApiError,
   answerPredictCall,
   clearPredictorCache,
+  endpointOf,
   type PredictAnswer,
   type PredictCall,
 } from "./handler";
