@@ -1,6 +1,9 @@
 /** Next.js calls this once when a server process starts (never during `next build`). */
 export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
+  // Before start-up work: the demo seed queues a training run through the durable-work port.
+  const { wireDurableWork } = await import("./jobs/wire");
+  wireDurableWork();
   const { onServerStart } = await import("./server/startup");
   await onServerStart();
   // Durable jobs run in this process unless Inngest is configured.

@@ -18,5 +18,6 @@ export default defineConfig({
     hookTimeout: 120_000,
     pool: "forks",
     globalSetup: ["./server/testing/global-setup.ts"],
+    setupFiles: ["./jobs/test-setup.ts"],
   },
 });

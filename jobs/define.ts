@@ -1,9 +1,7 @@
 import { serverEnv } from "@/server/env";
-import type { DurableFunction } from "./types";
+import type { AnyDurableFunction, DurableFunction } from "./types";
 
-/** Lists and registries hold functions of different data types; `any` is confined to this alias. */
-// biome-ignore lint/suspicious/noExplicitAny: see above; each function is fully typed where it is defined
-export type AnyDurableFunction = DurableFunction<any>;
+export type { AnyDurableFunction };
 
 /**
  * Declares a durable function with its data type inferred from `parse` and `maxAttempts`

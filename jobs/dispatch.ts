@@ -9,10 +9,10 @@
  */
 import { randomUUID } from "node:crypto";
 import { type Database, getDatabase } from "@/server/db/client";
+import type { DurableWorkOptions } from "@/server/durable/port";
 import { usesInngest } from "@/server/env";
 import { processWide } from "@/server/process-wide";
 import { getInngest } from "./client";
-import type { AnyDurableFunction } from "./define";
 import { CANCEL_EVENT, JOB_ID_KEY } from "./events";
 import { toEventData } from "./json";
 import { functionsForEvent, getDurableFunctions } from "./registry";
@@ -20,10 +20,8 @@ import { EmbeddedRunner, type EmbeddedRunnerOptions } from "./runner/runner";
 import { notifyJobEnqueued } from "./runner/signal";
 import { insertJobs, requestCancel } from "./runner/store";
 
-export interface DispatchOptions {
-  /** The functions to match the event against (default: the registry). Tests pass their own. */
-  functions?: readonly AnyDurableFunction[];
-}
+/** The port's options (server/durable/port.ts). */
+export type DispatchOptions = DurableWorkOptions;
 
 /**
  * Sends an event: every durable function triggered by it gets a job. The data is validated by each

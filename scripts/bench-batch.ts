@@ -17,6 +17,7 @@ import { generateTelcoLikeRows, toCsv } from "../data/generate-sample";
 import { scoreBatch } from "../jobs/functions/score-batch";
 import { trainModels } from "../jobs/functions/train-models";
 import { EmbeddedRunner } from "../jobs/runner";
+import { wireDurableWork } from "../jobs/wire";
 import { batchScores, jobSteps, models, scoreBatches, trainingRuns } from "../server/db/schema";
 import { resetServerEnvCache } from "../server/env";
 import { SYSTEM_ACTOR } from "../server/services/audit";
@@ -25,6 +26,8 @@ import { importDatasetFromFile } from "../server/services/datasets";
 import { promoteModel } from "../server/services/models";
 import { startTraining } from "../server/services/training";
 import { openFreshDatabase } from "./bench/fresh-database";
+
+wireDurableWork();
 
 const { values } = parseArgs({
   options: {

@@ -9,10 +9,13 @@ import { parseArgs } from "node:util";
 import { eq } from "drizzle-orm";
 import { getDurableFunctions } from "../jobs/registry";
 import { EmbeddedRunner } from "../jobs/runner";
+import { wireDurableWork } from "../jobs/wire";
 import { closeDatabase, getDatabase } from "../server/db/client";
 import { trainingRuns } from "../server/db/schema";
 import { serverEnv, usesInngest } from "../server/env";
 import { seedDemo } from "../server/services/demo-seed";
+
+wireDurableWork();
 
 const { values } = parseArgs({
   options: {

@@ -17,6 +17,7 @@ import { parseArgs } from "node:util";
 import { count, eq } from "drizzle-orm";
 import { trainModels } from "../../jobs/functions/train-models";
 import { EmbeddedRunner } from "../../jobs/runner";
+import { wireDurableWork } from "../../jobs/wire";
 import { customers, jobSteps, scores, trainingRuns } from "../../server/db/schema";
 import { resetServerEnvCache } from "../../server/env";
 import { SYSTEM_ACTOR } from "../../server/services/audit";
@@ -25,6 +26,8 @@ import { startTraining } from "../../server/services/training";
 import { getComputePool } from "../../server/services/training/compute-pool";
 import { openFreshDatabase } from "./fresh-database";
 import { benchRealtime } from "./realtime";
+
+wireDurableWork();
 
 const { values } = parseArgs({
   options: {

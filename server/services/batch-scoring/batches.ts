@@ -4,9 +4,10 @@
  */
 import { and, desc, eq, inArray, type SQL } from "drizzle-orm";
 import { z } from "zod";
-import type { AnyDurableFunction } from "@/jobs/define";
 import type { Database } from "../../db/client";
 import { datasets, models, scoreBatches, users } from "../../db/schema";
+import type { AnyDurableFunction } from "../../durable/contract";
+import { cancelDurableWork, startDurableWork } from "../../durable/port";
 import { type FileStorage, getStorage } from "../../storage";
 import { type Actor, recordAudit } from "../audit";
 import { chunkKey } from "./chunks";
@@ -25,9 +26,6 @@ export const batchJobDataSchema = z.object({
   chunkRows: z.number().int().positive(),
 });
 export type BatchJobData = z.infer<typeof batchJobDataSchema>;
-
-/** See training/runs.ts: loading dispatch on first use keeps the registry cycle out of module load. */
-const dispatch = () => import("@/jobs/dispatch");
 
 export const batchFolderOf = (uploadId: string) => `score-batches/${uploadId}`;
 export const batchFileKey = (uploadId: string) => `${batchFolderOf(uploadId)}/input.csv`;
@@ -107,7 +105,7 @@ export async function startBatch(
 
   // Sent after the commit: under Inngest the event cannot be rolled back with a transaction.
   try {
-    const jobIds = await (await dispatch()).sendEvent(
+    const jobIds = await startDurableWork(
       db,
       BATCH_SCORING_REQUESTED,
       { batchId, rowCount: staged.rowCount, chunkRows },
@@ -148,9 +146,9 @@ export async function cancelBatch(db: Database, actor: Actor, batchId: number): 
     return row;
   });
   if (batch.jobId) {
-    await (await dispatch())
-      .cancelJob(db, batch.jobId)
-      .catch((error) => console.warn(`[batch-scoring] could not cancel job ${batch.jobId}`, error));
+    await cancelDurableWork(db, batch.jobId).catch((error) =>
+      console.warn(`[batch-scoring] could not cancel job ${batch.jobId}`, error),
+    );
   }
   await publishBatchProgress(batch.datasetId, {
     batchId,

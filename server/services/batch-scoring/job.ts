@@ -14,10 +14,10 @@
 import { createHash } from "node:crypto";
 import path from "node:path";
 import { and, avg, count, eq, gte, inArray, lte, sql } from "drizzle-orm";
-import { NonRetriableError } from "@/jobs/types";
 import { readCsvBatches } from "@/lib/ml/data";
 import type { Database } from "../../db/client";
 import { batchScores, scoreBatches } from "../../db/schema";
+import { NonRetriableError } from "../../durable/contract";
 import { type FileStorage, getStorage } from "../../storage";
 import { getPlaybook } from "../retention";
 import { getComputePool, runCompute } from "../training/compute-pool";

@@ -10,6 +10,7 @@ import { and, desc, eq, isNotNull, ne, sql } from "drizzle-orm";
 import type { Algorithm } from "@/lib/ml/types";
 import type { Database } from "../../db/client";
 import { datasets, models } from "../../db/schema";
+import { startDurableWork } from "../../durable/port";
 import { type Actor, recordAudit } from "../audit";
 
 export type ModelRecord = typeof models.$inferSelect;
@@ -166,19 +167,13 @@ export async function setChampion(
 }
 
 /**
- * jobs/dispatch imports the function registry, whose functions import services: loading it on
- * first use keeps that cycle out of module evaluation (as in training/runs.ts).
- */
-const dispatch = () => import("@/jobs/dispatch");
-
-/**
  * A hand-picked champion scores every customer as a durable job (sent after the commit; the job
  * skips customers already scored). Failing to queue it must not undo the promotion.
  */
 async function queueChampionScoring(db: Database, change: ChampionChange): Promise<ChampionChange> {
   if (!change.changed) return change;
   try {
-    await (await dispatch()).sendEvent(db, "churnguard/champion.changed", { modelId: change.modelId });
+    await startDurableWork(db, "churnguard/champion.changed", { modelId: change.modelId });
   } catch (error) {
     console.error(`Scoring with the new champion (model ${change.modelId}) could not be queued`, error);
   }

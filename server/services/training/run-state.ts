@@ -4,9 +4,9 @@
  * its next step, and onFailure always closes the row, so a run never stays "running".
  */
 import { and, eq, inArray, sql } from "drizzle-orm";
-import { NonRetriableError } from "@/jobs/types";
 import type { Database } from "../../db/client";
 import { trainingRuns } from "../../db/schema";
+import { NonRetriableError } from "../../durable/contract";
 import { type FailedEvent, TRAINING_EVENTS } from "./events";
 import { parseTrainingParams, type TrainingParams } from "./params";
 import { type PlannedStep, progressAt, runPlan } from "./plan";

@@ -5,10 +5,11 @@
  */
 import { TRPCError } from "@trpc/server";
 import { and, count, desc, eq, inArray, type SQL } from "drizzle-orm";
-import type { AnyDurableFunction } from "@/jobs/define";
 import { parseDatasetSchema } from "@/lib/ml/data";
 import type { Database } from "../../db/client";
 import { datasets, datasetVersions, jobSteps, models, trainingRuns, users } from "../../db/schema";
+import type { AnyDurableFunction } from "../../durable/contract";
+import { cancelDurableWork, startDurableWork } from "../../durable/port";
 import { type Actor, recordAudit } from "../audit";
 import { modelsOfRuns } from "../models/queries";
 import { type FailedEvent, TRAINING_EVENTS } from "./events";
@@ -23,12 +24,6 @@ import { runPlan } from "./plan";
 import { publishRunEvent } from "./publish";
 
 export const TRAINING_REQUESTED_EVENT = "churnguard/training.requested";
-
-/**
- * jobs/dispatch imports the function registry, which imports the training function, which imports
- * this service: loading dispatch on first use keeps that cycle out of module evaluation.
- */
-const dispatch = () => import("@/jobs/dispatch");
 
 const ACTIVE_STATUSES = ["queued", "running"] as const;
 
@@ -146,7 +141,7 @@ export async function startTraining(
   // Sent after the commit: under Inngest the event cannot be rolled back with a transaction.
   let jobIds: string[];
   try {
-    jobIds = await (await dispatch()).sendEvent(
+    jobIds = await startDurableWork(
       db,
       TRAINING_REQUESTED_EVENT,
       { runId: run.id },
@@ -202,11 +197,9 @@ export async function cancelTraining(db: Database, actor: Actor, runId: number) 
     return updated;
   });
   if (result.jobId) {
-    await (await dispatch())
-      .cancelJob(db, result.jobId)
-      .catch((error) =>
-        console.warn(`[training] could not cancel job ${result.jobId} of run ${runId}`, error),
-      );
+    await cancelDurableWork(db, result.jobId).catch((error) =>
+      console.warn(`[training] could not cancel job ${result.jobId} of run ${runId}`, error),
+    );
   }
   if (result.status === "cancelled") {
     const event: FailedEvent = { runId, status: "cancelled", error: "Cancelled" };

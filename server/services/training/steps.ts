@@ -13,7 +13,6 @@
  * predicted, for the test metrics, the curves and the explanations.
  */
 import { eq } from "drizzle-orm";
-import { NonRetriableError } from "@/jobs/types";
 import {
   type ChurnModel,
   DatasetError,
@@ -31,6 +30,7 @@ import type { Algorithm } from "@/lib/ml/types";
 import { usesInngest } from "@/server/env";
 import type { Database } from "../../db/client";
 import { models } from "../../db/schema";
+import { NonRetriableError } from "../../durable/contract";
 import { type FileStorage, getStorage } from "../../storage";
 import { SYSTEM_ACTOR } from "../audit";
 import { DatasetNotFoundError } from "../datasets";
