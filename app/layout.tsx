@@ -1,8 +1,8 @@
 import type { Metadata, Viewport } from "next";
 import type { ReactNode } from "react";
 import { ThemeProvider } from "@/components/theme/theme-provider";
+import { TRPCReactProvider } from "@/components/trpc/client";
 import { Toaster } from "@/components/ui/sonner";
-import { TRPCReactProvider } from "./_trpc/client";
 import "./globals.css";
 
 export const metadata: Metadata = {

@@ -3,7 +3,7 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { toast } from "sonner";
-import { useTRPC } from "@/app/_trpc/client";
+import { useTRPC } from "@/components/trpc/client";
 import {
   AlertDialog,
   AlertDialogAction,

@@ -6,6 +6,7 @@ import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useEffect, useId, useMemo, useRef, useState } from "react";
 import { type CustomerSortKey, CustomersTable } from "@/components/customers/customers-table";
 import { formatMoney } from "@/components/customers/format";
+import { useTRPC } from "@/components/trpc/client";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader } from "@/components/ui/card";
 import { Input } from "@/components/ui/input";
@@ -13,7 +14,6 @@ import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@
 import { Skeleton } from "@/components/ui/skeleton";
 import { cn } from "@/lib/utils";
 import type { CustomerList, FilterableColumn } from "@/server/services/customers";
-import { useTRPC } from "../../_trpc/client";
 import {
   defaultDirection,
   LEVELS,

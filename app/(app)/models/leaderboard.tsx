@@ -6,11 +6,11 @@ import Link from "next/link";
 import { useState } from "react";
 import { ALGORITHM_NAMES } from "@/components/models/format";
 import { type LeaderboardSortKey, LeaderboardTable } from "@/components/models/leaderboard-table";
+import { useTRPC } from "@/components/trpc/client";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent } from "@/components/ui/card";
 import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/components/ui/select";
 import type { LeaderboardRow } from "@/server/services/models";
-import { useTRPC } from "../../_trpc/client";
 
 const ALL = "all";
 const LOWER_IS_BETTER: LeaderboardSortKey[] = ["brier", "fitSeconds"];

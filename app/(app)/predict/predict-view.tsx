@@ -9,6 +9,7 @@ import { ReasonCard } from "@/components/predictions/reason-card";
 import { RetentionActions } from "@/components/predictions/retention-actions";
 import { RiskGauge } from "@/components/predictions/risk-gauge";
 import { WaterfallChart } from "@/components/predictions/waterfall-chart";
+import { fieldErrorsOf, useTRPC } from "@/components/trpc/client";
 import { Alert, AlertDescription, AlertTitle } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Card, CardAction, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
@@ -23,7 +24,6 @@ import type {
   PredictForm,
   PredictFormInput,
 } from "@/server/services/retention";
-import { fieldErrorsOf, useTRPC } from "../../_trpc/client";
 import {
   customerOf,
   type FormValues,

@@ -13,6 +13,7 @@ import { BatchesTable, downloadHref } from "@/components/scoring/batches-table";
 import { ColumnMatch } from "@/components/scoring/column-match";
 import { type LevelCounts, LevelSummary } from "@/components/scoring/level-summary";
 import { RunStatusBadge } from "@/components/training/run-status-badge";
+import { useTRPC } from "@/components/trpc/client";
 import { Alert, AlertDescription, AlertTitle } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
@@ -22,7 +23,6 @@ import type { RealtimeMessage } from "@/server/realtime/types";
 import { channels } from "@/server/realtime/types";
 import type { BatchProgressEvent, BatchUploadPreview, BatchView } from "@/server/services/batch-scoring";
 import { useChannel } from "../../_realtime/use-channel";
-import { useTRPC } from "../../_trpc/client";
 
 export interface ScorableDataset {
   datasetId: number;

@@ -5,11 +5,11 @@ import { formatDistanceToNow } from "date-fns";
 import Link from "next/link";
 import { algorithmName } from "@/components/models/format";
 import { RunStatusBadge } from "@/components/training/run-status-badge";
+import { useTRPC } from "@/components/trpc/client";
 import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { cn } from "@/lib/utils";
 import type { RunListItem } from "@/server/services/training/runs";
-import { useTRPC } from "../../_trpc/client";
 
 export function RecentRuns({
   initialRuns,

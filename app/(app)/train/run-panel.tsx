@@ -10,6 +10,7 @@ import { algorithmName, balancingPhrase, formatSeconds } from "@/components/mode
 import { RunModelsTable } from "@/components/training/run-models-table";
 import { RunStatusBadge } from "@/components/training/run-status-badge";
 import { type RunStep, RunSteps } from "@/components/training/run-steps";
+import { useTRPC } from "@/components/trpc/client";
 import { Alert, AlertDescription, AlertTitle } from "@/components/ui/alert";
 import {
   AlertDialog,
@@ -30,7 +31,6 @@ import { channels } from "@/server/realtime/types";
 import type { ModelEvent, StepEvent } from "@/server/services/training/events";
 import type { RunDetail } from "@/server/services/training/runs";
 import { useChannel } from "../../_realtime/use-channel";
-import { useTRPC } from "../../_trpc/client";
 import { isActive, withModel, withStep } from "./run-events";
 
 /**

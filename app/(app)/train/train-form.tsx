@@ -6,6 +6,7 @@ import { useRouter } from "next/navigation";
 import { useId, useState } from "react";
 import { toast } from "sonner";
 import { ALGORITHM_NAMES, BALANCING_NAMES } from "@/components/models/format";
+import { useTRPC } from "@/components/trpc/client";
 import { Alert, AlertDescription } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardFooter, CardHeader, CardTitle } from "@/components/ui/card";
@@ -21,7 +22,6 @@ import {
   DEFAULT_FOLDS,
   RECOMMENDED_BALANCING,
 } from "@/server/services/training/params";
-import { useTRPC } from "../../_trpc/client";
 
 const FOLD_CHOICES = [3, 5, 10];
 

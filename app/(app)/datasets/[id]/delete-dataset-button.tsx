@@ -5,6 +5,7 @@ import { Trash2 } from "lucide-react";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { toast } from "sonner";
+import { useTRPC } from "@/components/trpc/client";
 import {
   AlertDialog,
   AlertDialogAction,
@@ -17,7 +18,6 @@ import {
   AlertDialogTrigger,
 } from "@/components/ui/alert-dialog";
 import { Button } from "@/components/ui/button";
-import { useTRPC } from "../../../_trpc/client";
 
 export function DeleteDatasetButton({ datasetId, name }: { datasetId: number; name: string }) {
   const trpc = useTRPC();

@@ -8,6 +8,7 @@ import { toast } from "sonner";
 import { ColumnRoleBadges, ColumnTypeBadge } from "@/components/datasets/column-badges";
 import { datasetNameFromFile, formatCount, formatFileSize, formatRate } from "@/components/datasets/format";
 import { PreviewRowsTable } from "@/components/datasets/preview-rows-table";
+import { fieldErrorsOf, useTRPC } from "@/components/trpc/client";
 import { Alert, AlertDescription, AlertTitle } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardFooter, CardHeader, CardTitle } from "@/components/ui/card";
@@ -19,7 +20,6 @@ import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@
 import { Textarea } from "@/components/ui/textarea";
 import type { DatasetSchema } from "@/lib/ml/data/dataset-schema";
 import type { UploadPreview } from "@/server/services/datasets";
-import { fieldErrorsOf, useTRPC } from "../../../_trpc/client";
 
 /** Select value for "no identifier"; NUL cannot occur in a column name (the upload refuses it). */
 const NO_IDENTIFIER = "\u0000none";

@@ -5,6 +5,7 @@ import { Crown } from "lucide-react";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { toast } from "sonner";
+import { useTRPC } from "@/components/trpc/client";
 import {
   AlertDialog,
   AlertDialogAction,
@@ -17,7 +18,6 @@ import {
   AlertDialogTrigger,
 } from "@/components/ui/alert-dialog";
 import { Button } from "@/components/ui/button";
-import { useTRPC } from "../../../_trpc/client";
 
 /** Makes the model its dataset's champion after a confirmation (managers and admins only). */
 export function PromoteButton({
