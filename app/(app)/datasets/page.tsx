@@ -1,8 +1,8 @@
-import { formatDistanceToNow } from "date-fns";
 import { Database, Upload } from "lucide-react";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { formatCount, formatRate } from "@/components/datasets/format";
+import { RelativeTime } from "@/components/format/date-time";
 import { EmptyState } from "@/components/layout/empty-state";
 import { PageHeader } from "@/components/layout/page-header";
 import { Badge } from "@/components/ui/badge";
@@ -93,13 +93,10 @@ export default async function DatasetsPage() {
                     </TableCell>
                     <TableCell className="hidden pr-6 text-muted-foreground lg:table-cell">
                       {dataset.latest ? (
-                        <time
-                          dateTime={dataset.latest.createdAt.toISOString()}
-                          title={dataset.latest.createdAt.toISOString()}
-                        >
-                          {formatDistanceToNow(dataset.latest.createdAt, { addSuffix: true })}
+                        <>
+                          <RelativeTime value={dataset.latest.createdAt} />
                           {dataset.latest.createdByName ? ` by ${dataset.latest.createdByName}` : ""}
-                        </time>
+                        </>
                       ) : (
                         "—"
                       )}
