@@ -8,8 +8,8 @@ import { RISK_LEVEL_BADGES, RISK_LEVEL_LABELS, type RiskLevelName } from "./risk
 
 /**
  * The score in one line: a small dial, the percentage and the level. On a phone the Predict form
- * is 19 inputs long and the full gauge comes after it, so this bar stays in view (sticky) while
- * the inputs are changed. Wide screens show the full gauge beside the form instead.
+ * is 19 inputs long and the full gauge comes after it, so this bar sits at the top of the form and
+ * stays in view (sticky) while its inputs change. Wide screens show the full gauge beside the form.
  */
 export function RiskSummary({
   prediction,

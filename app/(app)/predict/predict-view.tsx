@@ -125,123 +125,122 @@ function Workspace({ form }: { form: PredictForm }) {
   const caption = `model v${form.model.version} · ${algorithmName(form.model.algorithm).toLowerCase()}`;
 
   return (
-    <div className="space-y-6">
-      {/* Below xl the gauge comes after the whole form: keep the score in view while typing. */}
-      <RiskSummary
-        prediction={insight?.prediction}
-        bands={form.bands}
-        isUpdating={isUpdating}
-        className="sticky top-16 z-20 xl:hidden"
-      />
-      <div className="grid items-start gap-6 xl:grid-cols-[minmax(0,2fr)_minmax(0,3fr)]">
-        <Card>
-          <CardHeader>
-            <CardTitle>Customer</CardTitle>
-            <CardDescription>
-              Starts from a typical customer of {form.dataset.name}: the median of each number and the most
-              frequent category.
-            </CardDescription>
-            <CardAction>
-              <Button
-                variant="outline"
-                size="sm"
-                onClick={() => setValues(defaults)}
-                disabled={values === defaults}
-              >
-                <RotateCcw aria-hidden="true" />
-                Reset
-              </Button>
-            </CardAction>
-          </CardHeader>
-          <CardContent className="space-y-6">
-            <FieldGroup
-              title="What the business can change"
-              inputs={actionable}
-              values={values}
-              errors={fieldErrors}
-              onChange={setValue}
-            />
-            <FieldGroup
-              title="About the customer"
-              inputs={context}
-              values={values}
-              errors={fieldErrors}
-              onChange={setValue}
-            />
-          </CardContent>
-        </Card>
+    <div className="grid items-start gap-6 xl:grid-cols-[minmax(0,2fr)_minmax(0,3fr)]">
+      <Card>
+        <CardHeader>
+          <CardTitle>Customer</CardTitle>
+          <CardDescription>
+            Starts from a typical customer of {form.dataset.name}: the median of each number and the most
+            frequent category.
+          </CardDescription>
+          <CardAction>
+            <Button
+              variant="outline"
+              size="sm"
+              onClick={() => setValues(defaults)}
+              disabled={values === defaults}
+            >
+              <RotateCcw aria-hidden="true" />
+              Reset
+            </Button>
+          </CardAction>
+        </CardHeader>
+        <CardContent className="space-y-6">
+          {/* Below xl the full gauge comes after these 19 inputs: this bar keeps the score in view
+              while they change (sticky within the form, so it leaves with it). */}
+          <RiskSummary
+            prediction={insight?.prediction}
+            bands={form.bands}
+            isUpdating={isUpdating}
+            className="sticky top-16 z-20 xl:hidden"
+          />
+          <FieldGroup
+            title="What the business can change"
+            inputs={actionable}
+            values={values}
+            errors={fieldErrors}
+            onChange={setValue}
+          />
+          <FieldGroup
+            title="About the customer"
+            inputs={context}
+            values={values}
+            errors={fieldErrors}
+            onChange={setValue}
+          />
+        </CardContent>
+      </Card>
 
-        <div className="space-y-6">
-          {prediction.isError && (
-            <Alert variant="destructive">
-              <AlertTitle>This customer cannot be scored</AlertTitle>
-              <AlertDescription>{prediction.error.message}</AlertDescription>
-            </Alert>
-          )}
-          <div className="grid gap-6 2xl:grid-cols-2">
-            <Card>
-              <CardHeader>
-                <CardTitle>Churn risk</CardTitle>
-                <CardAction>
-                  <span
-                    className={cn(
-                      "flex items-center gap-1 text-muted-foreground text-xs transition-opacity duration-200",
-                      isUpdating ? "opacity-100" : "opacity-0",
-                    )}
-                    aria-live="polite"
-                  >
-                    <Loader2 className="size-3 animate-spin motion-reduce:animate-none" aria-hidden="true" />
-                    {isUpdating ? "Updating…" : ""}
-                  </span>
-                </CardAction>
-              </CardHeader>
-              <CardContent>
-                {insight ? (
-                  <>
-                    <RiskGauge
-                      riskScore={insight.prediction.riskScore}
-                      riskLevel={insight.prediction.riskLevel}
-                      bands={form.bands}
-                      caption={caption}
-                    />
-                    <p className="mt-3 text-center text-muted-foreground text-xs">
-                      Base rate {Math.round(form.baseRate * 100)} % · low below{" "}
-                      {Math.round(form.bands.medium * 100)} %, high from {Math.round(form.bands.high * 100)} %
-                    </p>
-                    {insight.prediction.warnings.length > 0 && (
-                      <ul className="mt-3 space-y-1 text-muted-foreground text-xs">
-                        {insight.prediction.warnings.map((w) => (
-                          <li key={`${w.field}-${w.code}`}>{w.message}</li>
-                        ))}
-                      </ul>
-                    )}
-                  </>
-                ) : (
-                  <Skeleton className="mx-auto h-52 w-full max-w-64" />
-                )}
-              </CardContent>
-            </Card>
-            {insight ? (
-              <NextBestActionCard nextBestAction={insight.nextBestAction} />
-            ) : (
-              <Skeleton className="h-full min-h-64 w-full rounded-xl" />
-            )}
-          </div>
+      <div className="space-y-6">
+        {prediction.isError && (
+          <Alert variant="destructive">
+            <AlertTitle>This customer cannot be scored</AlertTitle>
+            <AlertDescription>{prediction.error.message}</AlertDescription>
+          </Alert>
+        )}
+        <div className="grid gap-6 2xl:grid-cols-2">
+          <Card>
+            <CardHeader>
+              <CardTitle>Churn risk</CardTitle>
+              <CardAction>
+                <span
+                  className={cn(
+                    "flex items-center gap-1 text-muted-foreground text-xs transition-opacity duration-200",
+                    isUpdating ? "opacity-100" : "opacity-0",
+                  )}
+                  aria-live="polite"
+                >
+                  <Loader2 className="size-3 animate-spin motion-reduce:animate-none" aria-hidden="true" />
+                  {isUpdating ? "Updating…" : ""}
+                </span>
+              </CardAction>
+            </CardHeader>
+            <CardContent>
+              {insight ? (
+                <>
+                  <RiskGauge
+                    riskScore={insight.prediction.riskScore}
+                    riskLevel={insight.prediction.riskLevel}
+                    bands={form.bands}
+                    caption={caption}
+                  />
+                  <p className="mt-3 text-center text-muted-foreground text-xs">
+                    Base rate {Math.round(form.baseRate * 100)} % · low below{" "}
+                    {Math.round(form.bands.medium * 100)} %, high from {Math.round(form.bands.high * 100)} %
+                  </p>
+                  {insight.prediction.warnings.length > 0 && (
+                    <ul className="mt-3 space-y-1 text-muted-foreground text-xs">
+                      {insight.prediction.warnings.map((w) => (
+                        <li key={`${w.field}-${w.code}`}>{w.message}</li>
+                      ))}
+                    </ul>
+                  )}
+                </>
+              ) : (
+                <Skeleton className="mx-auto h-52 w-full max-w-64" />
+              )}
+            </CardContent>
+          </Card>
           {insight ? (
-            <>
-              <ReasonCard reasons={insight.reasons}>
-                <WaterfallChart
-                  base={insight.prediction.base.probability}
-                  contributions={insight.prediction.contributions}
-                  riskScore={insight.prediction.riskScore}
-                />
-              </ReasonCard>
-              <RetentionActions actions={insight.actions} />
-            </>
+            <NextBestActionCard nextBestAction={insight.nextBestAction} />
           ) : (
-            <Skeleton className="h-96 w-full rounded-xl" />
+            <Skeleton className="h-full min-h-64 w-full rounded-xl" />
           )}
         </div>
+        {insight ? (
+          <>
+            <ReasonCard reasons={insight.reasons}>
+              <WaterfallChart
+                base={insight.prediction.base.probability}
+                contributions={insight.prediction.contributions}
+                riskScore={insight.prediction.riskScore}
+              />
+            </ReasonCard>
+            <RetentionActions actions={insight.actions} />
+          </>
+        ) : (
+          <Skeleton className="h-96 w-full rounded-xl" />
+        )}
       </div>
     </div>
   );
