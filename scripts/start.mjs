@@ -4,10 +4,18 @@
  * serves it (scripts/serve.mjs). The server migrates the database and, on a fresh embedded
  * install, creates the demo admin (see server/startup.ts).
  */
-import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { availableParallelism } from "node:os";
 import path from "node:path";
+import {
+  buildReason,
+  createBuildReporter,
+  readLastBuildMs,
+  runBuild,
+  writeLastBuildMs,
+} from "./start/build-progress.mjs";
 
 const root = path.resolve(import.meta.dirname, "..");
 const SOURCE_ROOTS = [
@@ -43,16 +51,30 @@ function sourceFingerprint() {
 
 process.env.NEXT_TELEMETRY_DISABLED = "1";
 const stampFile = path.join(root, ".next", "churnguard-source-hash");
+const timingFile = path.join(root, ".next", "churnguard-build-time.json");
 const fingerprint = sourceFingerprint();
-const built =
-  existsSync(path.join(root, ".next", "BUILD_ID")) &&
-  existsSync(stampFile) &&
-  readFileSync(stampFile, "utf8") === fingerprint;
-if (!built || process.argv.includes("--rebuild")) {
-  console.log("[churnguard] building the production bundle (first start or sources changed)…");
-  const result = spawnSync("npx", ["next", "build"], { cwd: root, stdio: "inherit", env: process.env });
-  if (result.status !== 0) process.exit(result.status ?? 1);
+const hasBuild = existsSync(path.join(root, ".next", "BUILD_ID"));
+const built = hasBuild && existsSync(stampFile) && readFileSync(stampFile, "utf8") === fingerprint;
+const isForced = process.argv.includes("--rebuild");
+if (!built || isForced) {
+  const reporter = createBuildReporter({
+    log: (line) => console.log(line),
+    now: () => Date.now(),
+    reason: buildReason({ hasBuild, isForced }),
+    cores: availableParallelism(),
+    lastBuildMs: readLastBuildMs(timingFile),
+  });
+  // The project's own Next.js, run by this Node: no npx lookup, and no shell on Windows.
+  const { status, buildMs } = await runBuild({
+    command: process.execPath,
+    args: [createRequire(import.meta.url).resolve("next/dist/bin/next"), "build"],
+    cwd: root,
+    env: process.env,
+    reporter,
+  });
+  if (status !== 0) process.exit(status);
   writeFileSync(stampFile, fingerprint);
+  writeLastBuildMs(timingFile, buildMs);
 }
 
 const { serve } = await import("./serve.mjs");

@@ -1,16 +1,20 @@
 import { redirect } from "next/navigation";
 import type { ReactNode } from "react";
+import { DateTimeProvider } from "@/components/format/date-time";
 import { AppShell } from "@/components/layout/app-shell";
 import { getCurrentUser } from "@/server/auth/current-user";
+import { requestTimeZone } from "../_format/request-time-zone";
 import { signOutAction } from "./actions";
 
 export default async function AppLayout({ children }: { children: ReactNode }) {
   // proxy.ts already redirects anonymous visitors; this also covers a deleted account.
-  const user = await getCurrentUser();
+  const [user, timeZone] = await Promise.all([getCurrentUser(), requestTimeZone()]);
   if (!user) redirect("/sign-in");
   return (
-    <AppShell user={{ name: user.name, email: user.email, role: user.role }} signOutAction={signOutAction}>
-      {children}
-    </AppShell>
+    <DateTimeProvider timeZone={timeZone} now={Date.now()}>
+      <AppShell user={{ name: user.name, email: user.email, role: user.role }} signOutAction={signOutAction}>
+        {children}
+      </AppShell>
+    </DateTimeProvider>
   );
 }

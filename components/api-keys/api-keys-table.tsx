@@ -1,9 +1,9 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import { format, formatDistanceToNow } from "date-fns";
 import { KeyRound } from "lucide-react";
 import Link from "next/link";
+import { RelativeTime, useFormatDate } from "@/components/format/date-time";
 import { EmptyState } from "@/components/layout/empty-state";
 import { useTRPC } from "@/components/trpc/client";
 import { Badge } from "@/components/ui/badge";
@@ -27,11 +27,10 @@ function SkeletonRows({ rows, cells }: { rows: number; cells: number }) {
   ));
 }
 
-const ago = (date: Date) => formatDistanceToNow(date, { addSuffix: true });
-
 /** Admin → API keys: every key with its status and use, create and revoke; the latest failed calls. */
 export function ApiKeysTable({ scopes }: { scopes: ScopeOption[] }) {
   const trpc = useTRPC();
+  const formatDate = useFormatDate();
   const keys = useQuery({ ...trpc.apiKeys.list.queryOptions(), refetchInterval: 30_000 });
   const errors = useQuery({
     ...trpc.apiKeys.recentErrors.queryOptions({ limit: 10 }),
@@ -100,15 +99,11 @@ export function ApiKeysTable({ scopes }: { scopes: ScopeOption[] }) {
                         </div>
                       </TableCell>
                       <TableCell className="hidden text-muted-foreground md:table-cell">
-                        <span title={format(key.createdAt, "PPpp")}>{ago(key.createdAt)}</span>
+                        <RelativeTime value={key.createdAt} />
                         {key.createdBy && <div className="max-w-48 truncate text-xs">by {key.createdBy}</div>}
                       </TableCell>
                       <TableCell className="hidden text-muted-foreground md:table-cell">
-                        {key.lastUsedAt ? (
-                          <span title={format(key.lastUsedAt, "PPpp")}>{ago(key.lastUsedAt)}</span>
-                        ) : (
-                          "Never"
-                        )}
+                        {key.lastUsedAt ? <RelativeTime value={key.lastUsedAt} /> : "Never"}
                       </TableCell>
                       <TableCell className="text-right tabular-nums">
                         {key.calls24h.toLocaleString("en")}
@@ -120,7 +115,10 @@ export function ApiKeysTable({ scopes }: { scopes: ScopeOption[] }) {
                       </TableCell>
                       <TableCell>
                         {key.revokedAt ? (
-                          <Badge variant="secondary" title={`Revoked ${format(key.revokedAt, "PPpp")}`}>
+                          <Badge
+                            variant="secondary"
+                            title={`Revoked ${formatDate(key.revokedAt, "dateTimeSeconds")}`}
+                          >
                             Revoked
                           </Badge>
                         ) : (
@@ -173,7 +171,7 @@ export function ApiKeysTable({ scopes }: { scopes: ScopeOption[] }) {
                   errors.data.map((call) => (
                     <TableRow key={call.id}>
                       <TableCell className="text-muted-foreground">
-                        <span title={format(call.at, "PPpp")}>{ago(call.at)}</span>
+                        <RelativeTime value={call.at} />
                       </TableCell>
                       <TableCell>
                         {call.keyName ?? <span className="text-muted-foreground">no valid key</span>}

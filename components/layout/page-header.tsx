@@ -15,7 +15,7 @@ export function PageHeader({
         <h1 className="font-semibold text-2xl tracking-tight">{title}</h1>
         {description && <p className="max-w-2xl text-muted-foreground text-sm">{description}</p>}
       </div>
-      {actions && <div className="flex shrink-0 items-center gap-2">{actions}</div>}
+      {actions && <div className="flex shrink-0 flex-wrap items-center gap-2">{actions}</div>}
     </div>
   );
 }

@@ -2,6 +2,8 @@
 
 import { ArrowDown, ArrowUp, ArrowUpDown } from "lucide-react";
 import Link from "next/link";
+import type { ReactNode } from "react";
+import { DateTime } from "@/components/format/date-time";
 import { Checkbox } from "@/components/ui/checkbox";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { cn } from "@/lib/utils";
@@ -37,7 +39,13 @@ interface Column {
   key: LeaderboardSortKey;
   label: string;
   hint: string;
-  className?: string;
+  /**
+   * Which widths show the column. The header and every cell take it from here, so they can never
+   * disagree (they did: a header shown from xl and its cells from 2xl put the Status badges under
+   * the wrong column between 1280 and 1535 px).
+   */
+  visibility?: string;
+  cell: (row: LeaderboardEntry) => ReactNode;
 }
 
 const COLUMNS: Column[] = [
@@ -45,35 +53,41 @@ const COLUMNS: Column[] = [
     key: "cvAuc",
     label: "CV AUC ± std",
     hint: "Mean ROC AUC over the cross-validation folds, ± its standard deviation",
+    cell: (row) => formatAucWithStd(row.cvAuc, row.cvAucStd),
   },
   {
     key: "f1Churn",
     label: "Churn-class F1",
     hint: "F1 of the churn class at the model's threshold (cross-validated)",
+    cell: (row) => formatScore(row.f1Churn),
   },
   {
     key: "f1Weighted",
     label: "Weighted F1",
     hint: "Both classes' F1, weighted by their size (cross-validated)",
-    className: "hidden md:table-cell",
+    visibility: "hidden md:table-cell",
+    cell: (row) => formatScore(row.f1Weighted),
   },
   {
     key: "brier",
     label: "Brier",
     hint: "Mean squared error of the probabilities (lower is better)",
-    className: "hidden lg:table-cell",
+    visibility: "hidden lg:table-cell",
+    cell: (row) => formatScore(row.brier, 4),
   },
   {
     key: "fitSeconds",
     label: "Fit time",
     hint: "Time to fit the final model on the training part",
-    className: "hidden lg:table-cell",
+    visibility: "hidden lg:table-cell",
+    cell: (row) => formatSeconds(row.fitSeconds),
   },
   {
     key: "createdAt",
     label: "Created",
     hint: "When the model was trained",
-    className: "hidden xl:table-cell",
+    visibility: "hidden xl:table-cell",
+    cell: (row) => <DateTime value={row.createdAt} style="monthDayTime" className="whitespace-nowrap" />,
   },
 ];
 
@@ -135,7 +149,7 @@ export function LeaderboardTable({
           {COLUMNS.map((column) => (
             <TableHead
               key={column.key}
-              className={cn("text-right", column.className)}
+              className={cn("text-right", column.visibility)}
               aria-sort={sort === column.key ? (direction === "asc" ? "ascending" : "descending") : "none"}
             >
               <SortButton column={column} sort={sort} direction={direction} onSort={onSort} />
@@ -175,25 +189,18 @@ export function LeaderboardTable({
               <TableCell className="hidden max-w-48 truncate text-muted-foreground sm:table-cell">
                 {row.datasetName} <span className="text-xs">v{row.datasetVersion}</span>
               </TableCell>
-              <TableCell className="text-right tabular-nums">
-                {formatAucWithStd(row.cvAuc, row.cvAucStd)}
-              </TableCell>
-              <TableCell className="text-right tabular-nums">{formatScore(row.f1Churn)}</TableCell>
-              <TableCell className="hidden text-right tabular-nums md:table-cell">
-                {formatScore(row.f1Weighted)}
-              </TableCell>
-              <TableCell className="hidden text-right tabular-nums lg:table-cell">
-                {formatScore(row.brier, 4)}
-              </TableCell>
-              <TableCell className="hidden text-right tabular-nums lg:table-cell">
-                {formatSeconds(row.fitSeconds)}
-              </TableCell>
-              <TableCell className="hidden text-right text-muted-foreground 2xl:table-cell">
-                <time dateTime={row.createdAt.toISOString()}>
-                  {row.createdAt.toLocaleDateString("en-US", { month: "short", day: "numeric" })}{" "}
-                  {row.createdAt.toLocaleTimeString("en-US", { hour: "2-digit", minute: "2-digit" })}
-                </time>
-              </TableCell>
+              {COLUMNS.map((column) => (
+                <TableCell
+                  key={column.key}
+                  className={cn(
+                    "text-right tabular-nums",
+                    column.key === "createdAt" && "text-muted-foreground",
+                    column.visibility,
+                  )}
+                >
+                  {column.cell(row)}
+                </TableCell>
+              ))}
               <TableCell className="pr-4">
                 <ModelStatusBadge status={row.status} />
               </TableCell>

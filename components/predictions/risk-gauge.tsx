@@ -43,7 +43,6 @@ export function RiskGauge({
   const t = clamp(riskScore);
   const percent = formatRisk(riskScore);
   const label = RISK_LEVEL_LABELS[riskLevel];
-  const [nx, ny] = point(t, R - 18);
   return (
     <div className={cn("flex flex-col items-center", className)} data-testid="risk-gauge">
       <meter
@@ -59,28 +58,7 @@ export function RiskGauge({
       >
         {percent}
       </meter>
-      <svg viewBox="0 0 200 112" className="w-full max-w-64" aria-hidden="true">
-        <path d={arc(0, bands.medium)} stroke={RISK_LEVEL_COLORS.low} strokeOpacity={0.3} {...TRACK} />
-        <path
-          d={arc(bands.medium, bands.high)}
-          stroke={RISK_LEVEL_COLORS.medium}
-          strokeOpacity={0.3}
-          {...TRACK}
-        />
-        <path d={arc(bands.high, 1)} stroke={RISK_LEVEL_COLORS.high} strokeOpacity={0.3} {...TRACK} />
-        {t > 0.002 && <path d={arc(0, t)} stroke={RISK_LEVEL_COLORS[riskLevel]} {...TRACK} strokeWidth={6} />}
-        <line
-          x1={CX}
-          y1={CY}
-          x2={nx}
-          y2={ny}
-          stroke="var(--foreground)"
-          strokeWidth={3}
-          strokeLinecap="round"
-          className="transition-all duration-300 motion-reduce:transition-none"
-        />
-        <circle cx={CX} cy={CY} r={5} fill="var(--foreground)" />
-      </svg>
+      <GaugeDial riskScore={t} riskLevel={riskLevel} bands={bands} className="w-full max-w-64" />
       <p className="-mt-1 font-semibold text-4xl tabular-nums tracking-tight" data-testid="risk-score">
         {percent}
       </p>
@@ -93,3 +71,43 @@ export function RiskGauge({
 }
 
 const TRACK = { fill: "none", strokeWidth: 14, strokeLinecap: "butt" as const };
+
+/** The semicircle itself (decorative: the score and level are always written beside it). */
+export function GaugeDial({
+  riskScore,
+  riskLevel,
+  bands,
+  className,
+}: {
+  riskScore: number;
+  riskLevel: RiskLevelName;
+  bands: { medium: number; high: number };
+  className?: string;
+}) {
+  const t = clamp(riskScore);
+  const [nx, ny] = point(t, R - 18);
+  return (
+    <svg viewBox="0 0 200 112" className={className} aria-hidden="true">
+      <path d={arc(0, bands.medium)} stroke={RISK_LEVEL_COLORS.low} strokeOpacity={0.3} {...TRACK} />
+      <path
+        d={arc(bands.medium, bands.high)}
+        stroke={RISK_LEVEL_COLORS.medium}
+        strokeOpacity={0.3}
+        {...TRACK}
+      />
+      <path d={arc(bands.high, 1)} stroke={RISK_LEVEL_COLORS.high} strokeOpacity={0.3} {...TRACK} />
+      {t > 0.002 && <path d={arc(0, t)} stroke={RISK_LEVEL_COLORS[riskLevel]} {...TRACK} strokeWidth={6} />}
+      <line
+        x1={CX}
+        y1={CY}
+        x2={nx}
+        y2={ny}
+        stroke="var(--foreground)"
+        strokeWidth={3}
+        strokeLinecap="round"
+        className="transition-all duration-300 motion-reduce:transition-none"
+      />
+      <circle cx={CX} cy={CY} r={5} fill="var(--foreground)" />
+    </svg>
+  );
+}

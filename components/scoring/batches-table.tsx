@@ -1,8 +1,8 @@
 "use client";
 
-import { formatDistanceToNow } from "date-fns";
 import { Download } from "lucide-react";
 import { formatFileSize } from "@/components/datasets/format";
+import { RelativeTime } from "@/components/format/date-time";
 import { algorithmName } from "@/components/models/format";
 import { RunStatusBadge } from "@/components/training/run-status-badge";
 import { Button } from "@/components/ui/button";
@@ -89,12 +89,7 @@ export function BatchesTable({
               </TableCell>
               <TableCell>{b.createdBy ?? "—"}</TableCell>
               <TableCell className="whitespace-nowrap text-muted-foreground">
-                <time
-                  dateTime={new Date(b.createdAt).toISOString()}
-                  title={new Date(b.createdAt).toLocaleString()}
-                >
-                  {formatDistanceToNow(new Date(b.createdAt), { addSuffix: true })}
-                </time>
+                <RelativeTime value={b.createdAt} />
               </TableCell>
               <TableCell className="text-right">
                 {b.status === "succeeded" && (

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync, utimesSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, rmSync, utimesSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -141,6 +141,43 @@ describe("LocalFileStorage", () => {
     await expect(storage.delete("a/../../b")).rejects.toBeInstanceOf(InvalidStorageKeyError);
     expect(() => storage.get("..")).toThrow(InvalidStorageKeyError);
     expect(readdirSync(path.dirname(root)).includes("outside.csv")).toBe(false);
+  });
+
+  it("keeps no empty folder: a failed write makes none, the last delete or move removes it", async () => {
+    async function* failing() {
+      yield new TextEncoder().encode("partial");
+      throw new Error("refused");
+    }
+    await expect(storage.put("uploads/u1/data.csv", failing())).rejects.toThrow("refused");
+    expect(existsSync(path.join(root, "uploads"))).toBe(false);
+
+    await storage.put("uploads/u2/data.csv", chunks("a"));
+    await storage.put("uploads/u2/upload.json", chunks("{}"));
+    await storage.put("uploads/u3/data.csv", chunks("b"));
+    await storage.delete("uploads/u2/data.csv");
+    expect(readdirSync(path.join(root, "uploads")).sort()).toEqual(["u2", "u3"]);
+    await storage.delete("uploads/u2/upload.json");
+    expect(readdirSync(path.join(root, "uploads"))).toEqual(["u3"]);
+
+    await storage.move("uploads/u3/data.csv", "datasets/1/v1/x.csv");
+    expect(existsSync(path.join(root, "uploads"))).toBe(false);
+    expect(await collect(storage.get("datasets/1/v1/x.csv"))).toBe("b");
+    await storage.delete("datasets/1/v1/x.csv");
+    expect(readdirSync(root).filter((name) => name !== ".tmp")).toEqual([]);
+    // The root itself stays, and deleting a missing file in a missing folder is still fine.
+    await storage.delete("nowhere/at/all.csv");
+    expect(existsSync(root)).toBe(true);
+  });
+
+  it("writes into a folder that an emptying delete removes at the same moment", async () => {
+    await storage.put("batch/1/chunk-0.json", chunks("0"));
+    await Promise.all([
+      storage.delete("batch/1/chunk-0.json"),
+      ...Array.from({ length: 20 }, (_, i) => storage.put(`batch/1/chunk-${i + 1}.json`, chunks(String(i)))),
+    ]);
+    const keys = [];
+    for await (const file of storage.list("batch/")) keys.push(file.key);
+    expect(keys).toHaveLength(20);
   });
 
   it("removes stale temporary files left by an interrupted write", async () => {

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { createReadStream, createWriteStream } from "node:fs";
-import { mkdir, readdir, readFile, rename, rm, stat } from "node:fs/promises";
+import { mkdir, readdir, readFile, rename, rm, rmdir, stat } from "node:fs/promises";
 import path from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
@@ -13,7 +13,33 @@ function isNotFound(error: unknown): boolean {
   return (error as NodeJS.ErrnoException)?.code === "ENOENT";
 }
 
-/** Files in a folder (`${DATA_DIR}/files` in the app). Keys map to relative paths. */
+/**
+ * Renames into `target`'s folder, creating it. Folders are removed when they empty (see
+ * removeEmptyFolders), so another request may remove this one between the mkdir and the rename:
+ * then it is created again. Only ENOENT of the folder is retried; a missing `from` still throws.
+ */
+async function renameInto(from: string, target: string): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    await mkdir(path.dirname(target), { recursive: true });
+    try {
+      await rename(from, target);
+      return;
+    } catch (error) {
+      if (!isNotFound(error) || attempt >= 3) throw error;
+      try {
+        await stat(from);
+      } catch {
+        throw error;
+      }
+    }
+  }
+}
+
+/**
+ * Files in a folder (`${DATA_DIR}/files` in the app). Keys map to relative paths. As on S3, folders
+ * exist only while they hold a file: deleting or moving a folder's last file removes the folder, so
+ * a refused upload leaves no empty `uploads/<id>/` behind.
+ */
 export class LocalFileStorage implements FileStorage {
   readonly kind = "local" as const;
 
@@ -32,7 +58,6 @@ export class LocalFileStorage implements FileStorage {
     const target = this.pathOf(key);
     const tmpDir = path.join(this.root, TMP_DIR);
     await mkdir(tmpDir, { recursive: true });
-    await mkdir(path.dirname(target), { recursive: true });
     // Same file system as the target, so the rename below is atomic.
     const tmp = path.join(tmpDir, `${randomUUID()}.part`);
     let sizeBytes = 0;
@@ -50,7 +75,8 @@ export class LocalFileStorage implements FileStorage {
     const out = createWriteStream(tmp, { flags: "wx" });
     try {
       await pipeline(Readable.from(counted(), { objectMode: false }), out);
-      await rename(tmp, target);
+      // The target's folder is made only now: a body that fails leaves no folder behind.
+      await renameInto(tmp, target);
     } catch (error) {
       // A body that fails at once can destroy the stream while its open() is still in flight;
       // wait for the close, or the file would appear after the rm below.
@@ -88,7 +114,22 @@ export class LocalFileStorage implements FileStorage {
   }
 
   async delete(key: string): Promise<void> {
-    await rm(this.pathOf(key), { force: true });
+    const file = this.pathOf(key);
+    await rm(file, { force: true });
+    await this.removeEmptyFolders(path.dirname(file));
+  }
+
+  /** Removes `dir` and its parents up to the root while they are empty. */
+  private async removeEmptyFolders(dir: string): Promise<void> {
+    const root = path.resolve(this.root);
+    for (let current = dir; current.startsWith(root + path.sep); current = path.dirname(current)) {
+      try {
+        // rmdir refuses a folder that is not empty: a concurrent write keeps its folder.
+        await rmdir(current);
+      } catch {
+        return;
+      }
+    }
   }
 
   async exists(key: string): Promise<boolean> {
@@ -103,13 +144,13 @@ export class LocalFileStorage implements FileStorage {
   async move(fromKey: string, toKey: string): Promise<void> {
     const from = this.pathOf(fromKey);
     const to = this.pathOf(toKey);
-    await mkdir(path.dirname(to), { recursive: true });
     try {
-      await rename(from, to);
+      await renameInto(from, to);
     } catch (error) {
       if (isNotFound(error)) throw new FileNotFoundError(fromKey);
       throw error;
     }
+    await this.removeEmptyFolders(path.dirname(from));
   }
 
   /** Removes temporary files left by writes that a crash interrupted (older than `maxAgeMs`). */

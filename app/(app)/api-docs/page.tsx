@@ -74,7 +74,9 @@ export default async function ApiDocsPage() {
           </>
         }
       />
-      <div className="grid gap-6">
+      {/* min-w-0: a grid item is at least as wide as its widest line (the curl command), which made
+          the page scroll sideways on a phone; the code blocks scroll inside their own box instead. */}
+      <div className="grid gap-6 *:min-w-0">
         <Card>
           <CardHeader>
             <CardTitle>Try it</CardTitle>
@@ -109,7 +111,7 @@ export default async function ApiDocsPage() {
           </CardContent>
         </Card>
 
-        <div className="grid gap-6 lg:grid-cols-2">
+        <div className="grid gap-6 *:min-w-0 lg:grid-cols-2">
           <Card>
             <CardHeader>
               <CardTitle>Request</CardTitle>

@@ -2,12 +2,14 @@ import { ScanSearch, Users } from "lucide-react";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { redirect } from "next/navigation";
+import { Suspense } from "react";
 import { EmptyState } from "@/components/layout/empty-state";
 import { PageHeader } from "@/components/layout/page-header";
 import { Button } from "@/components/ui/button";
 import { getCurrentUser } from "@/server/auth/current-user";
 import { serverApi } from "@/server/trpc/server";
 import { CustomersExplorer } from "./customers-explorer";
+import { CustomersSkeleton } from "./customers-skeleton";
 import { listInputOf, listStateToSearch, parseListState } from "./list-state";
 
 export const metadata: Metadata = { title: "Customers" };
@@ -15,7 +17,7 @@ export const metadata: Metadata = { title: "Customers" };
 const DESCRIPTION =
   "Every customer the champion model scored, with their churn risk, the reasons behind it and the monthly revenue at risk.";
 
-export default async function CustomersPage({
+async function CustomersList({
   searchParams,
 }: {
   searchParams: Promise<Record<string, string | string[] | undefined>>;
@@ -92,5 +94,17 @@ export default async function CustomersPage({
         />
       )}
     </>
+  );
+}
+
+export default function CustomersPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
+  return (
+    <Suspense fallback={<CustomersSkeleton />}>
+      <CustomersList searchParams={searchParams} />
+    </Suspense>
   );
 }

@@ -1,8 +1,9 @@
-import { formatDistanceToNow } from "date-fns";
 import { Database, Upload } from "lucide-react";
 import type { Metadata } from "next";
 import Link from "next/link";
+import { Suspense } from "react";
 import { formatCount, formatRate } from "@/components/datasets/format";
+import { RelativeTime } from "@/components/format/date-time";
 import { EmptyState } from "@/components/layout/empty-state";
 import { PageHeader } from "@/components/layout/page-header";
 import { Badge } from "@/components/ui/badge";
@@ -11,6 +12,7 @@ import { Card, CardContent } from "@/components/ui/card";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { getCurrentUser } from "@/server/auth/current-user";
 import { serverApi } from "@/server/trpc/server";
+import { DatasetsSkeleton } from "./datasets-skeleton";
 
 export const metadata: Metadata = { title: "Datasets" };
 
@@ -25,7 +27,7 @@ function UploadButton() {
   );
 }
 
-export default async function DatasetsPage() {
+async function DatasetsList() {
   const user = await getCurrentUser();
   const canUpload = user?.role === "manager" || user?.role === "admin";
   const datasets = await (await serverApi()).datasets.list();
@@ -93,13 +95,10 @@ export default async function DatasetsPage() {
                     </TableCell>
                     <TableCell className="hidden pr-6 text-muted-foreground lg:table-cell">
                       {dataset.latest ? (
-                        <time
-                          dateTime={dataset.latest.createdAt.toISOString()}
-                          title={dataset.latest.createdAt.toISOString()}
-                        >
-                          {formatDistanceToNow(dataset.latest.createdAt, { addSuffix: true })}
+                        <>
+                          <RelativeTime value={dataset.latest.createdAt} />
                           {dataset.latest.createdByName ? ` by ${dataset.latest.createdByName}` : ""}
-                        </time>
+                        </>
                       ) : (
                         "—"
                       )}
@@ -112,5 +111,13 @@ export default async function DatasetsPage() {
         </Card>
       )}
     </>
+  );
+}
+
+export default function DatasetsPage() {
+  return (
+    <Suspense fallback={<DatasetsSkeleton />}>
+      <DatasetsList />
+    </Suspense>
   );
 }

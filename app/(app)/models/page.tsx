@@ -1,12 +1,14 @@
 import { BrainCircuit } from "lucide-react";
 import type { Metadata } from "next";
 import Link from "next/link";
+import { Suspense } from "react";
 import { EmptyState } from "@/components/layout/empty-state";
 import { PageHeader } from "@/components/layout/page-header";
 import { Button } from "@/components/ui/button";
 import { getCurrentUser } from "@/server/auth/current-user";
 import { serverApi } from "@/server/trpc/server";
 import { Leaderboard } from "./leaderboard";
+import { LeaderboardSkeleton } from "./leaderboard-skeleton";
 
 export const metadata: Metadata = { title: "Models" };
 
@@ -15,7 +17,7 @@ function positiveInt(value: string | string[] | undefined): number | undefined {
   return Number.isInteger(n) && n > 0 ? n : undefined;
 }
 
-export default async function ModelsPage({
+async function ModelsList({
   searchParams,
 }: {
   searchParams: Promise<Record<string, string | string[] | undefined>>;
@@ -62,5 +64,17 @@ export default async function ModelsPage({
         <Leaderboard datasets={datasets} initialDatasetId={initialDatasetId} initialRows={initialRows} />
       )}
     </>
+  );
+}
+
+export default function ModelsPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
+  return (
+    <Suspense fallback={<LeaderboardSkeleton />}>
+      <ModelsList searchParams={searchParams} />
+    </Suspense>
   );
 }

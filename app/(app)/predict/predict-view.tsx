@@ -8,6 +8,7 @@ import { NextBestActionCard } from "@/components/predictions/next-best-action-ca
 import { ReasonCard } from "@/components/predictions/reason-card";
 import { RetentionActions } from "@/components/predictions/retention-actions";
 import { RiskGauge } from "@/components/predictions/risk-gauge";
+import { RiskSummary } from "@/components/predictions/risk-summary";
 import { WaterfallChart } from "@/components/predictions/waterfall-chart";
 import { fieldErrorsOf, useTRPC } from "@/components/trpc/client";
 import { Alert, AlertDescription, AlertTitle } from "@/components/ui/alert";
@@ -145,6 +146,14 @@ function Workspace({ form }: { form: PredictForm }) {
           </CardAction>
         </CardHeader>
         <CardContent className="space-y-6">
+          {/* Below xl the full gauge comes after these 19 inputs: this bar keeps the score in view
+              while they change (sticky within the form, so it leaves with it). */}
+          <RiskSummary
+            prediction={insight?.prediction}
+            bands={form.bands}
+            isUpdating={isUpdating}
+            className="sticky top-16 z-20 xl:hidden"
+          />
           <FieldGroup
             title="What the business can change"
             inputs={actionable}

@@ -1,8 +1,8 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import { formatDistanceToNow } from "date-fns";
 import Link from "next/link";
+import { RelativeTime } from "@/components/format/date-time";
 import { algorithmName } from "@/components/models/format";
 import { RunStatusBadge } from "@/components/training/run-status-badge";
 import { useTRPC } from "@/components/trpc/client";
@@ -71,9 +71,7 @@ export function RecentRuns({
                   <RunStatusBadge status={run.status} />
                 </TableCell>
                 <TableCell className="hidden pr-6 text-muted-foreground lg:table-cell">
-                  <time dateTime={run.createdAt.toISOString()}>
-                    {formatDistanceToNow(run.createdAt, { addSuffix: true })}
-                  </time>
+                  <RelativeTime value={run.createdAt} />
                   {run.createdByName
                     ? ` by ${run.createdByName}`
                     : run.trigger !== "manual"

@@ -1,11 +1,11 @@
 "use client";
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { formatDistanceToNow } from "date-fns";
 import { ArrowRight, Square } from "lucide-react";
 import Link from "next/link";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { toast } from "sonner";
+import { RelativeTime } from "@/components/format/date-time";
 import { algorithmName, balancingPhrase, formatSeconds } from "@/components/models/format";
 import { RunModelsTable } from "@/components/training/run-models-table";
 import { RunStatusBadge } from "@/components/training/run-status-badge";
@@ -121,7 +121,7 @@ export function RunPanel({ initialRun, canCancel }: { initialRun: RunDetail; can
               {balancingPhrase(data.params.balancing)} · {data.params.folds} folds
             </CardDescription>
             <p className="text-muted-foreground text-xs">
-              Started {formatDistanceToNow(data.createdAt, { addSuffix: true })}
+              Started <RelativeTime value={data.createdAt} />
               {data.createdByName ? ` by ${data.createdByName}` : ""}
               {durationSeconds !== null ? ` · took ${formatSeconds(durationSeconds)}` : ""}
             </p>

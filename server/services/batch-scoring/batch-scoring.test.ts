@@ -4,6 +4,8 @@
  * scored download, a failing chunk, resuming after a crash without redoing finished chunks, a
  * champion promoted mid-way, cancellation and roles.
  */
+import { existsSync, readdirSync } from "node:fs";
+import path from "node:path";
 import { and, count, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { generateTelcoLikeRows } from "@/data/generate-sample";
@@ -228,6 +230,9 @@ describe.each(testDatabaseKinds())("batch scoring on %s", (kind) => {
   it("refuses bad files with the problem, its line and column, and leaves nothing behind", async () => {
     const header = "customerID,tenure,Contract,MonthlyCharges";
     const batchesBefore = await handle.db.select({ n: count() }).from(scoreBatches);
+    const uploadsFolder = path.join(dataDir.dir, "files", "uploads");
+    const uploadFolders = () => (existsSync(uploadsFolder) ? readdirSync(uploadsFolder) : []);
+    const foldersBefore = uploadFolders();
     const attempt = async (body: string | Uint8Array, options: { maxBytes?: number } = {}) => {
       try {
         await upload(body, options);
@@ -254,6 +259,8 @@ describe.each(testDatabaseKinds())("batch scoring on %s", (kind) => {
     expect((await attempt(big, { maxBytes: 2_000 })).name).toBe("UploadTooLargeError");
 
     expect(await storedKeys("uploads/")).toEqual([]);
+    // Not even an empty uploads/<id>/ folder per refused file.
+    expect(uploadFolders()).toEqual(foldersBefore);
     expect(await handle.db.select({ n: count() }).from(scoreBatches)).toEqual(batchesBefore);
   });
 

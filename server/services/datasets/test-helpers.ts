@@ -87,15 +87,33 @@ export async function* bytesOf(text: string | Uint8Array, chunkSize = 64 * 1024)
   for (let i = 0; i < bytes.length; i += chunkSize) yield bytes.subarray(i, i + chunkSize);
 }
 
-/** Stored files' keys, plus (local storage) any temporary file a failed write left behind. */
+/**
+ * Stored files' keys, plus (local storage) any temporary file a failed write left behind and any
+ * empty folder (as "<folder>/"): a refused upload must not leave an empty `uploads/<id>/` behind.
+ */
 export async function storedKeys(storage: FileStorage = getStorage(), prefix = ""): Promise<string[]> {
   const keys: string[] = [];
   for await (const file of storage.list(prefix)) keys.push(file.key);
   if (storage instanceof LocalFileStorage && prefix === "") {
     const tmp = path.join(storage.root, ".tmp");
     if (existsSync(tmp)) for (const name of readdirSync(tmp)) keys.push(`.tmp/${name}`);
+    keys.push(...emptyFolders(storage.root));
   }
   return keys;
+}
+
+/** Folders under `root` (not `.tmp`) with nothing in them, as "a/b/" keys. */
+export function emptyFolders(root: string, prefix = ""): string[] {
+  if (!existsSync(root)) return [];
+  const found: string[] = [];
+  for (const entry of readdirSync(root, { withFileTypes: true })) {
+    if (!entry.isDirectory() || entry.name.startsWith(".")) continue;
+    const folder = path.join(root, entry.name);
+    const key = `${prefix}${entry.name}/`;
+    if (readdirSync(folder).length === 0) found.push(key);
+    else found.push(...emptyFolders(folder, key));
+  }
+  return found;
 }
 
 /** Row counts of the dataset tables and every stored file: what "nothing left behind" checks. */

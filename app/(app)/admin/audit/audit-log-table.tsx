@@ -1,8 +1,8 @@
 "use client";
 
 import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
-import { format } from "date-fns";
 import { useState } from "react";
+import { DateTime } from "@/components/format/date-time";
 import { useTRPC } from "@/components/trpc/client";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
@@ -89,7 +89,7 @@ export function AuditLogTable() {
                 rows.map((entry) => (
                   <TableRow key={entry.id}>
                     <TableCell className="whitespace-nowrap text-muted-foreground">
-                      {format(entry.at, "yyyy-MM-dd HH:mm:ss")}
+                      <DateTime value={entry.at} style="timestamp" />
                     </TableCell>
                     <TableCell className="max-w-56 truncate">{entry.actorLabel}</TableCell>
                     <TableCell>

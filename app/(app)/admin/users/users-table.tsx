@@ -1,8 +1,8 @@
 "use client";
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { formatDistanceToNow } from "date-fns";
 import { toast } from "sonner";
+import { RelativeTime } from "@/components/format/date-time";
 import { useTRPC } from "@/components/trpc/client";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
@@ -82,12 +82,10 @@ export function UsersTable({ currentUserId }: { currentUserId: number }) {
                       </TableCell>
                       <TableCell className="max-w-64 truncate text-muted-foreground">{user.email}</TableCell>
                       <TableCell className="hidden text-muted-foreground md:table-cell">
-                        {formatDistanceToNow(user.createdAt, { addSuffix: true })}
+                        <RelativeTime value={user.createdAt} />
                       </TableCell>
                       <TableCell className="hidden text-muted-foreground md:table-cell">
-                        {user.lastSignInAt
-                          ? formatDistanceToNow(user.lastSignInAt, { addSuffix: true })
-                          : "Never"}
+                        {user.lastSignInAt ? <RelativeTime value={user.lastSignInAt} /> : "Never"}
                       </TableCell>
                       <TableCell>
                         <Select

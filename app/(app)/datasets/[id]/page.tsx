@@ -1,5 +1,4 @@
 import { TRPCError } from "@trpc/server";
-import { format } from "date-fns";
 import { AlertTriangle, ArrowLeft } from "lucide-react";
 import type { Metadata } from "next";
 import Link from "next/link";
@@ -7,6 +6,7 @@ import { notFound } from "next/navigation";
 import { ColumnRoleBadges, ColumnTypeBadge } from "@/components/datasets/column-badges";
 import { ColumnCharts } from "@/components/datasets/column-charts";
 import { formatCount, formatFileSize, formatRate } from "@/components/datasets/format";
+import { DateTime } from "@/components/format/date-time";
 import { PageHeader } from "@/components/layout/page-header";
 import { Alert, AlertDescription, AlertTitle } from "@/components/ui/alert";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
@@ -100,7 +100,8 @@ export default async function DatasetPage({
                 selectedId={selected.id}
                 versions={dataset.versions.map((v) => ({
                   id: v.id,
-                  label: `v${v.version} · ${format(v.createdAt, "d MMM yyyy HH:mm")}`,
+                  version: v.version,
+                  createdAt: v.createdAt,
                 }))}
               />
             )}
@@ -142,7 +143,7 @@ export default async function DatasetPage({
             />
           </section>
           <p className="text-muted-foreground text-sm">
-            Imported {format(selected.createdAt, "d MMMM yyyy 'at' HH:mm")}
+            Imported <DateTime value={selected.createdAt} style="dateTime" />
             {selected.createdByName ? ` by ${selected.createdByName}` : ""}.
           </p>
 

@@ -2,6 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import { useTransition } from "react";
+import { useFormatDate } from "@/components/format/date-time";
 import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/components/ui/select";
 
 /** Chooses which version's profile the page shows (?version=<id>, a server render). */
@@ -12,9 +13,10 @@ export function VersionSwitcher({
 }: {
   datasetId: number;
   selectedId: number;
-  versions: { id: number; label: string }[];
+  versions: { id: number; version: number; createdAt: Date }[];
 }) {
   const router = useRouter();
+  const formatDate = useFormatDate();
   const [isPending, startTransition] = useTransition();
   return (
     <Select
@@ -28,7 +30,7 @@ export function VersionSwitcher({
       <SelectContent>
         {versions.map((v) => (
           <SelectItem key={v.id} value={String(v.id)}>
-            {v.label}
+            v{v.version} · {formatDate(v.createdAt, "dateTime")}
           </SelectItem>
         ))}
       </SelectContent>

@@ -1,10 +1,10 @@
 import { TRPCError } from "@trpc/server";
-import { format } from "date-fns";
 import { ArrowLeft, Download, GitCompare } from "lucide-react";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { ImportanceChart } from "@/components/charts/importance-chart";
+import { DateTime } from "@/components/format/date-time";
 import { PageHeader } from "@/components/layout/page-header";
 import { ConfusionMatrix } from "@/components/models/confusion-matrix";
 import {
@@ -232,7 +232,7 @@ export default async function ModelPage({ params }: { params: Promise<{ id: stri
                 </dd>
                 <dt className="text-muted-foreground">Trained</dt>
                 <dd>
-                  <time dateTime={model.createdAt.toISOString()}>{format(model.createdAt, "PPpp")}</time> in{" "}
+                  <DateTime value={model.createdAt} style="dateTimeSeconds" /> in{" "}
                   <Link
                     href={`/train?run=${model.run.id}`}
                     className="text-primary underline-offset-4 hover:underline"
@@ -244,9 +244,7 @@ export default async function ModelPage({ params }: { params: Promise<{ id: stri
                   <>
                     <dt className="text-muted-foreground">Last promoted</dt>
                     <dd>
-                      <time dateTime={model.promotedAt.toISOString()}>
-                        {format(model.promotedAt, "PPpp")}
-                      </time>
+                      <DateTime value={model.promotedAt} style="dateTimeSeconds" />
                     </dd>
                   </>
                 )}

@@ -1,9 +1,9 @@
 import { TRPCError } from "@trpc/server";
-import { format } from "date-fns";
 import { ArrowLeft, BrainCircuit } from "lucide-react";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { ImportanceChart } from "@/components/charts/importance-chart";
+import { DateTime } from "@/components/format/date-time";
 import { EmptyState } from "@/components/layout/empty-state";
 import { PageHeader } from "@/components/layout/page-header";
 import { balancingPhrase, modelTitle } from "@/components/models/format";
@@ -43,7 +43,7 @@ function Summary({ model, label }: { model: ModelDetail; label: string }) {
           {view.params.folds} folds · threshold {model.threshold.toFixed(3)}
         </p>
         <p>
-          Trained <time dateTime={model.createdAt.toISOString()}>{format(model.createdAt, "PPp")}</time>
+          Trained <DateTime value={model.createdAt} style="dateTime" />
           {model.trainedBy ? ` by ${model.trainedBy.name}` : ""}
         </p>
       </CardContent>

@@ -2,7 +2,12 @@ import { PageHeader } from "@/components/layout/page-header";
 import { Card, CardContent } from "@/components/ui/card";
 import { Skeleton } from "@/components/ui/skeleton";
 
-export default function Loading() {
+/**
+ * Shown while the page loads. An in-page Suspense boundary, not a route loading.tsx: a loading.tsx
+ * here would also wrap the [id] pages below, start their response as 200 before they know the
+ * record exists, and so turn every "not found" into a 200.
+ */
+export function LeaderboardSkeleton() {
   return (
     <>
       <PageHeader title="Models" description="Every trained model, ranked by cross-validated ROC AUC." />
