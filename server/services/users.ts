@@ -5,21 +5,16 @@ import { type Role, users } from "../db/schema";
 import { FieldValidationError } from "../errors";
 import { type Actor, recordAudit } from "./audit";
 import { dummyPasswordHash, hashPassword, verifyPassword } from "./passwords";
-import {
-  clearFailedSignIns,
-  lockedMinutesRemaining,
-  recordFailedSignIn,
-  type ThrottlePolicy,
-} from "./sign-in-throttle";
+import { reserveSignInAttempt, type ThrottlePolicy } from "./sign-in-throttle";
 
 export type UserRecord = typeof users.$inferSelect;
-export type PublicUser = Omit<UserRecord, "passwordHash">;
+export type PublicUser = Omit<UserRecord, "passwordHash" | "passwordLinkHash">;
 
 /** Arbitrary constant serialising sign-ups, so two first sign-ups cannot both become admin. */
 const SIGN_UP_LOCK_ID = 727_140_002;
 
 export function toPublicUser(user: UserRecord): PublicUser {
-  const { passwordHash: _omit, ...rest } = user;
+  const { passwordHash: _hash, passwordLinkHash: _link, ...rest } = user;
   return rest;
 }
 
@@ -70,9 +65,14 @@ export async function signUp(
 export type AuthenticateResult =
   | { ok: true; user: PublicUser }
   | { ok: false; reason: "invalid" }
+  | { ok: false; reason: "deactivated" }
   | { ok: false; reason: "locked"; retryInMinutes: number };
 
-/** Checks credentials, applying the per-account and per-address lockout, and audits the attempt. */
+/**
+ * Checks credentials, applying the per-account and per-address lockout, and audits the attempt.
+ * The attempt is counted before the password is verified (see sign-in-throttle.ts), so parallel
+ * guesses cannot outrun the lockout.
+ */
 export async function authenticate(
   db: Database,
   credentials: { email: string; password: string },
@@ -80,21 +80,20 @@ export async function authenticate(
   policy: ThrottlePolicy,
 ): Promise<AuthenticateResult> {
   const email = credentials.email.trim().toLowerCase();
-  const retryInMinutes = await lockedMinutesRemaining(db, email, ip);
-  if (retryInMinutes > 0) {
+  const reservation = await reserveSignInAttempt(db, email, ip, policy);
+  if (!reservation.admitted) {
     await recordAudit(
       db,
       { id: null, label: email, ip },
       { action: "user.sign_in_blocked", details: { email } },
     );
-    return { ok: false, reason: "locked", retryInMinutes };
+    return { ok: false, reason: "locked", retryInMinutes: reservation.retryInMinutes };
   }
   const [user] = await db.select().from(users).where(eq(users.email, email));
   const valid = user?.passwordHash
     ? await verifyPassword(user.passwordHash, credentials.password)
     : (await verifyPassword(await dummyPasswordHash(), credentials.password)) && false;
   if (!user || !valid) {
-    await recordFailedSignIn(db, email, ip, policy);
     await recordAudit(
       db,
       { id: user?.id ?? null, label: email, ip },
@@ -107,7 +106,16 @@ export async function authenticate(
     );
     return { ok: false, reason: "invalid" };
   }
-  await clearFailedSignIns(db, email);
+  await reservation.release("succeeded");
+  if (user.deactivatedAt) {
+    // Only someone who knows the password learns that the account exists but is switched off.
+    await recordAudit(
+      db,
+      { id: user.id, label: user.email, ip },
+      { action: "user.sign_in_deactivated", targetType: "user", targetId: user.id },
+    );
+    return { ok: false, reason: "deactivated" };
+  }
   const [updated] = await db
     .update(users)
     .set({ lastSignInAt: new Date() })
