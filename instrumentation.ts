@@ -1,6 +1,9 @@
 /** Next.js calls this once when a server process starts (never during `next build`). */
 export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
+  // `next start` gives route handlers no socket address; `npm start`'s server stamps it itself.
+  const { installPeerAddressStamping } = await import("./server/auth/peer-address");
+  installPeerAddressStamping();
   const { onServerStart } = await import("./server/startup");
   await onServerStart();
   // Durable jobs run in this process unless Inngest is configured.

@@ -1,5 +1,6 @@
 import path from "node:path";
 import { z } from "zod";
+import { parseTrustedProxies } from "./auth/trusted-proxies";
 
 /**
  * Every environment variable the server reads, validated once. Each is optional: with none set
@@ -35,6 +36,18 @@ const envSchema = z.object({
   SEED_DEMO: z.enum(["auto", "always", "never"]).default("auto"),
   AUTH_MAX_FAILED_SIGN_INS: z.coerce.number().int().min(1).default(5),
   AUTH_LOCKOUT_MINUTES: z.coerce.number().int().min(1).default(15),
+  /**
+   * Proxies whose X-Forwarded-For entries are believed: a hop count or addresses/CIDR ranges
+   * (server/auth/trusted-proxies.ts). Unset: the socket address (CloudFront's viewer address on
+   * Lambda), so a client-sent X-Forwarded-For is ignored.
+   */
+  AUTH_TRUSTED_PROXIES: optionalString.superRefine((value, context) => {
+    try {
+      parseTrustedProxies(value);
+    } catch (error) {
+      context.addIssue({ code: "custom", message: (error as Error).message });
+    }
+  }),
   AUTH_COGNITO_ID: optionalString,
   AUTH_COGNITO_SECRET: optionalString,
   AUTH_COGNITO_ISSUER: optionalUrl,
