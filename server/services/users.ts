@@ -1,10 +1,11 @@
-import { asc, count, eq, sql } from "drizzle-orm";
+import { and, asc, count, eq, isNull, sql } from "drizzle-orm";
 import { type SignUpInput, signUpSchema } from "@/lib/validation/account";
 import type { Database } from "../db/client";
 import { type Role, users } from "../db/schema";
 import { FieldValidationError } from "../errors";
 import { type Actor, recordAudit } from "./audit";
-import { dummyPasswordHash, hashPassword, verifyPassword } from "./passwords";
+import { assertAcceptablePassword, dummyPasswordHash, hashPassword, verifyPassword } from "./passwords";
+import { getSetting, SIGN_UP_SETTING } from "./settings";
 import { reserveSignInAttempt, type ThrottlePolicy } from "./sign-in-throttle";
 
 export type UserRecord = typeof users.$inferSelect;
@@ -23,6 +24,71 @@ export async function getUserById(db: Database, id: number): Promise<PublicUser 
   return user ? toPublicUser(user) : null;
 }
 
+/** What a session cookie says about its user: who, and under which session version it was issued. */
+export interface SessionClaims {
+  userId: number;
+  sessionVersion: number;
+}
+
+/**
+ * The user a session belongs to, read fresh (role included), or null when that session has been
+ * ended: signed out, password changed or reset, role changed, account deactivated or deleted.
+ */
+export async function userForSession(db: Database, claims: SessionClaims): Promise<PublicUser | null> {
+  const [user] = await db
+    .select()
+    .from(users)
+    .where(
+      and(
+        eq(users.id, claims.userId),
+        eq(users.sessionVersion, claims.sessionVersion),
+        isNull(users.deactivatedAt),
+      ),
+    );
+  return user ? toPublicUser(user) : null;
+}
+
+/**
+ * Ends every session of a user by moving their session version on. With `ifVersion`, only when the
+ * caller's own session is still current: a stale copied cookie signing out must not end the
+ * owner's live sessions.
+ */
+export async function endSessions(
+  db: Database,
+  userId: number,
+  options: { ifVersion?: number } = {},
+): Promise<boolean> {
+  const conditions = [eq(users.id, userId)];
+  if (options.ifVersion !== undefined) conditions.push(eq(users.sessionVersion, options.ifVersion));
+  const updated = await db
+    .update(users)
+    .set({ sessionVersion: sql`${users.sessionVersion} + 1` })
+    .where(and(...conditions))
+    .returning({ id: users.id });
+  return updated.length > 0;
+}
+
+/** Sign-out: ends every session of the user (all devices), and audits it. */
+export async function signOutEverywhere(
+  db: Database,
+  claims: SessionClaims,
+  ip: string | null,
+): Promise<void> {
+  if (!(await endSessions(db, claims.userId, { ifVersion: claims.sessionVersion }))) return;
+  const user = await getUserById(db, claims.userId);
+  if (!user) return;
+  await recordAudit(
+    db,
+    { id: user.id, label: user.email, ip },
+    { action: "user.sign_out", targetType: "user", targetId: user.id },
+  );
+}
+
+export async function findUserByEmail(db: Database, email: string): Promise<PublicUser | null> {
+  const [user] = await db.select().from(users).where(eq(users.email, email.trim().toLowerCase()));
+  return user ? toPublicUser(user) : null;
+}
+
 export async function countUsers(db: Database): Promise<number> {
   const [row] = await db.select({ n: count() }).from(users);
   return row.n;
@@ -34,13 +100,17 @@ export interface SignUpOptions {
   actor?: Actor;
 }
 
-/** Creates an account. The first account on an empty database becomes admin. */
+/**
+ * Creates an account with a password, for seeds and tests (people sign up through publicSignUp,
+ * admins create accounts with createUserWithLink). Refuses an email already in use.
+ */
 export async function signUp(
   db: Database,
   input: SignUpInput,
   options: SignUpOptions = {},
 ): Promise<PublicUser> {
   const parsed = signUpSchema.parse(input);
+  await assertAcceptablePassword(parsed.password);
   const passwordHash = await hashPassword(parsed.password);
   return db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(${SIGN_UP_LOCK_ID})`);
@@ -60,6 +130,72 @@ export async function signUp(
     });
     return toPublicUser(created);
   });
+}
+
+export class SignUpClosedError extends Error {
+  constructor() {
+    super("Sign-up is closed. Ask an admin of your ChurnGuard to create an account for you.");
+  }
+}
+
+/** Anyone may sign up on an empty database (that account becomes the admin), else only when open. */
+export async function isSignUpOpen(db: Database): Promise<boolean> {
+  if ((await countUsers(db)) === 0) return true;
+  return (await getSetting(db, SIGN_UP_SETTING, { fresh: true })).open;
+}
+
+/**
+ * The sign-up page. It answers the same whether or not the email already has an account, and does
+ * the same work (the password is checked and hashed, a row is written) so the time does not tell
+ * either: "An account with this email already exists" let anyone test who uses ChurnGuard. The
+ * existing account is untouched; its owner simply signs in with their own password.
+ */
+export async function publicSignUp(
+  db: Database,
+  input: SignUpInput,
+  ip: string | null,
+): Promise<{ status: "submitted" }> {
+  const parsed = signUpSchema.parse(input);
+  if (!(await isSignUpOpen(db))) throw new SignUpClosedError();
+  await assertAcceptablePassword(parsed.password);
+  const passwordHash = await hashPassword(parsed.password);
+  await db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(${SIGN_UP_LOCK_ID})`);
+    // Again under the lock: two first sign-ups must not both find the database empty.
+    const isFirst = (await countUsers(tx)) === 0;
+    if (!isFirst && !(await getSetting(tx, SIGN_UP_SETTING, { fresh: true })).open)
+      throw new SignUpClosedError();
+    const [existing] = await tx.select({ id: users.id }).from(users).where(eq(users.email, parsed.email));
+    if (existing) {
+      await recordAudit(
+        tx,
+        { id: null, label: parsed.email, ip },
+        {
+          action: "user.sign_up_existing_email",
+          targetType: "user",
+          targetId: existing.id,
+          details: { email: parsed.email },
+        },
+      );
+      return;
+    }
+    const role: Role = isFirst ? "admin" : "viewer";
+    const [created] = await tx
+      .insert(users)
+      .values({ email: parsed.email, name: parsed.name, passwordHash, role })
+      .returning();
+    await recordAudit(
+      tx,
+      { id: created.id, label: created.email, ip },
+      {
+        action: "user.sign_up",
+        targetType: "user",
+        targetId: created.id,
+        details: { email: created.email, role },
+      },
+    );
+  });
+  return { status: "submitted" };
 }
 
 export type AuthenticateResult =
@@ -146,7 +282,11 @@ export class UserNotFoundError extends Error {
   }
 }
 
-/** Changes a user's role, refusing to remove the last admin, and audits the change. */
+/**
+ * Changes a user's role, refusing to remove the last admin, and audits the change. The user's
+ * sessions end: they sign in again under the new role rather than keep a session granted under
+ * the old one.
+ */
 export async function setRole(db: Database, actor: Actor, userId: number, role: Role): Promise<PublicUser> {
   return db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(${SIGN_UP_LOCK_ID})`);
@@ -159,7 +299,7 @@ export async function setRole(db: Database, actor: Actor, userId: number, role: 
     }
     const [updated] = await tx
       .update(users)
-      .set({ role, updatedAt: new Date() })
+      .set({ role, updatedAt: new Date(), sessionVersion: sql`${users.sessionVersion} + 1` })
       .where(eq(users.id, userId))
       .returning();
     await recordAudit(tx, actor, {
