@@ -1,11 +1,20 @@
+import { TRPCError } from "@trpc/server";
 import { signUpSchema } from "@/lib/validation/account";
 import * as users from "../../services/users";
 import { publicProcedure, router } from "../../trpc/init";
 
 export const authRouter = router({
-  /** Creates the account; the browser then signs in with the same credentials. */
+  /**
+   * The same answer for a new and an already registered email (no account enumeration); the
+   * browser then signs in with the same credentials, which works only for the new account.
+   */
   signUp: publicProcedure.input(signUpSchema).mutation(async ({ ctx, input }) => {
-    const user = await users.signUp(ctx.db, input);
-    return { id: user.id, email: user.email, role: user.role };
+    try {
+      return await users.publicSignUp(ctx.db, input, ctx.ip);
+    } catch (error) {
+      if (error instanceof users.SignUpClosedError)
+        throw new TRPCError({ code: "FORBIDDEN", message: error.message });
+      throw error;
+    }
   }),
 });
