@@ -1,9 +1,22 @@
 import { and, asc, count, eq, isNull, sql } from "drizzle-orm";
-import { type SignUpInput, signUpSchema } from "@/lib/validation/account";
+import { z } from "zod";
+import {
+  emailSchema,
+  newPasswordSchema,
+  PASSWORD_MAX_LENGTH,
+  type SignUpInput,
+  signUpSchema,
+} from "@/lib/validation/account";
 import type { Database } from "../db/client";
-import { type Role, users } from "../db/schema";
+import { ROLES, type Role, users } from "../db/schema";
 import { FieldValidationError } from "../errors";
 import { type Actor, recordAudit } from "./audit";
+import {
+  issuePasswordLink,
+  NEW_ACCOUNT_LINK_HOURS,
+  type PasswordLink,
+  RESET_LINK_HOURS,
+} from "./password-links";
 import { assertAcceptablePassword, dummyPasswordHash, hashPassword, verifyPassword } from "./passwords";
 import { getSetting, SIGN_UP_SETTING } from "./settings";
 import { reserveSignInAttempt, type ThrottlePolicy } from "./sign-in-throttle";
@@ -265,9 +278,12 @@ export async function authenticate(
   return { ok: true, user: toPublicUser(updated) };
 }
 
-export async function listUsers(db: Database): Promise<PublicUser[]> {
+export type ListedUser = PublicUser & { hasPassword: boolean };
+
+/** Everyone, oldest first, with whether they have a password yet (single sign-on users do not). */
+export async function listUsers(db: Database): Promise<ListedUser[]> {
   const rows = await db.select().from(users).orderBy(asc(users.createdAt), asc(users.id));
-  return rows.map(toPublicUser);
+  return rows.map((row) => ({ ...toPublicUser(row), hasPassword: row.passwordHash !== null }));
 }
 
 export class LastAdminError extends Error {
@@ -293,10 +309,7 @@ export async function setRole(db: Database, actor: Actor, userId: number, role: 
     const [user] = await tx.select().from(users).where(eq(users.id, userId));
     if (!user) throw new UserNotFoundError(userId);
     if (user.role === role) return toPublicUser(user);
-    if (user.role === "admin") {
-      const [admins] = await tx.select({ n: count() }).from(users).where(eq(users.role, "admin"));
-      if (admins.n <= 1) throw new LastAdminError();
-    }
+    if (user.role === "admin" && !user.deactivatedAt) await assertAnotherActiveAdmin(tx);
     const [updated] = await tx
       .update(users)
       .set({ role, updatedAt: new Date(), sessionVersion: sql`${users.sessionVersion} + 1` })
@@ -308,6 +321,223 @@ export async function setRole(db: Database, actor: Actor, userId: number, role: 
       targetId: userId,
       details: { email: user.email, from: user.role, to: role },
     });
+    return toPublicUser(updated);
+  });
+}
+
+/** Call under SIGN_UP_LOCK_ID: refuses a change that would leave no active admin. */
+async function assertAnotherActiveAdmin(tx: Database): Promise<void> {
+  const [admins] = await tx
+    .select({ n: count() })
+    .from(users)
+    .where(and(eq(users.role, "admin"), isNull(users.deactivatedAt)));
+  if (admins.n <= 1) throw new LastAdminError();
+}
+
+export class EmailInUseError extends FieldValidationError {
+  constructor() {
+    super({ email: ["An account with this email already exists"] });
+  }
+}
+
+export const createUserSchema = z.object({
+  name: signUpSchema.shape.name,
+  email: emailSchema,
+  role: z.enum(ROLES),
+});
+
+/**
+ * An admin adds a person: the account has no password until they open the one-time link returned
+ * here (shown to the admin to pass on). The admin never learns or chooses the password.
+ */
+export async function createUserWithLink(
+  db: Database,
+  actor: Actor,
+  input: z.input<typeof createUserSchema>,
+): Promise<{ user: PublicUser; link: PasswordLink }> {
+  const parsed = createUserSchema.parse(input);
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(${SIGN_UP_LOCK_ID})`);
+    const [existing] = await tx.select({ id: users.id }).from(users).where(eq(users.email, parsed.email));
+    if (existing) throw new EmailInUseError();
+    const [created] = await tx
+      .insert(users)
+      .values({ email: parsed.email, name: parsed.name, role: parsed.role, passwordHash: null })
+      .returning();
+    const link = await issuePasswordLink(tx, created.id, NEW_ACCOUNT_LINK_HOURS);
+    await recordAudit(tx, actor, {
+      action: "user.created",
+      targetType: "user",
+      targetId: created.id,
+      details: { email: created.email, role: created.role },
+    });
+    return { user: toPublicUser({ ...created, passwordLinkExpiresAt: link.expiresAt }), link };
+  });
+}
+
+export class AccountStateError extends Error {}
+
+async function lockedUser(tx: Database, userId: number): Promise<UserRecord> {
+  await tx.execute(sql`select pg_advisory_xact_lock(${SIGN_UP_LOCK_ID})`);
+  const [user] = await tx.select().from(users).where(eq(users.id, userId));
+  if (!user) throw new UserNotFoundError(userId);
+  return user;
+}
+
+/**
+ * An admin resets someone's password: the old password stops working and every session ends at
+ * once (the usual reason is that someone else may know it); the user sets a new one via the link.
+ */
+export async function resetPassword(db: Database, actor: Actor, userId: number): Promise<PasswordLink> {
+  return db.transaction(async (tx) => {
+    const user = await lockedUser(tx, userId);
+    if (user.deactivatedAt)
+      throw new AccountStateError("Reactivate this account before resetting its password");
+    await tx
+      .update(users)
+      .set({ passwordHash: null, sessionVersion: sql`${users.sessionVersion} + 1`, updatedAt: new Date() })
+      .where(eq(users.id, userId));
+    const link = await issuePasswordLink(tx, userId, RESET_LINK_HOURS);
+    await recordAudit(tx, actor, {
+      action: "user.password_reset",
+      targetType: "user",
+      targetId: userId,
+      details: { email: user.email },
+    });
+    return link;
+  });
+}
+
+/** Switches an account off: no sign-in, and its live sessions end on their next request. */
+export async function deactivateUser(db: Database, actor: Actor, userId: number): Promise<PublicUser> {
+  return db.transaction(async (tx) => {
+    const user = await lockedUser(tx, userId);
+    if (user.id === actor.id) throw new AccountStateError("You cannot deactivate your own account");
+    if (user.deactivatedAt) return toPublicUser(user);
+    if (user.role === "admin") await assertAnotherActiveAdmin(tx);
+    const [updated] = await tx
+      .update(users)
+      .set({
+        deactivatedAt: new Date(),
+        sessionVersion: sql`${users.sessionVersion} + 1`,
+        passwordLinkHash: null,
+        passwordLinkExpiresAt: null,
+        updatedAt: new Date(),
+      })
+      .where(eq(users.id, userId))
+      .returning();
+    await recordAudit(tx, actor, {
+      action: "user.deactivated",
+      targetType: "user",
+      targetId: userId,
+      details: { email: user.email },
+    });
+    return toPublicUser(updated);
+  });
+}
+
+export async function reactivateUser(db: Database, actor: Actor, userId: number): Promise<PublicUser> {
+  return db.transaction(async (tx) => {
+    const user = await lockedUser(tx, userId);
+    if (!user.deactivatedAt) return toPublicUser(user);
+    const [updated] = await tx
+      .update(users)
+      .set({ deactivatedAt: null, updatedAt: new Date() })
+      .where(eq(users.id, userId))
+      .returning();
+    await recordAudit(tx, actor, {
+      action: "user.reactivated",
+      targetType: "user",
+      targetId: userId,
+      details: { email: user.email },
+    });
+    return toPublicUser(updated);
+  });
+}
+
+export const changePasswordSchema = z.object({
+  currentPassword: z.string().min(1, "Enter your current password").max(PASSWORD_MAX_LENGTH),
+  newPassword: newPasswordSchema,
+});
+
+/**
+ * A user changes their own password. The current one is checked under the sign-in throttle (a
+ * borrowed session must not become a way to guess it), and every session ends, this one included:
+ * the browser signs in again with the new password.
+ */
+export async function changeOwnPassword(
+  db: Database,
+  user: PublicUser,
+  input: z.input<typeof changePasswordSchema>,
+  ip: string | null,
+  policy: ThrottlePolicy,
+): Promise<void> {
+  const parsed = changePasswordSchema.parse(input);
+  const [row] = await db.select().from(users).where(eq(users.id, user.id));
+  if (!row) throw new UserNotFoundError(user.id);
+  if (!row.passwordHash) {
+    throw new AccountStateError("Your account signs in through single sign-on and has no password here");
+  }
+  const reservation = await reserveSignInAttempt(db, row.email, ip, policy);
+  if (!reservation.admitted) {
+    throw new FieldValidationError({
+      currentPassword: [`Too many wrong passwords. Try again in ${reservation.retryInMinutes} minutes.`],
+    });
+  }
+  if (!(await verifyPassword(row.passwordHash, parsed.currentPassword))) {
+    await recordAudit(
+      db,
+      { id: row.id, label: row.email, ip },
+      { action: "user.password_change_failed", targetType: "user", targetId: row.id },
+    );
+    throw new FieldValidationError({ currentPassword: ["This is not your current password"] });
+  }
+  await reservation.release("succeeded");
+  if (parsed.newPassword === parsed.currentPassword) {
+    throw new FieldValidationError({ newPassword: ["Choose a password different from the current one"] });
+  }
+  await assertAcceptablePassword(parsed.newPassword, "newPassword");
+  const passwordHash = await hashPassword(parsed.newPassword);
+  await db.transaction(async (tx) => {
+    await tx
+      .update(users)
+      .set({ passwordHash, sessionVersion: sql`${users.sessionVersion} + 1`, updatedAt: new Date() })
+      .where(eq(users.id, row.id));
+    await recordAudit(
+      tx,
+      { id: row.id, label: row.email, ip },
+      { action: "user.password_changed", targetType: "user", targetId: row.id },
+    );
+  });
+}
+
+export const renameSchema = z.object({ name: signUpSchema.shape.name });
+
+/** A user changes the name others see (the email stays: it is how they sign in). */
+export async function renameSelf(
+  db: Database,
+  user: PublicUser,
+  input: z.input<typeof renameSchema>,
+  ip: string | null,
+): Promise<PublicUser> {
+  const { name } = renameSchema.parse(input);
+  return db.transaction(async (tx) => {
+    const [updated] = await tx
+      .update(users)
+      .set({ name, updatedAt: new Date() })
+      .where(eq(users.id, user.id))
+      .returning();
+    if (!updated) throw new UserNotFoundError(user.id);
+    await recordAudit(
+      tx,
+      { id: user.id, label: user.email, ip },
+      {
+        action: "user.renamed",
+        targetType: "user",
+        targetId: user.id,
+        details: { from: user.name, to: name },
+      },
+    );
     return toPublicUser(updated);
   });
 }

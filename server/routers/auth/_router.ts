@@ -1,7 +1,17 @@
 import { TRPCError } from "@trpc/server";
-import { signUpSchema } from "@/lib/validation/account";
+import { z } from "zod";
+import { newPasswordSchema, signUpSchema } from "@/lib/validation/account";
+import { serverEnv } from "../../env";
+import {
+  describePasswordLink,
+  PasswordLinkInvalidError,
+  setPasswordWithLink,
+} from "../../services/password-links";
 import * as users from "../../services/users";
-import { publicProcedure, router } from "../../trpc/init";
+import { protectedProcedure, publicProcedure, router } from "../../trpc/init";
+
+/** A set-password token: base64url of 32 bytes; the service refuses anything else. */
+const token = z.string().min(1).max(100);
 
 export const authRouter = router({
   /**
@@ -16,5 +26,44 @@ export const authRouter = router({
         throw new TRPCError({ code: "FORBIDDEN", message: error.message });
       throw error;
     }
+  }),
+
+  /** Who a set-password link is for, or null when it has expired or was used. */
+  passwordLink: publicProcedure
+    .input(z.object({ token }))
+    .query(({ ctx, input }) => describePasswordLink(ctx.db, input.token)),
+
+  /** Uses the link up; the browser then signs in with the returned email and the new password. */
+  setPassword: publicProcedure
+    .input(z.object({ token, password: newPasswordSchema }))
+    .mutation(async ({ ctx, input }) => {
+      try {
+        return await setPasswordWithLink(ctx.db, input.token, input.password, ctx.ip);
+      } catch (error) {
+        if (error instanceof PasswordLinkInvalidError)
+          throw new TRPCError({ code: "NOT_FOUND", message: error.message });
+        throw error;
+      }
+    }),
+
+  /** Ends every session of the user, this one included: the browser signs in again. */
+  changePassword: protectedProcedure.input(users.changePasswordSchema).mutation(async ({ ctx, input }) => {
+    const env = serverEnv();
+    try {
+      await users.changeOwnPassword(ctx.db, ctx.user, input, ctx.ip, {
+        maxFailures: env.AUTH_MAX_FAILED_SIGN_INS,
+        lockoutMinutes: env.AUTH_LOCKOUT_MINUTES,
+      });
+      return { email: ctx.user.email };
+    } catch (error) {
+      if (error instanceof users.AccountStateError)
+        throw new TRPCError({ code: "CONFLICT", message: error.message });
+      throw error;
+    }
+  }),
+
+  rename: protectedProcedure.input(users.renameSchema).mutation(async ({ ctx, input }) => {
+    const user = await users.renameSelf(ctx.db, ctx.user, input, ctx.ip);
+    return { name: user.name };
   }),
 });
