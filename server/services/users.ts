@@ -102,6 +102,12 @@ export async function findUserByEmail(db: Database, email: string): Promise<Publ
   return user ? toPublicUser(user) : null;
 }
 
+/** False for accounts that sign in through single sign-on, or are waiting for a set-password link. */
+export async function hasPassword(db: Database, userId: number): Promise<boolean> {
+  const [row] = await db.select({ hash: users.passwordHash }).from(users).where(eq(users.id, userId));
+  return Boolean(row?.hash);
+}
+
 export async function countUsers(db: Database): Promise<number> {
   const [row] = await db.select({ n: count() }).from(users);
   return row.n;
