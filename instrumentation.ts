@@ -4,6 +4,9 @@ export async function register(): Promise<void> {
   // Before start-up work: the demo seed queues a training run through the durable-work port.
   const { wireDurableWork } = await import("./jobs/wire");
   wireDurableWork();
+  // `next start` gives route handlers no socket address; `npm start`'s server stamps it itself.
+  const { installPeerAddressStamping } = await import("./server/auth/peer-address");
+  installPeerAddressStamping();
   const { onServerStart } = await import("./server/startup");
   await onServerStart();
   // Durable jobs run in this process unless Inngest is configured.

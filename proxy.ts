@@ -1,7 +1,7 @@
 import { type NextRequest, NextResponse } from "next/server";
 import { auth } from "@/server/auth/config";
 
-const PUBLIC_PAGES = ["/sign-in", "/sign-up"];
+const PUBLIC_PAGES = ["/sign-in", "/sign-up", "/set-password"];
 
 /**
  * Sends anonymous visitors of app pages to sign-in. API routes are not matched: each one

@@ -1,19 +1,24 @@
 import { expect, test } from "@playwright/test";
-import { E2E_ADMIN } from "./constants";
-import { ARTIFACTS, signIn, signOut, signUp, uniqueEmail } from "./helpers";
+import { addUser, setPasswordThroughLink, signInAsAdmin } from "./account-helpers";
+import { ARTIFACTS, signIn, signOut, uniqueEmail } from "./helpers";
 
-test("an admin promotes a viewer to manager on the Users page, and it is audited", async ({ page }) => {
+test("an admin promotes a viewer to manager on the Users page, and it is audited", async ({
+  page,
+  browser,
+}) => {
   const viewer = { name: "Vera Viewer", email: uniqueEmail("vera"), password: "just-looking-123" };
-  await signUp(page, viewer);
-  await page.getByRole("button", { name: /^Account menu for/ }).click();
-  await expect(page.getByTestId("current-role")).toHaveText("viewer");
-  await page.keyboard.press("Escape");
-  await signOut(page);
+  await signInAsAdmin(page);
+  const link = await addUser(page, { name: viewer.name, email: viewer.email, role: "viewer" });
 
-  await signIn(page, E2E_ADMIN.email, E2E_ADMIN.password);
-  await expect(page).toHaveURL(/\/dashboard$/);
-  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Admin" }).click();
-  await expect(page).toHaveURL(/\/admin\/users$/);
+  // Vera, in her own browser, sets her password and is signed in as a viewer.
+  const veraContext = await browser.newContext();
+  const vera = await veraContext.newPage();
+  await setPasswordThroughLink(vera, link, viewer.password);
+  await vera.getByRole("button", { name: /^Account menu for/ }).click();
+  await expect(vera.getByTestId("current-role")).toHaveText("viewer");
+  await vera.keyboard.press("Escape");
+
+  await page.goto("/admin/users");
   const row = page.getByTestId(`user-row-${viewer.email}`);
   await expect(row).toBeVisible();
   await row.getByRole("combobox", { name: `Role of ${viewer.name}` }).click();
@@ -26,17 +31,26 @@ test("an admin promotes a viewer to manager on the Users page, and it is audited
 
   await page.getByRole("link", { name: "Audit log" }).click();
   await expect(page.getByRole("cell", { name: "user.role_changed" }).first()).toBeVisible();
-  await signOut(page);
 
-  // The new role applies on the user's next request, without signing in again... and after it.
-  await signIn(page, viewer.email, viewer.password);
-  await page.getByRole("button", { name: /^Account menu for/ }).click();
-  await expect(page.getByTestId("current-role")).toHaveText("manager");
+  // A role change ends the user's sessions: Vera signs in again and works as a manager.
+  await vera.reload();
+  await expect(vera).toHaveURL(/\/sign-in/);
+  await signIn(vera, viewer.email, viewer.password);
+  await expect(vera).toHaveURL(/\/dashboard$/);
+  await vera.getByRole("button", { name: /^Account menu for/ }).click();
+  await expect(vera.getByTestId("current-role")).toHaveText("manager");
+  await veraContext.close();
+  await signOut(page);
 });
 
-test("a viewer who opens the admin area is told it is for admins", async ({ page }) => {
-  await signUp(page, { name: "Nosy Parker", email: uniqueEmail("nosy"), password: "curious-cat-123" });
-  await page.goto("/admin/users");
-  await expect(page.getByRole("heading", { name: "Admins only" })).toBeVisible();
-  await expect(page.getByRole("table")).toHaveCount(0);
+test("a viewer who opens the admin area is told it is for admins", async ({ page, browser }) => {
+  await signInAsAdmin(page);
+  const link = await addUser(page, { name: "Nosy Parker", email: uniqueEmail("nosy"), role: "viewer" });
+  const nosyContext = await browser.newContext();
+  const nosy = await nosyContext.newPage();
+  await setPasswordThroughLink(nosy, link, "curious-cat-123");
+  await nosy.goto("/admin/users");
+  await expect(nosy.getByRole("heading", { name: "Admins only" })).toBeVisible();
+  await expect(nosy.getByRole("table")).toHaveCount(0);
+  await nosyContext.close();
 });

@@ -12,6 +12,7 @@
  *
  *   node scripts/serve.mjs [--port 3000] [--hostname 127.0.0.1]
  */
+import { randomBytes } from "node:crypto";
 import http from "node:http";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -19,6 +20,10 @@ import { pathToFileURL } from "node:url";
 const root = path.resolve(import.meta.dirname, "..");
 const HOOKS_KEY = Symbol.for("churnguard.nodeServerHooks");
 const SHUTDOWN_TIMEOUT_MS = 15_000;
+// The socket address for the sign-in throttle and the audit log (server/auth/peer-address.ts):
+// written on every request with a per-process token, replacing any copy a client sent.
+const PEER_TOKEN_KEY = Symbol.for("churnguard.peerAddressToken");
+const PEER_ADDRESS_HEADER = "x-churnguard-peer";
 
 function argument(args, names) {
   const i = args.findIndex((a) => names.includes(a));
@@ -33,6 +38,8 @@ export async function serve({ port = 3000, hostname } = {}) {
   const { default: next } = await import("next");
   const { securityHeaders } = await import(pathToFileURL(path.join(root, "next.config.mjs")).href);
 
+  const peerToken = randomBytes(16).toString("hex");
+  globalThis[PEER_TOKEN_KEY] = peerToken;
   const app = next({ dev: false, dir: root, hostname: hostname ?? "localhost", port });
   const handleWithNext = app.getRequestHandler();
   await app.prepare();
@@ -41,6 +48,7 @@ export async function serve({ port = 3000, hostname } = {}) {
   const hooks = () => globalThis[HOOKS_KEY];
 
   const server = http.createServer((request, response) => {
+    request.headers[PEER_ADDRESS_HEADER] = `${peerToken} ${request.socket.remoteAddress ?? ""}`;
     const handler = hooks()?.route(request);
     if (!handler) return void handleWithNext(request, response);
     for (const { key, value } of securityHeaders) response.setHeader(key, value);

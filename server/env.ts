@@ -1,5 +1,7 @@
 import path from "node:path";
 import { z } from "zod";
+import { newPasswordSchema, PASSWORD_MIN_LENGTH } from "../lib/validation/account";
+import { parseTrustedProxies } from "./auth/trusted-proxies";
 
 /**
  * Every environment variable the server reads, validated once. Each is optional: with none set
@@ -29,12 +31,26 @@ const envSchema = z.object({
   }),
   AUTH_URL: optionalUrl,
   DEMO_ADMIN_EMAIL: z.email().default("admin@churnguard.local"),
-  DEMO_ADMIN_PASSWORD: optionalString.refine((v) => v === undefined || v.length >= 8, {
-    message: "must be at least 8 characters",
-  }),
+  /** Also refused at start when it is one of the most common passwords (services/passwords.ts). */
+  DEMO_ADMIN_PASSWORD: optionalString.refine(
+    (v) => v === undefined || newPasswordSchema.safeParse(v).success,
+    { message: `must be at least ${PASSWORD_MIN_LENGTH} characters and not only spaces` },
+  ),
   SEED_DEMO: z.enum(["auto", "always", "never"]).default("auto"),
   AUTH_MAX_FAILED_SIGN_INS: z.coerce.number().int().min(1).default(5),
   AUTH_LOCKOUT_MINUTES: z.coerce.number().int().min(1).default(15),
+  /**
+   * Proxies whose X-Forwarded-For entries are believed: a hop count or addresses/CIDR ranges
+   * (server/auth/trusted-proxies.ts). Unset: the socket address (CloudFront's viewer address on
+   * Lambda), so a client-sent X-Forwarded-For is ignored.
+   */
+  AUTH_TRUSTED_PROXIES: optionalString.superRefine((value, context) => {
+    try {
+      parseTrustedProxies(value);
+    } catch (error) {
+      context.addIssue({ code: "custom", message: (error as Error).message });
+    }
+  }),
   AUTH_COGNITO_ID: optionalString,
   AUTH_COGNITO_SECRET: optionalString,
   AUTH_COGNITO_ISSUER: optionalUrl,

@@ -6,16 +6,17 @@ import { signInSchema } from "@/lib/validation/account";
 import { getDb } from "../db/client";
 import type { Role } from "../db/schema";
 import { serverEnv } from "../env";
-import { authenticate, findOrCreateOidcUser } from "../services/users";
+import { authenticate, findOrCreateOidcUser, findUserByEmail, signOutEverywhere } from "../services/users";
 import { requestIp } from "./request-ip";
 import { authSecret } from "./secret";
 
 declare module "next-auth" {
   interface Session {
-    user: { id: string; role: Role; name?: string | null; email?: string | null };
+    user: { id: string; role: Role; name?: string | null; email?: string | null; sessionVersion?: number };
   }
   interface User {
     role?: Role;
+    sessionVersion?: number;
   }
 }
 
@@ -23,6 +24,8 @@ declare module "next-auth/jwt" {
   interface JWT {
     uid?: string;
     role?: Role;
+    /** The user's session version when this cookie was issued (server/auth/session-user.ts). */
+    sv?: number;
   }
 }
 
@@ -32,6 +35,10 @@ class LockedOutError extends CredentialsSignin {
     super();
     this.code = `locked:${minutes}`;
   }
+}
+
+class DeactivatedError extends CredentialsSignin {
+  code = "deactivated";
 }
 
 function providers(): NextAuthConfig["providers"] {
@@ -56,9 +63,11 @@ function providers(): NextAuthConfig["providers"] {
             email: result.user.email,
             name: result.user.name,
             role: result.user.role,
+            sessionVersion: result.user.sessionVersion,
           };
         }
         if (result.reason === "locked") throw new LockedOutError(result.retryInMinutes);
+        if (result.reason === "deactivated") throw new DeactivatedError();
         return null;
       },
     }),
@@ -88,7 +97,23 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
     },
   },
   providers: providers(),
+  events: {
+    // Sign-out ends every session of the user, not only this cookie: a copy of it (or of any
+    // other session of theirs) is refused from the next request on.
+    async signOut(message) {
+      const token = "token" in message ? message.token : null;
+      const userId = Number(token?.uid);
+      if (!token || !Number.isInteger(userId) || typeof token.sv !== "number") return;
+      await signOutEverywhere(await getDb(), { userId, sessionVersion: token.sv }, null);
+    },
+  },
   callbacks: {
+    async signIn({ user, account }) {
+      if (!account || account.provider === "credentials" || !user.email) return true;
+      // Single sign-on cannot bring a deactivated account back.
+      const local = await findUserByEmail(await getDb(), user.email);
+      return !local?.deactivatedAt;
+    },
     async jwt({ token, user, account }) {
       if (account && account.provider !== "credentials" && user?.email) {
         // Single sign-on: the identity provider vouches for the email; the role is ours.
@@ -96,11 +121,13 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
         const local = await findOrCreateOidcUser(db, { email: user.email, name: user.name ?? user.email });
         token.uid = String(local.id);
         token.role = local.role;
+        token.sv = local.sessionVersion;
         return token;
       }
       if (user?.id) {
         token.uid = user.id;
         token.role = user.role;
+        token.sv = user.sessionVersion;
       }
       return token;
     },
@@ -108,6 +135,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
       if (token.uid) {
         session.user.id = token.uid;
         session.user.role = token.role ?? "viewer";
+        session.user.sessionVersion = token.sv;
       }
       return session;
     },

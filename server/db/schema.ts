@@ -35,8 +35,22 @@ export const users = pgTable(
     createdAt: createdAt(),
     updatedAt: timestamp("updated_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
     lastSignInAt: timestamp("last_sign_in_at", { withTimezone: true, mode: "date" }),
+    /**
+     * Every session cookie carries the version it was issued under and is refused once this moves
+     * on: sign-out, a password change or reset, a role change and deactivation each add one, which
+     * ends every session of the user at once (a JWT cannot be recalled otherwise).
+     */
+    sessionVersion: integer("session_version").notNull().default(1),
+    /** Set while an admin has deactivated the account: no sign-in, no session. */
+    deactivatedAt: timestamp("deactivated_at", { withTimezone: true, mode: "date" }),
+    /** SHA-256 of the one-time set-password link's token; the token itself is shown once. */
+    passwordLinkHash: text("password_link_hash"),
+    passwordLinkExpiresAt: timestamp("password_link_expires_at", { withTimezone: true, mode: "date" }),
   },
-  (t) => [uniqueIndex("users_email_key").on(t.email)],
+  (t) => [
+    uniqueIndex("users_email_key").on(t.email),
+    uniqueIndex("users_password_link_hash_key").on(t.passwordLinkHash),
+  ],
 );
 
 export const apiKeys = pgTable(

@@ -4,8 +4,9 @@
  * file name of a raw-body upload.
  */
 import { auth } from "../auth/config";
+import { userOfSession } from "../auth/session-user";
 import type { Database } from "../db/client";
-import { getUserById, type PublicUser } from "../services/users";
+import type { PublicUser } from "../services/users";
 
 /** `{ error: { code, message, ...extra } }`, never cached. */
 export function errorResponse(
@@ -20,11 +21,9 @@ export function errorResponse(
   );
 }
 
-/** The session's user as the database knows them now (role included), or null. */
+/** The session's user as the database knows them now (role included), or null once the session ended. */
 export async function sessionUser(db: Database): Promise<PublicUser | null> {
-  const session = await auth();
-  const id = Number(session?.user?.id);
-  return Number.isInteger(id) && id > 0 ? getUserById(db, id) : null;
+  return userOfSession(db, await auth());
 }
 
 /** A web stream as an async iterable (TypeScript's DOM types do not declare the iterator). */

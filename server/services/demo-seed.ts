@@ -5,6 +5,7 @@ import type { Database } from "../db/client";
 import { datasets, trainingRuns, users } from "../db/schema";
 import { type Actor, SYSTEM_ACTOR } from "./audit";
 import { importDatasetFromFile } from "./datasets";
+import { passwordProblem } from "./passwords";
 import { startTraining } from "./training";
 import { countUsers, signUp } from "./users";
 
@@ -32,6 +33,8 @@ export async function ensureDemoAdmin(
 ): Promise<{ email: string; password: string } | null> {
   if ((await countUsers(db)) > 0) return null;
   const password = options.password ?? randomBytes(9).toString("base64url");
+  const problem = options.password ? await passwordProblem(options.password) : null;
+  if (problem) throw new Error(`DEMO_ADMIN_PASSWORD is not accepted: ${problem}.`);
   const admin = await signUp(
     db,
     { name: "Demo Admin", email: options.email, password },

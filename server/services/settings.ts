@@ -38,15 +38,34 @@ export const RISK_BANDS_SETTING: SettingDefinition<RiskBands> = {
   defaultValue: () => ({ ...DEFAULT_RISK_BANDS }),
 };
 
+/**
+ * Whether anyone may create an account from the sign-up page. Closed by default, as in Grafana
+ * (`allow_sign_up = false`) and Metabase (invitations only): the first account on an empty
+ * database is always allowed and becomes the admin; after that admins create accounts, or turn
+ * this on (audited) to let people sign up as viewers.
+ */
+export const SIGN_UP_SETTING: SettingDefinition<{ open: boolean }> = {
+  key: "sign_up",
+  schema: z.object({ open: z.boolean() }),
+  defaultValue: () => ({ open: false }),
+};
+
 const CACHE_MS = 5_000;
 const caches = perDatabase("settings", () => new Map<string, { value: unknown; expiresAt: number }>());
 const cacheOf = (db: Database) => caches.of(db);
 
-/** The stored value, or the default when unset or no longer valid (a bad row never breaks a page). */
-export async function getSetting<T>(db: Database, definition: SettingDefinition<T>): Promise<T> {
+/**
+ * The stored value, or the default when unset or no longer valid (a bad row never breaks a page).
+ * `fresh` skips this process's cache, for decisions another process may just have changed.
+ */
+export async function getSetting<T>(
+  db: Database,
+  definition: SettingDefinition<T>,
+  options: { fresh?: boolean } = {},
+): Promise<T> {
   const cache = cacheOf(db);
   const cached = cache.get(definition.key);
-  if (cached && cached.expiresAt > Date.now()) return cached.value as T;
+  if (!options.fresh && cached && cached.expiresAt > Date.now()) return cached.value as T;
   const [row] = await db
     .select({ value: settings.value })
     .from(settings)

@@ -1,14 +1,12 @@
 import { auth } from "../auth/config";
 import { requestIp } from "../auth/request-ip";
+import { userOfSession } from "../auth/session-user";
 import { getDb } from "../db/client";
-import { getUserById } from "../services/users";
 import { type Context, createInnerContext } from "./init";
 
-/** For the HTTP handler and server components: the session's user, read fresh from the database. */
+/** For the HTTP handler and server components: the session's user, read fresh (ended sessions refused). */
 export async function createContext(opts: { headers: Headers }): Promise<Context> {
   const db = await getDb();
-  const session = await auth();
-  const id = Number(session?.user?.id);
-  const user = Number.isInteger(id) && id > 0 ? await getUserById(db, id) : null;
+  const user = await userOfSession(db, await auth());
   return createInnerContext({ db, user, ip: requestIp(opts.headers) });
 }

@@ -2,9 +2,12 @@ import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { safeCallbackPath } from "@/lib/safe-redirect";
 import { getCurrentUser } from "@/server/auth/current-user";
+import { getDb } from "@/server/db/client";
+import { isSignUpOpen } from "@/server/services/users";
 import { SignInForm } from "./sign-in-form";
 
 export const metadata: Metadata = { title: "Sign in" };
+export const dynamic = "force-dynamic";
 
 export default async function SignInPage({
   searchParams,
@@ -14,5 +17,5 @@ export default async function SignInPage({
   const params = await searchParams;
   const callbackPath = safeCallbackPath(params.callbackUrl);
   if (await getCurrentUser()) redirect(callbackPath);
-  return <SignInForm callbackPath={callbackPath} />;
+  return <SignInForm callbackPath={callbackPath} canSignUp={await isSignUpOpen(await getDb())} />;
 }

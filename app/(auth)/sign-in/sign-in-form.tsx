@@ -15,10 +15,11 @@ function messageFor(code: string | undefined | null): string {
   if (locked) {
     return `Too many failed sign-ins. For your security, try again in ${locked[1]} minute${locked[1] === "1" ? "" : "s"}.`;
   }
+  if (code === "deactivated") return "This account has been deactivated. Ask an admin to reactivate it.";
   return "Email or password is incorrect.";
 }
 
-export function SignInForm({ callbackPath }: { callbackPath: string }) {
+export function SignInForm({ callbackPath, canSignUp }: { callbackPath: string; canSignUp: boolean }) {
   const router = useRouter();
   const [error, setError] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
@@ -73,12 +74,18 @@ export function SignInForm({ callbackPath }: { callbackPath: string }) {
           <Button type="submit" className="w-full" disabled={pending}>
             {pending ? "Signing in…" : "Sign in"}
           </Button>
-          <p className="text-muted-foreground text-sm">
-            New to ChurnGuard?{" "}
-            <Link href="/sign-up" className="font-medium text-primary underline-offset-4 hover:underline">
-              Create an account
-            </Link>
-          </p>
+          {canSignUp ? (
+            <p className="text-muted-foreground text-sm">
+              New to ChurnGuard?{" "}
+              <Link href="/sign-up" className="font-medium text-primary underline-offset-4 hover:underline">
+                Create an account
+              </Link>
+            </p>
+          ) : (
+            <p className="text-center text-muted-foreground text-sm">
+              New to ChurnGuard? Ask an admin to create your account.
+            </p>
+          )}
         </CardFooter>
       </form>
     </Card>

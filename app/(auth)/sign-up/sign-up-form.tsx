@@ -19,7 +19,7 @@ const FIELDS = [
   { name: "password", label: "Password", type: "password", autoComplete: "new-password" },
 ] as const;
 
-export function SignUpForm() {
+export function SignUpForm({ isFirstAccount }: { isFirstAccount: boolean }) {
   const router = useRouter();
   const trpc = useTRPC();
   const [formError, setFormError] = useState<string | null>(null);
@@ -39,7 +39,7 @@ export function SignUpForm() {
       await signUp.mutateAsync(input);
     } catch (error) {
       if (Object.keys(fieldErrorsOf(error)).length === 0)
-        setFormError("Could not create the account. Try again.");
+        setFormError(error instanceof Error ? error.message : "Could not create the account. Try again.");
       return;
     }
     const result = await signIn("credentials", {
@@ -48,7 +48,10 @@ export function SignUpForm() {
       redirect: false,
     });
     if (!result || result.error) {
-      router.replace("/sign-in");
+      // The same words whether or not the email already had an account (no enumeration).
+      setFormError(
+        "We could not sign you in with these details. If you already have an account with this email, sign in with your existing password.",
+      );
       return;
     }
     router.replace("/dashboard");
@@ -60,8 +63,9 @@ export function SignUpForm() {
       <CardHeader>
         <CardTitle className="text-xl">Create your account</CardTitle>
         <CardDescription>
-          The first account becomes the admin; later accounts start as viewers until an admin gives them a
-          role.
+          {isFirstAccount
+            ? "You are the first person here: this account becomes the admin of your ChurnGuard."
+            : "New accounts start as viewers until an admin gives them a role."}
         </CardDescription>
       </CardHeader>
       <form onSubmit={onSubmit} noValidate>

@@ -14,7 +14,10 @@ import { createTestDatabase, testDatabaseKinds } from "@/server/testing/database
 import { createUser } from "@/server/testing/factories";
 import { createTrainedDataset, type TrainedDataset } from "@/server/testing/trained-dataset";
 
-const session = vi.hoisted(() => ({ current: null as { user: { id: string } } | null, db: null as unknown }));
+const session = vi.hoisted(() => ({
+  current: null as { user: { id: string; sessionVersion: number } } | null,
+  db: null as unknown,
+}));
 
 vi.mock("@/server/auth/config", () => ({ auth: async () => session.current }));
 vi.mock("@/server/db/client", async (importOriginal) => {
@@ -58,7 +61,7 @@ describe.each(testDatabaseKinds())("score-batches routes on %s", (kind) => {
   let trained: TrainedDataset;
   const users: Record<string, { id: number; email: string }> = {};
   const as = (role: "viewer" | "manager" | null) => {
-    session.current = role ? { user: { id: String(users[role].id) } } : null;
+    session.current = role ? { user: { id: String(users[role].id), sessionVersion: 1 } } : null;
   };
 
   beforeAll(async () => {

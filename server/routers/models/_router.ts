@@ -1,6 +1,6 @@
 import { z } from "zod";
 import * as models from "../../services/models";
-import { managerProcedure, router, viewerProcedure } from "../../trpc/init";
+import { hasRole, managerProcedure, router, viewerProcedure } from "../../trpc/init";
 
 const id = z.number().int().positive();
 
@@ -16,11 +16,15 @@ export const modelsRouter = router({
   /** Metrics, curves, importance, parameters and lineage of one model. */
   get: viewerProcedure
     .input(z.object({ modelId: id }))
-    .query(({ ctx, input }) => models.getModel(ctx.db, input.modelId)),
+    .query(({ ctx, input }) =>
+      models.getModel(ctx.db, input.modelId, { includeEmails: hasRole(ctx.user, "admin") }),
+    ),
 
   compare: viewerProcedure
     .input(z.object({ a: id, b: id }))
-    .query(({ ctx, input }) => models.compareModels(ctx.db, input.a, input.b)),
+    .query(({ ctx, input }) =>
+      models.compareModels(ctx.db, input.a, input.b, { includeEmails: hasRole(ctx.user, "admin") }),
+    ),
 
   /** Makes a model its dataset's champion; the current champion is archived. */
   promote: managerProcedure

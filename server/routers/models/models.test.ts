@@ -79,15 +79,34 @@ describe.each(testDatabaseKinds())("models router on %s", (kind) => {
     expect(detail).toMatchObject({
       dataset: { id: dataset.datasetId, name: "Registry" },
       datasetVersion: { id: dataset.datasetVersionId, version: 1 },
-      trainedBy: { id: manager.id, email: manager.email },
+      trainedBy: { id: manager.id, name: manager.name },
     });
+    // Other people's email addresses are for admins only.
+    expect(detail.trainedBy).not.toHaveProperty("email");
     expect(detail).not.toHaveProperty("artifactKey");
     expect(detail.importance.length).toBeGreaterThan(0);
     expect(Object.keys(detail.curves)).toEqual(expect.arrayContaining(["test", "scoreHistogram"]));
     const compared = await api.models.compare({ a: first.id, b: second.id });
+    expect(compared.a.trainedBy).not.toHaveProperty("email");
     expect(compared.isSameDataset).toBe(true);
     expect([compared.a.id, compared.b.id]).toEqual([first.id, second.id]);
     await expect(api.models.get({ modelId: 999_999 })).rejects.toMatchObject({ code: "NOT_FOUND" });
+  });
+
+  it("names the trainer by email to admins only", async () => {
+    const { user: admin } = await createUser(handle.db, "admin");
+    const [first, second] = await callerFor(handle.db, admin).models.list({ datasetId: dataset.datasetId });
+    const api = callerFor(handle.db, admin);
+    expect((await api.models.get({ modelId: first.id })).trainedBy).toEqual({
+      id: manager.id,
+      name: manager.name,
+      email: manager.email,
+    });
+    expect((await api.models.compare({ a: first.id, b: second.id })).b.trainedBy).toMatchObject({
+      email: manager.email,
+    });
+    const asManager = callerFor(handle.db, manager);
+    expect((await asManager.models.get({ modelId: first.id })).trainedBy).not.toHaveProperty("email");
   });
 
   it("forbids viewers to promote or roll back", async () => {

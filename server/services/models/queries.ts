@@ -95,7 +95,15 @@ export async function listModelDatasets(db: Database): Promise<{ id: number; nam
     .orderBy(asc(datasets.name));
 }
 
-export async function getModel(db: Database, modelId: number) {
+export interface ModelReadOptions {
+  /**
+   * Whether to name the trainer by email as well as by name. Only admins see other people's email
+   * addresses; everyone else gets the name.
+   */
+  includeEmails?: boolean;
+}
+
+export async function getModel(db: Database, modelId: number, options: ModelReadOptions = {}) {
   const [row] = await db
     .select({
       model: models,
@@ -136,14 +144,21 @@ export async function getModel(db: Database, modelId: number) {
     datasetVersion: row.datasetVersion,
     run: row.run,
     // A left join yields an object of nulls when the trainer's account was deleted.
-    trainedBy: row.trainedBy?.id ? row.trainedBy : null,
+    trainedBy: row.trainedBy?.id ? trainerOf(row.trainedBy, options) : null,
   };
+}
+
+function trainerOf(
+  trainer: { id: number; name: string; email: string },
+  options: ModelReadOptions,
+): { id: number; name: string; email?: string } {
+  return options.includeEmails ? trainer : { id: trainer.id, name: trainer.name };
 }
 
 export type ModelDetail = Awaited<ReturnType<typeof getModel>>;
 
-export async function compareModels(db: Database, a: number, b: number) {
-  const [left, right] = await Promise.all([getModel(db, a), getModel(db, b)]);
+export async function compareModels(db: Database, a: number, b: number, options: ModelReadOptions = {}) {
+  const [left, right] = await Promise.all([getModel(db, a, options), getModel(db, b, options)]);
   return { a: left, b: right, isSameDataset: left.dataset.id === right.dataset.id };
 }
 

@@ -5,18 +5,30 @@ import { toast } from "sonner";
 import { RelativeTime } from "@/components/format/date-time";
 import { useTRPC } from "@/components/trpc/client";
 import { Badge } from "@/components/ui/badge";
-import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
+import { Card, CardAction, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/components/ui/select";
 import { Skeleton } from "@/components/ui/skeleton";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
+import { AddUserDialog } from "./add-user-dialog";
+import { ROLE_HELP, type Role } from "./roles";
+import { SignUpSwitch } from "./sign-up-switch";
+import { UserActions } from "./user-actions";
 
-const ROLE_HELP: Record<string, string> = {
-  admin: "Everything, including users, API keys and the audit log",
-  manager: "Upload data, train and promote models, act on customers",
-  viewer: "See dashboards, models and customers; change nothing",
-};
+interface StatusOf {
+  deactivatedAt: Date | null;
+  hasPassword: boolean;
+  passwordLinkExpiresAt: Date | null;
+}
 
-type Role = "admin" | "manager" | "viewer";
+/** In words: can this person sign in now, and if not, why. */
+function AccountStatus({ user }: { user: StatusOf }) {
+  if (user.deactivatedAt) return <Badge variant="destructive">Deactivated</Badge>;
+  if (!user.hasPassword && user.passwordLinkExpiresAt) {
+    const isExpired = new Date(user.passwordLinkExpiresAt).getTime() < Date.now();
+    return <Badge variant="outline">{isExpired ? "Link expired" : "Waiting for password"}</Badge>;
+  }
+  return <Badge variant="secondary">Active</Badge>;
+}
 
 export function UsersTable({ currentUserId }: { currentUserId: number }) {
   const trpc = useTRPC();
@@ -37,11 +49,16 @@ export function UsersTable({ currentUserId }: { currentUserId: number }) {
       <CardHeader>
         <CardTitle>Users</CardTitle>
         <CardDescription>
-          New accounts start as viewers. <strong>Admin</strong>: {ROLE_HELP.admin}. <strong>Manager</strong>:{" "}
-          {ROLE_HELP.manager}. <strong>Viewer</strong>: {ROLE_HELP.viewer}.
+          <strong>Admin</strong>: {ROLE_HELP.admin}. <strong>Manager</strong>: {ROLE_HELP.manager}.{" "}
+          <strong>Viewer</strong>: {ROLE_HELP.viewer}. Changing someone's role signs them out so they start
+          again with the new one.
         </CardDescription>
+        <CardAction>
+          <AddUserDialog />
+        </CardAction>
       </CardHeader>
-      <CardContent>
+      <CardContent className="space-y-4">
+        <SignUpSwitch />
         {users.isError ? (
           <p role="alert" className="text-destructive text-sm">
             Could not load users: {users.error.message}
@@ -52,9 +69,12 @@ export function UsersTable({ currentUserId }: { currentUserId: number }) {
               <TableRow>
                 <TableHead>Name</TableHead>
                 <TableHead>Email</TableHead>
-                <TableHead className="hidden md:table-cell">Joined</TableHead>
+                <TableHead>Status</TableHead>
                 <TableHead className="hidden md:table-cell">Last sign-in</TableHead>
                 <TableHead className="w-40">Role</TableHead>
+                <TableHead className="w-12">
+                  <span className="sr-only">Actions</span>
+                </TableHead>
               </TableRow>
             </TableHeader>
             <TableBody>
@@ -62,7 +82,7 @@ export function UsersTable({ currentUserId }: { currentUserId: number }) {
                 ? Array.from({ length: 3 }, (_, i) => (
                     // biome-ignore lint/suspicious/noArrayIndexKey: static skeleton rows
                     <TableRow key={i}>
-                      {Array.from({ length: 5 }, (_, j) => (
+                      {Array.from({ length: 6 }, (_, j) => (
                         // biome-ignore lint/suspicious/noArrayIndexKey: static skeleton cells
                         <TableCell key={j}>
                           <Skeleton className="h-5 w-full" />
@@ -81,8 +101,8 @@ export function UsersTable({ currentUserId }: { currentUserId: number }) {
                         )}
                       </TableCell>
                       <TableCell className="max-w-64 truncate text-muted-foreground">{user.email}</TableCell>
-                      <TableCell className="hidden text-muted-foreground md:table-cell">
-                        <RelativeTime value={user.createdAt} />
+                      <TableCell>
+                        <AccountStatus user={user} />
                       </TableCell>
                       <TableCell className="hidden text-muted-foreground md:table-cell">
                         {user.lastSignInAt ? <RelativeTime value={user.lastSignInAt} /> : "Never"}
@@ -104,6 +124,16 @@ export function UsersTable({ currentUserId }: { currentUserId: number }) {
                             ))}
                           </SelectContent>
                         </Select>
+                      </TableCell>
+                      <TableCell>
+                        <UserActions
+                          user={{
+                            id: user.id,
+                            name: user.name,
+                            isDeactivated: user.deactivatedAt !== null,
+                            isYou: user.id === currentUserId,
+                          }}
+                        />
                       </TableCell>
                     </TableRow>
                   ))}

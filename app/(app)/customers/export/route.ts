@@ -7,9 +7,9 @@
 import { TRPCError } from "@trpc/server";
 import { ZodError } from "zod";
 import { auth } from "@/server/auth/config";
+import { userOfSession } from "@/server/auth/session-user";
 import { getDb } from "@/server/db/client";
 import { exportCustomersCsv } from "@/server/services/customers";
-import { getUserById } from "@/server/services/users";
 import { parseListState } from "../list-state";
 
 export const dynamic = "force-dynamic";
@@ -20,10 +20,8 @@ function errorResponse(status: number, code: string, message: string) {
 }
 
 export async function GET(request: Request): Promise<Response> {
-  const session = await auth();
-  const userId = Number(session?.user?.id);
   const db = await getDb();
-  const user = Number.isInteger(userId) && userId > 0 ? await getUserById(db, userId) : null;
+  const user = await userOfSession(db, await auth());
   if (!user) return errorResponse(401, "UNAUTHORIZED", "Sign in to export customers.");
   const state = parseListState(new URL(request.url).searchParams);
   if (state.datasetId === undefined)

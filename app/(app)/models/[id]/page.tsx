@@ -225,7 +225,9 @@ export default async function ModelPage({ params }: { params: Promise<{ id: stri
                 <dt className="text-muted-foreground">Trained by</dt>
                 <dd>
                   {model.trainedBy
-                    ? `${model.trainedBy.name} (${model.trainedBy.email})`
+                    ? model.trainedBy.email
+                      ? `${model.trainedBy.name} (${model.trainedBy.email})`
+                      : model.trainedBy.name
                     : model.run.trigger === "manual"
                       ? "a deleted user"
                       : model.run.trigger}

@@ -15,7 +15,10 @@ import {
 import { createTestDatabase, testDatabaseKinds } from "@/server/testing/database";
 import { callerFor, createUser } from "@/server/testing/factories";
 
-const session = vi.hoisted(() => ({ current: null as { user: { id: string } } | null, db: null as unknown }));
+const session = vi.hoisted(() => ({
+  current: null as { user: { id: string; sessionVersion: number } } | null,
+  db: null as unknown,
+}));
 
 vi.mock("@/server/auth/config", () => ({ auth: async () => session.current }));
 vi.mock("@/server/db/client", async (importOriginal) => {
@@ -80,7 +83,7 @@ describe.each(testDatabaseKinds())("POST /api/datasets/uploads on %s", (kind) =>
     expect(await response.json()).toEqual({
       error: { code: "UNAUTHORIZED", message: "Sign in to upload a file." },
     });
-    session.current = { user: { id: String(users.viewer.id) } };
+    session.current = { user: { id: String(users.viewer.id), sessionVersion: 1 } };
     response = await POST(uploadRequest(churnCsv(60)));
     expect(response.status).toBe(403);
     expect((await response.json()).error.message).toBe(
@@ -90,7 +93,9 @@ describe.each(testDatabaseKinds())("POST /api/datasets/uploads on %s", (kind) =>
   });
 
   it("streams a manager's file into staging and answers the preview, which the import then uses", async () => {
-    session.current = { user: { id: String(users.manager.id) } };
+    session.current = {
+      user: { id: String(users.manager.id), sessionVersion: 1 },
+    };
     const text = churnCsv(500, {
       columns: ["customerId", "<script>alert(1)</script>", "tenure", "MonthlyCharges", "Churn"],
     });
@@ -120,7 +125,7 @@ describe.each(testDatabaseKinds())("POST /api/datasets/uploads on %s", (kind) =>
   });
 
   it("answers 400 with the code, message and line of a ragged row, and keeps nothing", async () => {
-    session.current = { user: { id: String(users.admin.id) } };
+    session.current = { user: { id: String(users.admin.id), sessionVersion: 1 } };
     const lines = churnCsv(100).split("\n");
     lines[57] = `${lines[57]},surplus`;
     const response = await POST(uploadRequest(streamOf(lines.join("\n"), 512)));
@@ -137,7 +142,9 @@ describe.each(testDatabaseKinds())("POST /api/datasets/uploads on %s", (kind) =>
   });
 
   it("answers 400 for a binary file renamed .csv and for too few rows", async () => {
-    session.current = { user: { id: String(users.manager.id) } };
+    session.current = {
+      user: { id: String(users.manager.id), sessionVersion: 1 },
+    };
     let response = await POST(
       uploadRequest(new Uint8Array([0x25, 0x50, 0x44, 0x46, 0x2d, 0x31, 0x2e, 0x37]), { name: "report.csv" }),
     );
@@ -153,7 +160,9 @@ describe.each(testDatabaseKinds())("POST /api/datasets/uploads on %s", (kind) =>
   });
 
   it("answers 413 by the declared size, and when the stream passes the limit, deleting the partial file", async () => {
-    session.current = { user: { id: String(users.manager.id) } };
+    session.current = {
+      user: { id: String(users.manager.id), sessionVersion: 1 },
+    };
     process.env.UPLOAD_MAX_BYTES = String(200 * 1024 * 1024);
     resetServerEnvCache();
     let response = await POST(
@@ -177,7 +186,9 @@ describe.each(testDatabaseKinds())("POST /api/datasets/uploads on %s", (kind) =>
   });
 
   it("answers 415 for a multipart form", async () => {
-    session.current = { user: { id: String(users.manager.id) } };
+    session.current = {
+      user: { id: String(users.manager.id), sessionVersion: 1 },
+    };
     const response = await POST(
       uploadRequest("--x\r\n", { headers: { "content-type": "multipart/form-data; boundary=x" } }),
     );

@@ -9,7 +9,10 @@ import { createTestDatabase, testDatabaseKinds } from "@/server/testing/database
 import { createUser } from "@/server/testing/factories";
 import { createTrainedDataset, type TrainedDataset } from "@/server/testing/trained-dataset";
 
-const session = vi.hoisted(() => ({ current: null as { user: { id: string } } | null, db: null as unknown }));
+const session = vi.hoisted(() => ({
+  current: null as { user: { id: string; sessionVersion: number } } | null,
+  db: null as unknown,
+}));
 vi.mock("@/server/auth/config", () => ({ auth: async () => session.current }));
 vi.mock("@/server/db/client", async (importOriginal) => {
   const original = await importOriginal<typeof import("@/server/db/client")>();
@@ -47,7 +50,7 @@ describe.each(testDatabaseKinds())("model download on %s", (kind) => {
   });
 
   it("gives managers the champion's file, which scores exactly like the app, and audits it", async () => {
-    session.current = { user: { id: String(managerId) } };
+    session.current = { user: { id: String(managerId), sessionVersion: 1 } };
     const response = await download(String(trained.championId));
     expect(response.status).toBe(200);
     expect(response.headers.get("content-disposition")).toMatch(
@@ -68,9 +71,9 @@ describe.each(testDatabaseKinds())("model download on %s", (kind) => {
   it("refuses anonymous (401) and viewers (403), and says when the model does not exist (404)", async () => {
     session.current = null;
     expect((await download(String(trained.championId))).status).toBe(401);
-    session.current = { user: { id: String(viewerId) } };
+    session.current = { user: { id: String(viewerId), sessionVersion: 1 } };
     expect((await download(String(trained.championId))).status).toBe(403);
-    session.current = { user: { id: String(managerId) } };
+    session.current = { user: { id: String(managerId), sessionVersion: 1 } };
     expect((await download("999999")).status).toBe(404);
     expect((await download("1;drop")).status).toBe(404);
   });
