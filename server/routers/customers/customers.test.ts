@@ -53,9 +53,14 @@ describe.each(testDatabaseKinds())("customers router on %s", (kind) => {
 
   const api = () => callerFor(handle.db, viewer);
 
-  it("lists the datasets with a champion", async () => {
+  it("lists the datasets with a champion, the most recently promoted first", async () => {
     expect(await api().customers.datasets()).toEqual([
       expect.objectContaining({ id: trained.datasetId, name: "Telco 600", championId: trained.championId }),
+      expect.objectContaining({
+        id: trained.neighbour.latest.datasetId,
+        name: "Telco 600 (neighbour)",
+        championId: trained.neighbour.latest.championId,
+      }),
     ]);
   });
 
@@ -280,6 +285,7 @@ describe.each(testDatabaseKinds())("customers router on %s", (kind) => {
   });
 
   it("refuses a filter column that is not a categorical column of the dataset, even a malicious one", async () => {
+    const [{ n: before }] = await handle.db.select({ n: count() }).from(customers);
     for (const column of ["NoSuchColumn", "tenure", "customerID", MALICIOUS]) {
       const attempt = api().customers.list({
         datasetId: trained.datasetId,
@@ -295,7 +301,7 @@ describe.each(testDatabaseKinds())("customers router on %s", (kind) => {
     });
     expect(value.summary.customers).toBe(0);
     const [{ n }] = await handle.db.select({ n: count() }).from(customers);
-    expect(n).toBe(600);
+    expect(n).toBe(before);
   });
 
   it("shows a customer's fields, champion score, history and an explanation that adds up to the risk", async () => {
@@ -387,10 +393,10 @@ describe.each(testDatabaseKinds())("customers router on %s", (kind) => {
       name: "Telco 600",
       fileName: "telco-600-v2.csv",
     });
-    expect(newer.version).toBe(2);
+    expect(newer.version).toBe(3);
     const list = await api().customers.list({ datasetId: trained.datasetId });
     expect(list).toMatchObject({
-      version: { id: trained.datasetVersionId, version: 1, isLatest: false },
+      version: { id: trained.datasetVersionId, version: 2, isLatest: false },
       isScored: true,
       summary: { customers: 600 },
     });

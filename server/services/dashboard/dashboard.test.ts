@@ -33,6 +33,13 @@ describe.each(testDatabaseKinds())("dashboard overview on %s", (kind) => {
     const db = handle.db;
     const overview = await getDashboardOverview(db, trained.datasetId);
     expect(overview?.champion?.id).toBe(trained.championId);
+    // The champion's version (the second of this dataset), never a version picked by another id.
+    expect(overview?.dataset).toEqual({
+      id: trained.datasetId,
+      name: "Dashboard",
+      version: 2,
+      rowCount: 600,
+    });
     const rows = await db
       .select({
         risk: scores.riskScore,
@@ -54,7 +61,7 @@ describe.each(testDatabaseKinds())("dashboard overview on %s", (kind) => {
     expect(overview?.scored?.monthlyRevenueHighRisk).toBeCloseTo(highValue, 0);
     expect(overview?.observedChurnRate).toBeCloseTo(rows.filter((r) => r.label === 1).length / 600, 9);
     expect(overview?.importance.length).toBeGreaterThan(0);
-    expect(overview?.recentRuns.map((r) => r.id)).toContain(trained.runId);
+    expect(overview?.recentRuns.map((r) => r.id)).toEqual([trained.runId, trained.earlier.runId]);
     if (levels.high > 0) {
       expect(overview?.highRiskDrivers.length).toBeGreaterThan(0);
       for (const d of overview?.highRiskDrivers ?? []) expect(d.customers).toBeLessThanOrEqual(levels.high);
@@ -72,8 +79,11 @@ describe.each(testDatabaseKinds())("dashboard overview on %s", (kind) => {
     expect(overview).toMatchObject({ champion: null, scored: null, importance: [], highRiskDrivers: [] });
     expect(overview?.dataset.rowCount).toBe(600);
     const list = await listDashboardDatasets(db);
-    expect(list[0]).toEqual({ id: untrained.datasetId, name: "Dashboard untrained", hasChampion: false });
-    expect(list.find((d) => d.id === trained.datasetId)?.hasChampion).toBe(true);
+    expect(list).toEqual([
+      { id: untrained.datasetId, name: "Dashboard untrained", hasChampion: false },
+      { id: trained.datasetId, name: "Dashboard", hasChampion: true },
+      { id: trained.neighbour.latest.datasetId, name: "Dashboard (neighbour)", hasChampion: true },
+    ]);
     expect(await getDashboardOverview(db, 987_654)).toBeNull();
   });
 
