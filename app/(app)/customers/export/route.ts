@@ -32,6 +32,7 @@ export async function GET(request: Request): Promise<Response> {
   try {
     csv = await exportCustomersCsv(db, {
       datasetId: state.datasetId,
+      status: state.status,
       sort: state.sort,
       direction: state.direction,
       levels: state.levels,
