@@ -1,9 +1,12 @@
 import { TRPCError } from "@trpc/server";
-import { count, eq } from "drizzle-orm";
+import { and, count, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parseCsv } from "@/lib/ml/data";
+import { DEFAULT_PLAYBOOK, recommendedAction } from "@/lib/retention";
 import type { DatabaseHandle } from "../../db/client";
 import { customers, models, scores } from "../../db/schema";
 import type { Actor } from "../../services/audit";
+import { driversText } from "../../services/batch-scoring";
 import { exportCustomersCsv } from "../../services/customers";
 import { importDatasetFromFile } from "../../services/datasets";
 import { useTemporaryDataDir } from "../../services/datasets/test-helpers";
@@ -429,7 +432,7 @@ describe.each(testDatabaseKinds())("customers router on %s", (kind) => {
     });
   });
 
-  it("exports the filtered list as CSV in the list's order, and refuses a bad column before streaming", async () => {
+  it("exports the filtered list as CSV in the list's order, with the scored file's columns, and refuses a bad column before streaming", async () => {
     const filter = {
       datasetId: trained.datasetId,
       levels: ["medium" as const],
@@ -437,12 +440,35 @@ describe.each(testDatabaseKinds())("customers router on %s", (kind) => {
     };
     const list = await api().customers.list({ ...filter, pageSize: 100 });
     const csv = await exportCustomersCsv(handle.db, filter);
-    const lines = (await csvText(csv.body)).trimEnd().split("\r\n");
-    expect(lines[0]).toBe("customer_id,risk_score,risk_level,top_drivers,monthly_value,revenue_at_risk");
-    expect(lines).toHaveLength(active.filter((r) => r.riskLevel === "medium").length + 1);
-    expect(lines.slice(1, 101).map((l) => l.split(",")[0])).toEqual(list.rows.map((r) => r.externalId));
-    expect(lines.slice(1).every((l) => l.split(",")[2] === "medium")).toBe(true);
-    expect(lines[1]).toMatch(/\(([+-]|±)[\d.]+ pts\)/);
+    const text = await csvText(csv.body);
+    expect(text.slice(0, text.indexOf("\r\n"))).toBe(
+      "customer_id,risk_score,risk_level,top_drivers,recommended_action,monthly_value,revenue_at_risk",
+    );
+    const { rows } = parseCsv(text);
+    const medium = active.filter((r) => r.riskLevel === "medium");
+    expect(rows).toHaveLength(medium.length);
+    expect(rows.slice(0, 100).map((r) => r[0])).toEqual(list.rows.map((r) => r.externalId));
+    const byExternalId = new Map(reference.map((r) => [r.externalId, r]));
+    const [{ drivers: stored }] = await handle.db
+      .select({ drivers: scores.drivers })
+      .from(scores)
+      .where(and(eq(scores.modelId, trained.championId), eq(scores.customerId, list.rows[0].id)));
+    expect(rows[0][3]).toBe(driversText(stored));
+    for (const [externalId, risk, level, drivers, action, monthly, atRisk] of rows) {
+      const ref = byExternalId.get(externalId);
+      if (!ref) throw new Error(`${externalId} is not a customer of this dataset`);
+      expect(Number(risk)).toBeCloseTo(ref.riskScore, 4);
+      expect(level).toBe("medium");
+      expect(drivers).toMatch(
+        /^[^=;]+=[^;]+ \(([+-]|±)[\d.]+ pts\)(; [^=;]+=[^;]+ \(([+-]|±)[\d.]+ pts\)){2}$/,
+      );
+      // The playbook's action for the customer's own stored drivers and fields.
+      const stored = list.rows.find((r) => r.externalId === externalId)?.drivers;
+      if (stored) expect(action).toBe(recommendedAction(stored, ref.features, DEFAULT_PLAYBOOK)?.title ?? "");
+      expect(Number(monthly)).toBeCloseTo(ref.monthly, 2);
+      expect(Number(atRisk)).toBeCloseTo(ref.monthly * ref.riskScore, 2);
+    }
+    expect(rows.filter((r) => r[4] !== "").length).toBeGreaterThan(medium.length / 2);
     expect(csv.fileName).toBe("Telco-600-customers.csv");
     await expect(
       exportCustomersCsv(handle.db, {
@@ -452,18 +478,25 @@ describe.each(testDatabaseKinds())("customers router on %s", (kind) => {
     ).rejects.toMatchObject({ code: "BAD_REQUEST" });
   });
 
-  it("exports active customers by default and lost ones on request", async () => {
-    const ids = async (status?: "active" | "lost") => {
+  it("exports active customers by default and lost ones on request, without an action or revenue at risk", async () => {
+    const exported = async (status?: "active" | "lost") => {
       const csv = await exportCustomersCsv(handle.db, { datasetId: trained.datasetId, status });
-      return (await csvText(csv.body))
-        .trimEnd()
-        .split("\r\n")
-        .slice(1)
-        .map((l) => l.split(",")[0])
-        .sort();
+      return { fileName: csv.fileName, rows: parseCsv(await csvText(csv.body)).rows };
     };
-    expect(await ids()).toEqual(active.map((r) => r.externalId).sort());
-    expect(await ids("lost")).toEqual(lost.map((r) => r.externalId).sort());
+    const activeCsv = await exported();
+    expect(activeCsv.rows.map((r) => r[0]).sort()).toEqual(active.map((r) => r.externalId).sort());
+    expect(activeCsv.rows.every((r) => r[6] !== "")).toBe(true);
+    // An action for every customer with a risk-raising driver among the top three (none needed otherwise).
+    const activeByExternalId = new Map(active.map((r) => [r.externalId, r]));
+    const raising = (externalId: string) =>
+      /\(\+[\d.]+ pts\)/.test(activeCsv.rows.find((r) => r[0] === externalId)?.[3] ?? "");
+    expect(activeCsv.rows.filter((r) => r[4] !== "").map((r) => r[0])).toEqual(
+      activeCsv.rows.map((r) => r[0]).filter((id) => activeByExternalId.has(id) && raising(id)),
+    );
+    const lostCsv = await exported("lost");
+    expect(lostCsv.fileName).toBe("Telco-600-lost-customers.csv");
+    expect(lostCsv.rows.map((r) => r[0]).sort()).toEqual(lost.map((r) => r.externalId).sort());
+    expect(lostCsv.rows.every((r) => r[4] === "" && r[6] === "" && r[5] !== "")).toBe(true);
   });
 
   it("answers NOT_FOUND for an unknown customer or dataset", async () => {
