@@ -519,6 +519,37 @@ describe.each(testDatabaseKinds())("customers router on %s", (kind) => {
     }
   });
 
+  it("counts customers without a known outcome as active, and leaves them out of the churn rate", async () => {
+    // Ten customers whose churn cell is blank: current customers, not lost ones.
+    const [header, ...lines] = telcoLikeCsv(150, 37).trimEnd().split("\n");
+    const churn = header.split(",").indexOf("Churn");
+    const blanked = lines.map((line, i) =>
+      i % 15 === 0
+        ? line
+            .split(",")
+            .map((cell, c) => (c === churn ? "" : cell))
+            .join(",")
+        : line,
+    );
+    const own = await trainVersion(handle.db, actor, {
+      name: "Telco unknown outcomes",
+      csv: `${[header, ...blanked].join("\n")}\n`,
+      algorithms: ["logistic_regression"],
+    });
+    const scored = await referenceOf(handle, own.championId);
+    expect(scored).toHaveLength(150);
+    const unknown = scored.filter((r) => r.label === null).length;
+    const churned = scored.filter((r) => r.label === 1).length;
+    expect(unknown).toBe(10);
+    const list = await api().customers.list({ datasetId: own.datasetId });
+    expect(list.summary).toMatchObject({
+      customers: 150 - churned,
+      active: 150 - churned,
+      lost: churned,
+      observedChurnRate: churned / (150 - unknown),
+    });
+  });
+
   // Uploads and promotes on a dataset of its own, so the other tests' dataset never changes.
   it("keeps listing the scored version after a new upload, and lists nobody for an unscored champion", async () => {
     const csv = telcoLikeCsv(120, 29);
