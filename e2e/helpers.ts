@@ -1,4 +1,5 @@
 import { expect, type Page } from "@playwright/test";
+import { parseCsv } from "../lib/ml/data";
 
 export const ARTIFACTS = "e2e/artifacts";
 
@@ -29,4 +30,36 @@ export async function signOut(page: Page) {
   await page.getByRole("button", { name: /^Account menu for/ }).click();
   await page.getByRole("menuitem", { name: "Sign out" }).click();
   await expect(page).toHaveURL(/\/sign-in/);
+}
+
+/** The id of the dataset called `name`, read from its link on the datasets page. */
+export async function datasetIdByName(page: Page, name: string): Promise<number> {
+  await page.goto("/datasets");
+  const link = page.getByRole("link", { name, exact: true }).first();
+  // The server imports its sample in the background on a first start.
+  await expect(async () => {
+    await page.reload();
+    await expect(link).toBeVisible({ timeout: 2_000 });
+  }).toPass({ timeout: 120_000, intervals: [2_000] });
+  const href = await link.getAttribute("href");
+  const id = Number(/\/datasets\/(\d+)/.exec(href ?? "")?.[1]);
+  expect(id, `a link to dataset "${name}" on /datasets`).toBeGreaterThan(0);
+  return id;
+}
+
+/** Downloads a CSV with the page's session: the header and the data rows. */
+export async function downloadCsv(
+  page: Page,
+  href: string,
+): Promise<{ columns: string[]; rows: string[][] }> {
+  const response = await page.request.get(href);
+  expect(response.status(), `GET ${href}`).toBe(200);
+  expect(response.headers()["content-type"]).toContain("text/csv");
+  const { columns, rows } = parseCsv(await response.body());
+  return { columns, rows };
+}
+
+/** "12,345" → 12345 (figures are formatted en-US in the app). */
+export function figure(text: string | null): number {
+  return Number((text ?? "").replaceAll(",", "").trim());
 }

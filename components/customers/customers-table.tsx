@@ -9,6 +9,7 @@ import { Tooltip, TooltipContent, TooltipTrigger } from "@/components/ui/tooltip
 import { cn } from "@/lib/utils";
 import { type DriverEntry, DriverList } from "./driver-list";
 import { formatMoney, formatRisk } from "./format";
+import { LostBadge } from "./lost-badge";
 import { RiskLevelBadge } from "./risk-level-badge";
 
 export type CustomerSortKey = "risk" | "monthlyValue" | "revenueAtRisk" | "customerId";
@@ -21,6 +22,8 @@ export interface CustomerTableRow {
   drivers: DriverEntry[];
   monthlyValue: number | null;
   revenueAtRisk: number | null;
+  /** The churn column says this customer already left. */
+  isLost: boolean;
 }
 
 function SortButton({
@@ -139,7 +142,7 @@ export function CustomersTable({
             key={row.id}
             tabIndex={0}
             data-testid="customer-row"
-            aria-label={`Customer ${row.externalId}, ${formatRisk(row.riskScore)} risk: open details`}
+            aria-label={`Customer ${row.externalId}${row.isLost ? " (lost)" : ""}, ${formatRisk(row.riskScore)} risk: open details`}
             onClick={() => open(row.id)}
             onKeyDown={(e) => onKeyDown(e, row.id)}
             className="cursor-pointer focus-visible:bg-muted/60 focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring focus-visible:ring-inset"
@@ -153,6 +156,7 @@ export function CustomersTable({
               >
                 {row.externalId}
               </Link>
+              {row.isLost && <LostBadge className="ml-2" />}
             </TableCell>
             <TableCell className="text-right tabular-nums">{formatRisk(row.riskScore)}</TableCell>
             <TableCell>

@@ -1,12 +1,14 @@
 /**
  * Real databases for integration tests: a copy of a migrated PGlite template (initdb is ~8 s, a
  * copy ~1 s) and, when DATABASE_URL is set, a fresh PostgreSQL database per test file, dropped
- * afterwards. Suites loop over `testDatabaseKinds()` so one run covers both engines.
+ * afterwards. Suites loop over `testDatabaseKinds()` so one run covers both engines. Both start
+ * every id sequence in a range of its own (id-offsets.ts), so ids of different tables never coincide.
  */
 import { cpSync, existsSync, mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { type DatabaseHandle, type DatabaseKind, migrateDatabase, openDatabase } from "../db/client";
+import { offsetIdSequences } from "./id-offsets";
 import { pgliteTemplateDir } from "./pglite-template";
 
 export function testDatabaseKinds(): DatabaseKind[] {
@@ -24,6 +26,7 @@ export async function createTestDatabase(kind: DatabaseKind): Promise<DatabaseHa
     const dir = mkdtempSync(path.join(os.tmpdir(), "churnguard-test-"));
     cpSync(template, dir, { recursive: true });
     const handle = await openDatabase({ dataDir: dir });
+    await offsetIdSequences(handle.db);
     return {
       ...handle,
       close: async () => {
@@ -43,6 +46,7 @@ export async function createTestDatabase(kind: DatabaseKind): Promise<DatabaseHa
   const options = { url: url.toString() };
   const handle = await openDatabase(options);
   await migrateDatabase(handle, options);
+  await offsetIdSequences(handle.db);
   return {
     ...handle,
     close: async () => {

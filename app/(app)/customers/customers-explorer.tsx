@@ -5,7 +5,8 @@ import { Download, FilterX, Plus, Search, X } from "lucide-react";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useEffect, useId, useMemo, useRef, useState } from "react";
 import { type CustomerSortKey, CustomersTable } from "@/components/customers/customers-table";
-import { formatMoney } from "@/components/customers/format";
+import { formatMoney, formatRisk } from "@/components/customers/format";
+import { StatusSwitch } from "@/components/customers/status-switch";
 import { useTRPC } from "@/components/trpc/client";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader } from "@/components/ui/card";
@@ -129,6 +130,7 @@ export function CustomersExplorer({
   };
   const removeFilter = (index: number) => navigate({ filters: state.filters.filter((_, i) => i !== index) });
   const hasFilters = state.levels.length > 0 || state.filters.length > 0 || state.search !== "";
+  const isLostView = state.status === "lost";
   const clearFilters = () => {
     setSearchText("");
     navigate({ levels: [], filters: [], search: "", searchMode: "contains" });
@@ -181,11 +183,41 @@ export function CustomersExplorer({
         )}
       </div>
 
-      <div className="grid gap-3 sm:grid-cols-3" aria-live="polite">
-        {summary ? (
+      <StatusSwitch
+        value={state.status}
+        active={summary?.active}
+        lost={summary?.lost}
+        observedChurnRate={summary?.observedChurnRate}
+        onChange={(status) => navigate({ status })}
+      />
+
+      <section
+        className="grid gap-3 sm:grid-cols-3"
+        aria-live="polite"
+        aria-label={isLostView ? "Lost customer figures" : "Customer figures"}
+      >
+        {summary && isLostView ? (
           <>
             <Stat
-              label={hasFilters ? "Customers matching" : "Customers"}
+              label={hasFilters ? "Lost customers matching" : "Lost customers"}
+              value={summary.customers.toLocaleString("en-US")}
+              hint="Already left: not counted as at risk"
+            />
+            <Stat
+              label="Observed churn rate"
+              value={formatRisk(summary.observedChurnRate)}
+              hint="Lost ÷ customers with a known outcome"
+            />
+            <Stat
+              label="Monthly revenue lost"
+              value={formatMoney(summary.monthlyValue, 0)}
+              hint="Sum of their monthly value"
+            />
+          </>
+        ) : summary ? (
+          <>
+            <Stat
+              label={hasFilters ? "Active customers matching" : "Active customers"}
               value={summary.customers.toLocaleString("en-US")}
             />
             <Stat
@@ -200,13 +232,13 @@ export function CustomersExplorer({
             <Stat
               label="Monthly revenue at risk"
               value={formatMoney(summary.revenueAtRisk, 0)}
-              hint="Sum of monthly value × risk score"
+              hint="Sum of monthly value × risk score, active customers only"
             />
           </>
         ) : (
           [0, 1, 2].map((i) => <Skeleton key={i} className="h-24" />)
         )}
-      </div>
+      </section>
 
       <Card className="gap-0 pb-0">
         <CardContent className="space-y-3 px-4 pb-4">
@@ -364,9 +396,17 @@ export function CustomersExplorer({
           </div>
         ) : data.rows.length === 0 ? (
           <div className="border-t px-4 py-12 text-center">
-            <p className="font-medium">No customers match these filters</p>
+            <p className="font-medium">
+              {isLostView
+                ? "No lost customers match these filters"
+                : "No active customers match these filters"}
+            </p>
             <p className="mt-1 text-muted-foreground text-sm">
-              Remove a filter or clear them all to see every scored customer.
+              {hasFilters
+                ? "Remove a filter or clear them all to see every scored customer."
+                : isLostView
+                  ? "The data marks no scored customer as churned."
+                  : "Every scored customer of this dataset has already left."}
             </p>
             {hasFilters && (
               <Button type="button" variant="outline" className="mt-4" onClick={clearFilters}>
@@ -389,7 +429,7 @@ export function CustomersExplorer({
             <p className="text-muted-foreground" aria-live="polite">
               {((data.page - 1) * data.pageSize + 1).toLocaleString("en-US")}–
               {Math.min(data.page * data.pageSize, data.summary.customers).toLocaleString("en-US")} of{" "}
-              {data.summary.customers.toLocaleString("en-US")} customers
+              {data.summary.customers.toLocaleString("en-US")} {isLostView ? "lost" : "active"} customers
             </p>
             <div className="flex items-center gap-2">
               <span id={ids.size} className="text-muted-foreground text-xs">

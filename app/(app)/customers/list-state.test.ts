@@ -4,11 +4,12 @@ import { listStateToSearch, parseListState } from "./list-state";
 describe("customers list state in the URL", () => {
   it("round-trips every part, column names with odd characters included", () => {
     const search =
-      "?dataset=3&page=2&size=50&sort=revenueAtRisk&dir=asc&level=high&level=medium" +
+      "?dataset=3&status=lost&page=2&size=50&sort=revenueAtRisk&dir=asc&level=high&level=medium" +
       "&f.Contract=Month-to-month&f.Contract=One+year&f.Pay+%26+method%3D=a%3Db&q=77-ab&match=prefix";
     const state = parseListState(new URLSearchParams(search));
     expect(state).toEqual({
       datasetId: 3,
+      status: "lost",
       page: 2,
       pageSize: 50,
       sort: "revenueAtRisk",
@@ -32,9 +33,11 @@ describe("customers list state in the URL", () => {
       sort: "name",
       dir: "up",
       level: ["x", "low,high"],
+      status: "gone",
     });
     expect(state).toMatchObject({
       datasetId: undefined,
+      status: "active",
       page: 1,
       pageSize: 25,
       sort: "risk",

@@ -1,6 +1,6 @@
 /**
  * The customers list's state lives in the URL, so links and reloads keep it:
- * `?dataset=3&page=2&size=50&sort=revenueAtRisk&dir=asc&level=high&f.Contract=Month-to-month&q=77&match=prefix`.
+ * `?dataset=3&status=lost&page=2&size=50&sort=revenueAtRisk&dir=asc&level=high&f.Contract=Month-to-month&q=77&match=prefix`.
  * A filter is `f.<column>=<value>` (repeat for several values): the column name stays data.
  */
 export const SORTS = ["risk", "monthlyValue", "revenueAtRisk", "customerId"] as const;
@@ -9,10 +9,14 @@ export const PAGE_SIZES = [25, 50, 100] as const;
 export type PageSize = (typeof PAGE_SIZES)[number];
 export const LEVELS = ["high", "medium", "low"] as const;
 export type Level = (typeof LEVELS)[number];
+/** Active customers (the default) or lost ones, whose label says they already churned. */
+export const STATUSES = ["active", "lost"] as const;
+export type Status = (typeof STATUSES)[number];
 const FILTER_PREFIX = "f.";
 
 export interface ListState {
   datasetId: number | undefined;
+  status: Status;
   page: number;
   pageSize: PageSize;
   sort: SortKey;
@@ -61,6 +65,7 @@ export function parseListState(params: Params): ListState {
     .filter((v, i, all): v is Level => (LEVELS as readonly string[]).includes(v) && all.indexOf(v) === i);
   return {
     datasetId: positive(first("dataset")),
+    status: first("status") === "lost" ? "lost" : "active",
     page: positive(first("page")) ?? 1,
     pageSize: (PAGE_SIZES as readonly number[]).includes(size ?? 0) ? (size as PageSize) : 25,
     sort,
@@ -76,6 +81,7 @@ export function parseListState(params: Params): ListState {
 export function listStateToSearch(state: ListState): string {
   const params = new URLSearchParams();
   if (state.datasetId !== undefined) params.set("dataset", String(state.datasetId));
+  if (state.status !== "active") params.set("status", state.status);
   if (state.page > 1) params.set("page", String(state.page));
   if (state.pageSize !== 25) params.set("size", String(state.pageSize));
   if (state.sort !== "risk") params.set("sort", state.sort);
@@ -92,6 +98,7 @@ export function listStateToSearch(state: ListState): string {
 export function listInputOf(state: ListState, datasetId: number) {
   return {
     datasetId,
+    status: state.status,
     page: state.page,
     pageSize: state.pageSize,
     sort: state.sort,

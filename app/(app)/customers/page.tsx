@@ -15,7 +15,7 @@ import { listInputOf, listStateToSearch, parseListState } from "./list-state";
 export const metadata: Metadata = { title: "Customers" };
 
 const DESCRIPTION =
-  "Every customer the champion model scored, with their churn risk, the reasons behind it and the monthly revenue at risk.";
+  "Every active customer the champion model scored, with their churn risk, the reasons behind it and the monthly revenue at risk. Customers who already left are listed apart, under Lost.";
 
 async function CustomersList({
   searchParams,

@@ -95,14 +95,20 @@ export default async function DashboardPage({
         <div className="space-y-6">
           <section aria-label="Key figures" className="grid gap-4 sm:grid-cols-2 xl:grid-cols-4">
             <Kpi
-              label="Customers scored"
+              label="Active customers"
               value={scored.customers.toLocaleString("en-US")}
-              hint={`${overview.dataset.name}, version ${overview.dataset.version}`}
+              hint={`Scored and still customers · ${overview.dataset.name}, version ${overview.dataset.version}`}
+              testId="kpi-active"
             />
             <Kpi
               label="High-risk customers"
               value={scored.levels.high.toLocaleString("en-US")}
-              hint={`${formatPercent(scored.levels.high / scored.customers)} of customers · mean risk ${formatPercent(scored.meanRisk)}`}
+              hint={
+                scored.customers > 0
+                  ? `${formatPercent(scored.levels.high / scored.customers)} of active customers · mean risk ${formatPercent(scored.meanRisk)}`
+                  : "No active customer is left to score"
+              }
+              testId="kpi-high-risk"
             />
             <Kpi
               label="Monthly revenue at risk"
@@ -110,13 +116,17 @@ export default async function DashboardPage({
               hint={
                 scored.monthlyRevenueHighRisk === null
                   ? "Needs a monthly charges column in the data"
-                  : `Monthly value × risk, summed · ${money(scored.monthlyRevenueHighRisk)} from high-risk customers`
+                  : `Monthly value × risk of active customers · ${money(scored.monthlyRevenueHighRisk)} from high-risk ones`
               }
+              testId="kpi-revenue-at-risk"
             />
             <Kpi
-              label="Observed churn rate"
-              value={overview.observedChurnRate === null ? "—" : formatPercent(overview.observedChurnRate)}
-              hint="Share of customers in the data who churned"
+              label="Already lost"
+              value={scored.lost.toLocaleString("en-US")}
+              hint={`Left already (churned in the data), not at risk · observed churn rate ${
+                overview.observedChurnRate === null ? "—" : formatPercent(overview.observedChurnRate)
+              }`}
+              testId="kpi-lost"
             />
           </section>
 
@@ -124,13 +134,18 @@ export default async function DashboardPage({
             <Card className="lg:col-span-2">
               <CardHeader>
                 <CardTitle>Risk levels</CardTitle>
-                <CardDescription>How the champion model scores today's customers.</CardDescription>
+                <CardDescription>
+                  How the champion model scores the active customers (those already lost are left out).
+                </CardDescription>
               </CardHeader>
               <CardContent className="space-y-4">
                 <RiskDistribution levels={scored.levels} />
                 <div className="flex flex-wrap gap-2">
                   <Button asChild size="sm">
                     <Link href={`/customers?${datasetQuery}&level=high`}>See high-risk customers</Link>
+                  </Button>
+                  <Button asChild size="sm" variant="outline">
+                    <Link href={`/customers?${datasetQuery}&status=lost`}>See lost customers</Link>
                   </Button>
                   <Button asChild size="sm" variant="outline">
                     <Link href={`/predict?${datasetQuery}`}>Try a what-if prediction</Link>
@@ -184,7 +199,9 @@ export default async function DashboardPage({
             <Card>
               <CardHeader>
                 <CardTitle>Why high-risk customers are at risk</CardTitle>
-                <CardDescription>Columns among their top three risk-raising drivers.</CardDescription>
+                <CardDescription>
+                  Columns among the top three risk-raising drivers of active high-risk customers.
+                </CardDescription>
               </CardHeader>
               <CardContent>
                 {overview.highRiskDrivers.length ? (
@@ -194,7 +211,7 @@ export default async function DashboardPage({
                     format={(v) => `${v.toLocaleString("en-US")} customers`}
                   />
                 ) : (
-                  <p className="text-muted-foreground text-sm">No customer is at high risk.</p>
+                  <p className="text-muted-foreground text-sm">No active customer is at high risk.</p>
                 )}
               </CardContent>
             </Card>
@@ -234,12 +251,14 @@ export default async function DashboardPage({
   );
 }
 
-function Kpi({ label, value, hint }: { label: string; value: string; hint: string }) {
+function Kpi({ label, value, hint, testId }: { label: string; value: string; hint: string; testId: string }) {
   return (
-    <Card>
+    <Card data-testid={testId}>
       <CardHeader>
         <CardDescription>{label}</CardDescription>
-        <CardTitle className="text-3xl tabular-nums">{value}</CardTitle>
+        <CardTitle className="text-3xl tabular-nums" data-testid={`${testId}-value`}>
+          {value}
+        </CardTitle>
       </CardHeader>
       <CardContent className="text-muted-foreground text-xs">{hint}</CardContent>
     </Card>

@@ -39,6 +39,10 @@ describe.each(testDatabaseKinds())("predictions router on %s", (kind) => {
     const list = await callerFor(handle.db, viewer).predictions.datasets();
     expect(list).toEqual([
       expect.objectContaining({ id: trained.datasetId, name: "What-if", modelId: trained.championId }),
+      expect.objectContaining({
+        id: trained.neighbour.latest.datasetId,
+        modelId: trained.neighbour.latest.championId,
+      }),
     ]);
   });
 

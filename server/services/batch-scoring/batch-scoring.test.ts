@@ -429,6 +429,10 @@ describe.each(testDatabaseKinds())("batch scoring on %s", (kind) => {
     });
     expect(await asViewer.batchScoring.datasets()).toEqual([
       expect.objectContaining({ datasetId: trained.datasetId, modelId: trained.championId }),
+      expect.objectContaining({
+        datasetId: trained.neighbour.latest.datasetId,
+        modelId: trained.neighbour.latest.championId,
+      }),
     ]);
     // Someone else's staged file is not theirs to start, even for a manager.
     const { user: other } = await createUser(handle.db, "manager");

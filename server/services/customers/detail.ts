@@ -11,6 +11,7 @@ import { loadPredictor, NoChampionError, PredictionInputError } from "../predict
 import { buildCustomerInsight, type CustomerInsight } from "../retention";
 import type { RiskDriver } from "../scoring/drivers";
 import type { RiskLevel } from "../scoring/risk";
+import { type CustomerStatus, statusOfLabel } from "./status";
 
 export interface CustomerField {
   name: string;
@@ -90,12 +91,15 @@ export async function getCustomerDetail(db: Database, customerId: number) {
 
   const { insight, champion, insightProblem } = await explainLive(db, row.datasetId, row.features);
   const latest = championScore ?? null;
+  const status: CustomerStatus = statusOfLabel(row.label);
   return {
     customer: {
       id: Number(row.id),
       externalId: row.externalId,
       rowNumber: row.rowNumber,
       label: row.label,
+      /** "lost" when the label says this customer already churned: then nothing of theirs is at risk. */
+      status,
       monthlyValue: row.monthlyValue,
       fields,
     },
@@ -107,7 +111,8 @@ export async function getCustomerDetail(db: Database, customerId: number) {
     latest: latest
       ? {
           ...latest,
-          revenueAtRisk: row.monthlyValue === null ? null : row.monthlyValue * latest.riskScore,
+          revenueAtRisk:
+            status === "lost" || row.monthlyValue === null ? null : row.monthlyValue * latest.riskScore,
         }
       : null,
     history,

@@ -55,9 +55,12 @@ export async function resolveCustomerScope(db: Database, datasetId: number): Pro
       algorithm: models.algorithm,
       promotedAt: models.promotedAt,
       championDatasetVersionId: models.datasetVersionId,
+      // The dataset id is bound as a value, not correlated with the outer row: drizzle writes a
+      // single-table select's columns unqualified, and an unqualified name in a subquery binds to
+      // the subquery's own table (which is how the scored probe below once compared wrong ids).
       latestVersionId: sql<number | null>`(
         select ${datasetVersions.id} from ${datasetVersions}
-        where ${datasetVersions.datasetId} = ${datasets.id}
+        where ${datasetVersions.datasetId} = ${datasetId}
         order by ${datasetVersions.version} desc limit 1)`,
     })
     .from(datasets)
@@ -83,10 +86,11 @@ export async function resolveCustomerScope(db: Database, datasetId: number): Pro
   // Training scores the version it trained on, so that is the version the champion's scores cover.
   const versionId = row.championDatasetVersionId ?? latestVersionId;
   if (versionId === null) return { dataset, champion, version: null, isScored: false };
+  // Values, never outer columns, inside the subquery (see latestVersionId above).
   const probe = champion
     ? sql<boolean>`exists (
         select 1 from ${scores} inner join ${customers} on ${customers.id} = ${scores.customerId}
-        where ${scores.modelId} = ${champion.id} and ${customers.datasetVersionId} = ${datasetVersions.id})`
+        where ${scores.modelId} = ${champion.id} and ${customers.datasetVersionId} = ${versionId})`
     : sql<boolean>`false`;
   const [version] = await db
     .select({

@@ -2,10 +2,13 @@
  * The dashboard's numbers for one dataset, all read from what training stored: the champion's
  * scores of every customer (risk levels, revenue at risk), the labels of the imported rows (churn
  * rate), the champion's global importance and its customers' most frequent risk-raising drivers.
+ * Risk figures count active customers only; those whose label says they churned are counted apart
+ * as already lost (customers/status.ts).
  */
 import { and, desc, eq, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { customers, datasets, datasetVersions, models, scores, trainingRuns } from "../../db/schema";
+import { customerStatusCondition } from "../customers/status";
 import type { RiskLevel } from "../scoring/risk";
 
 export interface DashboardDataset {
@@ -28,7 +31,10 @@ export interface DashboardOverview {
   /** Churn rate of the labelled customers of the champion's dataset version, 0..1. */
   observedChurnRate: number | null;
   scored: {
+    /** Active customers the champion scored: every figure below is about them. */
     customers: number;
+    /** Scored customers whose label says they already churned: not at risk, counted apart. */
+    lost: number;
     meanRisk: number;
     levels: Record<RiskLevel, number>;
     /** Sum over customers of monthly value x risk score (needs a monthly charges column). */
@@ -37,7 +43,7 @@ export interface DashboardOverview {
   } | null;
   /** Mean |SHAP| per original column (log-odds), largest first. */
   importance: { column: string; value: number }[];
-  /** Columns that most often raise the risk of high-risk customers (top-3 drivers). */
+  /** Columns that most often raise the risk of active high-risk customers (top-3 drivers). */
   highRiskDrivers: { column: string; customers: number }[];
   recentRuns: {
     id: number;
@@ -120,24 +126,27 @@ export async function getDashboardOverview(
   let scored: DashboardOverview["scored"] = null;
   let highRiskDrivers: DashboardOverview["highRiskDrivers"] = [];
   if (champion) {
+    const active = customerStatusCondition("active");
     const [totals] = await db
       .select({
-        customers: sql<number>`count(*)::int`,
-        meanRisk: sql<number>`coalesce(avg(${scores.riskScore}), 0)::float8`,
-        low: sql<number>`count(*) filter (where ${scores.riskLevel} = 'low')::int`,
-        medium: sql<number>`count(*) filter (where ${scores.riskLevel} = 'medium')::int`,
-        high: sql<number>`count(*) filter (where ${scores.riskLevel} = 'high')::int`,
-        valued: sql<number>`count(${customers.monthlyValue})::int`,
-        revenueAtRisk: sql<number>`coalesce(sum(${customers.monthlyValue} * ${scores.riskScore}), 0)::float8`,
-        revenueHigh: sql<number>`coalesce(sum(${customers.monthlyValue}) filter (where ${scores.riskLevel} = 'high'), 0)::float8`,
+        customers: sql<number>`count(*) filter (where ${active})::int`,
+        lost: sql<number>`count(*) filter (where ${customerStatusCondition("lost")})::int`,
+        meanRisk: sql<number>`coalesce(avg(${scores.riskScore}) filter (where ${active}), 0)::float8`,
+        low: sql<number>`count(*) filter (where ${active} and ${scores.riskLevel} = 'low')::int`,
+        medium: sql<number>`count(*) filter (where ${active} and ${scores.riskLevel} = 'medium')::int`,
+        high: sql<number>`count(*) filter (where ${active} and ${scores.riskLevel} = 'high')::int`,
+        valued: sql<number>`count(${customers.monthlyValue}) filter (where ${active})::int`,
+        revenueAtRisk: sql<number>`coalesce(sum(${customers.monthlyValue} * ${scores.riskScore}) filter (where ${active}), 0)::float8`,
+        revenueHigh: sql<number>`coalesce(sum(${customers.monthlyValue}) filter (where ${active} and ${scores.riskLevel} = 'high'), 0)::float8`,
       })
       .from(scores)
       .innerJoin(customers, eq(customers.id, scores.customerId))
       .where(eq(scores.modelId, champion.id));
-    if (totals.customers > 0) {
+    if (totals.customers + totals.lost > 0) {
       const hasValue = totals.valued > 0;
       scored = {
         customers: totals.customers,
+        lost: totals.lost,
         meanRisk: totals.meanRisk,
         levels: { low: totals.low, medium: totals.medium, high: totals.high },
         monthlyRevenueAtRisk: hasValue ? totals.revenueAtRisk : null,
@@ -149,7 +158,8 @@ export async function getDashboardOverview(
     const rows = await db.execute<{ column: string; customers: number }>(sql`
       select d->>'column' as "column", count(*)::int as customers
       from (select ${driver} as d from ${scores}
-            where ${scores.modelId} = ${champion.id} and ${scores.riskLevel} = 'high') t
+            inner join ${customers} on ${customers.id} = ${scores.customerId}
+            where ${scores.modelId} = ${champion.id} and ${scores.riskLevel} = 'high' and ${active}) t
       where (d->>'contribution')::float8 > 0
       group by 1 order by 2 desc, 1 limit 5`);
     const list = (Array.isArray(rows) ? rows : (rows as unknown as { rows: unknown[] }).rows) as {

@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "../../db/client";
-import { scores } from "../../db/schema";
+import { customers, scores } from "../../db/schema";
 import { createTestDatabase, testDatabaseKinds } from "../../testing/database";
 import { callerFor, createUser } from "../../testing/factories";
 import { createTrainedDataset, type TrainedDataset } from "../../testing/trained-dataset";
@@ -35,9 +35,14 @@ describe.each(testDatabaseKinds())("new risk bands re-level stored scores on %s"
     // Bands low enough that most customers become high risk.
     const bands = { medium: 0.1, high: 0.2 };
     await api.settings.setRiskBands(bands);
-    const after = await db.select().from(scores).where(eq(scores.modelId, trained.championId));
+    const after = await db
+      .select({ riskScore: scores.riskScore, riskLevel: scores.riskLevel, label: customers.label })
+      .from(scores)
+      .innerJoin(customers, eq(customers.id, scores.customerId))
+      .where(eq(scores.modelId, trained.championId));
     for (const s of after) expect(s.riskLevel).toBe(riskLevelOf(s.riskScore, bands));
-    const expectedHigh = after.filter((s) => s.riskScore >= 0.2).length;
+    // The list counts active customers: those whose label says churned are lost, not at risk.
+    const expectedHigh = after.filter((s) => s.riskScore >= 0.2 && s.label !== 1).length;
     expect(expectedHigh).toBeGreaterThan(before.summary.customers);
     const list = await api.customers.list({ datasetId: trained.datasetId, levels: ["high"] });
     expect(list.summary.customers).toBe(expectedHigh);

@@ -5,7 +5,8 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { CustomerFields } from "@/components/customers/customer-fields";
-import { formatMoney, formatRisk } from "@/components/customers/format";
+import { formatFieldValue, formatMoney, formatRisk } from "@/components/customers/format";
+import { LostBadge } from "@/components/customers/lost-badge";
 import { RiskLevelBadge } from "@/components/customers/risk-level-badge";
 import { ScoreHistoryChart } from "@/components/customers/score-history-chart";
 import { PageHeader } from "@/components/layout/page-header";
@@ -56,11 +57,13 @@ export default async function CustomerPage({ params }: { params: Promise<{ id: s
   const detail = await load(customerId);
   const { customer, dataset, latest, history, insight, champion } = detail;
   const prediction = insight?.prediction ?? null;
+  const isLost = customer.status === "lost";
+  const targetField = customer.fields.find((f) => f.role === "target");
 
   return (
     <>
       <Link
-        href={`/customers?dataset=${dataset.id}`}
+        href={`/customers?dataset=${dataset.id}${isLost ? "&status=lost" : ""}`}
         className="mb-3 inline-flex items-center gap-1 text-muted-foreground text-sm hover:text-foreground"
       >
         <ArrowLeft className="size-4" aria-hidden="true" /> Customers
@@ -75,7 +78,19 @@ export default async function CustomerPage({ params }: { params: Promise<{ id: s
             · version {detail.datasetVersion.version} · row {customer.rowNumber.toLocaleString("en-US")}
           </>
         }
+        actions={isLost ? <LostBadge className="px-3 py-1 text-sm" /> : undefined}
       />
+
+      {isLost && (
+        <Alert className="mb-4" data-testid="lost-customer-note">
+          <Info aria-hidden="true" />
+          <AlertDescription>
+            This customer already left: the data says{" "}
+            {targetField ? `${targetField.name} = ${formatFieldValue(targetField.value)}` : "churned"}. The
+            score below shows how the model saw them; they count in no risk level and no revenue at risk.
+          </AlertDescription>
+        </Alert>
+      )}
 
       <div className="grid gap-3 sm:grid-cols-2 lg:grid-cols-4">
         <Stat
@@ -99,7 +114,7 @@ export default async function CustomerPage({ params }: { params: Promise<{ id: s
         <Stat
           label="Revenue at risk"
           value={formatMoney(latest?.revenueAtRisk ?? null)}
-          hint="Monthly value × risk score"
+          hint={isLost ? "None: this customer already left" : "Monthly value × risk score"}
         />
         <Stat
           label="Scored by"

@@ -1,6 +1,7 @@
 /**
  * GET /customers/export?dataset=<id>&… — the customers list as CSV, with the page's own URL
- * parameters (levels, column filters, search, sort). Any signed-in user (viewers read everything).
+ * parameters (active or lost, levels, column filters, search, sort). Any signed-in user (viewers
+ * read everything).
  * Streamed in chunks; 401 without a session, 400 for a filter column the dataset does not have,
  * 404 for an unknown dataset.
  */
@@ -30,6 +31,7 @@ export async function GET(request: Request): Promise<Response> {
   try {
     csv = await exportCustomersCsv(db, {
       datasetId: state.datasetId,
+      status: state.status,
       sort: state.sort,
       direction: state.direction,
       levels: state.levels,
