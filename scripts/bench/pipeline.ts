@@ -17,6 +17,7 @@ import { parseArgs } from "node:util";
 import { count, eq } from "drizzle-orm";
 import { trainModels } from "../../jobs/functions/train-models";
 import { EmbeddedRunner } from "../../jobs/runner";
+import { TELCO_CSV } from "../../lib/testing/shared-data";
 import { customers, jobSteps, scores, trainingRuns } from "../../server/db/schema";
 import { resetServerEnvCache } from "../../server/env";
 import { SYSTEM_ACTOR } from "../../server/services/audit";
@@ -28,7 +29,7 @@ import { benchRealtime } from "./realtime";
 
 const { values } = parseArgs({
   options: {
-    file: { type: "string", default: path.resolve("../shared/data/telco-customer-churn.csv") },
+    file: { type: "string", default: TELCO_CSV },
     json: { type: "boolean", default: false },
   },
 });

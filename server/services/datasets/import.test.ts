@@ -4,10 +4,11 @@
  * and failures at import time that must leave no dataset, version, customer or file behind.
  */
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildTrainingSet } from "@/lib/ml/data";
+import { skipWithoutSharedFile } from "@/lib/testing/shared-data";
 import type { DatabaseHandle } from "../../db/client";
 import { customers, datasetVersions, trainingRuns } from "../../db/schema";
 import { getStorage } from "../../storage";
@@ -28,8 +29,7 @@ import {
 } from "./test-helpers";
 import { getStagedUpload, stageUpload } from "./uploads";
 
-const hasTelco = existsSync(TELCO_CSV);
-if (!hasTelco) console.warn(`Telco tests skipped: ${TELCO_CSV} is missing (see ../shared/data/README.md)`);
+const skipTelco = skipWithoutSharedFile(TELCO_CSV, "the Telco import tests");
 
 describe.each(testDatabaseKinds())("importing datasets on %s", (kind) => {
   let handle: DatabaseHandle;
@@ -164,7 +164,7 @@ describe.each(testDatabaseKinds())("importing datasets on %s", (kind) => {
     });
   });
 
-  describe.skipIf(!hasTelco && !process.env.CI)("the Telco file", () => {
+  describe.skipIf(skipTelco)("the Telco file", () => {
     let first: Awaited<ReturnType<typeof importDatasetFromFile>>;
 
     it("imports 7,043 customers with a 26.5 % churn rate in one go", async () => {
