@@ -13,6 +13,9 @@ export default defineConfig({
       "data/**/*.test.ts",
     ],
     environment: "node",
+    // Route tests sign in through the real Auth.js config, which needs a secret; without one it
+    // would generate and keep one under .data. Test-only, never used outside vitest.
+    env: { AUTH_SECRET: "vitest-only-auth-secret-0123456789abcdef" },
     server: { deps: { inline: ["next-auth"] } },
     testTimeout: 60_000,
     hookTimeout: 120_000,
