@@ -35,9 +35,9 @@ function requestHeaders(): Headers {
 }
 
 /** `handler`, run inside the scope of the request it is called with. */
-export function routeHandler<Rest extends unknown[], Result>(
-  handler: (request: Request, ...rest: Rest) => Result,
-): (request: Request, ...rest: Rest) => Result {
+export function routeHandler<Req extends Request, Rest extends unknown[], Result>(
+  handler: (request: Req, ...rest: Rest) => Result,
+): (request: Req, ...rest: Rest) => Result {
   return (request, ...rest) => currentRequest.run(headersOf(request), () => handler(request, ...rest));
 }
 
