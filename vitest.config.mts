@@ -20,6 +20,10 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: "forks",
+    // Files and the tests in each file run in a random order, so a test that leans on another's
+    // leftovers fails here rather than after a harmless reordering. Vitest prints the seed
+    // ("Running tests with seed …"); repeat an order with `npx vitest run --sequence.seed=<seed>`.
+    sequence: { shuffle: { files: true, tests: true } },
     globalSetup: ["./server/testing/global-setup.ts"],
   },
 });

@@ -41,21 +41,27 @@ describe.each(testDatabaseKinds())("sign-up on %s", (kind) => {
   });
 
   it("makes the first account an admin and later accounts viewers", async () => {
-    const api = callerFor(handle.db, null);
-    const first = await api.auth.signUp({
-      name: "Ada",
-      email: "Ada@Example.com",
-      password: "long enough pw",
-    });
-    const second = await api.auth.signUp({
-      name: "Bob",
-      email: "bob@example.com",
-      password: "long enough pw",
-    });
-    expect(first).toMatchObject({ email: "ada@example.com", role: "admin" });
-    expect(second).toMatchObject({ email: "bob@example.com", role: "viewer" });
-    const { entries } = await listAudit(handle.db, { limit: 10, action: "user.sign_up" });
-    expect(entries.map((e) => e.details.email)).toEqual(["bob@example.com", "ada@example.com"]);
+    // A database of its own: "first" means no account at all, whatever the other tests created.
+    const empty = await createTestDatabase(kind);
+    try {
+      const api = callerFor(empty.db, null);
+      const first = await api.auth.signUp({
+        name: "Ada",
+        email: "Ada@Example.com",
+        password: "long enough pw",
+      });
+      const second = await api.auth.signUp({
+        name: "Bob",
+        email: "bob@example.com",
+        password: "long enough pw",
+      });
+      expect(first).toMatchObject({ email: "ada@example.com", role: "admin" });
+      expect(second).toMatchObject({ email: "bob@example.com", role: "viewer" });
+      const { entries } = await listAudit(empty.db, { limit: 10, action: "user.sign_up" });
+      expect(entries.map((e) => e.details.email)).toEqual(["bob@example.com", "ada@example.com"]);
+    } finally {
+      await empty.close();
+    }
   });
 
   it("reports a bad email and a short password as field errors", async () => {
@@ -70,8 +76,9 @@ describe.each(testDatabaseKinds())("sign-up on %s", (kind) => {
 
   it("reports a duplicate email (any case) as a field error on email", async () => {
     const api = callerFor(handle.db, null);
+    await api.auth.signUp({ name: "Dee", email: "Dee@Example.com", password: "long enough pw" });
     const errors = await fieldErrorsOf(
-      api.auth.signUp({ name: "Ada again", email: "ADA@example.com", password: "long enough pw" }),
+      api.auth.signUp({ name: "Dee again", email: "DEE@example.com", password: "long enough pw" }),
     );
     expect(errors.email).toEqual(["An account with this email already exists"]);
   });
