@@ -16,6 +16,7 @@ import { resetServerEnvCache } from "@/server/env";
 import { resetPublisher } from "@/server/realtime";
 import { createApiKey } from "@/server/services/api-keys";
 import { useTemporaryDataDir } from "@/server/services/datasets/test-helpers";
+import { requestLogFor } from "@/server/services/rest-api/request-log";
 import { signInCookie } from "@/server/testing/auth-session";
 import { createTestDatabase, testDatabaseKinds } from "@/server/testing/database";
 import { createUser } from "@/server/testing/factories";
@@ -258,6 +259,8 @@ describe.each(testDatabaseKinds())("route handlers by caller on %s", (kind) => {
     credentials.set("api key", { authorization: `Bearer ${key.secret}` });
   });
   afterAll(async () => {
+    // The predict routes log each call in a buffer written a moment later: write it before closing.
+    if (handle) await requestLogFor(handle.db).flush();
     await handle?.close();
     dataDir?.cleanup();
   });
