@@ -10,16 +10,10 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parse } from "csv-parse/sync";
+import { TELCO_CSV } from "../lib/testing/shared-data";
 import { crossValidatedAuc, holdoutAuc, type Table } from "./quick-logit";
 
-export const REAL_TELCO = path.resolve(
-  import.meta.dirname,
-  "..",
-  "..",
-  "shared",
-  "data",
-  "telco-customer-churn.csv",
-);
+export const REAL_TELCO = TELCO_CSV;
 export const SAMPLE = path.join(import.meta.dirname, "telco-sample.csv");
 
 export function readTable(file: string): Table {

@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { skipWithoutSharedFile } from "../lib/testing/shared-data";
 import { churnBy, churnRate, column, REAL_TELCO, readTable, SAMPLE } from "./compare";
 import { generateTelcoLikeRows, MODEL, parseCliArgs, TELCO_COLUMNS, toCsv } from "./generate-sample";
 import { crossValidatedAuc, rocAuc, type Table } from "./quick-logit";
@@ -250,14 +251,8 @@ describe("rocAuc (quick-logit helper)", () => {
 });
 
 const HAVE_REAL = existsSync(REAL_TELCO);
-if (!HAVE_REAL) {
-  console.warn(
-    `data/generate-sample.test.ts: the IBM Telco file is not at ${REAL_TELCO}; ` +
-      "skipping the comparisons with the real data (see /work/shared/data/README.md).",
-  );
-}
 
-describe.skipIf(!HAVE_REAL && !process.env.CI)(
+describe.skipIf(skipWithoutSharedFile(REAL_TELCO, "the comparisons with the real IBM file"))(
   "compared with the real IBM file (../shared/data/telco-customer-churn.csv; skipped when it is absent)",
   () => {
     const real = HAVE_REAL ? readTable(REAL_TELCO) : { header: [], rows: [] };

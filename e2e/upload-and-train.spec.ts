@@ -1,13 +1,13 @@
 import { existsSync } from "node:fs";
-import path from "node:path";
 import { expect, test } from "@playwright/test";
+import { isCi, TELCO_CSV } from "../lib/testing/shared-data";
 import { E2E_ADMIN } from "./constants";
 import { ARTIFACTS, signIn } from "./helpers";
 
-const TELCO = path.resolve(import.meta.dirname, "../../shared/data/telco-customer-churn.csv");
+const TELCO = TELCO_CSV;
 
 test.describe("a manager uploads the Telco file, trains, and promotes a model", () => {
-  test.skip(!existsSync(TELCO) && !process.env.CI, `The Telco file is not at ${TELCO}`);
+  test.skip(!existsSync(TELCO) && !isCi(), `The Telco file is not at ${TELCO}`);
   test.setTimeout(6 * 60_000);
 
   test("upload → preview → import → train with live progress → leaderboard → detail → promote", async ({

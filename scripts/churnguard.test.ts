@@ -1,9 +1,10 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { createRng } from "../lib/ml/random";
+import { skipWithoutSharedFile, TELCO_CSV } from "../lib/testing/shared-data";
 
 /** Runs the CLI exactly as a user would (a child process through tsx). */
 function churnguard(...args: string[]) {
@@ -161,9 +162,9 @@ describe("churnguard evaluate: output", () => {
   }, 180_000);
 });
 
-const TELCO = path.resolve(import.meta.dirname, "../../shared/data/telco-customer-churn.csv");
+const TELCO = TELCO_CSV;
 
-describe.skipIf(!existsSync(TELCO) && !process.env.CI)(
+describe.skipIf(skipWithoutSharedFile(TELCO, "churnguard evaluate on Telco"))(
   "churnguard evaluate on Telco (needs ../shared/data/telco-customer-churn.csv)",
   () => {
     it("reaches the AUC floor with 5-fold CV", () => {

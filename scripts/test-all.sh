@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `npm test`: every check, in the order a failure is cheapest to find: typecheck, lint,
-# unit + integration tests (vitest; PGlite always, PostgreSQL too when DATABASE_URL is set),
+# unit + integration tests (vitest in a random order; PGlite always, PostgreSQL too when
+# DATABASE_URL is set), the same tests once more under a non-UTC time zone, the mutation check,
 # production build, end-to-end journeys in Chromium (Playwright).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -41,8 +42,21 @@ npx tsc --noEmit
 step "Lint (biome)"
 npx biome ci --reporter=summary .
 
-step "Unit and integration tests (vitest)${DATABASE_URL:+ — PGlite and PostgreSQL}"
+step "Unit and integration tests (vitest, random order)${DATABASE_URL:+ — PGlite and PostgreSQL}"
+# The order is shuffled (vitest.config.mts); the seed is printed: repeat with --sequence.seed=<seed>.
 npx vitest run --reporter=default --reporter=json --outputFile.json=.test-reports/vitest.json
+
+# Dates must not depend on the server's zone: code that reads or writes local time passes under
+# UTC, where local time is UTC, and breaks on a server anywhere else.
+# PGlite only: the database's zone is the server's setting, not this process's, so a second engine
+# adds time and no coverage. Another random order comes with it.
+step "Unit and integration tests again under TZ=Asia/Kolkata (UTC+05:30, PGlite)"
+env -u DATABASE_URL TZ=Asia/Kolkata npx vitest run --reporter=dot --reporter=json \
+  --outputFile.json=.test-reports/vitest-time-zone.json
+
+# Faults planted one at a time (scripts/mutation/*.json) must each fail a test; PGlite only.
+step "Mutation check (planted faults must fail a test)"
+node scripts/mutation/run.mjs
 
 ensure_chromium
 

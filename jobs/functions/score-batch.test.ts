@@ -86,7 +86,23 @@ describe("score-batch under Inngest", () => {
 
     const done = await getBatch(handle.db, batch.id);
     expect(done).toMatchObject({ status: "succeeded", rowsScored: 250 });
-    expect(done.summary?.levels).toBeDefined();
+    // finalise's summary is what the stored rows say: counts per level and the mean risk.
+    const stored = await handle.db
+      .select({ riskScore: batchScores.riskScore, riskLevel: batchScores.riskLevel })
+      .from(batchScores)
+      .where(eq(batchScores.batchId, batch.id));
+    expect(stored).toHaveLength(250);
+    const levels = { low: 0, medium: 0, high: 0 };
+    for (const row of stored) levels[row.riskLevel as keyof typeof levels] += 1;
+    expect(done.summary?.levels).toEqual(levels);
+    expect(levels.low + levels.medium + levels.high).toBe(250);
+    const mean = stored.reduce((sum, row) => sum + row.riskScore, 0) / stored.length;
+    expect(done.summary?.meanRiskScore).toBeCloseTo(mean, 6);
+    expect(done.summary).toMatchObject({
+      missingColumns: [],
+      ignoredColumns: ["customerID"],
+      identifier: "customerID",
+    });
   });
 
   it("onFailure marks the batch failed with a readable error, or cancelled, and removes its rows", async () => {

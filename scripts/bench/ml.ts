@@ -24,10 +24,11 @@ import {
 import type { RawRecord } from "../../lib/ml/features";
 import { classificationMetrics } from "../../lib/ml/metrics";
 import { ALGORITHMS, type Algorithm } from "../../lib/ml/types";
+import { TELCO_CSV } from "../../lib/testing/shared-data";
 import { algorithmLabel } from "../cli/leaderboard";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
-const DEFAULT_FILE = path.resolve(ROOT, "../shared/data/telco-customer-churn.csv");
+const DEFAULT_FILE = TELCO_CSV;
 const SECTION = "## Model library (npm run bench:ml)";
 const LATENCY_ROWS = 1000;
 

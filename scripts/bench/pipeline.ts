@@ -18,6 +18,7 @@ import { count, eq } from "drizzle-orm";
 import { trainModels } from "../../jobs/functions/train-models";
 import { EmbeddedRunner } from "../../jobs/runner";
 import { wireDurableWork } from "../../jobs/wire";
+import { TELCO_CSV } from "../../lib/testing/shared-data";
 import { customers, jobSteps, scores, trainingRuns } from "../../server/db/schema";
 import { resetServerEnvCache } from "../../server/env";
 import { SYSTEM_ACTOR } from "../../server/services/audit";
@@ -31,7 +32,7 @@ wireDurableWork();
 
 const { values } = parseArgs({
   options: {
-    file: { type: "string", default: path.resolve("../shared/data/telco-customer-churn.csv") },
+    file: { type: "string", default: TELCO_CSV },
     json: { type: "boolean", default: false },
   },
 });

@@ -1,5 +1,7 @@
 import { NextRequest } from "next/server";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { toInngestFunctionList } from "@/jobs/inngest-adapter";
+import { getDurableFunctions } from "@/jobs/registry";
 import { resetServerEnvCache } from "@/server/env";
 
 afterEach(() => {
@@ -18,13 +20,32 @@ describe("/api/inngest", () => {
     expect(await res.json()).toEqual({ error: expect.stringContaining("embedded runner") });
   });
 
-  it("serves the registered functions to Inngest when configured", async () => {
+  it("serves every registered durable function to Inngest when configured", async () => {
     vi.stubEnv("INNGEST_DEV", "1");
     resetServerEnvCache();
+    // The registry (jobs/functions/index.ts) holds exactly these; a function dropped from it would
+    // silently never run under Inngest.
+    expect(getDurableFunctions().map((fn) => fn.id)).toEqual([
+      "prune-jobs",
+      "score-batch",
+      "score-champion",
+      "train-models",
+    ]);
+    const served = toInngestFunctionList(getDurableFunctions());
+    // Functions that clean up after a failure also get a cancellation handler of their own.
+    expect(served.map((fn) => fn.id())).toEqual([
+      "prune-jobs",
+      "score-batch",
+      "score-batch-on-cancel",
+      "score-champion",
+      "train-models",
+      "train-models-on-cancel",
+    ]);
     const { GET } = await import("./route");
     const res = await GET(new NextRequest("http://localhost/api/inngest"), {});
     expect(res.status).toBe(200);
-    const body = (await res.json()) as { function_count?: number };
-    expect(body.function_count).toBeGreaterThanOrEqual(1); // prune-jobs at least
+    const body = (await res.json()) as { function_count?: number; mode?: string };
+    // Inngest also counts the onFailure handler of score-batch and train-models as a function.
+    expect(body).toMatchObject({ mode: "dev", function_count: served.length + 2 });
   });
 });

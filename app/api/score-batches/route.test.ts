@@ -1,6 +1,7 @@
 /**
  * The upload and download routes called as Next.js calls them (real Requests, streamed bodies);
- * Auth.js is replaced by a stub session, the database, storage and job runner are real.
+ * sessions are real Auth.js cookies (signed in through the app's config), the database, storage
+ * and job runner are real.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { generateTelcoLikeRows, toCsv } from "@/data/generate-sample";
@@ -10,23 +11,23 @@ import type { BatchUploadPreview } from "@/server/services/batch-scoring";
 import { getBatch, startBatch } from "@/server/services/batch-scoring";
 import { useTemporaryDataDir } from "@/server/services/datasets/test-helpers";
 import { importSyntheticDataset, testRunner } from "@/server/services/training/test-helpers";
+import { signInCookie } from "@/server/testing/auth-session";
 import { createTestDatabase, testDatabaseKinds } from "@/server/testing/database";
 import { createUser } from "@/server/testing/factories";
+import { routeHandler } from "@/server/testing/request-scope";
 import { createTrainedDataset, type TrainedDataset } from "@/server/testing/trained-dataset";
 
-const session = vi.hoisted(() => ({
-  current: null as { user: { id: string; sessionVersion: number } } | null,
-  db: null as unknown,
-}));
+const session = vi.hoisted(() => ({ cookie: null as string | null, db: null as unknown }));
 
-vi.mock("@/server/auth/config", () => ({ auth: async () => session.current }));
+vi.mock("next/headers", async () => (await import("@/server/testing/request-scope")).nextHeadersStub);
 vi.mock("@/server/db/client", async (importOriginal) => {
   const original = await importOriginal<typeof import("@/server/db/client")>();
   return { ...original, getDb: async () => session.db };
 });
 
-const { POST } = await import("./route");
-const { GET } = await import("./[id]/download/route");
+const POST = routeHandler((await import("./route")).POST);
+const GET = routeHandler((await import("./[id]/download/route")).GET);
+const sessionHeaders = (): Record<string, string> => (session.cookie ? { cookie: session.cookie } : {});
 
 function uploadRequest(body: string, query: string) {
   const bytes = new TextEncoder().encode(body);
@@ -41,13 +42,15 @@ function uploadRequest(body: string, query: string) {
   return new Request(`http://localhost/api/score-batches?${query}`, {
     method: "POST",
     body: stream,
-    headers: { "content-type": "text/csv" },
+    headers: { "content-type": "text/csv", ...sessionHeaders() },
     duplex: "half",
   } as RequestInit);
 }
 
 const download = (id: string) =>
-  GET(new Request(`http://localhost/api/score-batches/${id}/download`), { params: Promise.resolve({ id }) });
+  GET(new Request(`http://localhost/api/score-batches/${id}/download`, { headers: sessionHeaders() }), {
+    params: Promise.resolve({ id }),
+  });
 
 function fileWithoutTarget(rows: number): string {
   const generated = generateTelcoLikeRows(rows, 83);
@@ -60,15 +63,20 @@ describe.each(testDatabaseKinds())("score-batches routes on %s", (kind) => {
   let dataDir: ReturnType<typeof useTemporaryDataDir>;
   let trained: TrainedDataset;
   const users: Record<string, { id: number; email: string }> = {};
+  const cookies: Record<string, string> = {};
   const as = (role: "viewer" | "manager" | null) => {
-    session.current = role ? { user: { id: String(users[role].id), sessionVersion: 1 } } : null;
+    session.cookie = role ? cookies[role] : null;
   };
 
   beforeAll(async () => {
     dataDir = useTemporaryDataDir();
     handle = await createTestDatabase(kind);
     session.db = handle.db;
-    for (const role of ["viewer", "manager"] as const) users[role] = (await createUser(handle.db, role)).user;
+    for (const role of ["viewer", "manager"] as const) {
+      const { user, password } = await createUser(handle.db, role);
+      users[role] = user;
+      cookies[role] = await signInCookie(user.email, password);
+    }
     trained = await createTrainedDataset(
       handle.db,
       { id: users.manager.id, label: users.manager.email },

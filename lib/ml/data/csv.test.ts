@@ -1,10 +1,9 @@
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { skipWithoutSharedFile, TELCO_CSV as TELCO } from "../../testing/shared-data";
 import { type CsvBatch, detectDelimiter, parseCsv, parseCsvStream, readCsvBatches } from "./csv";
 import { DatasetError } from "./errors";
 import { toCsv } from "./test-factories";
-
-const TELCO = "/work/shared/data/telco-customer-churn.csv";
 
 const enc = (s: string) => new TextEncoder().encode(s);
 
@@ -371,18 +370,21 @@ describe("streaming", () => {
   });
 });
 
-describe.skipIf(!existsSync(TELCO) && !process.env.CI)(`Telco file (${TELCO}; skipped when absent)`, () => {
-  it("parses 7,043 rows of 21 columns, streamed or not", async () => {
-    const bytes = readFileSync(TELCO);
-    const parsed = parseCsv(bytes);
-    expect(parsed.columns.length).toBe(21);
-    expect(parsed.columns[0]).toBe("customerID");
-    expect(parsed.rows.length).toBe(7043);
-    let streamed = 0;
-    const summary = await parseCsvStream(chunked(bytes, 64 * 1024), (r) => {
-      streamed += r.length;
+describe.skipIf(skipWithoutSharedFile(TELCO, "the Telco CSV tests"))(
+  `Telco file (${TELCO}; skipped when absent)`,
+  () => {
+    it("parses 7,043 rows of 21 columns, streamed or not", async () => {
+      const bytes = readFileSync(TELCO);
+      const parsed = parseCsv(bytes);
+      expect(parsed.columns.length).toBe(21);
+      expect(parsed.columns[0]).toBe("customerID");
+      expect(parsed.rows.length).toBe(7043);
+      let streamed = 0;
+      const summary = await parseCsvStream(chunked(bytes, 64 * 1024), (r) => {
+        streamed += r.length;
+      });
+      expect(streamed).toBe(7043);
+      expect(summary.rowCount).toBe(7043);
     });
-    expect(streamed).toBe(7043);
-    expect(summary.rowCount).toBe(7043);
-  });
-});
+  },
+);

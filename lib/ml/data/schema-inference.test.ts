@@ -1,5 +1,6 @@
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
+import { skipWithoutSharedFile, TELCO_CSV as TELCO } from "../../testing/shared-data";
 import { createRng } from "../random";
 import { parseCsv } from "./csv";
 import { type DatasetSchema, datasetSchemaSchema, findColumn } from "./dataset-schema";
@@ -13,8 +14,6 @@ import {
   type TabularData,
 } from "./schema-inference";
 import { makeBankChurnTable, makeSignalTable } from "./test-factories";
-
-const TELCO = "/work/shared/data/telco-customer-churn.csv";
 
 /** A table of n rows built column by column from functions of the row index. */
 function table(n: number, columns: Record<string, (i: number) => string>): TabularData {
@@ -43,66 +42,69 @@ const noise = Array.from({ length: 400 }, () => rng.normal().toFixed(3));
 const yesNo = (i: number) => (i % 3 === 0 ? "Yes" : "No");
 const always = (value: string) => () => value;
 
-describe.skipIf(!existsSync(TELCO) && !process.env.CI)(`Telco schema (${TELCO}; skipped when absent)`, () => {
-  let schema: DatasetSchema;
-  beforeAll(() => {
-    schema = inferSchema(parseCsv(readFileSync(TELCO)));
-  });
+describe.skipIf(skipWithoutSharedFile(TELCO, "the Telco schema tests"))(
+  `Telco schema (${TELCO}; skipped when absent)`,
+  () => {
+    let schema: DatasetSchema;
+    beforeAll(() => {
+      schema = inferSchema(parseCsv(readFileSync(TELCO)));
+    });
 
-  it("finds the target Churn with positive label Yes", () => {
-    expect(schema.target).toBe("Churn");
-    expect(schema.positiveLabel).toBe("Yes");
-    expect(schema.classCounts).toEqual({ positive: 1869, negative: 5174, missing: 0 });
-    expect(schema.problems).toEqual([]);
-  });
+    it("finds the target Churn with positive label Yes", () => {
+      expect(schema.target).toBe("Churn");
+      expect(schema.positiveLabel).toBe("Yes");
+      expect(schema.classCounts).toEqual({ positive: 1869, negative: 5174, missing: 0 });
+      expect(schema.problems).toEqual([]);
+    });
 
-  it("takes customerID as the identifier", () => {
-    expect(schema.identifier).toBe("customerID");
-    expect(column(schema, "customerID").role).toBe("identifier");
-  });
+    it("takes customerID as the identifier", () => {
+      expect(schema.identifier).toBe("customerID");
+      expect(column(schema, "customerID").role).toBe("identifier");
+    });
 
-  it("reads TotalCharges as numeric with 11 missing values", () => {
-    const c = column(schema, "TotalCharges");
-    expect(c.type).toBe("numeric");
-    expect(c.role).toBe("feature");
-    expect(c.stats.missing).toBe(11);
-    expect(c.stats.min).toBe(18.8);
-    expect(c.stats.max).toBe(8684.8);
-  });
+    it("reads TotalCharges as numeric with 11 missing values", () => {
+      const c = column(schema, "TotalCharges");
+      expect(c.type).toBe("numeric");
+      expect(c.role).toBe("feature");
+      expect(c.stats.missing).toBe(11);
+      expect(c.stats.min).toBe(18.8);
+      expect(c.stats.max).toBe(8684.8);
+    });
 
-  it("reads SeniorCitizen as a boolean (0/1) and yes/no columns as booleans", () => {
-    expect(column(schema, "SeniorCitizen").type).toBe("boolean");
-    expect(column(schema, "SeniorCitizen").trueValue).toBe("1");
-    expect(column(schema, "Partner").type).toBe("boolean");
-    expect(column(schema, "Partner").trueValue).toBe("Yes");
-    expect(column(schema, "Contract").type).toBe("categorical");
-    expect(column(schema, "tenure").type).toBe("numeric");
-  });
+    it("reads SeniorCitizen as a boolean (0/1) and yes/no columns as booleans", () => {
+      expect(column(schema, "SeniorCitizen").type).toBe("boolean");
+      expect(column(schema, "SeniorCitizen").trueValue).toBe("1");
+      expect(column(schema, "Partner").type).toBe("boolean");
+      expect(column(schema, "Partner").trueValue).toBe("Yes");
+      expect(column(schema, "Contract").type).toBe("categorical");
+      expect(column(schema, "tenure").type).toBe("numeric");
+    });
 
-  it("keeps every other column as a feature: no personal data, constants or leakage", () => {
-    const features = schema.columns.filter((c) => c.role === "feature").map((c) => c.name);
-    expect(features.length).toBe(19);
-    expect(schema.columns.every((c) => c.personalData === null)).toBe(true);
-    // PhoneService is a yes/no product attribute, not a phone number.
-    expect(column(schema, "PhoneService").role).toBe("feature");
-    expect(Math.max(...schema.columns.map((c) => c.singleColumnAuc ?? 0))).toBeLessThan(0.9);
-  });
+    it("keeps every other column as a feature: no personal data, constants or leakage", () => {
+      const features = schema.columns.filter((c) => c.role === "feature").map((c) => c.name);
+      expect(features.length).toBe(19);
+      expect(schema.columns.every((c) => c.personalData === null)).toBe(true);
+      // PhoneService is a yes/no product attribute, not a phone number.
+      expect(column(schema, "PhoneService").role).toBe("feature");
+      expect(Math.max(...schema.columns.map((c) => c.singleColumnAuc ?? 0))).toBeLessThan(0.9);
+    });
 
-  it("profiles columns for the profile page (churn per value and per bin)", () => {
-    const contract = column(schema, "Contract").stats;
-    expect(contract.topValues[0]).toEqual({ value: "Month-to-month", count: 3875, positives: 1655 });
-    const tenure = column(schema, "tenure").stats;
-    expect(tenure.histogram?.length).toBe(10);
-    expect(tenure.histogram?.reduce((s, b) => s + b.count, 0)).toBe(7043);
-    expect(tenure.histogram?.reduce((s, b) => s + (b.positives ?? 0), 0)).toBe(1869);
-    expect(column(schema, "TotalCharges").stats.missingPositives).toBe(0);
-  });
+    it("profiles columns for the profile page (churn per value and per bin)", () => {
+      const contract = column(schema, "Contract").stats;
+      expect(contract.topValues[0]).toEqual({ value: "Month-to-month", count: 3875, positives: 1655 });
+      const tenure = column(schema, "tenure").stats;
+      expect(tenure.histogram?.length).toBe(10);
+      expect(tenure.histogram?.reduce((s, b) => s + b.count, 0)).toBe(7043);
+      expect(tenure.histogram?.reduce((s, b) => s + (b.positives ?? 0), 0)).toBe(1869);
+      expect(column(schema, "TotalCharges").stats.missingPositives).toBe(0);
+    });
 
-  it("is plain JSON that the zod schema accepts unchanged", () => {
-    const json = JSON.parse(JSON.stringify(schema));
-    expect(datasetSchemaSchema.parse(json)).toEqual(schema);
-  });
-});
+    it("is plain JSON that the zod schema accepts unchanged", () => {
+      const json = JSON.parse(JSON.stringify(schema));
+      expect(datasetSchemaSchema.parse(json)).toEqual(schema);
+    });
+  },
+);
 
 describe("bank-churn-like table: identifiers and personal data", () => {
   const data = makeBankChurnTable(600);

@@ -40,6 +40,18 @@ describe("dates", () => {
     expect(parseDate("2020-02-29T12:00:00Z", "ymd")).toBe(18321.5);
     expect(parseDate("2021-02-29", "ymd")).toBeNaN();
   });
+  it("converts a time with an offset to UTC, so one instant written in two zones is one value", () => {
+    const day = (iso: string) => Date.parse(iso) / 86_400_000;
+    // 23:00 in California on leap day is 07:00 UTC on 1 March.
+    expect(parseDate("2020-02-29T23:00-08:00", "ymd")).toBe(day("2020-03-01T07:00:00Z"));
+    expect(parseDate("2020-03-01T12:30:00+05:30", "ymd")).toBe(day("2020-03-01T07:00:00Z"));
+    expect(parseDate("2020-03-01 07:00+0000", "ymd")).toBe(day("2020-03-01T07:00:00Z"));
+    expect(parseDate("2020-03-01T07:00:00.250Z", "ymd")).toBe(day("2020-03-01T07:00:00Z"));
+    // Without an offset the wall-clock time is read as UTC, whatever the server's zone is.
+    expect(parseDate("2020-03-01T07:00", "ymd")).toBe(day("2020-03-01T07:00:00Z"));
+    expect(parseDate("2020-03-01T07:00+15:00", "ymd")).toBeNaN();
+    expect(parseDate("2020-03-01T07:00+01:60", "ymd")).toBeNaN();
+  });
   it("tells day-first from month-first", () => {
     expect(detectDateFormat(["31/12/2020", "01/02/2021"])).toBe("dmy");
     expect(detectDateFormat(["12/31/2020", "01/02/2021"])).toBe("mdy");

@@ -46,33 +46,47 @@ export function isDecimalCommaText(text: string): boolean {
 /** Day-first, month-first or year-first dates. */
 export type DateFormat = "ymd" | "dmy" | "mdy";
 
+// Groups: year, month, day, hours, minutes, seconds, then the offset: Z, or sign, hours, minutes.
 const DATE_YMD =
-  /^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
+  /^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?:(Z)|([+-])(\d{2}):?(\d{2}))?)?$/;
 const DATE_XXY = /^(\d{1,2})([-/.])(\d{1,2})[-/.](\d{4})(?: (\d{1,2}):(\d{2})(?::(\d{2}))?)?$/;
 
 const MS_PER_DAY = 86_400_000;
+const MS_PER_MINUTE = 60_000;
 
-function daysFromParts(y: number, m: number, d: number, hh = 0, mm = 0, ss = 0): number {
+/** Milliseconds since 1970-01-01 of a wall-clock time read as UTC; NaN for an impossible date. */
+function msFromParts(y: number, m: number, d: number, hh = 0, mm = 0, ss = 0): number {
   if (m < 1 || m > 12 || d < 1 || d > 31 || hh > 23 || mm > 59 || ss > 59) return Number.NaN;
   const ms = Date.UTC(y, m - 1, d, hh, mm, ss);
   // Reject 31 February and friends: Date.UTC rolls them over into the next month.
   if (new Date(ms).getUTCDate() !== d) return Number.NaN;
-  return ms / MS_PER_DAY;
+  return ms;
 }
 
-/** Days since 1970-01-01 (UTC, fractional with a time of day); NaN when not a date of `format`. */
+/**
+ * Days since 1970-01-01 (UTC, fractional with a time of day); NaN when not a date of `format`.
+ * A time with an offset (`2020-02-29T23:00-08:00`) is converted to UTC, so the same instant
+ * written in two zones is one value; a time without one is read as UTC, whatever the server's zone.
+ */
 export function parseDate(raw: string, format: DateFormat): number {
   const text = raw.trim();
   if (format === "ymd") {
     const m = DATE_YMD.exec(text);
     if (!m) return Number.NaN;
-    return daysFromParts(+m[1], +m[2], +m[3], +(m[4] ?? 0), +(m[5] ?? 0), +(m[6] ?? 0));
+    const local = msFromParts(+m[1], +m[2], +m[3], +(m[4] ?? 0), +(m[5] ?? 0), +(m[6] ?? 0));
+    if (m[8] === undefined) return local / MS_PER_DAY;
+    const offsetHours = +m[9];
+    const offsetMinutes = +m[10];
+    // Real offsets run from -12:00 to +14:00; anything else is not a time stamp.
+    if (offsetHours > 14 || offsetMinutes > 59) return Number.NaN;
+    const sign = m[8] === "-" ? -1 : 1;
+    return (local - sign * (offsetHours * 60 + offsetMinutes) * MS_PER_MINUTE) / MS_PER_DAY;
   }
   const m = DATE_XXY.exec(text);
   if (!m) return Number.NaN;
   const [a, b] = [+m[1], +m[3]];
   const [day, month] = format === "dmy" ? [a, b] : [b, a];
-  return daysFromParts(+m[4], month, day, +(m[5] ?? 0), +(m[6] ?? 0), +(m[7] ?? 0));
+  return msFromParts(+m[4], month, day, +(m[5] ?? 0), +(m[6] ?? 0), +(m[7] ?? 0)) / MS_PER_DAY;
 }
 
 /**

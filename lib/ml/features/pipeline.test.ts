@@ -1,12 +1,11 @@
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { skipWithoutSharedFile, TELCO_CSV as TELCO } from "../../testing/shared-data";
 import { parseCsv } from "../data/csv";
 import { buildFrame, buildTrainingSet } from "../data/frame";
 import { inferSchema, type TabularData } from "../data/schema-inference";
 import { makeSignalTable } from "../data/test-factories";
 import { FeaturePipeline, type RawRecord } from "./pipeline";
-
-const TELCO = "/work/shared/data/telco-customer-churn.csv";
 
 /** 40 training rows (0..39) and 10 validation rows (40..49) with values training never saw. */
 function splitTable(): TabularData {
@@ -277,7 +276,7 @@ describe("a data set with a known signal", () => {
   });
 });
 
-describe.skipIf(!existsSync(TELCO) && !process.env.CI)(
+describe.skipIf(skipWithoutSharedFile(TELCO, "the Telco pipeline tests"))(
   `Telco pipeline (${TELCO}; skipped when absent)`,
   () => {
     it("encodes 7,043 rows with engineered features and maps every feature to a column", () => {

@@ -5,6 +5,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { parse } from "csv-parse/sync";
 import { describe, expect, it } from "vitest";
+import { skipWithoutSharedFile, TELCO_CSV as TELCO } from "../../testing/shared-data";
 import { takeLabels, takeRows } from "../matrix";
 import type { Matrix } from "../types";
 import { weightedColumnStats } from "./fit-inputs";
@@ -13,7 +14,6 @@ import { stratifiedFoldIds } from "./stratified-folds";
 import { Svm } from "./svm";
 import { rocAuc } from "./test-factories";
 
-const TELCO = "/work/shared/data/telco-customer-churn.csv";
 const NUMERIC = new Set(["tenure", "MonthlyCharges", "TotalCharges", "SeniorCitizen"]);
 
 function encodeTelco(): { X: Matrix; y: Uint8Array } {
@@ -50,30 +50,33 @@ function standardise(train: Matrix, test: Matrix): [Matrix, Matrix] {
   return [apply(train), apply(test)];
 }
 
-describe.skipIf(!existsSync(TELCO) && !process.env.CI)(`Telco quality floors (needs ${TELCO})`, () => {
-  const { X, y } = existsSync(TELCO)
-    ? encodeTelco()
-    : { X: { data: new Float64Array(0), rows: 0, cols: 0 }, y: new Uint8Array(0) };
-  const folds = stratifiedFoldIds(y, 5, 42);
-  const split = (k: number) => {
-    const train: number[] = [];
-    const test: number[] = [];
-    for (let i = 0; i < y.length; i++) (folds[i] === k ? test : train).push(i);
-    const [trainX, testX] = standardise(takeRows(X, train), takeRows(X, test));
-    return { trainX, testX, trainY: takeLabels(y, train), testY: takeLabels(y, test) };
-  };
+describe.skipIf(skipWithoutSharedFile(TELCO, "the Telco quality floors"))(
+  `Telco quality floors (needs ${TELCO})`,
+  () => {
+    const { X, y } = existsSync(TELCO)
+      ? encodeTelco()
+      : { X: { data: new Float64Array(0), rows: 0, cols: 0 }, y: new Uint8Array(0) };
+    const folds = stratifiedFoldIds(y, 5, 42);
+    const split = (k: number) => {
+      const train: number[] = [];
+      const test: number[] = [];
+      for (let i = 0; i < y.length; i++) (folds[i] === k ? test : train).push(i);
+      const [trainX, testX] = standardise(takeRows(X, train), takeRows(X, test));
+      return { trainX, testX, trainY: takeLabels(y, train), testY: takeLabels(y, test) };
+    };
 
-  it("logistic regression reaches a 5-fold CV AUC of at least 0.840", () => {
-    let total = 0;
-    for (let k = 0; k < 5; k++) {
-      const { trainX, testX, trainY, testY } = split(k);
-      total += rocAuc(new LogisticRegression().fit(trainX, trainY).predictProba(testX), testY);
-    }
-    expect(total / 5).toBeGreaterThanOrEqual(0.84);
-  });
+    it("logistic regression reaches a 5-fold CV AUC of at least 0.840", () => {
+      let total = 0;
+      for (let k = 0; k < 5; k++) {
+        const { trainX, testX, trainY, testY } = split(k);
+        total += rocAuc(new LogisticRegression().fit(trainX, trainY).predictProba(testX), testY);
+      }
+      expect(total / 5).toBeGreaterThanOrEqual(0.84);
+    });
 
-  it("the RBF SVM beats scikit-learn's SVC (0.796) on a held-out fold", () => {
-    const { trainX, testX, trainY, testY } = split(0);
-    expect(rocAuc(new Svm().fit(trainX, trainY).predictProba(testX), testY)).toBeGreaterThan(0.82);
-  });
-});
+    it("the RBF SVM beats scikit-learn's SVC (0.796) on a held-out fold", () => {
+      const { trainX, testX, trainY, testY } = split(0);
+      expect(rocAuc(new Svm().fit(trainX, trainY).predictProba(testX), testY)).toBeGreaterThan(0.82);
+    });
+  },
+);

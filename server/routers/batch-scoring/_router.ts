@@ -35,10 +35,6 @@ export const batchScoringRouter = router({
     .input(batches.listBatchesInputSchema.optional())
     .query(({ ctx, input }) => batches.listBatches(ctx.db, input ?? {})),
 
-  get: viewerProcedure
-    .input(z.object({ batchId: id }))
-    .query(({ ctx, input }) => mapErrors(() => batches.getBatch(ctx.db, input.batchId))),
-
   /** Scores a file uploaded through POST /api/score-batches with the dataset's current champion. */
   start: managerProcedure
     .input(z.object({ uploadId }))

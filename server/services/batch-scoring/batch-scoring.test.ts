@@ -2,11 +2,12 @@
  * Batch scoring end to end on a trained dataset, through the embedded runner: upload checks (each
  * bad file names its problem and leaves nothing behind), scores equal to the predictor's, the
  * scored download, a failing chunk, resuming after a crash without redoing finished chunks, a
- * champion promoted mid-way, cancellation and roles.
+ * champion promoted mid-way, cancellation and roles. Every test sets up what it reads and leaves
+ * no queued job, staged file or promoted model behind, so the tests pass alone and in any order.
  */
 import { existsSync, readdirSync } from "node:fs";
 import path from "node:path";
-import { and, count, eq } from "drizzle-orm";
+import { and, count, eq, ne } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { generateTelcoLikeRows } from "@/data/generate-sample";
 import { scoreBatch } from "@/jobs/functions/score-batch";
@@ -24,6 +25,7 @@ import { promoteModel } from "../models";
 import { loadPredictor } from "../predictions";
 import { ComputePool, setComputePool } from "../training/compute-pool";
 import { countingFunction, testRunner } from "../training/test-helpers";
+import type { PublicUser } from "../users";
 import {
   BatchFileError,
   type BatchUploadPreview,
@@ -68,14 +70,15 @@ async function collect(body: AsyncIterable<Uint8Array>): Promise<string> {
 describe.each(testDatabaseKinds())("batch scoring on %s", (kind) => {
   let handle: DatabaseHandle;
   let dataDir: ReturnType<typeof useTemporaryDataDir>;
+  let manager: PublicUser;
   let actor: Actor;
   let trained: TrainedDataset;
 
   beforeAll(async () => {
     dataDir = useTemporaryDataDir();
     handle = await createTestDatabase(kind);
-    const { user } = await createUser(handle.db, "manager");
-    actor = { id: user.id, label: user.email };
+    manager = (await createUser(handle.db, "manager")).user;
+    actor = { id: manager.id, label: manager.email };
     trained = await createTrainedDataset(handle.db, actor, { name: "Batch scoring" });
   }, 120_000);
   afterAll(async () => {
@@ -276,7 +279,9 @@ describe.each(testDatabaseKinds())("batch scoring on %s", (kind) => {
     expect(counts["score-chunk-1"]).toBe(1);
     expect(counts["score-chunk-3"]).toBe(3);
     expect(await rowsOf(started.id)).toBe(0);
-    expect((await storedKeys("score-batches/")).filter((k) => k.includes("chunk-"))).toEqual([]);
+    expect(
+      (await storedKeys(`score-batches/${preview.uploadId}/`)).filter((k) => k.includes("chunk-")),
+    ).toEqual([]);
     await expect(streamScoredCsv(handle.db, started.id)).rejects.toThrow(/failed/);
   });
 
@@ -339,10 +344,11 @@ describe.each(testDatabaseKinds())("batch scoring on %s", (kind) => {
   it("keeps scoring with the model it started with when another model is promoted", async () => {
     const preview = await upload(fileWithoutTarget(120, 41).csv);
     const started = await start(preview);
+    // Any other model of the dataset: after a promotion and its undoing it is archived, not a candidate.
     const [other] = await handle.db
       .select({ id: models.id })
       .from(models)
-      .where(and(eq(models.datasetId, trained.datasetId), eq(models.status, "candidate")));
+      .where(and(eq(models.datasetId, trained.datasetId), ne(models.id, trained.championId)));
     await promoteModel(handle.db, actor, other.id);
     try {
       const done = await runToEnd(started.id);
@@ -415,16 +421,14 @@ describe.each(testDatabaseKinds())("batch scoring on %s", (kind) => {
     await expect(cancelBatch(handle.db, actor, started.id)).rejects.toThrow(/already been cancelled/);
   });
 
-  it("lets viewers list and read batches but not start or cancel them", async () => {
+  it("lets viewers list and read batches but not start, discard or cancel them", async () => {
     const { user: viewer } = await createUser(handle.db, "viewer");
-    const preview = await upload(fileWithoutTarget(20, 47).csv);
     const asViewer = callerFor(handle.db, viewer);
-    await expect(asViewer.batchScoring.start({ uploadId: preview.uploadId })).rejects.toMatchObject({
-      code: "FORBIDDEN",
-    });
-    const list = await asViewer.batchScoring.list();
-    expect(list.length).toBeGreaterThan(0);
-    await expect(asViewer.batchScoring.cancel({ batchId: list[0].id })).rejects.toMatchObject({
+    const scored = await runToEnd((await start(await upload(fileWithoutTarget(20, 47).csv))).id);
+    expect(scored.status).toBe("succeeded");
+    const list = await asViewer.batchScoring.list({ datasetId: trained.datasetId });
+    expect(list.map((b) => b.id)).toContain(scored.id);
+    await expect(asViewer.batchScoring.cancel({ batchId: scored.id })).rejects.toMatchObject({
       code: "FORBIDDEN",
     });
     expect(await asViewer.batchScoring.datasets()).toEqual([
@@ -434,28 +438,61 @@ describe.each(testDatabaseKinds())("batch scoring on %s", (kind) => {
         modelId: trained.neighbour.latest.championId,
       }),
     ]);
-    // Someone else's staged file is not theirs to start, even for a manager.
-    const { user: other } = await createUser(handle.db, "manager");
-    await expect(
-      callerFor(handle.db, other).batchScoring.start({ uploadId: preview.uploadId }),
-    ).rejects.toMatchObject({ code: "NOT_FOUND" });
+
+    const preview = await upload(fileWithoutTarget(20, 47).csv);
+    for (const refused of [
+      asViewer.batchScoring.start({ uploadId: preview.uploadId }),
+      asViewer.batchScoring.discard({ uploadId: preview.uploadId }),
+    ])
+      await expect(refused).rejects.toMatchObject({ code: "FORBIDDEN" });
+    // Someone else's staged file is not theirs to start, even for a manager, and their discard
+    // leaves it alone (discarding is idempotent, so it does not say whether the file exists).
+    const other = callerFor(handle.db, (await createUser(handle.db, "manager")).user);
+    await expect(other.batchScoring.start({ uploadId: preview.uploadId })).rejects.toMatchObject({
+      code: "NOT_FOUND",
+    });
+    await other.batchScoring.discard({ uploadId: preview.uploadId });
+    // Its owner discards it, and nothing of it is left.
+    expect(await storedKeys(`uploads/${preview.uploadId}/`)).not.toEqual([]);
+    await callerFor(handle.db, manager).batchScoring.discard({ uploadId: preview.uploadId });
+    expect(await storedKeys(`uploads/${preview.uploadId}/`)).toEqual([]);
   });
 
-  // Last: it deletes the dataset the other tests use.
-  it("removes every scored file's upload and chunks when its dataset is deleted", async () => {
-    const done = await runToEnd((await start(await upload(fileWithoutTarget(150, 53).csv))).id);
-    expect(done.status).toBe("succeeded");
-    const [{ key }] = await handle.db
-      .select({ key: scoreBatches.storageKey })
-      .from(scoreBatches)
-      .where(eq(scoreBatches.id, done.id));
-    const folder = `${key.slice(0, key.lastIndexOf("/"))}/`;
-    expect(await storedKeys(folder)).toContain(key);
-    const batchFolders = await storedKeys("score-batches/");
-    expect(batchFolders.length).toBeGreaterThan(0);
+  it("removes every scored file's upload and chunks when its dataset is deleted, and only those", async () => {
+    // A dataset of its own: the other tests keep theirs.
+    const doomed = await createTrainedDataset(handle.db, actor, {
+      name: "Batch scoring, deleted",
+      rows: 300,
+      seed: 13,
+      algorithms: ["logistic_regression"],
+    });
+    const stageFor = async (datasetId: number, seed: number) =>
+      stageBatchUpload(handle.db, bodyOf(encode(fileWithoutTarget(150, seed).csv)), {
+        datasetId,
+        fileName: "to-score.csv",
+        actor,
+        chunkRows: 100,
+      });
+    const doomedBatch = await runToEnd((await start(await stageFor(doomed.datasetId, 53))).id);
+    const keptBatch = await runToEnd((await start(await stageFor(trained.datasetId, 54))).id);
+    expect([doomedBatch.status, keptBatch.status]).toEqual(["succeeded", "succeeded"]);
+    const folderOf = async (batchId: number) => {
+      const [{ key }] = await handle.db
+        .select({ key: scoreBatches.storageKey })
+        .from(scoreBatches)
+        .where(eq(scoreBatches.id, batchId));
+      return { key, folder: `${key.slice(0, key.lastIndexOf("/"))}/` };
+    };
+    const doomedFiles = await folderOf(doomedBatch.id);
+    const keptFiles = await folderOf(keptBatch.id);
+    expect(await storedKeys(doomedFiles.folder)).toContain(doomedFiles.key);
 
-    await deleteDataset(handle.db, actor, trained.datasetId);
-    expect(await storedKeys("score-batches/")).toEqual([]);
-    expect(await handle.db.select().from(scoreBatches)).toEqual([]);
-  });
+    await deleteDataset(handle.db, actor, doomed.datasetId);
+    expect(await storedKeys(doomedFiles.folder)).toEqual([]);
+    expect(
+      await handle.db.select().from(scoreBatches).where(eq(scoreBatches.datasetId, doomed.datasetId)),
+    ).toEqual([]);
+    expect(await storedKeys(keptFiles.folder)).toEqual([keptFiles.key]);
+    expect((await getBatch(handle.db, keptBatch.id)).status).toBe("succeeded");
+  }, 120_000);
 });

@@ -2,12 +2,14 @@
  * Importing: the Telco file end to end (rows, churn rate, TotalCharges' missing values, file and
  * checksum, audit), versions under one name, the rows the training pipeline reads back, deletion,
  * and failures at import time that must leave no dataset, version, customer or file behind.
+ * Each test compares with what was there before it, so the tests pass alone and in any order.
  */
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
-import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readFileSync } from "node:fs";
+import { and, eq } from "drizzle-orm";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { buildTrainingSet } from "@/lib/ml/data";
+import { skipWithoutSharedFile } from "@/lib/testing/shared-data";
 import type { DatabaseHandle } from "../../db/client";
 import { customers, datasetVersions, trainingRuns } from "../../db/schema";
 import { getStorage } from "../../storage";
@@ -26,10 +28,9 @@ import {
   TELCO_CSV,
   useTemporaryDataDir,
 } from "./test-helpers";
-import { getStagedUpload, stageUpload } from "./uploads";
+import { discardUpload, getStagedUpload, stageUpload } from "./uploads";
 
-const hasTelco = existsSync(TELCO_CSV);
-if (!hasTelco) console.warn(`Telco tests skipped: ${TELCO_CSV} is missing (see ../shared/data/README.md)`);
+const skipTelco = skipWithoutSharedFile(TELCO_CSV, "the Telco import tests");
 
 describe.each(testDatabaseKinds())("importing datasets on %s", (kind) => {
   let handle: DatabaseHandle;
@@ -48,6 +49,22 @@ describe.each(testDatabaseKinds())("importing datasets on %s", (kind) => {
   });
 
   describe("failures at import time leave nothing behind", () => {
+    /** Rows and files now, to compare with after a failed import (other tests' data may be there). */
+    let before: Awaited<ReturnType<typeof leftovers>>;
+    beforeEach(async () => {
+      before = await leftovers(handle.db);
+    });
+    /** What the test added besides its staged uploads, which a failed import keeps for correcting. */
+    const addedBesidesUploads = async () => {
+      const now = await leftovers(handle.db);
+      return {
+        datasets: now.datasets - before.datasets,
+        versions: now.versions - before.versions,
+        customers: now.customers - before.customers,
+        files: now.files.filter((key) => !before.files.includes(key) && !key.startsWith("uploads/")),
+      };
+    };
+
     it("rolls back everything when the import fails half-way through the customers", async () => {
       const text = churnCsv(3_500);
       const preview = await stageUpload(bytesOf(text), { fileName: "customers.csv", actor });
@@ -67,7 +84,9 @@ describe.each(testDatabaseKinds())("importing datasets on %s", (kind) => {
       ).catch((e) => e);
       expect(error.message).toBe("disk full (injected)");
       expect(batches).toBe(3);
-      expect(await leftovers(handle.db)).toEqual(NOTHING_LEFT);
+      expect(await addedBesidesUploads()).toEqual(NOTHING_LEFT);
+      await discardUpload(preview.uploadId, actor);
+      expect(await leftovers(handle.db)).toEqual(before);
     });
 
     it("refuses a target with one class chosen in the preview, keeping the upload to correct", async () => {
@@ -95,11 +114,12 @@ describe.each(testDatabaseKinds())("importing datasets on %s", (kind) => {
       expect(oneClass.message).toBe(
         'Column "region" has only one value: north. The target needs both churned and retained customers.',
       );
-      const state = await leftovers(handle.db);
-      expect({ ...state, files: [] }).toEqual(NOTHING_LEFT);
       // Only the two staged uploads remain, for the user to correct; the 24 h clean-up removes them.
-      expect(state.files.every((key) => key.startsWith("uploads/"))).toBe(true);
+      expect(await addedBesidesUploads()).toEqual(NOTHING_LEFT);
       await getStagedUpload(preview.uploadId, actor);
+      await getStagedUpload(second.uploadId, actor);
+      for (const upload of [preview, second]) await discardUpload(upload.uploadId, actor);
+      expect(await leftovers(handle.db)).toEqual(before);
     });
 
     it("refuses unknown columns and contradictory choices", async () => {
@@ -131,7 +151,9 @@ describe.each(testDatabaseKinds())("importing datasets on %s", (kind) => {
       await expect(
         importDataset(handle.db, actor, { uploadId: preview.uploadId, name: "  " }),
       ).rejects.toThrow("Give the dataset a name");
-      expect({ ...(await leftovers(handle.db)), files: [] }).toEqual(NOTHING_LEFT);
+      expect(await addedBesidesUploads()).toEqual(NOTHING_LEFT);
+      await discardUpload(preview.uploadId, actor);
+      expect(await leftovers(handle.db)).toEqual(before);
     });
 
     it("rolls back when the chosen identifier repeats, and the upload can be imported after correcting", async () => {
@@ -146,9 +168,7 @@ describe.each(testDatabaseKinds())("importing datasets on %s", (kind) => {
       expect(error.message).toBe(
         'Data rows 1 and 4 have the same plan "basic": an identifier must be unique. Choose another identifier or none.',
       );
-      const state = await leftovers(handle.db);
-      expect({ ...state, files: [] }).toEqual(NOTHING_LEFT);
-      expect(state.files.filter((k) => k.startsWith("datasets/"))).toEqual([]);
+      expect(await addedBesidesUploads()).toEqual(NOTHING_LEFT);
       const ok = await importDataset(handle.db, actor, {
         uploadId: preview.uploadId,
         name: "Ids",
@@ -156,24 +176,65 @@ describe.each(testDatabaseKinds())("importing datasets on %s", (kind) => {
       });
       expect(ok.rowCount).toBe(300);
       await deleteDataset(handle.db, actor, ok.datasetId);
-    });
-
-    it("cleans up the remaining staged uploads", async () => {
-      for (const key of await storedKeys(getStorage(), "uploads/")) await getStorage().delete(key);
-      expect(await leftovers(handle.db)).toEqual(NOTHING_LEFT);
+      expect(await leftovers(handle.db)).toEqual(before);
     });
   });
 
-  describe.skipIf(!hasTelco && !process.env.CI)("the Telco file", () => {
-    let first: Awaited<ReturnType<typeof importDatasetFromFile>>;
+  it("refuses to delete a dataset while it is being trained, then deletes every version's rows and files", async () => {
+    const before = await leftovers(handle.db);
+    const name = "Deleted after training";
+    const imported = [];
+    for (const rows of [250, 150]) {
+      const preview = await stageUpload(bytesOf(churnCsv(rows)), { fileName: "c.csv", actor });
+      imported.push(await importDataset(handle.db, actor, { uploadId: preview.uploadId, name }));
+    }
+    const [v1, v2] = imported;
+    expect([v1.version, v2.version, v2.datasetId]).toEqual([1, 2, v1.datasetId]);
+    const [run] = await handle.db
+      .insert(trainingRuns)
+      .values({
+        datasetId: v1.datasetId,
+        datasetVersionId: v2.datasetVersionId,
+        params: {},
+        status: "running",
+      })
+      .returning();
+    await expect(deleteDataset(handle.db, actor, v1.datasetId)).rejects.toBeInstanceOf(DatasetBusyError);
+    await handle.db.update(trainingRuns).set({ status: "failed" }).where(eq(trainingRuns.id, run.id));
+    const deleted = await deleteDataset(handle.db, actor, v1.datasetId);
+    expect(deleted).toMatchObject({ name, filesDeleted: 2 });
+    expect(await leftovers(handle.db)).toEqual(before);
+    expect(
+      await handle.db.select().from(datasetVersions).where(eq(datasetVersions.datasetId, v1.datasetId)),
+    ).toEqual([]);
+    const { entries } = await listAudit(handle.db, { limit: 1, action: "dataset.deleted" });
+    expect(entries[0]).toMatchObject({
+      targetId: String(v1.datasetId),
+      details: { name, versions: [1, 2], rows: 400 },
+    });
+  });
+
+  describe.skipIf(skipTelco)("the Telco file", () => {
+    let imported: ReturnType<typeof importDatasetFromFile> | undefined;
+    /** One import for every test of the group, made by whichever runs first: they read it, none changes it. */
+    const telco = () => {
+      imported ??= (async () => {
+        const started = performance.now();
+        const result = await importDatasetFromFile(handle.db, actor, {
+          filePath: TELCO_CSV,
+          name: "Telco customers",
+        });
+        const seconds = (performance.now() - started) / 1000;
+        console.log(
+          `[bench] Telco import on ${kind}: ${seconds.toFixed(2)} s (import step ${result.durationMs} ms)`,
+        );
+        return result;
+      })();
+      return imported;
+    };
 
     it("imports 7,043 customers with a 26.5 % churn rate in one go", async () => {
-      const started = performance.now();
-      first = await importDatasetFromFile(handle.db, actor, { filePath: TELCO_CSV, name: "Telco customers" });
-      const seconds = (performance.now() - started) / 1000;
-      console.log(
-        `[bench] Telco import on ${kind}: ${seconds.toFixed(2)} s (import step ${first.durationMs} ms)`,
-      );
+      const first = await telco();
       expect(first).toMatchObject({ version: 1, rowCount: 7_043, name: "Telco customers" });
       expect(first.positiveRate).toBeCloseTo(1_869 / 7_043, 6);
       expect((first.positiveRate as number) * 100).toBeCloseTo(26.5, 1);
@@ -182,7 +243,7 @@ describe.each(testDatabaseKinds())("importing datasets on %s", (kind) => {
       const sha256 = createHash("sha256").update(bytes).digest("hex");
       expect(first.sha256).toBe(sha256);
       expect(first.storageKey).toBe(`datasets/${first.datasetId}/v1/${sha256}.csv`);
-      expect(await storedKeys()).toEqual([first.storageKey]);
+      expect(await storedKeys(getStorage(), `datasets/${first.datasetId}/v1/`)).toEqual([first.storageKey]);
       expect(Buffer.from(await getStorage().getBytes(first.storageKey)).equals(bytes)).toBe(true);
 
       const detail = await getDataset(handle.db, first.datasetId);
@@ -218,7 +279,12 @@ describe.each(testDatabaseKinds())("importing datasets on %s", (kind) => {
       const id = profile.columns.find((c) => c.name === "customerID")!;
       expect(id).toMatchObject({ role: "identifier", distinct: 7_043, distribution: null });
 
-      const [row] = await handle.db.select().from(customers).where(eq(customers.externalId, "7590-VHVEG"));
+      const [row] = await handle.db
+        .select()
+        .from(customers)
+        .where(
+          and(eq(customers.datasetVersionId, first.datasetVersionId), eq(customers.externalId, "7590-VHVEG")),
+        );
       expect(row).toMatchObject({ rowNumber: 1, label: 0, monthlyValue: expect.closeTo(29.85, 5) });
       expect(row.features).toMatchObject({
         customerID: "7590-VHVEG",
@@ -233,8 +299,12 @@ describe.each(testDatabaseKinds())("importing datasets on %s", (kind) => {
         .where(eq(customers.datasetVersionId, first.datasetVersionId));
       expect(blanks.filter((c) => c.f.TotalCharges === null)).toHaveLength(11);
 
-      const { entries } = await listAudit(handle.db, { limit: 5, action: "dataset.imported" });
-      expect(entries[0]).toMatchObject({
+      const { entries } = await listAudit(handle.db, { limit: 50, action: "dataset.imported" });
+      const imported = entries.filter(
+        (e) => e.targetId === String(first.datasetId) && e.details.version === 1,
+      );
+      expect(imported).toHaveLength(1);
+      expect(imported[0]).toMatchObject({
         actorId: actor.id,
         targetType: "dataset",
         targetId: String(first.datasetId),
@@ -244,6 +314,7 @@ describe.each(testDatabaseKinds())("importing datasets on %s", (kind) => {
     });
 
     it("gives the training pipeline the rows back as parsed CSV", async () => {
+      const first = await telco();
       const data = await loadDatasetVersionRows(handle.db, first.datasetVersionId, { pageSize: 3_000 });
       expect(data.columns).toHaveLength(21);
       expect(data.columns[0]).toBe("customerID");
@@ -260,39 +331,25 @@ describe.each(testDatabaseKinds())("importing datasets on %s", (kind) => {
       if (total?.kind === "numeric") expect(total.values.filter((v) => Number.isNaN(v))).toHaveLength(11);
     });
 
-    it("imports a re-upload under the same name as version 2", async () => {
-      const second = await importDatasetFromFile(handle.db, actor, {
-        filePath: TELCO_CSV,
-        name: "Telco customers",
-      });
-      expect(second).toMatchObject({ datasetId: first.datasetId, version: 2, rowCount: 7_043 });
-      expect(second.storageKey).toBe(`datasets/${first.datasetId}/v2/${first.sha256}.csv`);
+    it("imports a re-upload under the same name as the next version, and deletes both", async () => {
+      // A dataset of its own, so the import the other tests read stays as it is.
+      const first = await telco();
+      const name = "Telco customers, uploaded twice";
+      const v1 = await importDatasetFromFile(handle.db, actor, { filePath: TELCO_CSV, name });
+      const second = await importDatasetFromFile(handle.db, actor, { filePath: TELCO_CSV, name });
+      expect(second).toMatchObject({ datasetId: v1.datasetId, version: 2, rowCount: 7_043 });
+      expect(second.storageKey).toBe(`datasets/${v1.datasetId}/v2/${first.sha256}.csv`);
       const list = await listDatasets(handle.db);
-      const telco = list.find((d) => d.id === first.datasetId)!;
-      expect(telco).toMatchObject({ versionCount: 2, latest: { version: 2, rowCount: 7_043 } });
-      const v1 = await getDataset(handle.db, first.datasetId, first.datasetVersionId);
-      expect(v1.selected?.version).toBe(1);
-      expect(v1.versions.map((v) => v.version)).toEqual([2, 1]);
-    });
-
-    it("refuses to delete a dataset while it is being trained, then deletes rows and files", async () => {
-      const [run] = await handle.db
-        .insert(trainingRuns)
-        .values({
-          datasetId: first.datasetId,
-          datasetVersionId: first.datasetVersionId,
-          params: {},
-          status: "running",
-        })
-        .returning();
-      await expect(deleteDataset(handle.db, actor, first.datasetId)).rejects.toBeInstanceOf(DatasetBusyError);
-      await handle.db.update(trainingRuns).set({ status: "failed" }).where(eq(trainingRuns.id, run.id));
-      const deleted = await deleteDataset(handle.db, actor, first.datasetId);
-      expect(deleted).toMatchObject({ name: "Telco customers", filesDeleted: 2 });
-      expect(await leftovers(handle.db)).toEqual(NOTHING_LEFT);
-      expect(await handle.db.select().from(datasetVersions)).toEqual([]);
+      const listed = list.find((d) => d.id === v1.datasetId)!;
+      expect(listed).toMatchObject({ versionCount: 2, latest: { version: 2, rowCount: 7_043 } });
+      const older = await getDataset(handle.db, v1.datasetId, v1.datasetVersionId);
+      expect(older.selected?.version).toBe(1);
+      expect(older.versions.map((v) => v.version)).toEqual([2, 1]);
+      const deleted = await deleteDataset(handle.db, actor, v1.datasetId);
+      expect(deleted).toMatchObject({ name, filesDeleted: 2 });
+      expect(await storedKeys(getStorage(), `datasets/${v1.datasetId}/`)).toEqual([]);
       const { entries } = await listAudit(handle.db, { limit: 1, action: "dataset.deleted" });
-      expect(entries[0].details).toMatchObject({ name: "Telco customers", versions: [1, 2], rows: 14_086 });
+      expect(entries[0].details).toMatchObject({ name, versions: [1, 2], rows: 14_086 });
     });
   });
 });

@@ -11,7 +11,7 @@ import { customers, datasets, datasetVersions } from "../../db/schema";
 import { resetServerEnvCache } from "../../env";
 import { type FileStorage, getStorage, LocalFileStorage } from "../../storage";
 
-export const TELCO_CSV = path.resolve(process.cwd(), "..", "shared", "data", "telco-customer-churn.csv");
+export { TELCO_CSV } from "@/lib/testing/shared-data";
 
 /** Points DATA_DIR (and so getStorage()) at a fresh folder; returns a function that removes it. */
 export function useTemporaryDataDir(): { dir: string; cleanup: () => void } {

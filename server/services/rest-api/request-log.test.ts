@@ -26,6 +26,7 @@ describe.each(testDatabaseKinds())("API request log on %s", (kind) => {
   });
 
   it("buffers rows and writes them within about a second, without being asked", async () => {
+    await handle.db.delete(apiRequests);
     const log = requestLogFor(handle.db);
     log.add(row(200));
     log.add(row(400));

@@ -3,10 +3,10 @@
  * models with Telco-level metrics, a champion, every customer scored. Also prints the wall time
  * (BENCHMARKS.md: "training pipeline").
  */
-import { existsSync } from "node:fs";
 import { and, count, eq, isNull } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { trainModels } from "@/jobs/functions/train-models";
+import { skipWithoutSharedFile } from "@/lib/testing/shared-data";
 import type { DatabaseHandle } from "../../db/client";
 import { customers, jobSteps, models, scores } from "../../db/schema";
 import { createTestDatabase, testDatabaseKinds } from "../../testing/database";
@@ -15,10 +15,7 @@ import { importDatasetFromFile } from "../datasets";
 import { startTraining } from "./runs";
 import { runUntilFinished, TELCO_CSV, testRunner, useTemporaryDataDir } from "./test-helpers";
 
-const hasTelco = existsSync(TELCO_CSV);
-if (!hasTelco) console.warn(`Telco pipeline test skipped: ${TELCO_CSV} is missing`);
-
-describe.skipIf(!hasTelco && !process.env.CI).each(testDatabaseKinds())(
+describe.skipIf(skipWithoutSharedFile(TELCO_CSV, "the Telco pipeline test")).each(testDatabaseKinds())(
   "training pipeline on the Telco file (%s)",
   (kind) => {
     let handle: DatabaseHandle;

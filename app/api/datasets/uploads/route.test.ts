@@ -1,6 +1,7 @@
 /**
  * The upload route called as Next.js calls it: the exported POST with a real Request whose body
- * is a stream. Auth.js is replaced by a stub session; the database and storage are real.
+ * is a stream. Sessions are real Auth.js cookies (signed in through the app's config); the database
+ * and storage are real.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import type { DatabaseHandle } from "@/server/db/client";
@@ -12,21 +13,20 @@ import {
   storedKeys,
   useTemporaryDataDir,
 } from "@/server/services/datasets/test-helpers";
+import { signInCookie } from "@/server/testing/auth-session";
 import { createTestDatabase, testDatabaseKinds } from "@/server/testing/database";
 import { callerFor, createUser } from "@/server/testing/factories";
+import { routeHandler } from "@/server/testing/request-scope";
 
-const session = vi.hoisted(() => ({
-  current: null as { user: { id: string; sessionVersion: number } } | null,
-  db: null as unknown,
-}));
+const session = vi.hoisted(() => ({ cookie: null as string | null, db: null as unknown }));
 
-vi.mock("@/server/auth/config", () => ({ auth: async () => session.current }));
+vi.mock("next/headers", async () => (await import("@/server/testing/request-scope")).nextHeadersStub);
 vi.mock("@/server/db/client", async (importOriginal) => {
   const original = await importOriginal<typeof import("@/server/db/client")>();
   return { ...original, getDb: async () => session.db };
 });
 
-const { POST } = await import("./route");
+const POST = routeHandler((await import("./route")).POST);
 
 function uploadRequest(
   body: string | Uint8Array | ReadableStream<Uint8Array>,
@@ -37,7 +37,11 @@ function uploadRequest(
   return new Request(url, {
     method: "POST",
     body,
-    headers: { "content-type": "text/csv", ...init.headers },
+    headers: {
+      "content-type": "text/csv",
+      ...(session.cookie ? { cookie: session.cookie } : {}),
+      ...init.headers,
+    },
     ...(isStream ? { duplex: "half" } : {}),
   } as RequestInit);
 }
@@ -59,13 +63,20 @@ describe.each(testDatabaseKinds())("POST /api/datasets/uploads on %s", (kind) =>
   let handle: DatabaseHandle;
   let dataDir: ReturnType<typeof useTemporaryDataDir>;
   const users: Record<string, { id: number }> = {};
+  const cookies: Record<string, string> = {};
+  const as = (role: "viewer" | "manager" | "admin" | null) => {
+    session.cookie = role ? cookies[role] : null;
+  };
 
   beforeAll(async () => {
     dataDir = useTemporaryDataDir();
     handle = await createTestDatabase(kind);
     session.db = handle.db;
-    for (const role of ["viewer", "manager", "admin"] as const)
-      users[role] = (await createUser(handle.db, role)).user;
+    for (const role of ["viewer", "manager", "admin"] as const) {
+      const { user, password } = await createUser(handle.db, role);
+      users[role] = user;
+      cookies[role] = await signInCookie(user.email, password);
+    }
   });
   afterAll(async () => {
     await handle?.close();
@@ -77,13 +88,13 @@ describe.each(testDatabaseKinds())("POST /api/datasets/uploads on %s", (kind) =>
   });
 
   it("answers 401 without a session and 403 for a viewer, reading nothing", async () => {
-    session.current = null;
+    as(null);
     let response = await POST(uploadRequest(churnCsv(60)));
     expect(response.status).toBe(401);
     expect(await response.json()).toEqual({
       error: { code: "UNAUTHORIZED", message: "Sign in to upload a file." },
     });
-    session.current = { user: { id: String(users.viewer.id), sessionVersion: 1 } };
+    as("viewer");
     response = await POST(uploadRequest(churnCsv(60)));
     expect(response.status).toBe(403);
     expect((await response.json()).error.message).toBe(
@@ -93,9 +104,7 @@ describe.each(testDatabaseKinds())("POST /api/datasets/uploads on %s", (kind) =>
   });
 
   it("streams a manager's file into staging and answers the preview, which the import then uses", async () => {
-    session.current = {
-      user: { id: String(users.manager.id), sessionVersion: 1 },
-    };
+    as("manager");
     const text = churnCsv(500, {
       columns: ["customerId", "<script>alert(1)</script>", "tenure", "MonthlyCharges", "Churn"],
     });
@@ -125,7 +134,7 @@ describe.each(testDatabaseKinds())("POST /api/datasets/uploads on %s", (kind) =>
   });
 
   it("answers 400 with the code, message and line of a ragged row, and keeps nothing", async () => {
-    session.current = { user: { id: String(users.admin.id), sessionVersion: 1 } };
+    as("admin");
     const lines = churnCsv(100).split("\n");
     lines[57] = `${lines[57]},surplus`;
     const response = await POST(uploadRequest(streamOf(lines.join("\n"), 512)));
@@ -142,9 +151,7 @@ describe.each(testDatabaseKinds())("POST /api/datasets/uploads on %s", (kind) =>
   });
 
   it("answers 400 for a binary file renamed .csv and for too few rows", async () => {
-    session.current = {
-      user: { id: String(users.manager.id), sessionVersion: 1 },
-    };
+    as("manager");
     let response = await POST(
       uploadRequest(new Uint8Array([0x25, 0x50, 0x44, 0x46, 0x2d, 0x31, 0x2e, 0x37]), { name: "report.csv" }),
     );
@@ -160,9 +167,7 @@ describe.each(testDatabaseKinds())("POST /api/datasets/uploads on %s", (kind) =>
   });
 
   it("answers 413 by the declared size, and when the stream passes the limit, deleting the partial file", async () => {
-    session.current = {
-      user: { id: String(users.manager.id), sessionVersion: 1 },
-    };
+    as("manager");
     process.env.UPLOAD_MAX_BYTES = String(200 * 1024 * 1024);
     resetServerEnvCache();
     let response = await POST(
@@ -186,9 +191,7 @@ describe.each(testDatabaseKinds())("POST /api/datasets/uploads on %s", (kind) =>
   });
 
   it("answers 415 for a multipart form", async () => {
-    session.current = {
-      user: { id: String(users.manager.id), sessionVersion: 1 },
-    };
+    as("manager");
     const response = await POST(
       uploadRequest("--x\r\n", { headers: { "content-type": "multipart/form-data; boundary=x" } }),
     );

@@ -1,43 +1,49 @@
-/** The model download route as Next.js calls it, with a stub session and a real database. */
+/** The model download route as Next.js calls it, with real Auth.js session cookies and a real database. */
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { ChurnModel } from "@/lib/ml/churn-model";
 import type { DatabaseHandle } from "@/server/db/client";
 import { listAudit } from "@/server/services/audit";
 import { useTemporaryDataDir } from "@/server/services/datasets/test-helpers";
 import { loadPredictor, Predictor } from "@/server/services/predictions";
+import { signInCookie } from "@/server/testing/auth-session";
 import { createTestDatabase, testDatabaseKinds } from "@/server/testing/database";
 import { createUser } from "@/server/testing/factories";
+import { routeHandler } from "@/server/testing/request-scope";
 import { createTrainedDataset, type TrainedDataset } from "@/server/testing/trained-dataset";
 
-const session = vi.hoisted(() => ({
-  current: null as { user: { id: string; sessionVersion: number } } | null,
-  db: null as unknown,
-}));
-vi.mock("@/server/auth/config", () => ({ auth: async () => session.current }));
+const session = vi.hoisted(() => ({ cookie: null as string | null, db: null as unknown }));
+vi.mock("next/headers", async () => (await import("@/server/testing/request-scope")).nextHeadersStub);
 vi.mock("@/server/db/client", async (importOriginal) => {
   const original = await importOriginal<typeof import("@/server/db/client")>();
   return { ...original, getDb: async () => session.db };
 });
 
-const { GET } = await import("./route");
+const GET = routeHandler((await import("./route")).GET);
 const download = (id: string) =>
-  GET(new Request(`http://localhost/api/models/${id}/artifact`), { params: Promise.resolve({ id }) });
+  GET(
+    new Request(`http://localhost/api/models/${id}/artifact`, {
+      headers: session.cookie ? { cookie: session.cookie } : {},
+    }),
+    { params: Promise.resolve({ id }) },
+  );
 
 describe.each(testDatabaseKinds())("model download on %s", (kind) => {
   let handle: DatabaseHandle;
   let dataDir: ReturnType<typeof useTemporaryDataDir>;
   let trained: TrainedDataset;
   let managerId: number;
-  let viewerId: number;
+  let managerCookie: string;
+  let viewerCookie: string;
 
   beforeAll(async () => {
     dataDir = useTemporaryDataDir();
     handle = await createTestDatabase(kind);
     session.db = handle.db;
-    const { user: manager } = await createUser(handle.db, "manager");
-    const { user: viewer } = await createUser(handle.db, "viewer");
+    const { user: manager, password } = await createUser(handle.db, "manager");
+    const viewer = await createUser(handle.db, "viewer");
     managerId = manager.id;
-    viewerId = viewer.id;
+    managerCookie = await signInCookie(manager.email, password);
+    viewerCookie = await signInCookie(viewer.user.email, viewer.password);
     trained = await createTrainedDataset(
       handle.db,
       { id: manager.id, label: manager.email },
@@ -50,7 +56,7 @@ describe.each(testDatabaseKinds())("model download on %s", (kind) => {
   });
 
   it("gives managers the champion's file, which scores exactly like the app, and audits it", async () => {
-    session.current = { user: { id: String(managerId), sessionVersion: 1 } };
+    session.cookie = managerCookie;
     const response = await download(String(trained.championId));
     expect(response.status).toBe(200);
     expect(response.headers.get("content-disposition")).toMatch(
@@ -69,11 +75,11 @@ describe.each(testDatabaseKinds())("model download on %s", (kind) => {
   });
 
   it("refuses anonymous (401) and viewers (403), and says when the model does not exist (404)", async () => {
-    session.current = null;
+    session.cookie = null;
     expect((await download(String(trained.championId))).status).toBe(401);
-    session.current = { user: { id: String(viewerId), sessionVersion: 1 } };
+    session.cookie = viewerCookie;
     expect((await download(String(trained.championId))).status).toBe(403);
-    session.current = { user: { id: String(managerId), sessionVersion: 1 } };
+    session.cookie = managerCookie;
     expect((await download("999999")).status).toBe(404);
     expect((await download("1;drop")).status).toBe(404);
   });
