@@ -5,6 +5,7 @@
  * field, an unseen category) are reported by predictor.ts from the pipeline's own warnings, so the
  * rules for "readable" live in one place (lib/ml/features).
  */
+import { columnRecord } from "@/lib/column-record";
 import type { RawRecord } from "@/lib/ml";
 import type { DatasetSchema } from "@/lib/ml/data";
 import type { InputDescription } from "@/lib/ml/features";
@@ -42,10 +43,11 @@ export function checkCustomerRecords(
         code: "invalid_record",
         message: `Customer ${index + 1} is not a JSON object`,
       });
-      out.push({});
+      out.push(columnRecord());
       return;
     }
-    const clean: RawRecord = {};
+    // Null prototype: a column may be called "__proto__" or "constructor" (lib/column-record.ts).
+    const clean: RawRecord = columnRecord();
     for (const [field, value] of Object.entries(record as Record<string, unknown>)) {
       const input = byName.get(field);
       if (!input) {

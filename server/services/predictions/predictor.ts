@@ -4,6 +4,7 @@
  * wherever it is scored. Explanations fold one-hot parts and engineered features back into the
  * original columns ("split"), in probability points and log-odds; base + sum = the risk score.
  */
+import { fieldOf } from "@/lib/column-record";
 import type { ChurnModel, RawRecord } from "@/lib/ml";
 import type { InputDescription } from "@/lib/ml/features";
 import type { Algorithm } from "@/lib/ml/types";
@@ -141,7 +142,7 @@ export class Predictor {
       const contributions = e.columns
         .map((c) => ({
           column: c.name,
-          value: imputed.has(c.name) ? null : (record[c.name] ?? null),
+          value: imputed.has(c.name) ? null : (fieldOf(record, c.name) ?? null),
           probability: c.probability,
           logOdds: c.logOdds,
         }))

@@ -14,6 +14,7 @@
  */
 import { eq } from "drizzle-orm";
 import { NonRetriableError } from "@/jobs/types";
+import { fieldOf } from "@/lib/column-record";
 import {
   type ChurnModel,
   DatasetError,
@@ -603,7 +604,7 @@ function precomputedExplanations(table: CustomerTable, explained: ScoreOutput) {
 }
 
 function sameRecord(record: RawRecord, columns: readonly string[], row: readonly string[]): boolean {
-  for (let c = 0; c < columns.length; c++) if (record[columns[c]] !== row[c]) return false;
+  for (let c = 0; c < columns.length; c++) if (fieldOf(record, columns[c]) !== row[c]) return false;
   return true;
 }
 
