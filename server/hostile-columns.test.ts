@@ -295,6 +295,7 @@ describe.each(testDatabaseKinds())("columns named __proto__, constructor, toStri
       expect(apiErrorSchema.parse(await refused.json()).error).toMatchObject({
         code: "wrong_type",
         field: "constructor",
+        message: 'Field "constructor" must be a number (such as 12 or 12.5), got "abc"',
       });
     });
   });

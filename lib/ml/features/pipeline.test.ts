@@ -237,6 +237,15 @@ describe("raw records (REST API)", () => {
     expect(X.data[names.indexOf("amount (missing)")]).toBe(1);
     expect(["plan=basic", "plan=plus", "plan=pro"].map((n) => X.data[names.indexOf(n)])).toEqual([0, 0, 0]);
   });
+
+  it("quotes at most 100 characters of a value in its warnings", () => {
+    const huge = "y".repeat(1_000_000);
+    const result = pipeline.transformRecords([{ amount: huge, plan: huge }]);
+    for (const w of result.warnings) expect(w.message.length).toBeLessThan(200);
+    expect(result.warnings[0].message).toBe(
+      `"amount" = "${"y".repeat(100)}…" is not a number; the training median was used.`,
+    );
+  });
 });
 
 describe("serialisation", () => {

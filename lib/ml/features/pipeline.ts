@@ -19,6 +19,7 @@
  * column's kind and training range or values (for the what-if form).
  */
 import { z } from "zod";
+import { quoteValue } from "../../quote-value";
 import type { ColumnType, DatasetSchema } from "../data/dataset-schema";
 import type { Frame } from "../data/frame";
 import {
@@ -304,7 +305,7 @@ export class FeaturePipeline {
               column: input.name,
               kind: unreadable ? "unreadable" : "missing",
               message: unreadable
-                ? `"${input.name}" = ${JSON.stringify(raw)} is not a ${input.type === "date" ? "date" : "number"}; the training median was used.`
+                ? `"${input.name}" = ${quoteValue(raw)} is not a ${input.type === "date" ? "date" : "number"}; the training median was used.`
                 : `"${input.name}" is missing; the training median was used.`,
             });
           }
@@ -344,7 +345,7 @@ export class FeaturePipeline {
             row: r,
             column: input.name,
             kind: "unseen_category",
-            message: `"${input.name}" = "${text}" was not seen in training; it adds nothing to the score.`,
+            message: `"${input.name}" = ${quoteValue(text)} was not seen in training; it adds nothing to the score.`,
           });
         }
         encodeSlot(slot === MODE ? slotOfText(s.mode, s, input) : slot, s, data, at);

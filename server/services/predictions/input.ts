@@ -9,6 +9,7 @@ import { columnRecord } from "@/lib/column-record";
 import type { RawRecord } from "@/lib/ml";
 import type { DatasetSchema } from "@/lib/ml/data";
 import type { InputDescription } from "@/lib/ml/features";
+import { quoteValue, truncateText } from "@/lib/quote-value";
 import type { PredictionIssue } from "./errors";
 
 /** A field present in the request but not used by the model (identifier, excluded column, target). */
@@ -55,9 +56,10 @@ export function checkCustomerRecords(
         else
           issues.push({
             index,
-            field,
+            // Echoed in the answer: an unknown name is whatever the client sent, so it is cut.
+            field: truncateText(field),
             code: "unknown_field",
-            message: `Unknown field "${field}": the model's fields are ${[...byName.keys()].join(", ")}`,
+            message: `Unknown field ${quoteValue(field)}: the model's fields are ${fieldList([...byName.keys()])}`,
           });
         continue;
       }
@@ -71,6 +73,14 @@ export function checkCustomerRecords(
     out.push(clean);
   });
   return { records: out, ignored, issues: issues.slice(0, MAX_ISSUES) };
+}
+
+/** The model's fields for a message: all of a typical table, the first 30 of a very wide one. */
+function fieldList(names: readonly string[]): string {
+  const shown = names.slice(0, 30).map((name) => truncateText(name));
+  return names.length > shown.length
+    ? `${shown.join(", ")} and ${names.length - shown.length} more`
+    : shown.join(", ");
 }
 
 function typeProblem(input: InputDescription, value: unknown): string | null {

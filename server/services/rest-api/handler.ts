@@ -8,6 +8,7 @@
  */
 import type { ZodError } from "zod";
 import { columnRecordOf } from "@/lib/column-record";
+import { quoteValue, truncateText } from "@/lib/quote-value";
 import type { Database } from "../../db/client";
 import { serverEnv } from "../../env";
 import { perDatabase } from "../../process-wide";
@@ -154,13 +155,14 @@ async function readBody(call: PredictCall): Promise<string> {
   return Buffer.concat(chunks).toString("utf8");
 }
 
+/** A 400 for a body of the wrong shape; anything the client sent is echoed cut to 100 characters. */
 function shapeError(error: ZodError): ApiError {
   const issue = error.issues[0];
-  let field = issue.path.map(String).join(".");
+  let field = truncateText(issue.path.map(String).join("."));
   let message = issue.message;
   if (issue.code === "unrecognized_keys") {
-    field = [field, issue.keys[0]].filter(Boolean).join(".");
-    message = `Unknown field "${field}": the body has customer_data (or customers for a batch) and dataset_id`;
+    field = truncateText([field, issue.keys[0]].filter(Boolean).join("."));
+    message = `Unknown field ${quoteValue(field)}: the body has customer_data (or customers for a batch) and dataset_id`;
   } else if (issue.code === "invalid_type" && /received undefined/.test(issue.message)) {
     message = `${field} is required`;
   } else if (!message.startsWith(field)) message = `${field}: ${message}`;

@@ -227,6 +227,50 @@ describe.each(testDatabaseKinds())("POST /api/v1/predict and /api/ml/predict/ on
       expect(await errorOf(batch)).toMatchObject({ code: "unknown_category", field: "Contract", index: 2 });
     });
 
+    it("says what a refused value should have been, and never echoes more than 100 characters of it", async () => {
+      let response = await call(
+        { customer_data: { ...customer, tenure: "abc" }, dataset_id: trained.datasetId },
+        { key: fullKey.secret },
+      );
+      expect(response.status).toBe(400);
+      let error = await errorOf(response);
+      expect(error).toMatchObject({ code: "wrong_type", field: "tenure" });
+      expect(error.message).toBe('Field "tenure" must be a number (such as 12 or 12.5), got "abc"');
+
+      response = await call(
+        { customer_data: { ...customer, Contract: "Weekly" }, dataset_id: trained.datasetId },
+        { key: fullKey.secret },
+      );
+      error = await errorOf(response);
+      expect(error.message).toMatch(/^Field "Contract" has the value "Weekly", which the model never saw/);
+      expect(error.message).toContain('send one of "Month-to-month"');
+      expect(error.message).not.toMatch(/adds nothing to the score/);
+
+      const huge = "x".repeat(4 * 1024 * 1024);
+      for (const [data, field] of [
+        [{ ...customer, Contract: huge }, "Contract"],
+        [{ ...customer, tenure: huge }, "tenure"],
+        [{ ...customer, [huge]: 1 }, `${"x".repeat(100)}…`],
+      ] as const) {
+        response = await call(
+          { customer_data: data, dataset_id: trained.datasetId },
+          { key: fullKey.secret },
+        );
+        expect(response.status).toBe(400);
+        const text = await response.text();
+        expect(text.length).toBeLessThan(2_000);
+        error = apiErrorSchema.parse(JSON.parse(text)).error;
+        expect(error.field).toBe(field);
+        expect(error.message).toContain(`"${"x".repeat(100)}…"`);
+      }
+      response = await call(
+        { customer_data: customer, dataset_id: trained.datasetId, [huge]: true },
+        { key: fullKey.secret },
+      );
+      expect(response.status).toBe(400);
+      expect((await response.text()).length).toBeLessThan(2_000);
+    });
+
     it("refuses malformed JSON and wrong body shapes with 400 naming the field", async () => {
       let response = await call(null, { key: fullKey.secret, raw: '{"customer_data": {' });
       expect(response.status).toBe(400);
