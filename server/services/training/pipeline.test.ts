@@ -19,6 +19,7 @@ import { loadModel, sha256Hex } from "../models/artifacts";
 import { type RiskDriver, topDrivers } from "../scoring";
 import { ComputePool, setComputePool } from "./compute-pool";
 import { pipelineSteps } from "./plan";
+import { beginStep } from "./run-state";
 import { cancelTraining, getRun, startTraining } from "./runs";
 import {
   countingFunction,
@@ -221,6 +222,66 @@ describe.each(testDatabaseKinds())("training pipeline on %s", (kind) => {
     expect(balance[0].result).toMatchObject({ strategy: "smote" });
     const after = (balance[0].result as { after: { churned: number; retained: number } }).after;
     expect(after.churned).toBe(after.retained);
+  });
+
+  it("never leaves a champion without scores: a run whose scoring fails promotes nothing", async () => {
+    const db = handle.db;
+    const dataset = await importSyntheticDataset(db, actor, "Synthetic scoring fails", 300);
+    const championOf = () =>
+      db
+        .select({ id: models.id, runId: models.runId })
+        .from(models)
+        .where(and(eq(models.datasetId, dataset.datasetId), eq(models.status, "champion")));
+    const scoresOf = async (modelId: number) =>
+      (await db.select({ n: count() }).from(scores).where(eq(scores.modelId, modelId)))[0].n;
+    let scoringAttempts = 0;
+    /** Trains logistic regression; with `failScoring`, every attempt at the score step throws. */
+    const train = async (failScoring: boolean) => {
+      const run = await startTraining(
+        db,
+        actor,
+        { datasetVersionId: dataset.datasetVersionId, algorithms: ["logistic_regression"] },
+        { functions: [trainModels] },
+      );
+      const { fn } = countingFunction(trainModels, (stepId) => {
+        if (!failScoring || stepId !== "score") return undefined;
+        return (async () => {
+          scoringAttempts += 1;
+          await beginStep(db, run.id, "score");
+          throw new Error("The database went away while scoring");
+        })();
+      });
+      return runUntilFinished(testRunner(db, { functions: [fn] }), db, run.id);
+    };
+
+    // The first run fails to score: the dataset has no champion rather than one with 0 scores.
+    const first = await train(true);
+    expect(first.status).toBe("failed");
+    expect(first.error).toMatch(/^Scoring every customer.* failed: The database went away/);
+    expect(scoringAttempts).toBe(3); // every attempt failed
+    expect(await championOf()).toEqual([]);
+    const firstModels = await db
+      .select({ status: models.status })
+      .from(models)
+      .where(eq(models.runId, first.id));
+    expect(firstModels).toEqual([{ status: "candidate" }]);
+
+    const second = await train(false);
+    expect(second.status).toBe("succeeded");
+    const [champion] = await championOf();
+    expect(champion.runId).toBe(second.id);
+    expect(await scoresOf(champion.id)).toBe(300);
+
+    // A later run that fails to score leaves that champion, and its scores, in place.
+    const third = await train(true);
+    expect(third.status).toBe("failed");
+    expect(await championOf()).toEqual([champion]);
+    expect(await scoresOf(champion.id)).toBe(300);
+    const thirdModels = await db
+      .select({ status: models.status })
+      .from(models)
+      .where(eq(models.runId, third.id));
+    expect(thirdModels).toEqual([{ status: "candidate" }]);
   });
 
   it("resumes a run interrupted after its third step without redoing steps 1-3", async () => {

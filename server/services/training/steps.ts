@@ -400,7 +400,7 @@ async function readArtifactJson(key: string, sha256: string, storage: FileStorag
   return new TextDecoder().decode(bytes);
 }
 
-// ─── evaluate → explain → register → score → notify ────────────────────────────────────────────
+// ─── evaluate → explain → score → register → notify ────────────────────────────────────────────
 
 async function modelsOfRun(db: Database, runId: number) {
   return db
@@ -488,11 +488,21 @@ export async function explainStep(
   return { models: explained };
 }
 
-export async function registerStep(db: Database, runId: number): Promise<StepResult> {
+/**
+ * Promotes the model the score step scored (the run's best by cross-validated AUC). It runs after
+ * scoring, so a champion always has its customers' scores: when scoring fails, the run fails and
+ * the previous champion stays.
+ */
+export async function registerStep(
+  db: Database,
+  runId: number,
+  results: Readonly<Record<string, unknown>> = {},
+): Promise<StepResult> {
   const active = await beginStep(db, runId, "register");
   const rows = await modelsOfRun(db, runId);
   if (rows.length === 0) throw new NonRetriableError("No model was trained in this run");
-  const best = selectChampion(rows);
+  const scored = results.score as { modelId?: number } | undefined;
+  const best = rows.find((m) => m.id === scored?.modelId) ?? selectChampion(rows);
   const change = await setChampion(db, SYSTEM_ACTOR, best.id, {
     action: "model.champion_selected",
     details: { runId, reason: "best cross-validated ROC AUC of the run" },
@@ -511,20 +521,15 @@ export async function registerStep(db: Database, runId: number): Promise<StepRes
   };
 }
 
-export async function scoreStep(
-  db: Database,
-  runId: number,
-  results: Readonly<Record<string, unknown>>,
-  options: StepOptions = {},
-): Promise<StepResult> {
+/**
+ * Scores every customer with the model the register step will promote (the run's best), before
+ * it is champion: the lists and dashboards keep showing the current champion's scores meanwhile.
+ */
+export async function scoreStep(db: Database, runId: number, options: StepOptions = {}): Promise<StepResult> {
   const active = await beginStep(db, runId, "score");
-  const registered = results.register as { championModelId?: number } | undefined;
   const runModels = await modelsOfRun(db, runId);
-  const champion =
-    registered?.championModelId !== undefined
-      ? runModels.find((m) => m.id === registered.championModelId)
-      : runModels.find((m) => m.status === "champion");
-  if (!champion) throw new NonRetriableError("The run has no champion to score with");
+  if (runModels.length === 0) throw new NonRetriableError("No model was trained in this run");
+  const champion = selectChampion(runModels);
   const data = await runData(db, active);
   const modelJson = await readArtifactJson(
     champion.artifactKey,
@@ -653,10 +658,10 @@ export function runTrainingStep(
       return evaluateStep(db, runId);
     case "explain":
       return explainStep(db, runId, options);
-    case "register":
-      return registerStep(db, runId);
     case "score":
-      return scoreStep(db, runId, results, options);
+      return scoreStep(db, runId, options);
+    case "register":
+      return registerStep(db, runId, results);
     case "notify":
       return notifyStep(db, runId, results);
   }
