@@ -30,6 +30,7 @@ export const DATASET_ERROR_CODES = [
   "TARGET_TOO_RARE",
   "TOO_FEW_ROWS",
   "NO_FEATURES",
+  "TOO_MANY_FEATURES",
   "COLUMN_NOT_FOUND",
 ] as const;
 
