@@ -13,7 +13,7 @@ function wideTable(rows: number, numeric: number, categorical = 0, levels = 60) 
   ];
   const data = Array.from({ length: rows }, (_, i) => [
     ...Array.from({ length: numeric }, () => (rng.next() * 100).toFixed(2)),
-    ...Array.from({ length: categorical }, (_, j) => `v${rng.int(levels)}`),
+    ...Array.from({ length: categorical }, () => `v${rng.int(levels)}`),
     i % 3 === 0 ? "Yes" : "No",
   ]);
   return { columns, rows: data };
