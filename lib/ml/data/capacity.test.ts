@@ -41,17 +41,17 @@ describe("columns per customer", () => {
   });
 
   it("refuses more model inputs than the limit, naming the columns with the most values", () => {
-    const schema = profileDataset(wideTable(400, 0, 100, 60));
-    expect(schema.columns.filter((c) => c.role === "feature")).toHaveLength(100);
+    const schema = profileDataset(wideTable(400, 0, 40, 60));
+    expect(schema.columns.filter((c) => c.role === "feature")).toHaveLength(40);
     expect(schema.problems).toHaveLength(1);
     expect(schema.problems[0].code).toBe("TOO_MANY_FEATURES");
     expect(schema.problems[0].message).toMatch(
       new RegExp(
-        `make 5,100 model inputs .*at most ${MAX_MODEL_INPUTS.toLocaleString("en-US")} can be trained on`,
+        `make 2,040 model inputs .*at most ${MAX_MODEL_INPUTS.toLocaleString("en-US")} can be trained on`,
       ),
     );
     expect(schema.problems[0].message).toContain('such as "c0" (60 values)');
-    expect(profileDataset(wideTable(400, 0, 90, 60)).problems).toEqual([]);
+    expect(profileDataset(wideTable(400, 0, 39, 60)).problems).toEqual([]);
   });
 
   it("rechecks a stored schema that predates the limits", () => {

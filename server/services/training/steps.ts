@@ -29,7 +29,7 @@ import { balancedClassWeights, balanceTrainingSet } from "@/lib/ml/balance";
 import { assertTrainable } from "@/lib/ml/data";
 import type { RawRecord } from "@/lib/ml/features";
 import type { Algorithm } from "@/lib/ml/types";
-import { usesInngest } from "@/server/env";
+import { serverEnv, usesInngest } from "@/server/env";
 import type { Database } from "../../db/client";
 import { models } from "../../db/schema";
 import { type FileStorage, getStorage } from "../../storage";
@@ -42,11 +42,20 @@ import { getRiskBands } from "../settings";
 import { SCORE_TASK_ROWS, type ScoreOutput, type TrainOutput } from "./compute";
 import { getComputePool, runCompute } from "./compute-pool";
 import { type CompletedEvent, type ModelEvent, TRAINING_EVENTS } from "./events";
+import { formatDuration, isComputeBudgetExceeded, isComputeCancelled, trainingRunTag } from "./interrupt";
 import { ALGORITHM_LABELS, ALGORITHMS } from "./params";
 import { pipelineSteps, trainStepId } from "./plan";
 import { publishRunEvent } from "./publish";
 import { loadRunData, loadVersionData, type RunData } from "./run-data";
-import { type ActiveRun, beginStep, finishStep, markRunSucceeded, reportStepProgress } from "./run-state";
+import {
+  type ActiveRun,
+  beginStep,
+  finishStep,
+  getRunRecord,
+  markRunSucceeded,
+  reportStepProgress,
+  TrainingCancelledError,
+} from "./run-state";
 
 export interface StepOptions {
   storage?: FileStorage;
@@ -238,11 +247,66 @@ function shouldPrefetch(): boolean {
   return !usesInngest() && getComputePool().mode === "workers";
 }
 
-/** Drops computations started ahead for a run (it failed or was cancelled). */
+/** Drops and stops computations started for a run (it failed or was cancelled). */
 export function discardPrefetchedTraining(db: Database, runId: number): void {
   const cache = prefetched.get(db);
   if (cache) for (const key of [...cache.keys()]) if (key.startsWith(`${runId}:`)) cache.delete(key);
-  getComputePool().discardQueued(`run-${runId}`);
+  getComputePool().interrupt(trainingRunTag(runId));
+}
+
+/** How often a step waiting for a computation looks for a cancellation made by another process. */
+const CANCEL_POLL_MS = 1_000;
+
+/** The most one computation of a step may run (TRAINING_STEP_MAX_MINUTES). */
+function stepBudgetMs(): number {
+  return serverEnv().TRAINING_STEP_MAX_MINUTES * 60_000;
+}
+
+/**
+ * Waits for a step's computation while watching its run: a cancellation, made in this process
+ * (cancelTraining interrupts at once) or another one (seen here within CANCEL_POLL_MS), stops the
+ * run's computations, and the outcome becomes an error a person can act on: cancelled, or past the
+ * step's time budget (the run fails instead of keeping a worker, and the queue, busy).
+ */
+async function awaitComputation<T>(
+  db: Database,
+  active: ActiveRun,
+  stepId: string,
+  size: { customers: number; columns: number },
+  computation: Promise<T>,
+): Promise<T> {
+  const runId = active.run.id;
+  let isSettled = false;
+  const poll = setInterval(() => {
+    getRunRecord(db, runId)
+      .then((run) => {
+        if (!isSettled && run?.cancelRequested) getComputePool().interrupt(trainingRunTag(runId));
+      })
+      .catch(() => {}); // the next poll, or the step's own checks, will see it
+  }, CANCEL_POLL_MS);
+  poll.unref();
+  try {
+    return await computation;
+  } catch (error) {
+    if (isComputeCancelled(error)) throw new TrainingCancelledError(runId);
+    if (isComputeBudgetExceeded(error)) {
+      const label = active.plan.find((s) => s.id === stepId)?.label ?? "A training step";
+      throw new NonRetriableError(
+        `${label} took longer than ${formatDuration(stepBudgetMs())}, the most one step may take, and was stopped. ` +
+          `The dataset has ${count(size.customers)} customers and ${count(size.columns)} columns to learn from: ` +
+          "exclude columns that do not describe customers, choose fewer algorithms or cross-validation folds, " +
+          "or ask an admin to raise TRAINING_STEP_MAX_MINUTES.",
+      );
+    }
+    throw error;
+  } finally {
+    isSettled = true;
+    clearInterval(poll);
+  }
+}
+
+function sizeOf(data: RunData) {
+  return { customers: data.training.labels.length, columns: featureColumns(data.table.schema).length };
 }
 
 function startTraining(active: ActiveRun, data: RunData, algorithm: Algorithm): Promise<TrainOutput> {
@@ -252,7 +316,8 @@ function startTraining(active: ActiveRun, data: RunData, algorithm: Algorithm): 
     table: data.table,
     split: { seed: params.seed, testFraction: params.testFraction },
     prepared: data,
-    tag: `run-${run.id}`,
+    tag: trainingRunTag(run.id),
+    budgetMs: stepBudgetMs(),
     input: {
       algorithm,
       seed: params.seed,
@@ -302,7 +367,13 @@ export async function trainAlgorithmStep(
   if (!active.params.algorithms.includes(algorithm)) return { algorithm, skipped: true };
   const { params, run } = active;
   const data = await runData(db, active);
-  const out = await trainingOutput(db, active, data, algorithm, results);
+  const out = await awaitComputation(
+    db,
+    active,
+    stepId,
+    sizeOf(data),
+    trainingOutput(db, active, data, algorithm, results),
+  );
 
   const storage = options.storage ?? getStorage();
   const artifact = await saveArtifactJson(out.modelJson, artifactKey(run.id, algorithm), storage);
@@ -459,14 +530,21 @@ export async function explainStep(
   const computed = await Promise.all(
     rows.map(async (row) => {
       const modelJson = await readArtifactJson(row.artifactKey, row.artifactSha256, storage);
-      const out = await runCompute({
-        task: "importance",
-        table: data.table,
-        split: { seed: active.params.seed, testFraction: active.params.testFraction },
-        prepared: data,
-        tag: `run-${runId}`,
-        input: { modelJson, seed: active.params.seed },
-      });
+      const out = await awaitComputation(
+        db,
+        active,
+        "explain",
+        sizeOf(data),
+        runCompute({
+          task: "importance",
+          table: data.table,
+          split: { seed: active.params.seed, testFraction: active.params.testFraction },
+          prepared: data,
+          tag: trainingRunTag(runId),
+          budgetMs: stepBudgetMs(),
+          input: { modelJson, seed: active.params.seed },
+        }),
+      );
       await db.update(models).set({ importance: out.importance }).where(eq(models.id, row.id));
       done += 1;
       await reportStepProgress(active, db, "explain", done / rows.length);
@@ -548,7 +626,8 @@ export async function scoreStep(db: Database, runId: number, options: StepOption
       task: "score",
       table,
       split: { seed: active.params.seed, testFraction: active.params.testFraction },
-      tag: `run-${runId}`,
+      tag: trainingRunTag(runId),
+      budgetMs: stepBudgetMs(),
       input: { modelJson, start, end },
     });
     output.catch(() => {}); // awaited below, in order
@@ -567,7 +646,7 @@ export async function scoreStep(db: Database, runId: number, options: StepOption
     const written = await scoreCustomers(db, {
       modelId: champion.id,
       bands,
-      model: precomputedExplanations(part, await output),
+      model: precomputedExplanations(part, await awaitComputation(db, active, "score", sizeOf(data), output)),
       table: part,
       onBatch: (done) => reportStepProgress(active, db, "score", (start + done) / total),
     });
