@@ -607,11 +607,11 @@ export async function scoreStep(db: Database, runId: number, options: StepOption
   const active = await beginStep(db, runId, "score");
   const runModels = await modelsOfRun(db, runId);
   if (runModels.length === 0) throw new NonRetriableError("No model was trained in this run");
-  const champion = selectChampion(runModels);
+  const best = selectChampion(runModels);
   const data = await runData(db, active);
   const modelJson = await readArtifactJson(
-    champion.artifactKey,
-    champion.artifactSha256,
+    best.artifactKey,
+    best.artifactSha256,
     options.storage ?? getStorage(),
   );
   // The explanations (the costly part) in chunks on the workers, in parallel; each chunk is
@@ -644,7 +644,7 @@ export async function scoreStep(db: Database, runId: number, options: StepOption
       customerIds: table.customerIds.slice(start, end),
     };
     const written = await scoreCustomers(db, {
-      modelId: champion.id,
+      modelId: best.id,
       bands,
       model: precomputedExplanations(part, await awaitComputation(db, active, "score", sizeOf(data), output)),
       table: part,
@@ -661,7 +661,7 @@ export async function scoreStep(db: Database, runId: number, options: StepOption
     "score",
     `${count(summary.customersScored)} customers scored: ${count(summary.levels.high)} high, ${count(summary.levels.medium)} medium, ${count(summary.levels.low)} low risk`,
   );
-  return { modelId: champion.id, ...summary };
+  return { modelId: best.id, ...summary };
 }
 
 /**
