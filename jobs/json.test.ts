@@ -35,6 +35,16 @@ describe("toStepResult", () => {
     expect(() => toStepResult(value, "split")).toThrow(/step "split"/);
   });
 
+  it("keeps keys named like Object's members (column names): __proto__, constructor, toString", () => {
+    const value = JSON.parse(
+      '{"importance": {"__proto__": {"auc": 0.7}, "constructor": 1, "toString": "x"}}',
+    );
+    const out = toStepResult(value, "s") as { importance: Record<string, unknown> };
+    expect(Object.keys(out.importance)).toEqual(["__proto__", "constructor", "toString"]);
+    expect(Object.getPrototypeOf(out.importance)).toBe(Object.prototype);
+    expect(JSON.stringify(out)).toBe(JSON.stringify(value));
+  });
+
   it("rejects cycles but accepts the same object twice", () => {
     const shared = { x: 1 };
     expect(toStepResult({ a: shared, b: shared }, "s")).toEqual({ a: { x: 1 }, b: { x: 1 } });

@@ -77,7 +77,14 @@ function normalise(value: unknown, path: string, label: string, seen: Set<object
       if (key.includes("\u0000")) {
         throw new NotJsonError(label, path, "a key with a NUL character (U+0000)", "rename the key");
       }
-      out[key] = normalise(item, `${path}.${key}`, label, seen);
+      // defineProperty, not assignment: `out["__proto__"] = …` would set the prototype and lose
+      // the entry (keys can be column names from a customer's file).
+      Object.defineProperty(out, key, {
+        value: normalise(item, `${path}.${key}`, label, seen),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
     }
     return out;
   } finally {

@@ -92,6 +92,15 @@ const envSchema = z.object({
    * main thread. Unset: one per core, at most 2. Read by server/services/training/compute-pool.ts.
    */
   TRAINING_WORKER_THREADS: z.coerce.number().int().min(0).max(16).optional(),
+  /**
+   * Longest one training computation may run (a model's fit and cross-validation, its
+   * explanations, a block of scores) before it is stopped and its run fails with a message.
+   */
+  TRAINING_STEP_MAX_MINUTES: z.coerce
+    .number()
+    .positive()
+    .max(24 * 60)
+    .default(15),
 
   /** REST predict API: calls per API key per minute (sliding window). */
   API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),

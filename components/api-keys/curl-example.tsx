@@ -3,18 +3,21 @@
 import { useState } from "react";
 import { Label } from "@/components/ui/label";
 import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/components/ui/select";
+import { columnRecordOf } from "@/lib/column-record";
 import { CopyButton } from "./copy-button";
 
 export interface CurlDataset {
   datasetId: number;
   name: string;
   modelVersion: number;
-  exampleCustomer: Record<string, string | number>;
+  /** [column, value] pairs (any column name, "__proto__" included). */
+  exampleCustomer: [string, string | number][];
 }
 
 function curlFor(origin: string, dataset: CurlDataset): string {
   const body = JSON.stringify(
-    { customer_data: dataset.exampleCustomer, dataset_id: dataset.datasetId },
+    // A null-prototype object keeps every column as a key of the JSON text.
+    { customer_data: columnRecordOf(dataset.exampleCustomer), dataset_id: dataset.datasetId },
     null,
     2,
   );

@@ -47,8 +47,13 @@ export function TRPCReactProvider({ children }: { children: ReactNode }) {
   );
 }
 
-/** Field errors sent by the server's error formatter (zod or FieldValidationError), if any. */
+/**
+ * Field errors sent by the server's error formatter (zod or FieldValidationError), if any. They
+ * arrive as [field, messages] pairs (a field may be a column named "constructor"); the object
+ * returned holds them as own properties, so read a column's entry with fieldOf.
+ */
 export function fieldErrorsOf(error: unknown): Record<string, string[] | undefined> {
-  if (error instanceof TRPCClientError) return (error.data?.fieldErrors as Record<string, string[]>) ?? {};
-  return {};
+  if (!(error instanceof TRPCClientError)) return {};
+  const pairs = error.data?.fieldErrors as [string, string[]][] | null | undefined;
+  return Array.isArray(pairs) ? Object.fromEntries(pairs) : {};
 }

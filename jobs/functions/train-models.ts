@@ -13,7 +13,8 @@ export type TrainModelsData = z.infer<typeof dataSchema>;
 
 /**
  * The training pipeline: load → validate → features → split → balance → one step per algorithm →
- * evaluate → explain → register (champion) → score → notify. Each step is one idempotent service
+ * evaluate → explain → score (with the run's best model) → register (promote it) → notify. Scoring
+ * comes first so that a champion never exists without its scores. Each step is one idempotent service
  * call (server/services/training/steps.ts) that re-derives its data from the run's dataset version
  * and seed and returns a small JSON summary. The step list is fixed (it may not depend on the
  * database): steps of algorithms the run did not choose finish at once with { skipped: true }.

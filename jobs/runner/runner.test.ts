@@ -482,6 +482,52 @@ describe.each(testDatabaseKinds())("embedded runner on %s", (kind) => {
     expect(r.isRunning).toBe(false);
   });
 
+  it("runs another function's job beside a long one, but never two jobs of one function at once", async () => {
+    const events: string[] = [];
+    const release = deferred();
+    const slow = makeFunction([
+      async ({ data }) => {
+        events.push(`slow ${data.n} started`);
+        if (data.n === 1) await release.promise;
+        events.push(`slow ${data.n} done`);
+        return null;
+      },
+    ]);
+    const quick = makeFunction([
+      () => {
+        events.push("quick done");
+        return null;
+      },
+    ]);
+    const r = runner([slow, quick], { now: () => new Date(), pollIntervalMs: 20 });
+    const first = await enqueue(slow, { n: 1 });
+    const second = await enqueue(slow, { n: 2 });
+    const other = await enqueue(quick);
+    r.start();
+    try {
+      await vi.waitFor(() => expect(events).toContain("slow 1 started"), { timeout: 5000 });
+      await vi.waitFor(async () => expect((await jobRow(other)).status).toBe("succeeded"), { timeout: 5000 });
+      // The quick job did not wait for the long one; the second job of that function did.
+      expect((await jobRow(first)).status).toBe("running");
+      expect((await jobRow(second)).status).toBe("queued");
+      release.resolve();
+      await vi.waitFor(async () => expect((await jobRow(second)).status).toBe("succeeded"), {
+        timeout: 5000,
+      });
+      // (The quick job may finish before or after the long one starts: both were due at once.)
+      expect(events.filter((e) => e.startsWith("slow"))).toEqual([
+        "slow 1 started",
+        "slow 1 done",
+        "slow 2 started",
+        "slow 2 done",
+      ]);
+      expect(events.indexOf("quick done")).toBeLessThan(events.indexOf("slow 1 done"));
+    } finally {
+      release.resolve();
+      await r.stop();
+    }
+  });
+
   it("prunes finished jobs older than 30 days through the registered prune-jobs function", async () => {
     const old = new Date(Date.now() - 40 * 24 * 3600_000);
     await handle.db.insert(jobs).values([

@@ -2,10 +2,11 @@
  * The embedded durable-job runner: executes the same step lists as Inngest when Inngest is not
  * configured, inside the server process, with the state in the database (see ./store.ts).
  *
- * - One job at a time per process. Steps of the training pipeline are CPU-bound and the target
- *   machine has 2 cores shared with the web server; running two trainings at once would only make
- *   both slower. Several processes on one PostgreSQL database each take their own job
- *   (`for update skip locked`), so the design scales out without changes.
+ * - Up to `concurrency` jobs at a time per process (default 2), never two of the same function:
+ *   two trainings at once would only make both slower on the 2-core target machine, but a training
+ *   must not hold up a batch scoring or a champion's rescoring queued behind it (a 15-minute run
+ *   made every other job wait). Several processes on one PostgreSQL database each take their own
+ *   jobs (`for update skip locked`), so the design scales out without changes.
  * - Finished steps are recorded with their JSON result; a retried or resumed job skips them and
  *   hands their stored results to later steps (never live objects).
  * - A job is leased (`locked_until`) and the lease is renewed while a step runs. A worker that
@@ -60,6 +61,8 @@ export interface EmbeddedRunnerOptions {
   leaseMs?: number;
   /** A step still running after this is abandoned and counts as a failed attempt (default 30 min). */
   stepTimeoutMs?: number;
+  /** Jobs worked on at once by the started loop, at most one per function (default 2; drain() runs one). */
+  concurrency?: number;
   /** Delay before attempt `attempt + 1` after attempt `attempt` failed (default: see defaultBackoffMs). */
   backoffMs?: (attempt: number) => number;
   /** The clock for leases, retries and cron (tests inject one). */
@@ -112,6 +115,9 @@ export class EmbeddedRunner {
   private readonly now: () => Date;
   private readonly exclusive: boolean;
   private readonly log: RunnerLogger;
+  private readonly concurrency: number;
+  /** Jobs the started loop is working on, by id, with their function's id. */
+  private readonly inFlight = new Map<string, { functionId: string; work: Promise<void> }>();
 
   private lastCronCheck: Date;
   private loop: Promise<void> | null = null;
@@ -138,6 +144,7 @@ export class EmbeddedRunner {
     this.now = options.now ?? (() => new Date());
     this.exclusive = options.exclusive ?? false;
     this.log = options.logger ?? consoleLogger;
+    this.concurrency = Math.max(1, Math.floor(options.concurrency ?? 2));
     this.lastCronCheck = this.now();
   }
 
@@ -242,11 +249,9 @@ export class EmbeddedRunner {
     while (!this.isStopping) {
       try {
         await this.enqueueDueCronJobs();
-        if (await this.runNextJob()) {
-          failures = 0;
-          continue;
-        }
+        await this.fillSlots();
         failures = 0;
+        // Woken early by a new job or by a job of ours finishing (a slot is free).
         await this.sleep(this.pollIntervalMs);
       } catch (error) {
         // The database being briefly unreachable must not end the loop: back off and try again.
@@ -254,6 +259,34 @@ export class EmbeddedRunner {
         this.log.error("runner loop error", error);
         await this.sleep(Math.min(30_000, this.pollIntervalMs * 2 ** failures));
       }
+    }
+    // A graceful stop lets the jobs in flight finish their current step and hand the job back.
+    await Promise.allSettled([...this.inFlight.values()].map((j) => j.work));
+  }
+
+  /** Claims jobs while a slot is free, each of a function not already running here. */
+  private async fillSlots(): Promise<void> {
+    while (this.inFlight.size < this.concurrency && !this.isStopping) {
+      const busy = new Set([...this.inFlight.values()].map((j) => j.functionId));
+      const job = await claimNextJob(this.db, {
+        functionIds: [...this.functions.keys()].filter((id) => !busy.has(id)),
+        workerId: this.workerId,
+        now: this.now(),
+        lockedUntil: this.leaseUntil(),
+      });
+      if (!job) return;
+      const fn = this.functions.get(job.functionId);
+      if (!fn) return; // unreachable: the claim only selects known function ids
+      const work = this.runJob(fn, job)
+        .catch((error) => {
+          // A database error mid-job: leave the lease to expire so the job resumes, and report.
+          this.log.error(`job ${job.id} (${fn.id}) was interrupted by an error and will resume`, error);
+        })
+        .finally(() => {
+          this.inFlight.delete(job.id);
+          this.wake();
+        });
+      this.inFlight.set(job.id, { functionId: fn.id, work });
     }
   }
 

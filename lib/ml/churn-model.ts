@@ -240,7 +240,7 @@ export class ChurnModel {
     if (!this.sourcesCache) {
       const group = this.pipeline.featureSourceNames;
       const sourceColumns = this.pipeline.sourceColumns;
-      this.sourcesCache = { group, split: group.map((name) => sourceColumns[name] ?? name) };
+      this.sourcesCache = { group, split: group.map((name) => sourceColumns.get(name) ?? name) };
     }
     return this.sourcesCache[mode];
   }

@@ -8,6 +8,7 @@ export * from "./data";
 export * from "./evaluate";
 export * from "./explain";
 export * from "./features";
+export * from "./interrupt";
 export * from "./linear";
 export * from "./matrix";
 export * from "./metrics";

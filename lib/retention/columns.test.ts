@@ -32,9 +32,7 @@ describe("column kinds", () => {
       "Region",
       "customer_age",
     ]);
-    const actionable = Object.entries(kinds)
-      .filter(([, k]) => k === "actionable")
-      .map(([n]) => n);
+    const actionable = [...kinds].filter(([, k]) => k === "actionable").map(([n]) => n);
     expect(actionable).toEqual([
       "Contract",
       "PaymentMethod",

@@ -56,14 +56,12 @@ export function classifyColumn(name: string, overrides?: Readonly<Record<string,
   return "context";
 }
 
-/** Kinds of every column, as a plain object keyed by the original names. */
+/** Kinds of every column by original name (a Map: column names are data, `constructor` included). */
 export function columnKinds(
   names: readonly string[],
   overrides?: Readonly<Record<string, ColumnKind>>,
-): Record<string, ColumnKind> {
-  const out: Record<string, ColumnKind> = {};
-  for (const name of names) out[name] = classifyColumn(name, overrides);
-  return out;
+): Map<string, ColumnKind> {
+  return new Map(names.map((name) => [name, classifyColumn(name, overrides)]));
 }
 
 /** Numeric columns where "lower" means a cheaper deal for the customer (price, charges, fees). */

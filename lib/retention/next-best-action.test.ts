@@ -49,7 +49,7 @@ describe("next-best action", () => {
     expect(best).not.toBeNull();
     const changed = [best!, ...best!.alternatives].flatMap((o) => o.changes.map((c) => c.column));
     expect(changed.length).toBeGreaterThan(0);
-    for (const column of changed) expect(kinds[column]).toBe("actionable");
+    for (const column of changed) expect(kinds.get(column)).toBe("actionable");
     expect(changed).not.toContain("tenure");
     expect(changed).not.toContain("SeniorCitizen");
     expect(best!.changes.map((c) => c.column)).toEqual(["Contract"]);

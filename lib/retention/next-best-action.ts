@@ -12,6 +12,7 @@
  * beats both of its single changes by half a point. null when no candidate lowers the
  * risk. Context columns (tenure, age, …) are never changed, whatever the model thinks of them.
  */
+import { columnRecord, columnRecordOf, fieldOf } from "../column-record";
 import { type ColumnKind, isPriceColumn } from "./columns";
 import { type ChangeRule, ColumnPattern, DEFAULT_PLAYBOOK, normalizeValue, type Playbook } from "./playbook";
 import { type CellValue, formatValue } from "./wording";
@@ -56,7 +57,7 @@ export interface FindNextBestActionOptions {
   record: Readonly<Record<string, CellValue | undefined>>;
   inputs: readonly SearchInput[];
   /** Column name → kind; missing names count as context. */
-  kinds: Readonly<Record<string, ColumnKind>>;
+  kinds: ReadonlyMap<string, ColumnKind>;
   /** Change costs, allowed changes and price steps (default: the default playbook). */
   playbook?: Pick<Playbook, "changes" | "defaultChangeCost" | "priceSteps">;
   /** P(churn) of each record, in order. Called once. */
@@ -130,8 +131,8 @@ function singleCandidates(
   const rules = compileChanges(playbook.changes);
   const out: Candidate[] = [];
   for (const input of options.inputs) {
-    if (options.kinds[input.name] !== "actionable") continue;
-    const raw = options.record[input.name];
+    if (options.kinds.get(input.name) !== "actionable") continue;
+    const raw = fieldOf(options.record, input.name);
     const from: CellValue = raw === undefined ? null : raw;
     if (input.kind === "categorical") {
       for (const to of input.categories ?? []) {
@@ -190,7 +191,7 @@ export function findNextBestAction(options: FindNextBestActionOptions): NextBest
     }
   }
 
-  const base: Record<string, CellValue> = {};
+  const base = columnRecord<CellValue>();
   for (const [k, v] of Object.entries(options.record)) if (v !== undefined) base[k] = v;
   const records = [base, ...candidates.map((c) => applyChanges(base, c.changes))];
   const scores = options.score(records);
@@ -239,7 +240,7 @@ function applyChanges(
   base: Record<string, CellValue>,
   changes: readonly ProposedChange[],
 ): Record<string, CellValue> {
-  const out = { ...base };
+  const out = columnRecordOf(Object.entries(base));
   for (const change of changes) out[change.column] = change.to;
   return out;
 }

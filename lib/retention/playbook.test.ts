@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { columnRecordOf } from "../column-record";
+import { classifyColumn } from "./columns";
 import {
   DEFAULT_PLAYBOOK,
   type DriverInput,
@@ -107,6 +109,33 @@ describe("retention playbook", () => {
     });
     expect(recommendActions(drivers([["Contract", 0.1]]), fibreNewcomer, playbook)[0].title).toBe(
       "Call the customer",
+    );
+  });
+
+  it("handles columns named like Object's members: __proto__ overrides kept, absent toString not found", () => {
+    const playbook = playbookSchema.parse({
+      ...DEFAULT_PLAYBOOK,
+      columnKinds: JSON.parse('{"__proto__": "actionable", "constructor": "context"}'),
+      rules: [
+        {
+          id: "by-proto",
+          when: { column: "__proto__", in: ["Month-to-month"], and: [{ column: "toString", equals: "x" }] },
+          action: { title: "Offer a contract", rationale: "r" },
+          cost: 1,
+        },
+      ],
+    });
+    expect(Object.keys(playbook.columnKinds)).toEqual(["__proto__", "constructor"]);
+    expect(classifyColumn("__proto__", playbook.columnKinds)).toBe("actionable");
+    const record = columnRecordOf<string>([["__proto__", "Month-to-month"]]);
+    // The extra condition's column is absent: an inherited toString must not count as a value.
+    expect(recommendActions(drivers([["__proto__", 0.2]]), record, playbook)[0].isFallback).toBe(true);
+    const withToString = columnRecordOf<string>([
+      ["__proto__", "Month-to-month"],
+      ["toString", "x"],
+    ]);
+    expect(recommendActions(drivers([["__proto__", 0.2]]), withToString, playbook)[0].title).toBe(
+      "Offer a contract",
     );
   });
 

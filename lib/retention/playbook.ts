@@ -6,6 +6,8 @@
  * batch scorer (one `recommendedAction` per row, 100,000 rows).
  */
 import { z } from "zod";
+import { fieldOf } from "../column-record";
+import { columnRecordSchema } from "../validation/column-record";
 import { type ColumnKind, normalizeName } from "./columns";
 import { type CellValue, formatPoints, formatValue } from "./wording";
 
@@ -79,7 +81,7 @@ export const playbookSchema = z
       .object({ title: z.string().min(1).max(200), rationale: z.string().max(1000), cost: z.number().min(0) })
       .strict(),
     /** Per-column override of the actionable / context classification. */
-    columnKinds: z.record(z.string(), z.enum(["actionable", "context"])).default({}),
+    columnKinds: columnRecordSchema(z.enum(["actionable", "context"])).prefault({}),
     changes: z.array(changeRuleSchema).max(200).default([]),
     /** Cost of a categorical change no change rule mentions. */
     defaultChangeCost: z.number().min(0).max(1000).default(2),
@@ -376,8 +378,11 @@ export class ColumnPattern {
     found: boolean;
     value: CellValue | undefined;
   } {
-    for (const name of this.exact) if (name in record) return { found: true, value: record[name] };
-    for (const name in record) if (this.matches(name)) return { found: true, value: record[name] };
+    // Own properties only: a column may be called "constructor" or "toString".
+    for (const name of this.exact)
+      if (Object.hasOwn(record, name)) return { found: true, value: record[name] };
+    for (const name of Object.keys(record))
+      if (this.matches(name)) return { found: true, value: record[name] };
     return { found: false, value: undefined };
   }
 }
@@ -482,7 +487,7 @@ function pointsOf(d: DriverInput): number {
 }
 
 function driverValue(d: DriverInput, record: CustomerRecord): CellValue {
-  const v = d.value !== undefined ? d.value : record[d.column];
+  const v = d.value !== undefined ? d.value : fieldOf(record, d.column);
   return v === undefined ? null : v;
 }
 

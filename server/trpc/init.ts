@@ -38,7 +38,12 @@ const t = initTRPC.context<Context>().create({
     if (cause instanceof ZodError)
       fieldErrors = z.flattenError(cause).fieldErrors as Record<string, string[]>;
     else if (cause instanceof FieldValidationError) fieldErrors = cause.fieldErrors;
-    return { ...shape, data: { ...shape.data, fieldErrors, stack: undefined } };
+    // [field, messages] pairs, not an object: a field may be a column called "__proto__" or
+    // "constructor", which superjson refuses as a key (the whole answer would fail).
+    const fieldErrorPairs = fieldErrors
+      ? Object.entries(fieldErrors).filter((e): e is [string, string[]] => e[1] !== undefined)
+      : null;
+    return { ...shape, data: { ...shape.data, fieldErrors: fieldErrorPairs, stack: undefined } };
   },
 });
 

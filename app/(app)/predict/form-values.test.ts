@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { waterfallSteps } from "@/components/predictions/waterfall-chart";
 import type { PredictFormInput } from "@/server/services/retention";
-import { customerOf, initialValues, rangeWarning } from "./form-values";
+import { customerOf, fieldText, initialValues, rangeWarning, withValue } from "./form-values";
 
 const inputs: PredictFormInput[] = [
   {
@@ -37,10 +37,40 @@ const inputs: PredictFormInput[] = [
 describe("what-if form values", () => {
   it("sends numbers as numbers and leaves empty fields out, so the model imputes them", () => {
     const values = {
-      ...initialValues({ tenure: 29, Contract: "Month-to-month", MonthlyCharges: 70.35 }),
+      ...initialValues([
+        ["tenure", 29],
+        ["Contract", "Month-to-month"],
+        ["MonthlyCharges", 70.35],
+      ]),
       MonthlyCharges: " ",
     };
-    expect(customerOf(inputs, values)).toEqual({ tenure: 29, Contract: "Month-to-month" });
+    expect(customerOf(inputs, values)).toEqual([
+      ["tenure", 29],
+      ["Contract", "Month-to-month"],
+    ]);
+  });
+
+  it("keeps columns named like Object's own members (__proto__, constructor, toString)", () => {
+    const hostile: PredictFormInput[] = ["__proto__", "constructor", "toString"].map((name) => ({
+      name,
+      type: "categorical",
+      kind: "categorical",
+      categories: ["a", "b"],
+      defaultValue: "a",
+      actionKind: "context",
+    }));
+    let values = initialValues([
+      ["__proto__", "a"],
+      ["constructor", "b"],
+    ]);
+    expect(Object.getPrototypeOf(values)).toBe(Object.prototype);
+    expect(fieldText(values, "toString")).toBe("");
+    values = withValue(values, "__proto__", "b");
+    expect(fieldText(values, "__proto__")).toBe("b");
+    expect(customerOf(hostile, values)).toEqual([
+      ["__proto__", "b"],
+      ["constructor", "b"],
+    ]);
   });
 
   it("warns outside the training range but never for values inside it", () => {

@@ -1,12 +1,26 @@
-/** The what-if form's values (text, as inputs hold them) ↔ the customer record sent to the model. */
+/**
+ * The what-if form's values (text, as inputs hold them) ↔ the customer record sent to the model.
+ * Column names are data (`constructor`, `__proto__`): values are own properties only (built with
+ * Object.fromEntries or spread with computed keys, read with fieldOf), and the customer goes to
+ * the server as [column, value] pairs, which superjson carries whatever the names.
+ */
+import { fieldOf } from "@/lib/column-record";
 import type { PredictFormInput } from "@/server/services/retention";
 
-export type FormValues = Record<string, string>;
+export type FormValues = Readonly<Record<string, string>>;
 
-export function initialValues(defaults: Record<string, string | number>): FormValues {
-  const out: FormValues = {};
-  for (const [name, value] of Object.entries(defaults)) out[name] = String(value);
-  return out;
+export function initialValues(defaults: readonly (readonly [string, string | number])[]): FormValues {
+  return Object.fromEntries(defaults.map(([name, value]) => [name, String(value)]));
+}
+
+/** The form with one field changed (a computed key is an own property, even "__proto__"). */
+export function withValue(values: FormValues, name: string, value: string): FormValues {
+  return { ...values, [name]: value };
+}
+
+/** A field's text; "" when the form has no such field. */
+export function fieldText(values: FormValues, name: string): string {
+  return fieldOf(values, name) ?? "";
 }
 
 function isNumberField(input: PredictFormInput): boolean {
@@ -17,15 +31,15 @@ function isNumberField(input: PredictFormInput): boolean {
 export function customerOf(
   inputs: readonly PredictFormInput[],
   values: FormValues,
-): Record<string, string | number> {
-  const out: Record<string, string | number> = {};
+): [string, string | number][] {
+  const out: [string, string | number][] = [];
   for (const input of inputs) {
-    const raw = values[input.name]?.trim() ?? "";
+    const raw = fieldText(values, input.name).trim();
     if (raw === "") continue;
     if (isNumberField(input)) {
       const n = Number(raw);
-      if (Number.isFinite(n)) out[input.name] = n;
-    } else out[input.name] = raw;
+      if (Number.isFinite(n)) out.push([input.name, n]);
+    } else out.push([input.name, raw]);
   }
   return out;
 }

@@ -18,6 +18,7 @@ import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/components/ui/select";
 import { Skeleton } from "@/components/ui/skeleton";
+import { fieldOf } from "@/lib/column-record";
 import { cn } from "@/lib/utils";
 import type {
   CustomerInsight,
@@ -28,10 +29,12 @@ import type {
 import {
   customerOf,
   type FormValues,
+  fieldText,
   formatNumber,
   initialValues,
   isNumberField,
   rangeWarning,
+  withValue,
 } from "./form-values";
 import { useDebouncedValue } from "./use-debounced-value";
 
@@ -121,7 +124,7 @@ function Workspace({ form }: { form: PredictForm }) {
 
   const actionable = form.inputs.filter((i) => i.actionKind === "actionable");
   const context = form.inputs.filter((i) => i.actionKind === "context");
-  const setValue = (name: string, value: string) => setValues((current) => ({ ...current, [name]: value }));
+  const setValue = (name: string, value: string) => setValues((current) => withValue(current, name, value));
   const caption = `model v${form.model.version} · ${algorithmName(form.model.algorithm).toLowerCase()}`;
 
   return (
@@ -270,8 +273,8 @@ function FieldGroup({
           <Field
             key={input.name}
             input={input}
-            value={values[input.name] ?? ""}
-            error={errors[input.name]?.[0]}
+            value={fieldText(values, input.name)}
+            error={fieldOf(errors, input.name)?.[0]}
             onChange={(v) => onChange(input.name, v)}
           />
         ))}

@@ -138,8 +138,8 @@ export function RunPanel({ initialRun, canCancel }: { initialRun: RunDetail; can
                 <AlertDialogHeader>
                   <AlertDialogTitle>Cancel run #{data.id}?</AlertDialogTitle>
                   <AlertDialogDescription>
-                    The step in progress finishes, then the run stops. Models already trained stay in the
-                    registry as candidates; no champion is chosen and no customer is scored.
+                    The run stops within a few seconds, even in the middle of training a model. Models already
+                    trained stay in the registry as candidates; the current champion keeps its place.
                   </AlertDialogDescription>
                 </AlertDialogHeader>
                 <AlertDialogFooter>

@@ -16,6 +16,7 @@
  * Give it TRAINING rows only (inside each cross-validation fold, after the split): synthetic rows
  * interpolate the rows they are given, so oversampling before the split leaks validation rows.
  */
+import { checkInterrupt } from "../interrupt";
 import { createRng } from "../random";
 import type { Labels, Matrix } from "../types";
 
@@ -239,6 +240,7 @@ function nearestNeighbours(
     bestIdx[o + t] = candidate;
   };
   for (let a = 0; a < m; a++) {
+    if ((a & 63) === 0) checkInterrupt();
     const ao = a * p;
     for (let b = a + 1; b < m; b++) {
       let d = 0;

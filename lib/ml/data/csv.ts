@@ -64,6 +64,16 @@ export interface CsvSummary {
   skippedBlankRows: number;
 }
 
+/**
+ * Most columns a file may have. Every column is profiled, stored per customer and offered in the
+ * preview; past a few thousand a table is not a customer table a model can learn from (the rows
+ * would have to number in the hundreds of thousands), and a 10,000-column file kept a training
+ * run busy for over 15 minutes. See also the columns-per-row rule in schema inference.
+ */
+export const MAX_COLUMNS = 2_000;
+/** Longest column name accepted (the preview, filters and the what-if form all show names whole). */
+export const MAX_COLUMN_NAME_LENGTH = 500;
+
 export const DEFAULT_MAX_BYTES = 200 * 1024 * 1024;
 export const DEFAULT_MAX_ROWS = 5_000_000;
 export const DEFAULT_MAX_RECORD_CHARS = 1_000_000;
@@ -196,9 +206,23 @@ class RecordChecker {
   };
 
   private checkHeader(record: string[], line: number): string[] {
+    if (record.length > MAX_COLUMNS) {
+      throw new DatasetError(
+        "TOO_MANY_COLUMNS",
+        `The file has ${record.length.toLocaleString("en-US")} columns; at most ${MAX_COLUMNS.toLocaleString("en-US")} are accepted. Keep the customer id, the churn column and the columns that describe customers, and upload that file.`,
+        { line },
+      );
+    }
     const names = record.map((name) => name.trim());
     const seen = new Map<string, number>();
     names.forEach((name, i) => {
+      if (name.length > MAX_COLUMN_NAME_LENGTH) {
+        throw new DatasetError(
+          "COLUMN_NAME_TOO_LONG",
+          `Column ${i + 1} of the header (line ${line}) has a name of ${name.length.toLocaleString("en-US")} characters; names are at most ${MAX_COLUMN_NAME_LENGTH}. Shorten it ("${name.slice(0, 40)}…").`,
+          { line, column: i + 1 },
+        );
+      }
       if (name === "") {
         throw new DatasetError(
           "EMPTY_COLUMN_NAME",

@@ -42,6 +42,7 @@ export const DATASET_PROBLEM_CODES = [
   "TARGET_TOO_RARE",
   "TOO_FEW_ROWS",
   "NO_FEATURES",
+  "TOO_MANY_FEATURES",
 ] as const;
 
 const count = z.number().int().nonnegative();

@@ -19,6 +19,8 @@ export const DATASET_ERROR_CODES = [
   "BINARY_FILE",
   "FILE_TOO_LARGE",
   "TOO_MANY_ROWS",
+  "TOO_MANY_COLUMNS",
+  "COLUMN_NAME_TOO_LONG",
   // Making a training set of it
   "NO_TARGET",
   "TARGET_NOT_FOUND",
@@ -28,6 +30,7 @@ export const DATASET_ERROR_CODES = [
   "TARGET_TOO_RARE",
   "TOO_FEW_ROWS",
   "NO_FEATURES",
+  "TOO_MANY_FEATURES",
   "COLUMN_NOT_FOUND",
 ] as const;
 

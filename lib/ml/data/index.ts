@@ -12,6 +12,7 @@
  * code should import "./dataset-schema" directly: csv.ts needs Node (csv-parse, node:events).
  */
 export * from "./byte-inspector";
+export * from "./capacity";
 export * from "./column-auc";
 export * from "./column-names";
 export * from "./csv";

@@ -15,6 +15,7 @@
  * - leakage: a column alone reaches max(AUC, 1 - AUC) >= 0.98 against the target;
  * - dates are excluded by default (absolute dates drift); high-cardinality text categories too.
  */
+import { capacityProblem } from "./capacity";
 import { separation } from "./column-auc";
 import { compactName, nameTokens } from "./column-names";
 import {
@@ -308,9 +309,13 @@ export function inferSchema(data: TabularData, options: SchemaOptions = {}): Dat
   return schema;
 }
 
-/** Throws the schema's first problem (NO_TARGET, TARGET_ONE_CLASS, TOO_FEW_ROWS, ...) as a DatasetError. */
+/**
+ * Throws the schema's first problem (NO_TARGET, TARGET_ONE_CLASS, TOO_FEW_ROWS, ...) as a
+ * DatasetError. The columns-per-customer limits are checked again (a version stored before they
+ * existed has no such problem recorded).
+ */
 export function assertTrainable(schema: DatasetSchema): void {
-  const problem = schema.problems[0];
+  const problem = schema.problems[0] ?? capacityProblem(schema);
   if (problem) throw new DatasetError(problem.code, problem.message);
 }
 
@@ -349,7 +354,7 @@ export function applyColumnOverrides(schema: DatasetSchema, overrides: SchemaOve
     }
     return { ...c, role, exclusionReason: role === "feature" || role === "target" ? null : reason };
   });
-  const problems = schema.problems.filter((p) => p.code !== "NO_FEATURES");
+  const problems = schema.problems.filter((p) => p.code !== "NO_FEATURES" && p.code !== "TOO_MANY_FEATURES");
   if (schema.target !== null && !columns.some((c) => c.role === "feature")) {
     problems.push({
       code: "NO_FEATURES",
@@ -357,6 +362,8 @@ export function applyColumnOverrides(schema: DatasetSchema, overrides: SchemaOve
         "No column is left to learn from: every column is the target, an identifier, personal data, constant or excluded. Include at least one column.",
     });
   }
+  const capacity = capacityProblem({ ...schema, columns });
+  if (capacity) problems.push(capacity);
   return {
     ...schema,
     identifier: columns.find((c) => c.role === "identifier")?.name ?? null,

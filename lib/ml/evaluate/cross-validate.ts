@@ -1,3 +1,4 @@
+import { checkInterrupt } from "../interrupt";
 import { takeLabels } from "../matrix";
 import { rocAuc } from "../metrics";
 import { deriveSeed } from "../random";
@@ -62,6 +63,7 @@ export function crossValidate<TData>(options: CrossValidationOptions<TData>): Cr
   const folds: FoldResult[] = [];
   let algorithm: Algorithm | undefined;
   partitions.forEach(({ train, validation }, fold) => {
+    checkInterrupt();
     const foldSeed = deriveSeed(seed, fold);
     const prepareStart = performance.now();
     const fitted = features.fit(data, train);

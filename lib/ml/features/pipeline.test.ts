@@ -74,7 +74,12 @@ describe("encoding", () => {
     const X = pipeline.transformDetailed(frame, trainRows);
     // gender: 20 F (odd rows), 15 M (even, non-multiples of 8), 5 missing (row 0 among them) -> F.
     expect(col(X.matrix, names.indexOf("gender=M")).slice(0, 3)).toEqual([0, 0, 1]);
-    expect(X.imputed).toEqual({ amount: 8, gender: 5 });
+    expect(X.imputed).toEqual(
+      new Map([
+        ["amount", 8],
+        ["gender", 5],
+      ]),
+    );
   });
 
   it("one-hot encodes many values and uses one 0/1 column for two values (yes side for booleans)", () => {
@@ -89,7 +94,7 @@ describe("encoding", () => {
 
   it("learns nothing from validation rows: their values are unseen, their numbers outside the range", () => {
     const detailed = pipeline.transformDetailed(frame, validationRows);
-    expect(detailed.unseen).toEqual({ plan: 10 });
+    expect(detailed.unseen).toEqual(new Map([["plan", 10]]));
     for (const r of Array.from({ length: 10 }, (_, i) => i)) {
       expect([3, 4, 5].map((c) => detailed.matrix.data[r * detailed.matrix.cols + c])).toEqual([0, 0, 0]);
     }
@@ -231,6 +236,15 @@ describe("raw records (REST API)", () => {
     expect(X.data[names.indexOf("amount (missing)")]).toBe(1);
     expect(["plan=basic", "plan=plus", "plan=pro"].map((n) => X.data[names.indexOf(n)])).toEqual([0, 0, 0]);
   });
+
+  it("quotes at most 100 characters of a value in its warnings", () => {
+    const huge = "y".repeat(1_000_000);
+    const result = pipeline.transformRecords([{ amount: huge, plan: huge }]);
+    for (const w of result.warnings) expect(w.message.length).toBeLessThan(200);
+    expect(result.warnings[0].message).toBe(
+      `"amount" = "${"y".repeat(100)}…" is not a number; the training median was used.`,
+    );
+  });
 });
 
 describe("serialisation", () => {
@@ -294,7 +308,7 @@ describe.skipIf(skipWithoutSharedFile(TELCO, "the Telco pipeline tests"))(
         "TotalCharges per tenure month",
         "services subscribed",
       ]);
-      expect(p.sourceColumns["TotalCharges per tenure month"]).toEqual(["TotalCharges", "tenure"]);
+      expect(p.sourceColumns.get("TotalCharges per tenure month")).toEqual(["TotalCharges", "tenure"]);
       expect(new Set(p.featureSourceNames)).toEqual(new Set(p.sourceNames));
       const missing = col(X, p.featureNames.indexOf("TotalCharges (missing)"));
       expect(missing.reduce((a, b) => a + b, 0)).toBe(11);

@@ -19,6 +19,7 @@
  * column's kind and training range or values (for the what-if form).
  */
 import { z } from "zod";
+import { quoteValue } from "../../quote-value";
 import type { ColumnType, DatasetSchema } from "../data/dataset-schema";
 import type { Frame } from "../data/frame";
 import {
@@ -66,10 +67,10 @@ export interface RecordTransformResult {
 
 export interface FrameTransformResult {
   matrix: Matrix;
-  /** Per input, rows whose value was missing and imputed. */
-  imputed: Record<string, number>;
+  /** Per input, rows whose value was missing and imputed (column names are data: a Map, not an object). */
+  imputed: Map<string, number>;
   /** Per categorical input, rows whose value was not seen in training (encoded as all zeros). */
-  unseen: Record<string, number>;
+  unseen: Map<string, number>;
 }
 
 /** 0/1 encoded columns that together represent one categorical value (or a missing flag). */
@@ -248,8 +249,8 @@ export class FeaturePipeline {
     const columns = this.readInputs(frame, rowList);
     const n = rowList.length;
     const data = new Float64Array(n * layout.width);
-    const imputed: Record<string, number> = {};
-    const unseen: Record<string, number> = {};
+    const imputed = new Map<string, number>();
+    const unseen = new Map<string, number>();
     this.inputs.forEach((input, j) => {
       const column = columns[j];
       const s = state[j];
@@ -258,7 +259,7 @@ export class FeaturePipeline {
         let missing = 0;
         for (let i = 0; i < n; i++)
           missing += encodeNumeric(column.values[i], s, data, i * layout.width + offset);
-        if (missing) imputed[input.name] = missing;
+        if (missing) imputed.set(input.name, missing);
       } else if (column.kind === "categorical" && s.kind === "categorical") {
         const slots = slotsFor(column.levels, s, input);
         let missing = 0;
@@ -270,8 +271,8 @@ export class FeaturePipeline {
           else if (slot === UNSEEN) unknown++;
           encodeSlot(slot, s, data, i * layout.width + offset);
         }
-        if (missing) imputed[input.name] = missing;
-        if (unknown) unseen[input.name] = unknown;
+        if (missing) imputed.set(input.name, missing);
+        if (unknown) unseen.set(input.name, unknown);
       }
     });
     return { matrix: { data, rows: n, cols: layout.width }, imputed, unseen };
@@ -304,7 +305,7 @@ export class FeaturePipeline {
               column: input.name,
               kind: unreadable ? "unreadable" : "missing",
               message: unreadable
-                ? `"${input.name}" = ${JSON.stringify(raw)} is not a ${input.type === "date" ? "date" : "number"}; the training median was used.`
+                ? `"${input.name}" = ${quoteValue(raw)} is not a ${input.type === "date" ? "date" : "number"}; the training median was used.`
                 : `"${input.name}" is missing; the training median was used.`,
             });
           }
@@ -344,7 +345,7 @@ export class FeaturePipeline {
             row: r,
             column: input.name,
             kind: "unseen_category",
-            message: `"${input.name}" = "${text}" was not seen in training; it adds nothing to the score.`,
+            message: `"${input.name}" = ${quoteValue(text)} was not seen in training; it adds nothing to the score.`,
           });
         }
         encodeSlot(slot === MODE ? slotOfText(s.mode, s, input) : slot, s, data, at);
@@ -375,10 +376,8 @@ export class FeaturePipeline {
   }
 
   /** The original columns each source reads: itself for a column, its inputs for an engineered feature. */
-  get sourceColumns(): Record<string, string[]> {
-    return Object.fromEntries(
-      this.inputs.map((i) => [i.name, i.engineered ? [...i.engineered.sources] : [i.name]]),
-    );
+  get sourceColumns(): Map<string, string[]> {
+    return new Map(this.inputs.map((i) => [i.name, i.engineered ? [...i.engineered.sources] : [i.name]]));
   }
 
   get engineeredFeatures(): EngineeredFeatureSpec[] {
@@ -671,14 +670,26 @@ function slotsFor(
   return { byCode, mode: s.levels.length ? slotOfText(s.mode, s, input) : UNSEEN };
 }
 
+/**
+ * Own properties only (a record is a parsed JSON body or a null-prototype object; `constructor` is
+ * a column name like any other). Names without a letter or digit (a zero-width space) match exactly only.
+ */
 function recordLookup(record: RawRecord): (name: string) => RawRecord[string] {
   const loose = new Map<string, string>();
-  for (const key of Object.keys(record)) loose.set(key.toLowerCase().replace(/[^a-z0-9]/g, ""), key);
+  for (const key of Object.keys(record)) {
+    const compact = looseName(key);
+    if (compact !== "") loose.set(compact, key);
+  }
   return (name) => {
     if (Object.hasOwn(record, name)) return record[name];
-    const key = loose.get(name.toLowerCase().replace(/[^a-z0-9]/g, ""));
+    const compact = looseName(name);
+    const key = compact === "" ? undefined : loose.get(compact);
     return key === undefined ? undefined : record[key];
   };
+}
+
+function looseName(name: string): string {
+  return name.toLowerCase().replace(/[^a-z0-9]/g, "");
 }
 
 function readRawNumber(raw: RawRecord[string], input: InputSpec): number {

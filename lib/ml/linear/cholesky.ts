@@ -4,9 +4,13 @@
  * Float64Array without copying.
  */
 
+import { checkInterrupt } from "../interrupt";
+
 /** Overwrites the lower triangle of the symmetric n x n row-major `a` with L (A = L L^T). False if A is not positive definite. */
 export function choleskyInPlace(a: Float64Array, n: number): boolean {
   for (let j = 0; j < n; j++) {
+    // O(n³) in all: a few thousand inputs take minutes, so the factorisation can be stopped.
+    if ((j & 15) === 0) checkInterrupt();
     const rowJ = j * n;
     let diag = a[rowJ + j];
     for (let k = 0; k < j; k++) diag -= a[rowJ + k] * a[rowJ + k];

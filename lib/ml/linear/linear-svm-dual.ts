@@ -4,6 +4,7 @@
  * large-scale linear SVM", algorithm 3, as in LIBLINEAR. In-house: no maintained JS port exists.
  * The bias is an extra constant feature (value 1), regularised like the weights, as in LIBLINEAR.
  */
+import { checkInterrupt } from "../interrupt";
 import { createRng } from "../random";
 import type { Labels } from "../types";
 
@@ -71,6 +72,7 @@ export function trainLinearSvm(
   let epochs = 0;
   let converged = false;
   while (epochs < options.maxEpochs) {
+    checkInterrupt();
     epochs++;
     let pgMaxNew = Number.NEGATIVE_INFINITY;
     let pgMinNew = Number.POSITIVE_INFINITY;

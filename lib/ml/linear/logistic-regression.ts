@@ -3,7 +3,9 @@
  * Armijo backtracking; objective as scikit-learn's: 1/2 |w|^2 + C * sum_i s_i * logloss_i, intercept
  * not penalised. In-house because it is ~100 lines and needs exact, deterministic, sub-100 ms fits.
  */
+
 import { z } from "zod";
+import { checkInterrupt } from "../interrupt";
 import { mergeOptions } from "../numeric";
 import type { Classifier, Explanation, FitOptions, Labels, Matrix, SerializedClassifier } from "../types";
 import { choleskyInPlace, choleskySolveInPlace } from "./cholesky";
@@ -110,6 +112,7 @@ export class LogisticRegression implements Classifier {
     let stepBeforeThat = Number.POSITIVE_INFINITY;
     let previousWasFullStep = false;
     while (iterations < this.options.maxIterations && !converged) {
+      checkInterrupt();
       iterations++;
       // Near the optimum the Hessian barely moves, so the last factorisation is reused (chord
       // method): such a step costs O(nnz) instead of O(sum nnz_i^2). A fresh Hessian is built whenever
@@ -303,6 +306,8 @@ function accumulateGradientAndHessian(
   const interceptRow = d * p1;
   grad.fill(0);
   for (let i = 0; i < n; i++) {
+    // A wide table's Hessian costs nnz_i² per row: stop between blocks of rows when asked.
+    if ((i & 255) === 0) checkInterrupt();
     const w = weights[i];
     if (w === 0) continue;
     const p = sigmoid(eta[i]);

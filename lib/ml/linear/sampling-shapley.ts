@@ -5,6 +5,7 @@
  * JS Shapley library exists. Every walk from a background row b to x telescopes to f(x) - f(b), so
  * baseValue + sum(phi) = f(x) holds exactly up to rounding, however few permutations are drawn.
  */
+import { checkInterrupt } from "../interrupt";
 import { createRng, shuffleInPlace } from "../random";
 import type { Explanation, Matrix } from "../types";
 import type { Background } from "./background";
@@ -62,6 +63,7 @@ export function samplingShapley(
   const state = new Float64Array(d);
 
   for (let r = 0; r < X.rows; r++) {
+    checkInterrupt();
     const x = X.data.subarray(r * d, (r + 1) * d);
     const rng = createRng(seed);
     let pending = 0;

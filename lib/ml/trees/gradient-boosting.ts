@@ -4,7 +4,9 @@
  * and per-tree column sampling, early stopping on an inner stratified validation split. Built on
  * the shared histogram learner; in-house because no maintained JavaScript GBM exists (issue 3).
  */
+
 import { z } from "zod";
+import { checkInterrupt } from "../interrupt";
 import { takeLabels, takeRows } from "../matrix";
 import { createRng, type Rng, shuffleInPlace } from "../random";
 import type { Classifier, Explanation, FitOptions, Labels, Matrix, SerializedClassifier } from "../types";
@@ -233,6 +235,7 @@ export class GradientBoostingClassifier implements Classifier {
     let bestRounds = 0;
     let round = 0;
     while (round < opts.nEstimators) {
+      checkInterrupt();
       for (let i = 0; i < n; i++) {
         const p = 1 / (1 + Math.exp(-margin[i]));
         grad[i] = (p - yt[i]) * wt[i];

@@ -3,7 +3,9 @@
  * a random feature subset per node, leaves holding the weighted churn rate, P(churn) = mean of
  * the trees. In-house because ml-random-forest's exact CART search is quadratic (issue 3).
  */
+
 import { z } from "zod";
+import { checkInterrupt } from "../interrupt";
 import { createRng, deriveSeed } from "../random";
 import type { Classifier, Explanation, FitOptions, Labels, Matrix, SerializedClassifier } from "../types";
 import { binMatrix, MAX_VALUE_BINS } from "./binning";
@@ -119,6 +121,7 @@ export class RandomForestClassifier implements Classifier {
     const rows = new Uint32Array(m);
     const trees: Tree[] = [];
     for (let t = 0; t < opts.nTrees; t++) {
+      checkInterrupt();
       const rng = createRng(deriveSeed(opts.seed, t));
       if (opts.bootstrap) {
         counts.fill(0);

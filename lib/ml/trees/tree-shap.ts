@@ -6,6 +6,7 @@
  * Ensembles use the precomputed tables of tree-shap-table.ts (same values, ~4x faster per row)
  * and fall back to this for trees too deep to tabulate.
  */
+import { checkInterrupt } from "../interrupt";
 import type { Matrix } from "../types";
 import { isMissingValue } from "./binning";
 import { type Tree, treeExpectedValue } from "./tree";
@@ -206,6 +207,7 @@ export class EnsembleShapExplainer {
     const values = new Float64Array(X.rows * X.cols);
     const { trees, tables, workspace, masks } = this;
     for (let r = 0; r < X.rows; r++) {
+      if ((r & 63) === 0) checkInterrupt();
       const offset = r * X.cols;
       for (let t = 0; t < trees.length; t++) {
         const table = tables[t];

@@ -27,8 +27,8 @@ async function fieldErrorsOf(promise: Promise<unknown>): Promise<Record<string, 
         code: -32600,
         data: { code: trpcError.code, httpStatus: 400, path: "auth.signUp" },
       },
-    }) as { data: { fieldErrors: Record<string, string[]> } };
-    return shape.data.fieldErrors;
+    }) as { data: { fieldErrors: [string, string[]][] } };
+    return Object.fromEntries(shape.data.fieldErrors);
   }
   throw new Error("expected the call to fail");
 }

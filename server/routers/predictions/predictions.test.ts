@@ -56,16 +56,17 @@ describe.each(testDatabaseKinds())("predictions router on %s", (kind) => {
     expect(contract).toMatchObject({ kind: "categorical", actionKind: "actionable" });
     expect(contract?.categories).toEqual(expect.arrayContaining(["Month-to-month", "One year", "Two year"]));
     // The most frequent contract is month-to-month in Telco-like data.
-    expect(form.defaults.Contract).toBe(contract?.categories?.[0]);
+    const defaults = new Map(form.defaults);
+    expect(defaults.get("Contract")).toBe(contract?.categories?.[0]);
     const tenure = form.inputs.find((i) => i.name === "tenure");
     expect(tenure).toMatchObject({ kind: "numeric", actionKind: "context" });
     expect(tenure?.min).toBeLessThan(tenure?.max ?? 0);
-    expect(Number.isInteger(form.defaults.tenure)).toBe(true);
-    expect(form.defaults.tenure).toBeGreaterThanOrEqual(tenure?.min ?? 0);
+    expect(Number.isInteger(defaults.get("tenure"))).toBe(true);
+    expect(defaults.get("tenure")).toBeGreaterThanOrEqual(tenure?.min ?? 0);
     expect(form.bands).toEqual({ medium: 0.3, high: 0.6 });
     expect(form.baseRate).toBeGreaterThan(0.05);
     expect(form.baseRate).toBeLessThan(0.6);
-    expect(Object.keys(form.defaults).sort()).toEqual(form.inputs.map((i) => i.name).sort());
+    expect([...defaults.keys()].sort()).toEqual(form.inputs.map((i) => i.name).sort());
   });
 
   it("scores the form's defaults and a changed contract like the predictor does", async () => {
@@ -73,15 +74,15 @@ describe.each(testDatabaseKinds())("predictions router on %s", (kind) => {
     const form = await caller.predictions.form({ datasetId: trained.datasetId });
     const monthly = await caller.predictions.predict({
       datasetId: trained.datasetId,
-      customer: { ...form.defaults, Contract: "Month-to-month" },
+      customer: [...form.defaults, ["Contract", "Month-to-month"]],
     });
     const twoYear = await caller.predictions.predict({
       datasetId: trained.datasetId,
-      customer: { ...form.defaults, Contract: "Two year" },
+      customer: [...form.defaults, ["Contract", "Two year"]],
     });
     const predictor = await loadPredictor(handle.db, trained.datasetId);
     expect(monthly.prediction.riskScore).toBeCloseTo(
-      predictor.score([{ ...form.defaults, Contract: "Month-to-month" }])[0],
+      predictor.score([{ ...Object.fromEntries(form.defaults), Contract: "Month-to-month" }])[0],
       12,
     );
     expect(twoYear.prediction.riskScore).toBeLessThan(monthly.prediction.riskScore);
@@ -93,13 +94,13 @@ describe.each(testDatabaseKinds())("predictions router on %s", (kind) => {
     const caller = callerFor(handle.db, viewer);
     const form = await caller.predictions.form({ datasetId: trained.datasetId });
     const bad = await caller.predictions
-      .predict({ datasetId: trained.datasetId, customer: { ...form.defaults, Contract: "Forever" } })
+      .predict({ datasetId: trained.datasetId, customer: [...form.defaults, ["Contract", "Forever"]] })
       .catch((e: unknown) => e);
     expect(bad).toBeInstanceOf(TRPCError);
     expect((bad as TRPCError).code).toBe("BAD_REQUEST");
     expect((bad as TRPCError).message).toContain("Contract");
     const unknown = await caller.predictions
-      .predict({ datasetId: trained.datasetId, customer: { ...form.defaults, Favourite: "x" } })
+      .predict({ datasetId: trained.datasetId, customer: [...form.defaults, ["Favourite", "x"]] })
       .catch((e: unknown) => e);
     expect((unknown as TRPCError).code).toBe("BAD_REQUEST");
     expect((unknown as TRPCError).message).toContain("Favourite");
@@ -108,7 +109,7 @@ describe.each(testDatabaseKinds())("predictions router on %s", (kind) => {
       code: "PRECONDITION_FAILED",
       message: expect.stringContaining("no champion"),
     });
-    await expect(caller.predictions.predict({ datasetId: 999_999, customer: {} })).rejects.toMatchObject({
+    await expect(caller.predictions.predict({ datasetId: 999_999, customer: [] })).rejects.toMatchObject({
       code: "NOT_FOUND",
     });
   });
@@ -118,7 +119,7 @@ describe.each(testDatabaseKinds())("predictions router on %s", (kind) => {
       code: "UNAUTHORIZED",
     });
     await expect(
-      callerFor(handle.db, null).predictions.predict({ datasetId: trained.datasetId, customer: {} }),
+      callerFor(handle.db, null).predictions.predict({ datasetId: trained.datasetId, customer: [] }),
     ).rejects.toMatchObject({ code: "UNAUTHORIZED" });
   });
 });

@@ -3,6 +3,7 @@
  * a worker thread unchanged. Lenient, like the API's batch of a file: unreadable values and unseen
  * categories are imputed and reported per row instead of refusing the row.
  */
+import { recordOfRow } from "@/lib/column-record";
 import type { RawRecord } from "@/lib/ml";
 import { type Playbook, recommendedAction } from "@/lib/retention";
 import type { CustomerPrediction, Predictor } from "../predictions";
@@ -31,11 +32,8 @@ export interface ScoredRow {
 export function scorePart(predictor: Predictor, playbook: Playbook, part: ScorePart): ScoredRow[] {
   const numeric = new Set(predictor.inputs.filter((i) => i.kind === "numeric").map((i) => i.name));
   const present = new Set(part.used);
-  const records: RawRecord[] = part.rows.map((row) => {
-    const record: RawRecord = {};
-    for (let c = 0; c < part.used.length; c++) record[part.used[c]] = row[c];
-    return record;
-  });
+  // Null prototype: a column may be called "__proto__" or "constructor".
+  const records: RawRecord[] = part.rows.map((row) => recordOfRow(part.used, row));
   const predictions = predictor.predict(records, { strict: false });
   return predictions.map((p, k) => ({
     n: part.firstRow + k,

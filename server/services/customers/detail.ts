@@ -4,6 +4,7 @@
  */
 import { TRPCError } from "@trpc/server";
 import { asc, eq } from "drizzle-orm";
+import { columnRecord } from "@/lib/column-record";
 import { parseDatasetSchema } from "@/lib/ml/data";
 import type { Database } from "../../db/client";
 import { customers, datasets, datasetVersions, models, scores } from "../../db/schema";
@@ -152,7 +153,8 @@ async function explainLive(
   const champion = { modelId, version, algorithm, threshold, bands: { ...predictor.bands } };
   // Only the champion's inputs: the stored row also holds the identifier, the target and columns
   // of other file versions, which the predictor would report as ignored or unknown.
-  const record: Record<string, string | number | null> = {};
+  // Null prototype: a `{}` would drop a column called "__proto__" (lib/column-record.ts).
+  const record = columnRecord<string | number | null>();
   for (const input of predictor.inputs)
     record[input.name] = Object.hasOwn(features, input.name) ? features[input.name] : null;
   try {

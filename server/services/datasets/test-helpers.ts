@@ -47,7 +47,8 @@ export function churnCsv(
   options: {
     churn?: (i: number) => string;
     columns?: string[];
-    cell?: (i: number, column: string) => string;
+    /** A cell of its own; undefined keeps the default. */
+    cell?: (i: number, column: string) => string | undefined;
   } = {},
 ): string {
   const columns = options.columns ?? ["customerId", "plan", "tenure", "MonthlyCharges", "email", "Churn"];

@@ -60,6 +60,21 @@ const BAD_UPLOADS: {
     message: "Column 2 of the header (line 1) has no name. Name the column or delete it.",
   },
   {
+    name: "more than 2,000 columns",
+    body: churnCsv(60, {
+      columns: ["customerId", ...Array.from({ length: 1999 }, (_, j) => `x${j}`), "Churn"],
+    }),
+    code: "TOO_MANY_COLUMNS",
+    message:
+      "The file has 2,001 columns; at most 2,000 are accepted. Keep the customer id, the churn column and the columns that describe customers, and upload that file.",
+  },
+  {
+    name: "a column name over 500 characters",
+    body: churnCsv(60).replace("plan", "p".repeat(501)),
+    code: "COLUMN_NAME_TOO_LONG",
+    message: `Column 2 of the header (line 1) has a name of 501 characters; names are at most 500. Shorten it ("${"p".repeat(40)}…").`,
+  },
+  {
     name: "a ragged row",
     body: churnCsv(60)
       .split("\n")
@@ -140,6 +155,25 @@ describe.each(testDatabaseKinds())("bad uploads on %s", (kind) => {
       name: "Bad",
     }).catch((e) => e);
     expect(viaFile).toMatchObject({ code: bad.code });
+    expect(await leftovers(handle.db)).toEqual(NOTHING_LEFT);
+  });
+
+  it("previews a file with more columns than its customers can carry, and refuses to import it", async () => {
+    const wide = churnCsv(60, {
+      columns: ["customerId", ...Array.from({ length: 1500 }, (_, j) => `x${j}`), "Churn"],
+      cell: (i, column) => (column.startsWith("x") ? String((i * column.length * 7919) % 97) : undefined),
+    });
+    const staged = await stageUpload(bytesOf(wide), { fileName: "wide.csv", actor });
+    expect(staged.schema.problems.map((p) => p.code)).toEqual(["TOO_MANY_FEATURES"]);
+    expect(staged.schema.problems[0].message).toMatch(
+      /^1,500 columns to learn from, but only 60 customers with a known "Churn".*Keep at most 30 columns/,
+    );
+    await discardUpload(staged.uploadId, actor);
+    const refused = await importDatasetFromFile(handle.db, actor, {
+      bytes: new TextEncoder().encode(wide),
+      name: "Wide",
+    }).catch((e) => e);
+    expect(refused).toMatchObject({ code: "TOO_MANY_FEATURES" });
     expect(await leftovers(handle.db)).toEqual(NOTHING_LEFT);
   });
 

@@ -5,9 +5,11 @@
  * field, an unseen category) are reported by predictor.ts from the pipeline's own warnings, so the
  * rules for "readable" live in one place (lib/ml/features).
  */
+import { columnRecord } from "@/lib/column-record";
 import type { RawRecord } from "@/lib/ml";
 import type { DatasetSchema } from "@/lib/ml/data";
 import type { InputDescription } from "@/lib/ml/features";
+import { quoteValue, truncateText } from "@/lib/quote-value";
 import type { PredictionIssue } from "./errors";
 
 /** A field present in the request but not used by the model (identifier, excluded column, target). */
@@ -42,10 +44,11 @@ export function checkCustomerRecords(
         code: "invalid_record",
         message: `Customer ${index + 1} is not a JSON object`,
       });
-      out.push({});
+      out.push(columnRecord());
       return;
     }
-    const clean: RawRecord = {};
+    // Null prototype: a column may be called "__proto__" or "constructor" (lib/column-record.ts).
+    const clean: RawRecord = columnRecord();
     for (const [field, value] of Object.entries(record as Record<string, unknown>)) {
       const input = byName.get(field);
       if (!input) {
@@ -53,9 +56,10 @@ export function checkCustomerRecords(
         else
           issues.push({
             index,
-            field,
+            // Echoed in the answer: an unknown name is whatever the client sent, so it is cut.
+            field: truncateText(field),
             code: "unknown_field",
-            message: `Unknown field "${field}": the model's fields are ${[...byName.keys()].join(", ")}`,
+            message: `Unknown field ${quoteValue(field)}: the model's fields are ${fieldList([...byName.keys()])}`,
           });
         continue;
       }
@@ -69,6 +73,14 @@ export function checkCustomerRecords(
     out.push(clean);
   });
   return { records: out, ignored, issues: issues.slice(0, MAX_ISSUES) };
+}
+
+/** The model's fields for a message: all of a typical table, the first 30 of a very wide one. */
+function fieldList(names: readonly string[]): string {
+  const shown = names.slice(0, 30).map((name) => truncateText(name));
+  return names.length > shown.length
+    ? `${shown.join(", ")} and ${names.length - shown.length} more`
+    : shown.join(", ");
 }
 
 function typeProblem(input: InputDescription, value: unknown): string | null {

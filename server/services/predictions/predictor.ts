@@ -4,9 +4,11 @@
  * wherever it is scored. Explanations fold one-hot parts and engineered features back into the
  * original columns ("split"), in probability points and log-odds; base + sum = the risk score.
  */
+import { fieldOf } from "@/lib/column-record";
 import type { ChurnModel, RawRecord } from "@/lib/ml";
 import type { InputDescription } from "@/lib/ml/features";
 import type { Algorithm } from "@/lib/ml/types";
+import { quoteValue } from "@/lib/quote-value";
 import type { LoadedChampion } from "../models/champion";
 import { DEFAULT_RISK_BANDS, type RiskBands, type RiskLevel, riskLevelOf } from "../scoring/risk";
 import { PredictionInputError, type PredictionIssue } from "./errors";
@@ -125,7 +127,8 @@ export class Predictor {
             index,
             field: w.column,
             code: w.kind === "unseen_category" ? "unknown_category" : "wrong_type",
-            message: w.message,
+            // The pipeline's own message says what it would do (impute); a refusal says what to send.
+            message: this.refusal(w.column, w.kind, fieldOf(record, w.column)),
           });
         } else warnings.push({ field: w.column, code: w.kind, message: w.message });
       }
@@ -141,7 +144,7 @@ export class Predictor {
       const contributions = e.columns
         .map((c) => ({
           column: c.name,
-          value: imputed.has(c.name) ? null : (record[c.name] ?? null),
+          value: imputed.has(c.name) ? null : (fieldOf(record, c.name) ?? null),
           probability: c.probability,
           logOdds: c.logOdds,
         }))
@@ -159,6 +162,19 @@ export class Predictor {
     });
     if (issues.length) throw new PredictionInputError(issues.sort((a, b) => a.index - b.index).slice(0, 50));
     return results;
+  }
+
+  /** Why a value is refused in strict mode, and what would be accepted. */
+  private refusal(field: string, kind: "unreadable" | "unseen_category", value: unknown): string {
+    const input = this.inputs.find((i) => i.name === field);
+    if (kind === "unseen_category") {
+      const categories = input?.categories ?? [];
+      const shown = categories.slice(0, 20).map((c) => quoteValue(c));
+      const more = categories.length > shown.length ? ` and ${categories.length - shown.length} more` : "";
+      return `Field "${field}" has the value ${quoteValue(value)}, which the model never saw in training; send one of ${shown.join(", ")}${more}`;
+    }
+    const expected = input?.type === "date" ? "a date (such as 2024-03-31)" : "a number (such as 12 or 12.5)";
+    return `Field "${field}" must be ${expected}, got ${quoteValue(value)}`;
   }
 
   /**

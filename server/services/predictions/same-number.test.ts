@@ -92,7 +92,10 @@ describe.each(testDatabaseKinds())("the same customer gets the same number every
     const rest = (await response.json()) as { risk_score: number; risk_level: string };
 
     const { user: viewer } = await createUser(db, "viewer");
-    const trpc = await callerFor(db, viewer).predictions.predict({ datasetId: trained.datasetId, customer });
+    const trpc = await callerFor(db, viewer).predictions.predict({
+      datasetId: trained.datasetId,
+      customer: Object.entries(customer),
+    });
 
     const [champion] = await db.select().from(models).where(eq(models.id, trained.championId));
     const modelFile = path.join(tmp, "model.json");

@@ -13,8 +13,11 @@ export interface ApiExampleDataset {
   name: string;
   modelVersion: number;
   algorithm: string;
-  /** Column → the typical training value (median or most frequent category). */
-  exampleCustomer: Record<string, string | number>;
+  /**
+   * [column, typical training value] pairs (median or most frequent category): pairs, not an
+   * object, because a column may be called "__proto__" or "constructor" (superjson refuses those keys).
+   */
+  exampleCustomer: [string, string | number][];
   inputs: {
     name: string;
     kind: "numeric" | "categorical";
@@ -40,7 +43,7 @@ export async function listApiExampleDatasets(db: Database): Promise<ApiExampleDa
         name: row.name,
         modelVersion: predictor.model.version,
         algorithm: predictor.model.algorithm,
-        exampleCustomer: Object.fromEntries(predictor.inputs.map((i) => [i.name, i.defaultValue])),
+        exampleCustomer: predictor.inputs.map((i): [string, string | number] => [i.name, i.defaultValue]),
         inputs: predictor.inputs.map((i) => ({
           name: i.name,
           kind: i.kind,

@@ -7,6 +7,8 @@
  * limit costs one UPSERT per call (shared-rate-limit.ts).
  */
 import type { ZodError } from "zod";
+import { columnRecordOf } from "@/lib/column-record";
+import { quoteValue, truncateText } from "@/lib/quote-value";
 import type { Database } from "../../db/client";
 import { serverEnv } from "../../env";
 import { perDatabase } from "../../process-wide";
@@ -153,13 +155,14 @@ async function readBody(call: PredictCall): Promise<string> {
   return Buffer.concat(chunks).toString("utf8");
 }
 
+/** A 400 for a body of the wrong shape; anything the client sent is echoed cut to 100 characters. */
 function shapeError(error: ZodError): ApiError {
   const issue = error.issues[0];
-  let field = issue.path.map(String).join(".");
+  let field = truncateText(issue.path.map(String).join("."));
   let message = issue.message;
   if (issue.code === "unrecognized_keys") {
-    field = [field, issue.keys[0]].filter(Boolean).join(".");
-    message = `Unknown field "${field}": the body has customer_data (or customers for a batch) and dataset_id`;
+    field = truncateText([field, issue.keys[0]].filter(Boolean).join("."));
+    message = `Unknown field ${quoteValue(field)}: the body has customer_data (or customers for a batch) and dataset_id`;
   } else if (issue.code === "invalid_type" && /received undefined/.test(issue.message)) {
     message = `${field} is required`;
   } else if (!message.startsWith(field)) message = `${field}: ${message}`;
@@ -184,7 +187,7 @@ function parseBody(text: string): ParsedBody {
       "The body must be a JSON object with customer_data (one customer) or customers (a batch), and dataset_id",
     );
   }
-  if ("customers" in body) {
+  if (Object.hasOwn(body, "customers")) {
     const customers = (body as { customers: unknown }).customers;
     if (Array.isArray(customers) && customers.length > MAX_BATCH_CUSTOMERS) {
       throw new ApiError(
@@ -196,14 +199,20 @@ function parseBody(text: string): ParsedBody {
     }
     const parsed = batchPredictRequestSchema.safeParse(body);
     if (!parsed.success) throw shapeError(parsed.error);
-    return { kind: "batch", datasetId: parsed.data.dataset_id, customers: parsed.data.customers };
+    // The customers as JSON.parse made them, not zod's copies: z.record drops a "__proto__" key,
+    // and column names are data. The records are only read through their own properties.
+    return {
+      kind: "batch",
+      datasetId: parsed.data.dataset_id,
+      customers: customers as Record<string, unknown>[],
+    };
   }
   const parsed = predictRequestSchema.safeParse(body);
   if (!parsed.success) throw shapeError(parsed.error);
   return {
     kind: "single",
     datasetId: parsed.data.dataset_id,
-    customers: [parsed.data.customer_data],
+    customers: [(body as { customer_data: Record<string, unknown> }).customer_data],
     nextBestAction: parsed.data.next_best_action ?? false,
   };
 }
@@ -211,8 +220,8 @@ function parseBody(text: string): ParsedBody {
 // ─── Response ───────────────────────────────────────────────────────────────────────────────────
 
 function toApiPrediction(prediction: CustomerPrediction, insights: ApiInsight[]): ApiCustomerPrediction {
-  const shapValues: Record<string, number> = {};
-  for (const c of prediction.contributions) shapValues[c.column] = c.probability;
+  // Null prototype: a "__proto__" column is a key of the JSON answer like any other.
+  const shapValues = columnRecordOf(prediction.contributions.map((c) => [c.column, c.probability] as const));
   return {
     risk_score: prediction.riskScore,
     risk_level: prediction.riskLevel,

@@ -4,6 +4,8 @@
  * action. Shared by the what-if page, customer detail and the REST API, so a customer reads the
  * same wherever they are looked at.
  */
+
+import { columnRecord, fieldOf } from "@/lib/column-record";
 import {
   type CellValue,
   type ColumnKind,
@@ -77,9 +79,9 @@ export function insightOf(
     playbook.columnKinds,
   );
   // The model's inputs only, as the pipeline reads them; absent fields stay absent (imputed).
-  const inputsRecord: Record<string, CellValue> = {};
+  const inputsRecord = columnRecord<CellValue>();
   for (const input of predictor.inputs) {
-    const value = record[input.name];
+    const value = fieldOf(record, input.name);
     if (
       value === null ||
       typeof value === "string" ||
@@ -94,7 +96,7 @@ export function insightOf(
       value: c.value,
       points: c.probability,
       text: describeDriver(c.column, c.value, c.probability),
-      kind: kinds[c.column] ?? "context",
+      kind: kinds.get(c.column) ?? "context",
     }),
   );
   const actions = recommendActions(prediction.contributions, inputsRecord, playbook);

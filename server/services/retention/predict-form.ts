@@ -4,6 +4,7 @@
  * categories, a typical customer as defaults), the risk bands and the base rate.
  */
 import { and, asc, eq } from "drizzle-orm";
+import { columnRecordOf } from "@/lib/column-record";
 import type { InputDescription } from "@/lib/ml/features";
 import { type ColumnKind, columnKinds } from "@/lib/retention";
 import type { Database } from "../../db/client";
@@ -46,8 +47,12 @@ export interface PredictForm {
   model: PredictionModelInfo & { trainedAt: Date; promotedAt: Date | null };
   target: string;
   inputs: PredictFormInput[];
-  /** A typical customer: training medians (whole when the column is) and most frequent categories. */
-  defaults: Record<string, string | number>;
+  /**
+   * A typical customer: training medians (whole when the column is) and most frequent categories,
+   * as [column, value] pairs: column names are data (`constructor`, `__proto__`), and neither
+   * superjson nor React props accept every name as an object key.
+   */
+  defaults: [string, string | number][];
   bands: RiskBands;
   /** The model's average prediction: where the waterfall starts. */
   baseRate: number;
@@ -66,12 +71,11 @@ export async function getPredictForm(db: Database, datasetId: number): Promise<P
     predictor.inputs.map((i) => i.name),
     playbook.columnKinds,
   );
-  const defaults: Record<string, string | number> = {};
-  for (const input of predictor.inputs) {
+  const defaults = predictor.inputs.map((input): [string, string | number] => {
     const value = input.defaultValue;
-    defaults[input.name] = typeof value === "number" && input.isInteger ? Math.round(value) : value;
-  }
-  const [typical] = predictor.predict([defaults], { strict: false });
+    return [input.name, typeof value === "number" && input.isInteger ? Math.round(value) : value];
+  });
+  const [typical] = predictor.predict([columnRecordOf(defaults)], { strict: false });
   return {
     dataset: { id: datasetId, name: row?.name ?? `Dataset ${datasetId}` },
     model: {
@@ -80,7 +84,7 @@ export async function getPredictForm(db: Database, datasetId: number): Promise<P
       promotedAt: row?.promotedAt ?? null,
     },
     target: predictor.targetColumn,
-    inputs: predictor.inputs.map((input) => ({ ...input, actionKind: kinds[input.name] ?? "context" })),
+    inputs: predictor.inputs.map((input) => ({ ...input, actionKind: kinds.get(input.name) ?? "context" })),
     defaults,
     bands: predictor.bands,
     baseRate: typical.base.probability,

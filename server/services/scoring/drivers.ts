@@ -1,3 +1,4 @@
+import { fieldOf } from "@/lib/column-record";
 import type { RecordExplanation } from "@/lib/ml";
 
 /** One reason behind a customer's score, as stored in scores.drivers. */
@@ -27,7 +28,7 @@ export function topDrivers(
     .slice(0, count)
     .map((c) => ({
       column: c.name,
-      value: driverValue(record[c.name]),
+      value: driverValue(fieldOf(record, c.name)),
       contribution: round(c.probability, 6),
     }));
 }

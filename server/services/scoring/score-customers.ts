@@ -4,6 +4,7 @@
  * re-scoring with the same model overwrites and a retried step never duplicates).
  */
 import { sql } from "drizzle-orm";
+import { recordOfRow } from "@/lib/column-record";
 import type { ChurnModel, RawRecord } from "@/lib/ml";
 import type { DatasetSchema } from "@/lib/ml/data";
 import type { Database } from "../../db/client";
@@ -77,10 +78,9 @@ export async function scoreCustomers(db: Database, options: ScoreCustomersOption
   return { customersScored: total, levels, meanRiskScore: total ? sum / total : 0 };
 }
 
+/** Null prototype: a column may be called "__proto__" (a `{}` would drop it) or "constructor". */
 function recordOf(columns: readonly string[], row: readonly string[]): RawRecord {
-  const record: RawRecord = {};
-  for (let c = 0; c < columns.length; c++) record[columns[c]] = row[c];
-  return record;
+  return recordOfRow(columns, row);
 }
 
 /**

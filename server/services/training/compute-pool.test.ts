@@ -1,8 +1,10 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { inferSchema } from "@/lib/ml/data";
 import { syntheticChurnTable } from "@/lib/ml/evaluate/synthetic-churn-table";
+import { createRng } from "@/lib/ml/random";
 import { type ComputeTable, runComputeTask, type TrainInput } from "./compute";
 import { ComputePool, ComputeTaskDiscardedError, defaultPoolSize } from "./compute-pool";
+import { ComputeBudgetExceededError, ComputeCancelledError } from "./interrupt";
 
 const synthetic = syntheticChurnTable(400, 3);
 const table: ComputeTable = {
@@ -74,6 +76,79 @@ describe("training compute pool", () => {
     // Tasks already running finish.
     for (const result of await Promise.all(busy)) expect(result.algorithm).toBe("logistic_regression");
     expect((await other).algorithm).toBe("svm");
+  }, 120_000);
+});
+
+/**
+ * A table whose logistic regression runs for minutes: 39 columns of 50 values are 1,950 one-hot
+ * inputs, and every Newton step factorises a 1,951² Hessian (the wide-file case, just under the
+ * upload limits).
+ */
+function slowTable(): ComputeTable {
+  const rng = createRng(1);
+  const columns = [...Array.from({ length: 39 }, (_, j) => `c${j}`), "Churn"];
+  const rows = Array.from({ length: 3000 }, () => [
+    ...Array.from({ length: 39 }, () => `v${rng.int(50)}`),
+    rng.next() < 0.3 ? "Yes" : "No",
+  ]);
+  return { schema: inferSchema({ columns, rows }), columns, rows };
+}
+
+describe("stopping computations", () => {
+  const pool = new ComputePool({ size: 1 });
+  const slow = slowTable();
+  afterAll(() => pool.close());
+
+  async function untilRunning(tag: string) {
+    while (!pool.isRunning(tag)) await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+
+  it("stops a task computing on a worker when its run is interrupted, keeping the worker", async () => {
+    const task = pool.run({
+      task: "train",
+      table: slow,
+      split,
+      input: trainInput("logistic_regression"),
+      tag: "run-7",
+    });
+    const queued = pool.run({ task: "train", table, split, input: trainInput("svm"), tag: "run-7" });
+    queued.catch(() => {}); // rejected as soon as interrupt() runs, awaited below
+    await untilRunning("run-7");
+    expect(pool.interrupt("run-7")).toBe(2);
+    await expect(task).rejects.toMatchObject({ name: "ComputeCancelledError" });
+    await expect(queued).rejects.toBeInstanceOf(ComputeCancelledError);
+    // Stopped by its own check (lib/ml's checkInterrupt), not by terminating the thread.
+    expect(pool.workerCount).toBe(1);
+    const after = await pool.run({ task: "train", table, split, input: trainInput("logistic_regression") });
+    expect(after.algorithm).toBe("logistic_regression");
+  }, 120_000);
+
+  it("stops a task past its time budget with ComputeBudgetExceededError", async () => {
+    const task = pool.run({
+      task: "train",
+      table: slow,
+      split,
+      input: trainInput("logistic_regression"),
+      budgetMs: 500,
+    });
+    await expect(task).rejects.toMatchObject({
+      name: "ComputeBudgetExceededError",
+      message: "The computation took longer than 1 second and was stopped",
+    });
+    expect(pool.workerCount).toBe(1);
+  }, 120_000);
+
+  it("stops an in-process task past its budget too", async () => {
+    const here = new ComputePool({ size: 0 });
+    await expect(
+      here.run({
+        task: "train",
+        table: slow,
+        split,
+        input: trainInput("logistic_regression"),
+        budgetMs: 200,
+      }),
+    ).rejects.toBeInstanceOf(ComputeBudgetExceededError);
   }, 120_000);
 });
 

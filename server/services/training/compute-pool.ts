@@ -11,6 +11,10 @@
  *   platform without threads) every task runs in-process instead: same code, same results.
  * - A worker that dies mid-task fails that task (the step is retried by its executor) and is
  *   replaced on the next task.
+ * - Tasks can be stopped (interrupt.ts): `interrupt(tag)` raises the shared flag of a run's running
+ *   tasks (lib/ml checks it between trees, rounds, folds) and drops its queued ones; a task given a
+ *   `budgetMs` stops itself when the budget is spent. A worker that has not stopped HARD_STOP_GRACE_MS
+ *   after either is terminated, so a computation never outlives its run or its budget by much.
  *
  * How a worker loads its TypeScript entry: see createWorker.
  */
@@ -18,6 +22,7 @@ import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
+import { withInterruptCheck } from "@/lib/ml/interrupt";
 import {
   type ComputeTable,
   type ComputeTaskName,
@@ -27,6 +32,13 @@ import {
   type SplitParams,
 } from "./compute";
 import type { WorkerRequest, WorkerResponse } from "./compute-worker";
+import {
+  ComputeBudgetExceededError,
+  ComputeCancelledError,
+  createInterruptFlag,
+  interruptCheck,
+  raiseInterruptFlag,
+} from "./interrupt";
 
 export interface ComputeRequest<K extends ComputeTaskName> {
   task: K;
@@ -36,8 +48,10 @@ export interface ComputeRequest<K extends ComputeTaskName> {
   input: ComputeTasks[K]["input"];
   /** The caller's prepared data, used by the in-process path instead of preparing it again. */
   prepared?: PreparedData;
-  /** Groups tasks (a run id) so that queued ones can be dropped together (discardQueued). */
+  /** Groups tasks (a run id) so that they can be dropped or stopped together (discardQueued, interrupt). */
   tag?: string;
+  /** The computation stops with ComputeBudgetExceededError once it has run this long. */
+  budgetMs?: number;
 }
 
 export interface ComputePoolOptions {
@@ -58,6 +72,8 @@ interface QueuedTask {
   request: ComputeRequest<ComputeTaskName>;
   resolve(output: unknown): void;
   reject(error: Error): void;
+  /** Shared with the computation: 1 = stop (interrupt.ts). */
+  flag: Int32Array;
 }
 
 interface PoolWorker {
@@ -66,7 +82,15 @@ interface PoolWorker {
   tables: number[];
   task: (QueuedTask & { id: number }) | null;
   isReady: boolean;
+  /** Set when the pool terminates the worker to stop its task: the error that task fails with. */
+  stoppedWith: Error | null;
+  /** Terminates the worker if its task ignores a stop request or overruns its budget. */
+  hardStop: NodeJS.Timeout | null;
+  hardStopAt: number;
 }
+
+/** How long a worker may take to notice a stop request (or its spent budget) before it is terminated. */
+export const HARD_STOP_GRACE_MS = 10_000;
 
 const WORKER_TABLES = 2;
 const tableIds = new WeakMap<object, number>();
@@ -96,6 +120,8 @@ export class ComputePool {
   /** Set when a worker could not even start: everything runs in-process from then on. */
   private isBroken = false;
   private isClosed = false;
+  /** Tasks computing on this thread (no workers), by flag, so interrupt() can reach them too. */
+  private readonly inProcess = new Set<QueuedTask>();
 
   constructor(options: ComputePoolOptions) {
     this.size = Math.max(0, Math.floor(options.size));
@@ -108,15 +134,32 @@ export class ComputePool {
   }
 
   run<K extends ComputeTaskName>(request: ComputeRequest<K>): Promise<ComputeTasks[K]["output"]> {
-    if (this.mode === "in-process") return runInProcess(request);
     return new Promise((resolve, reject) => {
-      this.queue.push({
+      const task: QueuedTask = {
         request: request as ComputeRequest<ComputeTaskName>,
         resolve: resolve as (output: unknown) => void,
         reject,
-      });
-      this.dispatch();
+        flag: createInterruptFlag(),
+      };
+      if (this.mode === "in-process") this.runHere(task);
+      else {
+        this.queue.push(task);
+        this.dispatch();
+      }
     });
+  }
+
+  /** Worker threads alive now (a worker terminated to stop its task is gone until the next task). */
+  get workerCount(): number {
+    return this.workers.length;
+  }
+
+  /** Whether a task with this tag is computing now (on a worker or this thread). */
+  isRunning(tag: string): boolean {
+    return (
+      this.workers.some((w) => w.task?.request.tag === tag) ||
+      [...this.inProcess].some((t) => t.request.tag === tag)
+    );
   }
 
   /** Starts the workers ahead of the first task (they take a moment to load lib/ml). */
@@ -141,6 +184,34 @@ export class ComputePool {
     return dropped;
   }
 
+  /**
+   * Stops every task with this tag: queued ones reject at once, running ones at their next check
+   * (lib/ml's checkInterrupt) with ComputeCancelledError; a worker that does not stop within
+   * HARD_STOP_GRACE_MS is terminated. Returns how many tasks were reached.
+   */
+  interrupt(tag: string): number {
+    let reached = 0;
+    for (let i = this.queue.length - 1; i >= 0; i--) {
+      if (this.queue[i].request.tag !== tag) continue;
+      const [task] = this.queue.splice(i, 1);
+      task.reject(new ComputeCancelledError());
+      reached++;
+    }
+    for (const task of this.inProcess) {
+      if (task.request.tag !== tag) continue;
+      raiseInterruptFlag(task.flag);
+      reached++;
+    }
+    for (const entry of this.workers) {
+      const task = entry.task;
+      if (!task || task.request.tag !== tag) continue;
+      raiseInterruptFlag(task.flag);
+      this.scheduleHardStop(entry, task.id, HARD_STOP_GRACE_MS, () => new ComputeCancelledError());
+      reached++;
+    }
+    return reached;
+  }
+
   async close(): Promise<void> {
     this.isClosed = true;
     const workers = this.workers.splice(0);
@@ -152,7 +223,7 @@ export class ComputePool {
     while (this.queue.length > 0) {
       if (this.mode === "in-process") {
         // Workers broke while tasks waited: run them here.
-        for (const task of this.queue.splice(0)) runInProcess(task.request).then(task.resolve, task.reject);
+        for (const task of this.queue.splice(0)) this.runHere(task);
         return;
       }
       const idle = this.workers.find((w) => w.task === null) ?? this.spawn();
@@ -177,7 +248,15 @@ export class ComputePool {
       );
       return null;
     }
-    const entry: PoolWorker = { worker, tables: [], task: null, isReady: false };
+    const entry: PoolWorker = {
+      worker,
+      tables: [],
+      task: null,
+      isReady: false,
+      stoppedWith: null,
+      hardStop: null,
+      hardStopAt: 0,
+    };
     worker.on("message", (response: WorkerResponse) => {
       if ("ready" in response) {
         entry.isReady = true;
@@ -186,6 +265,7 @@ export class ComputePool {
       const task = entry.task;
       if (!task || task.id !== response.id) return;
       entry.task = null;
+      this.clearHardStop(entry);
       worker.unref();
       if (response.ok) task.resolve(response.output);
       else task.reject(workerError(response.error));
@@ -197,13 +277,16 @@ export class ComputePool {
       this.workers.splice(at, 1);
       const task = entry.task;
       entry.task = null;
-      if (!entry.isReady) {
+      this.clearHardStop(entry);
+      if (entry.stoppedWith && task) {
+        task.reject(entry.stoppedWith);
+      } else if (!entry.isReady) {
         // The entry could not load (no TypeScript loader, bundling problem): stop using workers.
         this.isBroken = true;
         console.warn(
           `[churnguard:training] worker threads unavailable, computing in-process: ${error.message}`,
         );
-        if (task) runInProcess(task.request).then(task.resolve, task.reject);
+        if (task) this.runHere(task);
       } else if (task) {
         task.reject(error);
       }
@@ -233,6 +316,7 @@ export class ComputePool {
       tableId,
       split: request.split,
       input: request.input,
+      interrupt: { flag: task.flag, budgetMs: request.budgetMs },
     };
     if (!hasTable && request.table) {
       const { schema, columns, rows } = request.table;
@@ -240,6 +324,15 @@ export class ComputePool {
     }
     entry.task = { ...task, id };
     entry.worker.ref();
+    const { budgetMs } = request;
+    if (budgetMs !== undefined) {
+      this.scheduleHardStop(
+        entry,
+        id,
+        budgetMs + HARD_STOP_GRACE_MS,
+        () => new ComputeBudgetExceededError(budgetMs),
+      );
+    }
     try {
       entry.worker.postMessage(message);
     } catch (error) {
@@ -248,6 +341,37 @@ export class ComputePool {
       entry.worker.unref();
       task.reject(error instanceof Error ? error : new Error(String(error)));
     }
+  }
+
+  /** Runs a task on this thread (no workers), reachable by interrupt() until it starts and while it runs. */
+  private runHere(task: QueuedTask): void {
+    this.inProcess.add(task);
+    runInProcess(task.request, task.flag)
+      .then(task.resolve, task.reject)
+      .finally(() => this.inProcess.delete(task));
+  }
+
+  /**
+   * Terminates the worker after `ms` if it is still on task `taskId`; the task then fails with
+   * `error()`. An earlier deadline already set for the task is kept.
+   */
+  private scheduleHardStop(entry: PoolWorker, taskId: number, ms: number, error: () => Error): void {
+    const at = Date.now() + ms;
+    if (entry.hardStop && entry.hardStopAt <= at) return;
+    if (entry.hardStop) clearTimeout(entry.hardStop);
+    entry.hardStopAt = at;
+    entry.hardStop = setTimeout(() => {
+      entry.hardStop = null;
+      if (entry.task?.id !== taskId) return;
+      entry.stoppedWith = error();
+      void entry.worker.terminate();
+    }, ms);
+    entry.hardStop.unref();
+  }
+
+  private clearHardStop(entry: PoolWorker): void {
+    if (entry.hardStop) clearTimeout(entry.hardStop);
+    entry.hardStop = null;
   }
 }
 
@@ -272,11 +396,15 @@ function createWorker(execArgv: string[] | undefined): Worker {
 
 async function runInProcess<K extends ComputeTaskName>(
   request: ComputeRequest<K>,
+  flag: Int32Array,
 ): Promise<ComputeTasks[K]["output"]> {
   // Asynchronous like the worker path: callers may start several tasks before awaiting any.
   await new Promise((resolve) => setImmediate(resolve));
   const { table, split, prepared } = request;
-  return runComputeTask(request.task, table && split ? { table, split, prepared } : null, request.input);
+  // Only the budget and a flag raised before this point can stop it: the thread is busy until the end.
+  return withInterruptCheck(interruptCheck({ flag, budgetMs: request.budgetMs }), () =>
+    runComputeTask(request.task, table && split ? { table, split, prepared } : null, request.input),
+  );
 }
 
 /**

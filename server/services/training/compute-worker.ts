@@ -4,6 +4,7 @@
  * sent once per worker and kept (two tables at most), together with their prepared training set.
  */
 import { parentPort } from "node:worker_threads";
+import { withInterruptCheck } from "@/lib/ml/interrupt";
 import {
   type ComputeTable,
   type ComputeTaskName,
@@ -12,6 +13,7 @@ import {
   runComputeTask,
   type SplitParams,
 } from "./compute";
+import { type InterruptSpec, interruptCheck } from "./interrupt";
 
 export interface WorkerRequest {
   id: number;
@@ -22,6 +24,8 @@ export interface WorkerRequest {
   table?: ComputeTable;
   split?: SplitParams;
   input: unknown;
+  /** A shared stop flag and a time budget, checked by lib/ml between units of work. */
+  interrupt?: InterruptSpec;
 }
 
 export type WorkerResponse =
@@ -51,22 +55,24 @@ parentPort?.on("message", (request: WorkerRequest) => {
   let response: WorkerResponse;
   try {
     const entry = request.tableId === 0 ? null : tableEntry(request);
-    const output = runComputeTask(
-      request.task,
-      entry && request.split ? { table: entry.table, split: request.split } : null,
-      request.input as never,
-      (context) => {
-        if (!entry) throw new Error("No table for a training task");
-        const key = `${context.split.seed}:${context.split.testFraction}`;
-        let prepared = entry.prepared.get(key);
-        if (!prepared) {
-          // One training set per table: every split of it shares the encoded frame.
-          const training = entry.prepared.values().next().value?.training;
-          prepared = prepareData(context.table, context.split, training);
-          entry.prepared.set(key, prepared);
-        }
-        return prepared;
-      },
+    const output = withInterruptCheck(interruptCheck(request.interrupt), () =>
+      runComputeTask(
+        request.task,
+        entry && request.split ? { table: entry.table, split: request.split } : null,
+        request.input as never,
+        (context) => {
+          if (!entry) throw new Error("No table for a training task");
+          const key = `${context.split.seed}:${context.split.testFraction}`;
+          let prepared = entry.prepared.get(key);
+          if (!prepared) {
+            // One training set per table: every split of it shares the encoded frame.
+            const training = entry.prepared.values().next().value?.training;
+            prepared = prepareData(context.table, context.split, training);
+            entry.prepared.set(key, prepared);
+          }
+          return prepared;
+        },
+      ),
     );
     response = { id: request.id, ok: true, output };
   } catch (error) {

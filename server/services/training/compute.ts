@@ -6,6 +6,8 @@
  * clone-safe (strings, numbers, arrays, plain objects), and the same input gives the same output
  * wherever it runs: everything is seeded.
  */
+
+import { recordOfRow } from "@/lib/column-record";
 import {
   ChurnModel,
   crossValidateAlgorithm,
@@ -245,10 +247,9 @@ export interface ScoreOutput {
   drivers: { name: string; logOdds: number; probability: number }[][];
 }
 
+/** A row as the model reads it; null prototype, since a column may be called "__proto__". */
 export function recordOf(columns: readonly string[], row: readonly string[]): RawRecord {
-  const record: RawRecord = {};
-  for (let c = 0; c < columns.length; c++) record[columns[c]] = row[c];
-  return record;
+  return recordOfRow(columns, row);
 }
 
 /**

@@ -8,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { trainModels } from "@/jobs/functions/train-models";
 import type { RawRecord } from "@/lib/ml/features";
 import type { DatabaseHandle } from "../../db/client";
-import { customers, jobSteps, models, scores, trainingRuns } from "../../db/schema";
+import { customers, jobSteps, jobs, models, scores, trainingRuns } from "../../db/schema";
+import { resetServerEnvCache } from "../../env";
 import { getStorage } from "../../storage";
 import { createTestDatabase, testDatabaseKinds } from "../../testing/database";
 import { createUser } from "../../testing/factories";
@@ -18,12 +19,15 @@ import { churnCsv } from "../datasets/test-helpers";
 import { loadModel, sha256Hex } from "../models/artifacts";
 import { type RiskDriver, topDrivers } from "../scoring";
 import { ComputePool, setComputePool } from "./compute-pool";
+import { trainingRunTag } from "./interrupt";
 import { pipelineSteps } from "./plan";
+import { beginStep } from "./run-state";
 import { cancelTraining, getRun, startTraining } from "./runs";
 import {
   countingFunction,
   importSyntheticDataset,
   runUntilFinished,
+  slowToTrainCsv,
   testRunner,
   useTemporaryDataDir,
 } from "./test-helpers";
@@ -222,6 +226,140 @@ describe.each(testDatabaseKinds())("training pipeline on %s", (kind) => {
     const after = (balance[0].result as { after: { churned: number; retained: number } }).after;
     expect(after.churned).toBe(after.retained);
   });
+
+  it("never leaves a champion without scores: a run whose scoring fails promotes nothing", async () => {
+    const db = handle.db;
+    const dataset = await importSyntheticDataset(db, actor, "Synthetic scoring fails", 300);
+    const championOf = () =>
+      db
+        .select({ id: models.id, runId: models.runId })
+        .from(models)
+        .where(and(eq(models.datasetId, dataset.datasetId), eq(models.status, "champion")));
+    const scoresOf = async (modelId: number) =>
+      (await db.select({ n: count() }).from(scores).where(eq(scores.modelId, modelId)))[0].n;
+    let scoringAttempts = 0;
+    /** Trains logistic regression; with `failScoring`, every attempt at the score step throws. */
+    const train = async (failScoring: boolean) => {
+      const run = await startTraining(
+        db,
+        actor,
+        { datasetVersionId: dataset.datasetVersionId, algorithms: ["logistic_regression"] },
+        { functions: [trainModels] },
+      );
+      const { fn } = countingFunction(trainModels, (stepId) => {
+        if (!failScoring || stepId !== "score") return undefined;
+        return (async () => {
+          scoringAttempts += 1;
+          await beginStep(db, run.id, "score");
+          throw new Error("The database went away while scoring");
+        })();
+      });
+      return runUntilFinished(testRunner(db, { functions: [fn] }), db, run.id);
+    };
+
+    // The first run fails to score: the dataset has no champion rather than one with 0 scores.
+    const first = await train(true);
+    expect(first.status).toBe("failed");
+    expect(first.error).toMatch(/^Scoring every customer.* failed: The database went away/);
+    expect(scoringAttempts).toBe(3); // every attempt failed
+    expect(await championOf()).toEqual([]);
+    const firstModels = await db
+      .select({ status: models.status })
+      .from(models)
+      .where(eq(models.runId, first.id));
+    expect(firstModels).toEqual([{ status: "candidate" }]);
+
+    const second = await train(false);
+    expect(second.status).toBe("succeeded");
+    const [champion] = await championOf();
+    expect(champion.runId).toBe(second.id);
+    expect(await scoresOf(champion.id)).toBe(300);
+
+    // A later run that fails to score leaves that champion, and its scores, in place.
+    const third = await train(true);
+    expect(third.status).toBe("failed");
+    expect(await championOf()).toEqual([champion]);
+    expect(await scoresOf(champion.id)).toBe(300);
+    const thirdModels = await db
+      .select({ status: models.status })
+      .from(models)
+      .where(eq(models.runId, third.id));
+    expect(thirdModels).toEqual([{ status: "candidate" }]);
+  });
+
+  it("fails a step past its time budget with a message naming it, and the queue moves on", async () => {
+    const db = handle.db;
+    const slow = await importDatasetFromFile(db, actor, {
+      bytes: new TextEncoder().encode(slowToTrainCsv()),
+      name: "Wide and slow",
+    });
+    const small = await importSyntheticDataset(db, actor, "Synthetic after a slow run", 300);
+    process.env.TRAINING_STEP_MAX_MINUTES = "0.05"; // 3 seconds
+    resetServerEnvCache();
+    try {
+      const runs = [];
+      for (const dataset of [slow, small]) {
+        runs.push(
+          await startTraining(
+            db,
+            actor,
+            { datasetVersionId: dataset.datasetVersionId, algorithms: ["logistic_regression"] },
+            { functions: [trainModels] },
+          ),
+        );
+      }
+      await testRunner(db).drain();
+      const [failed, next] = await Promise.all(runs.map((r) => getRun(db, r.id)));
+      expect(failed.status).toBe("failed");
+      expect(failed.error).toBe(
+        "Training logistic regression took longer than 3 seconds, the most one step may take, and was stopped. " +
+          "The dataset has 3,000 customers and 39 columns to learn from: exclude columns that do not describe " +
+          "customers, choose fewer algorithms or cross-validation folds, or ask an admin to raise TRAINING_STEP_MAX_MINUTES.",
+      );
+      const [job] = await db
+        .select()
+        .from(jobs)
+        .where(eq(jobs.id, runs[0].jobId as string));
+      expect(job.status).toBe("failed");
+      expect(job.finishedAt).toBeInstanceOf(Date);
+      expect(next.status).toBe("succeeded");
+    } finally {
+      delete process.env.TRAINING_STEP_MAX_MINUTES;
+      resetServerEnvCache();
+    }
+  }, 180_000);
+
+  it("on worker threads, a cancelled run stops inside its training step instead of finishing it", async () => {
+    const db = handle.db;
+    const pool = new ComputePool({ size: 1 });
+    await setComputePool(pool);
+    try {
+      const dataset = await importDatasetFromFile(db, actor, {
+        bytes: new TextEncoder().encode(slowToTrainCsv()),
+        name: "Wide and cancelled",
+      });
+      const run = await startTraining(
+        db,
+        actor,
+        { datasetVersionId: dataset.datasetVersionId, algorithms: ["logistic_regression"] },
+        { functions: [trainModels] },
+      );
+      const draining = runUntilFinished(testRunner(db), db, run.id);
+      while (!pool.isRunning(trainingRunTag(run.id))) await new Promise((r) => setTimeout(r, 50));
+      await cancelTraining(db, actor, run.id);
+      const done = await draining;
+      expect(done).toMatchObject({ status: "cancelled", error: "Cancelled" });
+      expect(await db.select().from(models).where(eq(models.runId, run.id))).toEqual([]);
+      const finishedSteps = await db
+        .select({ stepId: jobSteps.stepId })
+        .from(jobSteps)
+        .where(eq(jobSteps.jobId, run.jobId as string));
+      expect(finishedSteps.map((s) => s.stepId)).not.toContain("train-logistic_regression");
+      expect(pool.workerCount).toBe(1); // stopped by its own check, not by terminating the worker
+    } finally {
+      await setComputePool(new ComputePool({ size: 0 }));
+    }
+  }, 180_000);
 
   it("resumes a run interrupted after its third step without redoing steps 1-3", async () => {
     const db = handle.db;

@@ -15,8 +15,8 @@ describe("training plan", () => {
       "train-svm",
       "evaluate",
       "explain",
-      "register",
       "score",
+      "register",
       "notify",
     ]);
     expect(

@@ -43,8 +43,10 @@ export function pipelineSteps(algorithms: readonly Algorithm[] = ALGORITHMS): Pl
     })),
     { id: "evaluate", label: "Comparing the models", weight: 0.5 },
     { id: "explain", label: "Explaining the models", weight: 3 },
+    // Scored before it is promoted: a failed scoring step leaves the previous champion (and its
+    // scores) in place instead of a new champion with no scores.
+    { id: "score", label: "Scoring every customer with the best model", weight: 3 },
     { id: "register", label: "Choosing the champion", weight: 0.5 },
-    { id: "score", label: "Scoring every customer", weight: 3 },
     { id: "notify", label: "Finishing", weight: 0.25 },
   ];
 }

@@ -150,9 +150,11 @@ export async function closeFailedRun(
   const isCancelled = options.isCancelled || run.cancelRequested || error instanceof TrainingCancelledError;
   const status = isCancelled ? "cancelled" : "failed";
   const stepLabel = run.currentStep ? runPlanLabel(run, run.currentStep) : null;
+  const reason = readableError(error);
+  // "Training gradient boosting took longer than…" already names the step.
   const text = isCancelled
     ? "Cancelled"
-    : `${stepLabel ? `${stepLabel} failed: ` : ""}${readableError(error)}`;
+    : `${stepLabel && !reason.startsWith(stepLabel) ? `${stepLabel} failed: ` : ""}${reason}`;
   const [closed] = await db
     .update(trainingRuns)
     .set({ status, error: text, finishedAt: run.finishedAt ?? new Date() })

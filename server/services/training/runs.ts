@@ -12,7 +12,9 @@ import type { AnyDurableFunction } from "../../durable/contract";
 import { cancelDurableWork, startDurableWork } from "../../durable/port";
 import { type Actor, recordAudit } from "../audit";
 import { modelsOfRuns } from "../models/queries";
+import { getComputePool } from "./compute-pool";
 import { type FailedEvent, TRAINING_EVENTS } from "./events";
+import { trainingRunTag } from "./interrupt";
 import {
   parseTrainingParams,
   type StartTrainingInput,
@@ -165,8 +167,9 @@ export async function startTraining(
 }
 
 /**
- * Requests cancellation: a queued run is cancelled at once; a running one stops before its next
- * step (the step in progress finishes). CONFLICT when the run is already over.
+ * Requests cancellation: a queued run is cancelled at once; a running one stops its computation
+ * in progress (between trees, rounds or folds) and runs no further step. CONFLICT when the run is
+ * already over.
  */
 export async function cancelTraining(db: Database, actor: Actor, runId: number) {
   const result = await db.transaction(async (tx) => {
@@ -196,6 +199,9 @@ export async function cancelTraining(db: Database, actor: Actor, runId: number) 
     });
     return updated;
   });
+  // Computations of the run in this process stop at their next check instead of finishing the step
+  // (another process sees the flag within a second: steps.ts awaitComputation).
+  getComputePool().interrupt(trainingRunTag(runId));
   if (result.jobId) {
     await cancelDurableWork(db, result.jobId).catch((error) =>
       console.warn(`[training] could not cancel job ${result.jobId} of run ${runId}`, error),

@@ -13,6 +13,7 @@
  * predicted, for the test metrics, the curves and the explanations.
  */
 import { eq } from "drizzle-orm";
+import { fieldOf } from "@/lib/column-record";
 import {
   type ChurnModel,
   DatasetError,
@@ -27,7 +28,7 @@ import { balancedClassWeights, balanceTrainingSet } from "@/lib/ml/balance";
 import { assertTrainable } from "@/lib/ml/data";
 import type { RawRecord } from "@/lib/ml/features";
 import type { Algorithm } from "@/lib/ml/types";
-import { usesInngest } from "@/server/env";
+import { serverEnv, usesInngest } from "@/server/env";
 import type { Database } from "../../db/client";
 import { models } from "../../db/schema";
 import { NonRetriableError } from "../../durable/contract";
@@ -41,11 +42,20 @@ import { getRiskBands } from "../settings";
 import { SCORE_TASK_ROWS, type ScoreOutput, type TrainOutput } from "./compute";
 import { getComputePool, runCompute } from "./compute-pool";
 import { type CompletedEvent, type ModelEvent, TRAINING_EVENTS } from "./events";
+import { formatDuration, isComputeBudgetExceeded, isComputeCancelled, trainingRunTag } from "./interrupt";
 import { ALGORITHM_LABELS, ALGORITHMS } from "./params";
 import { pipelineSteps, trainStepId } from "./plan";
 import { publishRunEvent } from "./publish";
 import { loadRunData, loadVersionData, type RunData } from "./run-data";
-import { type ActiveRun, beginStep, finishStep, markRunSucceeded, reportStepProgress } from "./run-state";
+import {
+  type ActiveRun,
+  beginStep,
+  finishStep,
+  getRunRecord,
+  markRunSucceeded,
+  reportStepProgress,
+  TrainingCancelledError,
+} from "./run-state";
 
 export interface StepOptions {
   storage?: FileStorage;
@@ -237,11 +247,66 @@ function shouldPrefetch(): boolean {
   return !usesInngest() && getComputePool().mode === "workers";
 }
 
-/** Drops computations started ahead for a run (it failed or was cancelled). */
+/** Drops and stops computations started for a run (it failed or was cancelled). */
 export function discardPrefetchedTraining(db: Database, runId: number): void {
   const cache = prefetched.get(db);
   if (cache) for (const key of [...cache.keys()]) if (key.startsWith(`${runId}:`)) cache.delete(key);
-  getComputePool().discardQueued(`run-${runId}`);
+  getComputePool().interrupt(trainingRunTag(runId));
+}
+
+/** How often a step waiting for a computation looks for a cancellation made by another process. */
+const CANCEL_POLL_MS = 1_000;
+
+/** The most one computation of a step may run (TRAINING_STEP_MAX_MINUTES). */
+function stepBudgetMs(): number {
+  return serverEnv().TRAINING_STEP_MAX_MINUTES * 60_000;
+}
+
+/**
+ * Waits for a step's computation while watching its run: a cancellation, made in this process
+ * (cancelTraining interrupts at once) or another one (seen here within CANCEL_POLL_MS), stops the
+ * run's computations, and the outcome becomes an error a person can act on: cancelled, or past the
+ * step's time budget (the run fails instead of keeping a worker, and the queue, busy).
+ */
+async function awaitComputation<T>(
+  db: Database,
+  active: ActiveRun,
+  stepId: string,
+  size: { customers: number; columns: number },
+  computation: Promise<T>,
+): Promise<T> {
+  const runId = active.run.id;
+  let isSettled = false;
+  const poll = setInterval(() => {
+    getRunRecord(db, runId)
+      .then((run) => {
+        if (!isSettled && run?.cancelRequested) getComputePool().interrupt(trainingRunTag(runId));
+      })
+      .catch(() => {}); // the next poll, or the step's own checks, will see it
+  }, CANCEL_POLL_MS);
+  poll.unref();
+  try {
+    return await computation;
+  } catch (error) {
+    if (isComputeCancelled(error)) throw new TrainingCancelledError(runId);
+    if (isComputeBudgetExceeded(error)) {
+      const label = active.plan.find((s) => s.id === stepId)?.label ?? "A training step";
+      throw new NonRetriableError(
+        `${label} took longer than ${formatDuration(stepBudgetMs())}, the most one step may take, and was stopped. ` +
+          `The dataset has ${count(size.customers)} customers and ${count(size.columns)} columns to learn from: ` +
+          "exclude columns that do not describe customers, choose fewer algorithms or cross-validation folds, " +
+          "or ask an admin to raise TRAINING_STEP_MAX_MINUTES.",
+      );
+    }
+    throw error;
+  } finally {
+    isSettled = true;
+    clearInterval(poll);
+  }
+}
+
+function sizeOf(data: RunData) {
+  return { customers: data.training.labels.length, columns: featureColumns(data.table.schema).length };
 }
 
 function startTraining(active: ActiveRun, data: RunData, algorithm: Algorithm): Promise<TrainOutput> {
@@ -251,7 +316,8 @@ function startTraining(active: ActiveRun, data: RunData, algorithm: Algorithm): 
     table: data.table,
     split: { seed: params.seed, testFraction: params.testFraction },
     prepared: data,
-    tag: `run-${run.id}`,
+    tag: trainingRunTag(run.id),
+    budgetMs: stepBudgetMs(),
     input: {
       algorithm,
       seed: params.seed,
@@ -301,7 +367,13 @@ export async function trainAlgorithmStep(
   if (!active.params.algorithms.includes(algorithm)) return { algorithm, skipped: true };
   const { params, run } = active;
   const data = await runData(db, active);
-  const out = await trainingOutput(db, active, data, algorithm, results);
+  const out = await awaitComputation(
+    db,
+    active,
+    stepId,
+    sizeOf(data),
+    trainingOutput(db, active, data, algorithm, results),
+  );
 
   const storage = options.storage ?? getStorage();
   const artifact = await saveArtifactJson(out.modelJson, artifactKey(run.id, algorithm), storage);
@@ -399,7 +471,7 @@ async function readArtifactJson(key: string, sha256: string, storage: FileStorag
   return new TextDecoder().decode(bytes);
 }
 
-// ─── evaluate → explain → register → score → notify ────────────────────────────────────────────
+// ─── evaluate → explain → score → register → notify ────────────────────────────────────────────
 
 async function modelsOfRun(db: Database, runId: number) {
   return db
@@ -458,14 +530,21 @@ export async function explainStep(
   const computed = await Promise.all(
     rows.map(async (row) => {
       const modelJson = await readArtifactJson(row.artifactKey, row.artifactSha256, storage);
-      const out = await runCompute({
-        task: "importance",
-        table: data.table,
-        split: { seed: active.params.seed, testFraction: active.params.testFraction },
-        prepared: data,
-        tag: `run-${runId}`,
-        input: { modelJson, seed: active.params.seed },
-      });
+      const out = await awaitComputation(
+        db,
+        active,
+        "explain",
+        sizeOf(data),
+        runCompute({
+          task: "importance",
+          table: data.table,
+          split: { seed: active.params.seed, testFraction: active.params.testFraction },
+          prepared: data,
+          tag: trainingRunTag(runId),
+          budgetMs: stepBudgetMs(),
+          input: { modelJson, seed: active.params.seed },
+        }),
+      );
       await db.update(models).set({ importance: out.importance }).where(eq(models.id, row.id));
       done += 1;
       await reportStepProgress(active, db, "explain", done / rows.length);
@@ -487,11 +566,21 @@ export async function explainStep(
   return { models: explained };
 }
 
-export async function registerStep(db: Database, runId: number): Promise<StepResult> {
+/**
+ * Promotes the model the score step scored (the run's best by cross-validated AUC). It runs after
+ * scoring, so a champion always has its customers' scores: when scoring fails, the run fails and
+ * the previous champion stays.
+ */
+export async function registerStep(
+  db: Database,
+  runId: number,
+  results: Readonly<Record<string, unknown>> = {},
+): Promise<StepResult> {
   const active = await beginStep(db, runId, "register");
   const rows = await modelsOfRun(db, runId);
   if (rows.length === 0) throw new NonRetriableError("No model was trained in this run");
-  const best = selectChampion(rows);
+  const scored = results.score as { modelId?: number } | undefined;
+  const best = rows.find((m) => m.id === scored?.modelId) ?? selectChampion(rows);
   const change = await setChampion(db, SYSTEM_ACTOR, best.id, {
     action: "model.champion_selected",
     details: { runId, reason: "best cross-validated ROC AUC of the run" },
@@ -510,24 +599,19 @@ export async function registerStep(db: Database, runId: number): Promise<StepRes
   };
 }
 
-export async function scoreStep(
-  db: Database,
-  runId: number,
-  results: Readonly<Record<string, unknown>>,
-  options: StepOptions = {},
-): Promise<StepResult> {
+/**
+ * Scores every customer with the model the register step will promote (the run's best), before
+ * it is champion: the lists and dashboards keep showing the current champion's scores meanwhile.
+ */
+export async function scoreStep(db: Database, runId: number, options: StepOptions = {}): Promise<StepResult> {
   const active = await beginStep(db, runId, "score");
-  const registered = results.register as { championModelId?: number } | undefined;
   const runModels = await modelsOfRun(db, runId);
-  const champion =
-    registered?.championModelId !== undefined
-      ? runModels.find((m) => m.id === registered.championModelId)
-      : runModels.find((m) => m.status === "champion");
-  if (!champion) throw new NonRetriableError("The run has no champion to score with");
+  if (runModels.length === 0) throw new NonRetriableError("No model was trained in this run");
+  const best = selectChampion(runModels);
   const data = await runData(db, active);
   const modelJson = await readArtifactJson(
-    champion.artifactKey,
-    champion.artifactSha256,
+    best.artifactKey,
+    best.artifactSha256,
     options.storage ?? getStorage(),
   );
   // The explanations (the costly part) in chunks on the workers, in parallel; each chunk is
@@ -542,7 +626,8 @@ export async function scoreStep(
       task: "score",
       table,
       split: { seed: active.params.seed, testFraction: active.params.testFraction },
-      tag: `run-${runId}`,
+      tag: trainingRunTag(runId),
+      budgetMs: stepBudgetMs(),
       input: { modelJson, start, end },
     });
     output.catch(() => {}); // awaited below, in order
@@ -559,9 +644,9 @@ export async function scoreStep(
       customerIds: table.customerIds.slice(start, end),
     };
     const written = await scoreCustomers(db, {
-      modelId: champion.id,
+      modelId: best.id,
       bands,
-      model: precomputedExplanations(part, await output),
+      model: precomputedExplanations(part, await awaitComputation(db, active, "score", sizeOf(data), output)),
       table: part,
       onBatch: (done) => reportStepProgress(active, db, "score", (start + done) / total),
     });
@@ -576,7 +661,7 @@ export async function scoreStep(
     "score",
     `${count(summary.customersScored)} customers scored: ${count(summary.levels.high)} high, ${count(summary.levels.medium)} medium, ${count(summary.levels.low)} low risk`,
   );
-  return { modelId: champion.id, ...summary };
+  return { modelId: best.id, ...summary };
 }
 
 /**
@@ -603,7 +688,7 @@ function precomputedExplanations(table: CustomerTable, explained: ScoreOutput) {
 }
 
 function sameRecord(record: RawRecord, columns: readonly string[], row: readonly string[]): boolean {
-  for (let c = 0; c < columns.length; c++) if (record[columns[c]] !== row[c]) return false;
+  for (let c = 0; c < columns.length; c++) if (fieldOf(record, columns[c]) !== row[c]) return false;
   return true;
 }
 
@@ -652,10 +737,10 @@ export function runTrainingStep(
       return evaluateStep(db, runId);
     case "explain":
       return explainStep(db, runId, options);
-    case "register":
-      return registerStep(db, runId);
     case "score":
-      return scoreStep(db, runId, results, options);
+      return scoreStep(db, runId, options);
+    case "register":
+      return registerStep(db, runId, results);
     case "notify":
       return notifyStep(db, runId, results);
   }

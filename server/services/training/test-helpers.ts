@@ -7,6 +7,7 @@ import type { AnyDurableFunction } from "@/jobs/define";
 import { trainModels } from "@/jobs/functions/train-models";
 import { EmbeddedRunner, type EmbeddedRunnerOptions } from "@/jobs/runner";
 import { syntheticChurnCsv } from "@/lib/ml/evaluate/synthetic-churn-table";
+import { createRng } from "@/lib/ml/random";
 import type { Database } from "../../db/client";
 import { trainingRuns } from "../../db/schema";
 import type { Actor } from "../audit";
@@ -47,6 +48,21 @@ export async function importSyntheticDataset(db: Database, actor: Actor, name: s
     name,
     fileName: "synthetic.csv",
   });
+}
+
+/**
+ * A wide table whose logistic regression runs for minutes: `columns` categorical columns of 50
+ * values (1,950 one-hot inputs for 39, just under the upload limit) and 3,000 customers.
+ */
+export function slowToTrainCsv(columns = 39, rows = 3000): string {
+  const rng = createRng(1);
+  const header = ["customerId", ...Array.from({ length: columns }, (_, j) => `c${j}`), "Churn"];
+  const lines = [header.join(",")];
+  for (let i = 0; i < rows; i++) {
+    const cells = Array.from({ length: columns }, () => `v${rng.int(50)}`);
+    lines.push([`C${i}`, ...cells, rng.next() < 0.3 ? "Yes" : "No"].join(","));
+  }
+  return `${lines.join("\n")}\n`;
 }
 
 /** The training function with every step's executions counted (and optionally intercepted). */

@@ -23,6 +23,9 @@ const ERROR_TITLES: Record<string, string> = {
   TARGET_NOT_BINARY: "The churn column needs two values",
   TARGET_ONE_CLASS: "Everyone has the same churn value",
   TARGET_TOO_RARE: "Too few churned or retained customers",
+  TOO_MANY_COLUMNS: "The file has too many columns",
+  COLUMN_NAME_TOO_LONG: "A column name is too long",
+  TOO_MANY_FEATURES: "Too many columns for the number of customers",
 };
 
 /** Upload (useCsvUpload: raw body with progress) → preview → import. */

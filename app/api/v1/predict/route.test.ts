@@ -4,8 +4,7 @@
  * over HTTP through the Node server's fast path (the hooks scripts/serve.mjs uses, on a real
  * node:http server). Only getDb is replaced (to hand both the test database).
  */
-import http from "node:http";
-import type { AddressInfo } from "node:net";
+import type http from "node:http";
 import { eq } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import type { DatabaseHandle } from "@/server/db/client";
@@ -44,97 +43,19 @@ vi.mock("@/server/db/client", async (importOriginal) => {
 });
 
 const { POST: postV1 } = await import("./route");
-const { POST: postMl } = await import("../../ml/predict/route");
-const { createNodeServerHooks } = await import("@/server/http/node-server-hooks");
+const { TRANSPORTS, callPredict, nodeRequest, startNodeServer } = await import("./test-transports");
+type Transport = (typeof TRANSPORTS)[number];
 
 const customer = TELCO_CHURNER;
 
-const TRANSPORTS = ["route handler", "node server"] as const;
-type Transport = (typeof TRANSPORTS)[number];
 let transport: Transport = "route handler";
 let nodeServerPort = 0;
 
-/** A server that answers like scripts/serve.mjs for the predict paths, 404 for the rest. */
-async function startNodeServer(): Promise<http.Server> {
-  const hooks = createNodeServerHooks();
-  const server = http.createServer((request, response) => {
-    const handler = hooks.route(request);
-    if (handler) void handler(request, response);
-    else response.writeHead(404).end();
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  nodeServerPort = (server.address() as AddressInfo).port;
-  return server;
-}
-
-/**
- * One request to the node server; `chunks` streams the body (no Content-Length) and stops writing
- * as soon as the answer arrives. Resolves with the answer and how many chunks were written.
- */
-function nodeRequest(
-  path: string,
-  headers: Record<string, string>,
-  body: string | { chunks: Uint8Array[] },
-): Promise<{ response: Response; written: number }> {
-  const agent = new http.Agent({ keepAlive: true });
-  return new Promise<{ response: Response; written: number }>((resolve, reject) => {
-    let written = 0;
-    let answered = false;
-    const request = http.request(
-      // A keep-alive connection (as most clients use) of its own: a test that announces more body
-      // than it sends must not hand its half-read connection to the next test.
-      { host: "127.0.0.1", port: nodeServerPort, path, method: "POST", headers, agent },
-      (incoming) => {
-        answered = true;
-        const parts: Buffer[] = [];
-        incoming.on("data", (part: Buffer) => parts.push(part));
-        incoming.on("error", reject);
-        incoming.on("end", () => {
-          const responseHeaders = new Headers();
-          for (const [name, value] of Object.entries(incoming.headers))
-            if (typeof value === "string") responseHeaders.set(name, value);
-          const response = new Response(Buffer.concat(parts), {
-            status: incoming.statusCode,
-            headers: responseHeaders,
-          });
-          resolve({ response, written });
-          request.destroy();
-          agent.destroy();
-        });
-      },
-    );
-    // Writing into a connection the server already closed after answering is expected here.
-    request.on("error", (error) => {
-      if (answered) return;
-      agent.destroy();
-      reject(error);
-    });
-    if (typeof body === "string") {
-      request.end(body);
-      return;
-    }
-    const writeNext = () => {
-      if (answered) return;
-      if (written === body.chunks.length) return void request.end();
-      written += 1;
-      if (request.write(body.chunks[written - 1])) setImmediate(writeNext);
-      else request.once("drain", writeNext);
-    };
-    writeNext();
-  });
-}
-
-async function call(
+function call(
   body: unknown,
   options: { key?: string | null; path?: string; raw?: string; headers?: Record<string, string> } = {},
 ): Promise<Response> {
-  const path = options.path ?? "/api/v1/predict";
-  const headers: Record<string, string> = { "content-type": "application/json", ...options.headers };
-  if (options.key) headers.authorization = `Bearer ${options.key}`;
-  const payload = options.raw ?? JSON.stringify(body);
-  if (transport === "node server") return (await nodeRequest(path, headers, payload)).response;
-  const request = new Request(`http://localhost${path}`, { method: "POST", headers, body: payload });
-  return path.startsWith("/api/ml/") ? postMl(request) : postV1(request);
+  return callPredict(transport, nodeServerPort, body, options);
 }
 
 async function errorOf(response: Response) {
@@ -173,7 +94,7 @@ describe.each(testDatabaseKinds())("POST /api/v1/predict and /api/ml/predict/ on
     let server: http.Server | undefined;
     beforeAll(async () => {
       transport = through;
-      if (through === "node server") server = await startNodeServer();
+      if (through === "node server") ({ server, port: nodeServerPort } = await startNodeServer());
     });
     afterAll(async () => {
       await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
@@ -304,6 +225,50 @@ describe.each(testDatabaseKinds())("POST /api/v1/predict and /api/ml/predict/ on
       );
       expect(batch.status).toBe(400);
       expect(await errorOf(batch)).toMatchObject({ code: "unknown_category", field: "Contract", index: 2 });
+    });
+
+    it("says what a refused value should have been, and never echoes more than 100 characters of it", async () => {
+      let response = await call(
+        { customer_data: { ...customer, tenure: "abc" }, dataset_id: trained.datasetId },
+        { key: fullKey.secret },
+      );
+      expect(response.status).toBe(400);
+      let error = await errorOf(response);
+      expect(error).toMatchObject({ code: "wrong_type", field: "tenure" });
+      expect(error.message).toBe('Field "tenure" must be a number (such as 12 or 12.5), got "abc"');
+
+      response = await call(
+        { customer_data: { ...customer, Contract: "Weekly" }, dataset_id: trained.datasetId },
+        { key: fullKey.secret },
+      );
+      error = await errorOf(response);
+      expect(error.message).toMatch(/^Field "Contract" has the value "Weekly", which the model never saw/);
+      expect(error.message).toContain('send one of "Month-to-month"');
+      expect(error.message).not.toMatch(/adds nothing to the score/);
+
+      const huge = "x".repeat(4 * 1024 * 1024);
+      for (const [data, field] of [
+        [{ ...customer, Contract: huge }, "Contract"],
+        [{ ...customer, tenure: huge }, "tenure"],
+        [{ ...customer, [huge]: 1 }, `${"x".repeat(100)}…`],
+      ] as const) {
+        response = await call(
+          { customer_data: data, dataset_id: trained.datasetId },
+          { key: fullKey.secret },
+        );
+        expect(response.status).toBe(400);
+        const text = await response.text();
+        expect(text.length).toBeLessThan(2_000);
+        error = apiErrorSchema.parse(JSON.parse(text)).error;
+        expect(error.field).toBe(field);
+        expect(error.message).toContain(`"${"x".repeat(100)}…"`);
+      }
+      response = await call(
+        { customer_data: customer, dataset_id: trained.datasetId, [huge]: true },
+        { key: fullKey.secret },
+      );
+      expect(response.status).toBe(400);
+      expect((await response.text()).length).toBeLessThan(2_000);
     });
 
     it("refuses malformed JSON and wrong body shapes with 400 naming the field", async () => {
@@ -471,7 +436,9 @@ describe.each(testDatabaseKinds())("POST /api/v1/predict and /api/ml/predict/ on
       if (transport === "node server") {
         // 40 MB offered in 1 MB chunks: the answer arrives while the client is still sending.
         const chunks = Array.from({ length: 40 }, () => chunk);
-        const { response, written } = await nodeRequest("/api/v1/predict", headers, { chunks });
+        const { response, written } = await nodeRequest(nodeServerPort, "/api/v1/predict", headers, {
+          chunks,
+        });
         expect(response.status).toBe(413);
         expect((await errorOf(response)).code).toBe("payload_too_large");
         expect(written).toBeLessThan(40);
@@ -519,6 +486,8 @@ describe.each(testDatabaseKinds())("POST /api/v1/predict and /api/ml/predict/ on
         name: "Logged",
         scopes: ["predict", "predict:batch"],
       });
+      // A timer left by an earlier test's calls would flush these mid-test: start from an empty buffer.
+      await requestLogFor(handle.db).flush();
       await call({ customer_data: customer, dataset_id: trained.datasetId }, { key: key.secret });
       await call(
         { customers: [customer, customer], dataset_id: trained.datasetId },
