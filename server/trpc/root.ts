@@ -1,3 +1,4 @@
+import { analyticsRouter } from "../routers/analytics/_router";
 import { apiKeysRouter } from "../routers/api-keys/_router";
 import { auditRouter } from "../routers/audit/_router";
 import { authRouter } from "../routers/auth/_router";
@@ -26,6 +27,7 @@ export const appRouter = router({
   batchScoring: batchScoringRouter,
   customers: customersRouter,
   predictions: predictionsRouter,
+  analytics: analyticsRouter,
 });
 
 export type AppRouter = typeof appRouter;
