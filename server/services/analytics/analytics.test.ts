@@ -10,7 +10,17 @@ import type { Actor } from "../audit";
 import { useTemporaryDataDir } from "../datasets/test-helpers";
 import { scoreModelCustomers } from "../scoring/score-model";
 import { RISK_BANDS_SETTING, setSetting } from "../settings";
-import { analyseRetention, analyticsOverview, clearAnalyticsCache, exploreSegments, riskTrend } from ".";
+import {
+  analyseRetention,
+  analyticsFileName,
+  analyticsOverview,
+  clearAnalyticsCache,
+  exploreSegments,
+  retentionCsv,
+  riskTrend,
+  riskTrendCsv,
+  segmentsCsv,
+} from ".";
 
 describe.each(testDatabaseKinds())("analytics on %s", (kind) => {
   let handle: DatabaseHandle;
@@ -226,6 +236,29 @@ describe.each(testDatabaseKinds())("analytics on %s", (kind) => {
     await expect(
       api.analytics.segments({ datasetId: trained.datasetId, columns: ["Contract", "Contract"] }),
     ).rejects.toMatchObject({ code: "BAD_REQUEST" });
+  });
+
+  it("exports analytics tables as CSV with injection-safe cells", async () => {
+    const explorer = await exploreSegments(handle.db, {
+      datasetId: trained.datasetId,
+      columns: ["Contract"],
+    });
+    const hostile = {
+      ...explorer,
+      rows: [{ ...explorer.rows[0], key: [{ column: "Contract", value: "=1+1", label: "=1+1" }] }],
+    };
+    const csv = segmentsCsv(hostile);
+    expect(csv.split("\r\n")[0]).toBe(
+      "\ufeffContract,customers,active_customers,lost_customers,observed_churn_rate,mean_risk_active,high_risk_active,monthly_revenue_at_risk,top_drivers",
+    );
+    expect(csv.split("\r\n")[1].startsWith("'=1+1,")).toBe(true);
+    const retention = retentionCsv(await analyseRetention(handle.db, { datasetId: trained.datasetId }));
+    expect(retention.split("\r\n")[1]).toMatch(/^All customers,0,600,/);
+    const trend = riskTrendCsv(await riskTrend(handle.db, { datasetId: trained.datasetId }));
+    expect(trend.split("\r\n")).toHaveLength(3);
+    expect(analyticsFileName("Telco / 2024", "segments", ["Contract"])).toBe(
+      "Telco-2024-segments-Contract.csv",
+    );
   });
 
   /** The figures a person reads, rounded as shown (sums over real columns vary in the last digits). */

@@ -1,6 +1,7 @@
 /** Analytics: segments, retention curves, risk over time — aggregated in SQL, cached per scores generation. */
 export { isActiveCustomer, isLostCustomer } from "./active";
 export { ANALYTICS_TTL_MS, cachedAnalytics, clearAnalyticsCache } from "./cache";
+export * from "./export";
 export * from "./overview";
 export * from "./retention";
 export * from "./risk-trend";
