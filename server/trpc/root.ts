@@ -3,6 +3,7 @@ import { apiKeysRouter } from "../routers/api-keys/_router";
 import { auditRouter } from "../routers/audit/_router";
 import { authRouter } from "../routers/auth/_router";
 import { batchScoringRouter } from "../routers/batch-scoring/_router";
+import { campaignsRouter } from "../routers/campaigns/_router";
 import { customersRouter } from "../routers/customers/_router";
 import { dashboardRouter } from "../routers/dashboard/_router";
 import { datasetsRouter } from "../routers/datasets/_router";
@@ -28,6 +29,7 @@ export const appRouter = router({
   customers: customersRouter,
   predictions: predictionsRouter,
   analytics: analyticsRouter,
+  campaigns: campaignsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -135,6 +135,8 @@ describe("planning contacts on active customers", () => {
     expect(plan.best.savedUpper).toBeCloseTo(80, 9);
     expect(plan.best.profitLower).toBeCloseTo(40, 9);
     expect(plan.best.profitUpper).toBeCloseTo(60, 9);
+    expect(plan.outcomeAt(1)).toMatchObject({ contacted: 1, cost: 10, cutoff: 0.8 });
+    expect(plan.outcomeAt(99).contacted).toBe(3);
     expect(() => planContacts([0.1], [1, 2], { offerCost: 1, acceptanceRate: 1 })).toThrow();
   });
 });

@@ -157,6 +157,8 @@ export interface ContactPlan {
   curve: ContactOutcome[];
   /** maxContacts as applied (≤ customers). */
   maxContacts: number;
+  /** The outcome of contacting the top k (clamped to 0..maxContacts): a manager may choose fewer than the best N. */
+  outcomeAt(k: number): ContactOutcome;
 }
 
 /**
@@ -227,5 +229,6 @@ export function planContacts(
   const ks = new Set<number>([0, maxContacts, best]);
   for (let p = 0; p < points; p++) ks.add(Math.round((p * maxContacts) / (points - 1)));
   const curve = [...ks].sort((a, b) => a - b).map(outcome);
-  return { ranking, order, best: outcome(best), curve, maxContacts };
+  const outcomeAt = (k: number) => outcome(Math.max(0, Math.min(maxContacts, Math.floor(k))));
+  return { ranking, order, best: outcome(best), curve, maxContacts, outcomeAt };
 }

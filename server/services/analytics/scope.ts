@@ -23,6 +23,8 @@ export type SegmentColumnType = "categorical" | "boolean" | "numeric";
 export interface SegmentColumn {
   name: string;
   type: SegmentColumnType;
+  /** Categorical and boolean columns: their most frequent values (at most ten), for filters. */
+  values: string[];
 }
 
 export interface AnalyticsChampion {
@@ -105,7 +107,11 @@ export async function resolveAnalyticsScope(db: Database, datasetId: number): Pr
         c.personalData === null &&
         (c.type === "categorical" || c.type === "boolean" || c.type === "numeric"),
     )
-    .map((c) => ({ name: c.name, type: c.type as SegmentColumnType }));
+    .map((c) => ({
+      name: c.name,
+      type: c.type as SegmentColumnType,
+      values: c.type === "numeric" ? [] : c.stats.topValues.map((v) => v.value),
+    }));
   const candidates = columns
     .filter((c) => c.personalData === null)
     .map((c) => ({ name: c.name, type: c.type, role: c.role, min: c.stats.min }));
