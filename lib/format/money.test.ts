@@ -9,6 +9,7 @@ describe("money", () => {
     expect(formatMoney(1_234_567, "GBP", { compact: true })).toBe("£1.2M");
     expect(formatMoney(-40, "USD", { digits: 0 })).toBe("-$40");
     expect(formatMoney(null, "USD")).toBe("—");
+    expect(formatMoney(1500, "INR", { currencyDisplay: "code" })).toBe("INR\u00a01,500");
     expect(formatMoney(Number.NaN, "USD")).toBe("—");
   });
   it("knows ISO codes and falls back to dollars for anything else", () => {

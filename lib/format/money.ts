@@ -24,6 +24,8 @@ export interface MoneyOptions {
   /** "1.2M" instead of "1,234,567". */
   compact?: boolean;
   locale?: string;
+  /** "code" writes "INR 1,234" instead of "₹1,234" (for outputs whose font lacks the symbol). */
+  currencyDisplay?: "symbol" | "code";
 }
 
 /** "$1,234", "€1,234", "CHF 1,234"; "—" for null or a non-finite number. */
@@ -37,6 +39,7 @@ export function formatMoney(
   return new Intl.NumberFormat(options.locale ?? "en-US", {
     style: "currency",
     currency: isCurrencyCode(currency) ? currency : DEFAULT_CURRENCY,
+    currencyDisplay: options.currencyDisplay ?? "symbol",
     notation: options.compact ? "compact" : "standard",
     minimumFractionDigits: options.compact ? 0 : digits,
     maximumFractionDigits: options.compact ? 1 : digits,

@@ -9,6 +9,7 @@ import { dashboardRouter } from "../routers/dashboard/_router";
 import { datasetsRouter } from "../routers/datasets/_router";
 import { modelsRouter } from "../routers/models/_router";
 import { predictionsRouter } from "../routers/predictions/_router";
+import { reportsRouter } from "../routers/reports/_router";
 import { settingsRouter } from "../routers/settings/_router";
 import { trainingRouter } from "../routers/training/_router";
 import { usersRouter } from "../routers/users/_router";
@@ -30,6 +31,7 @@ export const appRouter = router({
   predictions: predictionsRouter,
   analytics: analyticsRouter,
   campaigns: campaignsRouter,
+  reports: reportsRouter,
 });
 
 export type AppRouter = typeof appRouter;
