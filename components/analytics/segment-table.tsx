@@ -2,7 +2,7 @@
 
 import Link from "next/link";
 import { useMemo, useState } from "react";
-import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
+import { Table, TableBody, TableCell, TableHeader, TableRow } from "@/components/ui/table";
 import type { SegmentRow } from "@/server/services/analytics";
 import { count, customersHref, formatMoney, percent, points } from "./format";
 import { SortableHead } from "./sortable-head";
@@ -51,7 +51,7 @@ export function SegmentTable({
     <Table aria-label="Segments">
       <TableHeader>
         <TableRow>
-          <SortableHead column="segment" label="Segment" sort={sort} onSort={onSort} />
+          <SortableHead column="segment" label="Segment and why" sort={sort} onSort={onSort} />
           <SortableHead
             column="active"
             label="Active customers"
@@ -84,16 +84,38 @@ export function SegmentTable({
               className="text-right"
             />
           )}
-          <TableHead>Why (vs. all customers)</TableHead>
-          <TableHead>
-            <span className="sr-only">Customers</span>
-          </TableHead>
         </TableRow>
       </TableHeader>
       <TableBody>
         {sorted.map((r) => (
           <TableRow key={labelOf(r)}>
-            <TableCell className="font-medium">{labelOf(r)}</TableCell>
+            <TableCell className="min-w-56 max-w-80 whitespace-normal align-top">
+              <span className="font-medium">{labelOf(r)}</span>
+              {r.topDrivers.length > 0 && (
+                <ul
+                  className="mt-1 space-y-0.5 text-muted-foreground text-xs"
+                  aria-label={`Why ${labelOf(r)} is at risk`}
+                >
+                  {r.topDrivers.map((d) => (
+                    <li key={d.column}>
+                      <span className="text-foreground">{d.column}</span>{" "}
+                      <span className="tabular-nums">
+                        {points(d.segmentPoints)} here vs {points(d.overallPoints)} overall
+                      </span>
+                    </li>
+                  ))}
+                </ul>
+              )}
+              {r.customerFilters && (
+                <Link
+                  href={customersHref(datasetId, r.customerFilters)}
+                  className="mt-1 inline-block text-primary text-xs underline-offset-4 hover:underline"
+                  aria-label={`View customers in ${labelOf(r)}`}
+                >
+                  View customers
+                </Link>
+              )}
+            </TableCell>
             <TableCell className="text-right tabular-nums">{count(r.active)}</TableCell>
             <TableCell className="text-right text-muted-foreground tabular-nums">{count(r.lost)}</TableCell>
             <TableCell className="text-right tabular-nums">{percent(r.observedChurnRate)}</TableCell>
@@ -104,33 +126,6 @@ export function SegmentTable({
                 {formatMoney(r.revenueAtRisk, currency)}
               </TableCell>
             )}
-            <TableCell className="max-w-72 text-xs">
-              {r.topDrivers.length === 0 ? (
-                <span className="text-muted-foreground">—</span>
-              ) : (
-                <ul className="space-y-0.5">
-                  {r.topDrivers.map((d) => (
-                    <li key={d.column}>
-                      <span className="font-medium">{d.column}</span>{" "}
-                      <span className="text-muted-foreground tabular-nums">
-                        {points(d.segmentPoints)} here, {points(d.overallPoints)} overall
-                      </span>
-                    </li>
-                  ))}
-                </ul>
-              )}
-            </TableCell>
-            <TableCell className="text-right">
-              {r.customerFilters ? (
-                <Link
-                  href={customersHref(datasetId, r.customerFilters)}
-                  className="whitespace-nowrap text-primary text-sm underline-offset-4 hover:underline"
-                  aria-label={`View customers in ${labelOf(r)}`}
-                >
-                  View customers
-                </Link>
-              ) : null}
-            </TableCell>
           </TableRow>
         ))}
       </TableBody>
