@@ -7,7 +7,7 @@ import { DatasetPicker } from "@/components/dashboard/dataset-picker";
 import { RiskDistribution } from "@/components/dashboard/risk-distribution";
 import { EmptyState } from "@/components/layout/empty-state";
 import { PageHeader } from "@/components/layout/page-header";
-import { formatPercent, formatScore, modelTitle } from "@/components/models/format";
+import { formatPercent, modelTitle } from "@/components/models/format";
 import { RunStatusBadge } from "@/components/training/run-status-badge";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
@@ -31,7 +31,13 @@ export default async function DashboardPage({
   const requested = Number((await searchParams).dataset);
   const selected =
     datasets.find((d) => d.id === requested) ?? datasets.find((d) => d.hasChampion) ?? datasets[0] ?? null;
-  const overview = selected ? await api.dashboard.overview({ datasetId: selected.id }) : null;
+  const [overview, plain] = selected
+    ? await Promise.all([
+        api.dashboard.overview({ datasetId: selected.id }),
+        // Model quality in words and the currency, shared with the Analytics page.
+        api.analytics.overview({ datasetId: selected.id }),
+      ])
+    : [null, null];
 
   const header = (
     <PageHeader
@@ -154,12 +160,13 @@ export default async function DashboardPage({
                       {modelTitle(champion)}
                     </Link>
                   </dd>
-                  <dt className="text-muted-foreground">CV ROC AUC</dt>
-                  <dd className="tabular-nums">{formatScore(champion.cvAuc)}</dd>
-                  <dt className="text-muted-foreground">Churn-class F1</dt>
-                  <dd className="tabular-nums">{formatScore(champion.f1Churn)}</dd>
-                  <dt className="text-muted-foreground">Weighted F1</dt>
-                  <dd className="tabular-nums">{formatScore(champion.f1Weighted)}</dd>
+                  <dt className="text-muted-foreground">Model quality</dt>
+                  <dd>
+                    {plain?.champion?.quality.sentence ?? "—"}
+                    <span className="block text-muted-foreground text-xs">
+                      Technical figures (AUC, F1) are on the model page.
+                    </span>
+                  </dd>
                   <dt className="text-muted-foreground">Trained</dt>
                   <dd>{formatDistanceToNow(champion.trainedAt, { addSuffix: true })}</dd>
                 </dl>
