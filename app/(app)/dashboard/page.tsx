@@ -178,13 +178,19 @@ export default async function DashboardPage({
             <Card>
               <CardHeader>
                 <CardTitle>Strongest churn drivers</CardTitle>
-                <CardDescription>Mean impact on the risk (|SHAP|, log-odds) over customers.</CardDescription>
+                <CardDescription>
+                  What moves customers' risk most, on average: each column's share of the model's
+                  explanations.
+                </CardDescription>
               </CardHeader>
               <CardContent>
                 <BarList
                   label="Strongest churn drivers"
                   items={overview.importance.map((i) => ({ name: i.column, value: i.value }))}
-                  format={(v) => v.toFixed(2)}
+                  format={(v) => {
+                    const total = overview.importance.reduce((sum, i) => sum + i.value, 0);
+                    return total > 0 ? `${Math.round((v / total) * 100)} %` : "—";
+                  }}
                 />
               </CardContent>
             </Card>
