@@ -11,12 +11,11 @@ import { formatPercent, modelTitle } from "@/components/models/format";
 import { RunStatusBadge } from "@/components/training/run-status-badge";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
+import { DEFAULT_CURRENCY, formatMoney } from "@/lib/format/money";
 import { getCurrentUser } from "@/server/auth/current-user";
 import { serverApi } from "@/server/trpc/server";
 
 export const metadata: Metadata = { title: "Dashboard" };
-
-const money = (value: number) => value.toLocaleString("en-US", { maximumFractionDigits: 0 });
 
 export default async function DashboardPage({
   searchParams,
@@ -74,6 +73,7 @@ export default async function DashboardPage({
   }
 
   const { champion, scored } = overview;
+  const money = (value: number) => formatMoney(value, plain?.currency ?? DEFAULT_CURRENCY, { digits: 0 });
   const datasetQuery = `dataset=${overview.dataset.id}`;
   return (
     <>
