@@ -62,12 +62,13 @@ export function SurvivalChart({
     }
     return v;
   };
-  const data = times.map((t) => {
-    const row: Record<string, number | [number, number]> = { t };
-    row.band = [valueAt(overall, t, "lower"), valueAt(overall, t, "upper")];
-    for (const c of curves) row[c.label] = valueAt(c, t, "survival");
-    return row;
-  });
+  // Curves by position, never keyed by their label: a segment value is data from the file
+  // ("__proto__", "a.b" would break an object key or recharts' dotted-path lookup).
+  const data = times.map((t) => ({
+    t,
+    band: [valueAt(overall, t, "lower"), valueAt(overall, t, "upper")] as [number, number],
+    curves: curves.map((c) => valueAt(c, t, "survival")),
+  }));
   return (
     <figure aria-label={`Share of customers still active by ${unit} as a customer`} className="w-full">
       <ResponsiveContainer width="100%" height={height}>
@@ -119,7 +120,8 @@ export function SurvivalChart({
           {curves.map((c, i) => (
             <Line
               key={c.label}
-              dataKey={c.label}
+              name={c.label}
+              dataKey={(row: (typeof data)[number]) => row.curves[i]}
               type="stepAfter"
               stroke={SERIES_COLORS[i % SERIES_COLORS.length]}
               strokeWidth={2}

@@ -80,10 +80,11 @@ function filterConditions(scope: AnalyticsScope, filters: CampaignInputs["filter
   }
   // Column and value inside one bound JSON parameter: no name from the file reaches the SQL text.
   return [...byColumn].map(([column, values]) => {
-    const alternatives = [...values].map((value) => {
-      const match = new Map([[column, value]]);
-      return sql`${customers.features} @> ${JSON.stringify(Object.fromEntries(match))}::jsonb`;
-    });
+    // fromEntries defines an own property, so a column named "__proto__" stays data.
+    const alternatives = [...values].map(
+      (value) =>
+        sql`${customers.features} @> ${JSON.stringify(Object.fromEntries([[column, value]]))}::jsonb`,
+    );
     return alternatives.length === 1 ? alternatives[0] : sql`(${sql.join(alternatives, sql` or `)})`;
   });
 }
