@@ -108,15 +108,18 @@ export function SurvivalChart({
             }
           />
           {curves.length > 1 && <Legend verticalAlign="top" height={28} wrapperStyle={{ fontSize: 12 }} />}
-          <Area
-            dataKey="band"
-            type="stepAfter"
-            stroke="none"
-            fill="var(--chart-1)"
-            fillOpacity={0.15}
-            legendType="none"
-            isAnimationActive={false}
-          />
+          {/* The band belongs to the all-customers line: drawn only when that line is. */}
+          {segments.length === 0 && (
+            <Area
+              dataKey="band"
+              type="stepAfter"
+              stroke="none"
+              fill="var(--chart-1)"
+              fillOpacity={0.15}
+              legendType="none"
+              isAnimationActive={false}
+            />
+          )}
           {curves.map((c, i) => (
             <Line
               key={c.label}

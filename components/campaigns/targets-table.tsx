@@ -62,8 +62,8 @@ export function TargetsTable({
             <TableCell className="text-right tabular-nums">
               {formatMoney(t.expectedSavedValue, currency)}
             </TableCell>
-            <TableCell className="max-w-72 text-xs">{t.reason}</TableCell>
-            <TableCell className="max-w-64 text-xs">{t.action ?? "—"}</TableCell>
+            <TableCell className="min-w-56 max-w-80 whitespace-normal text-xs">{t.reason}</TableCell>
+            <TableCell className="min-w-48 max-w-72 whitespace-normal text-xs">{t.action ?? "—"}</TableCell>
           </TableRow>
         ))}
       </TableBody>
