@@ -179,8 +179,7 @@ export default async function DashboardPage({
               <CardHeader>
                 <CardTitle>Strongest churn drivers</CardTitle>
                 <CardDescription>
-                  What moves customers' risk most, on average: each column's share of the model's
-                  explanations.
+                  What moves customers' risk most, on average: each column's share among the strongest eight.
                 </CardDescription>
               </CardHeader>
               <CardContent>
