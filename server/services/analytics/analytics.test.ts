@@ -282,7 +282,9 @@ describe.each(testDatabaseKinds())("analytics on %s", (kind) => {
     expect(new Set(crossed.rows.map((r) => r.key[0].label))).toEqual(
       new Set(["Month-to-month", "One year", "Two year"]),
     );
-    expect(segmentsCsv(crossed).split("\r\n")[0]).toMatch(/^\ufeffconstructor,x'\); drop table scores; --,customers,/);
+    expect(segmentsCsv(crossed).split("\r\n")[0]).toMatch(
+      /^\ufeffconstructor,x'\); drop table scores; --,customers,/,
+    );
     const retention = await analyseRetention(handle.db, {
       datasetId: hostile.datasetId,
       segmentColumn: "constructor",

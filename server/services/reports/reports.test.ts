@@ -123,9 +123,7 @@ describe.each(testDatabaseKinds())("executive PDF report on %s", (kind) => {
     near(String(totals?.active.toLocaleString("en-US")), "active customers: still with you");
     near(String(totals?.lost.toLocaleString("en-US")), "customers already lost");
     near(String(totals?.highRisk.toLocaleString("en-US")), "active customers at high risk");
-    expect(text).toContain(
-      `${(((totals?.lost ?? 0) / 600) * 100).toFixed(1)} % of customers with a`,
-    );
+    expect(text).toContain(`${(((totals?.lost ?? 0) / 600) * 100).toFixed(1)} % of customers with a`);
     expect(text).toContain("The 20 riskiest active customers");
     expect(text).toContain("Campaign plan: Spring save calls");
     near("40", "customers to contact");
