@@ -73,7 +73,14 @@ export async function requestReport(db: Database, actor: Actor, input: z.input<t
     return row;
   });
   // After the commit: under Inngest the event leaves at once and must find the row.
-  const jobId = await dispatchReportJob(db, report.id);
+  let jobId: string | null;
+  try {
+    jobId = await dispatchReportJob(db, report.id);
+  } catch (error) {
+    // A report no job will ever make must not wait forever in the list.
+    await failReport(db, report.id, error instanceof Error ? error : new Error(String(error)), false);
+    throw error;
+  }
   if (jobId) await db.update(reports).set({ jobId }).where(eq(reports.id, report.id));
   return { id: report.id, status: report.status };
 }
