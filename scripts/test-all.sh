@@ -36,11 +36,30 @@ MSG
   exit 1
 }
 
+# The report tests read the generated PDF as a person would: text (pdftotext, pdfinfo) and the
+# first page as an image (pdftoppm), from Debian's poppler-utils.
+ensure_poppler() {
+  command -v pdftotext >/dev/null && command -v pdftoppm >/dev/null && return 0
+  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null; then
+    step "Installing poppler-utils from Debian (apt-get install -y poppler-utils)"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null
+    command -v pdftotext >/dev/null && return 0
+  fi
+  cat >&2 <<'MSG'
+The PDF report tests need poppler-utils (pdftotext, pdfinfo, pdftoppm) and none was found.
+  - Debian/Ubuntu: sudo apt-get install -y poppler-utils
+  - macOS: brew install poppler
+MSG
+  exit 1
+}
+
 step "Typecheck (tsc)"
 npx tsc --noEmit
 
 step "Lint (biome)"
 npx biome ci --reporter=summary .
+
+ensure_poppler
 
 step "Unit and integration tests (vitest, random order)${DATABASE_URL:+ — PGlite and PostgreSQL}"
 # The order is shuffled (vitest.config.mts); the seed is printed: repeat with --sequence.seed=<seed>.

@@ -10,6 +10,7 @@ import {
   type LucideIcon,
   PlayCircle,
   ShieldCheck,
+  Target,
   Users,
 } from "lucide-react";
 
@@ -29,6 +30,7 @@ export const NAV_ITEMS: NavItem[] = [
   { href: "/customers", label: "Customers", icon: Users },
   { href: "/scoring", label: "Score a file", icon: FileSpreadsheet },
   { href: "/analytics", label: "Analytics", icon: BarChart3 },
+  { href: "/campaigns", label: "Campaigns", icon: Target },
   { href: "/reports", label: "Reports", icon: FileText },
   { href: "/api-docs", label: "API", icon: Code2 },
   { href: "/admin", label: "Admin", icon: ShieldCheck, adminOnly: true },

@@ -426,3 +426,93 @@ export const batchScores = pgTable(
   },
   (t) => [primaryKey({ columns: [t.batchId, t.rowNumber] })],
 );
+
+// ─── Campaign plans and reports (analytics) ─────────────────────────────────────────────────────
+
+/**
+ * A saved retention plan: the inputs a manager chose and the numbers they saw, with its frozen
+ * target list in campaign_targets (rows, so outcomes can later be attached per target).
+ */
+export const campaigns = pgTable(
+  "campaigns",
+  {
+    id: serial("id").primaryKey(),
+    datasetId: integer("dataset_id")
+      .notNull()
+      .references(() => datasets.id, { onDelete: "cascade" }),
+    /** The customers' version and the champion whose scores ranked them, at the time of saving. */
+    datasetVersionId: integer("dataset_version_id")
+      .notNull()
+      .references(() => datasetVersions.id, { onDelete: "cascade" }),
+    modelId: integer("model_id").references(() => models.id, { onDelete: "set null" }),
+    name: text("name").notNull(),
+    /** Offer cost, acceptance rate, value source, budget, segment filter, ranking (see campaigns service). */
+    inputs: jsonb("inputs").$type<Record<string, unknown>>().notNull(),
+    /** Expected cost, saved revenue, net profit and their calibration range, as shown when saved. */
+    summary: jsonb("summary").$type<Record<string, unknown>>().notNull(),
+    targetCount: integer("target_count").notNull(),
+    createdById: integer("created_by_id").references(() => users.id, { onDelete: "set null" }),
+    createdAt: createdAt(),
+  },
+  (t) => [index("campaigns_dataset_created_idx").on(t.datasetId, t.createdAt)],
+);
+
+/** One customer of a saved plan, frozen as it was ranked (risk, value, reason, action). */
+export const campaignTargets = pgTable(
+  "campaign_targets",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    campaignId: integer("campaign_id")
+      .notNull()
+      .references(() => campaigns.id, { onDelete: "cascade" }),
+    customerId: bigint("customer_id", { mode: "number" })
+      .notNull()
+      .references(() => customers.id, { onDelete: "cascade" }),
+    /** 1 = contacted first. */
+    rank: integer("rank").notNull(),
+    externalId: text("external_id").notNull(),
+    riskScore: real("risk_score").notNull(),
+    riskLevel: text("risk_level").notNull(),
+    /** The value the plan used for this customer (currency), and risk × value × acceptance. */
+    customerValue: real("customer_value").notNull(),
+    expectedSavedValue: real("expected_saved_value").notNull(),
+    drivers: jsonb("drivers")
+      .$type<{ column: string; value: string | number | null; contribution: number }[]>()
+      .notNull(),
+    reason: text("reason").notNull(),
+    action: text("action"),
+  },
+  (t) => [
+    uniqueIndex("campaign_targets_campaign_rank_key").on(t.campaignId, t.rank),
+    uniqueIndex("campaign_targets_campaign_customer_key").on(t.campaignId, t.customerId),
+  ],
+);
+
+export const REPORT_KINDS = ["executive_pdf"] as const;
+export type ReportKind = (typeof REPORT_KINDS)[number];
+
+/** A generated report file (the PDF in the storage adapter), made by the generate-report job. */
+export const reports = pgTable(
+  "reports",
+  {
+    id: serial("id").primaryKey(),
+    datasetId: integer("dataset_id")
+      .notNull()
+      .references(() => datasets.id, { onDelete: "cascade" }),
+    campaignId: integer("campaign_id").references(() => campaigns.id, { onDelete: "set null" }),
+    kind: text("kind").notNull().default("executive_pdf"),
+    title: text("title").notNull(),
+    status: jobStatusEnum("status").notNull().default("queued"),
+    /** 0..1 */
+    progress: real("progress").notNull().default(0),
+    storageKey: text("storage_key"),
+    sizeBytes: integer("size_bytes"),
+    pageCount: integer("page_count"),
+    error: text("error"),
+    jobId: text("job_id"),
+    createdById: integer("created_by_id").references(() => users.id, { onDelete: "set null" }),
+    createdAt: createdAt(),
+    finishedAt: timestamp("finished_at", { withTimezone: true, mode: "date" }),
+  },
+  (t) => [index("reports_created_idx").on(t.createdAt)],
+);

@@ -5,6 +5,7 @@
  */
 import { eq } from "drizzle-orm";
 import { z } from "zod";
+import { DEFAULT_CURRENCY, isCurrencyCode } from "@/lib/format/money";
 import type { Database } from "../db/client";
 import { settings } from "../db/schema";
 import { perDatabase } from "../process-wide";
@@ -123,3 +124,24 @@ export async function setRiskBands(db: Database, actor: Actor, value: unknown): 
   bumpScoresGeneration(); // again after the commit: a summary read in between saw old levels
   return bands;
 }
+
+// ─── Currency (analytics, campaigns and reports show money in it) ───────────────────────────────
+
+export const currencySchema = z.object({
+  code: z
+    .string()
+    .trim()
+    .transform((code) => code.toUpperCase())
+    .refine(isCurrencyCode, "Enter a three-letter ISO 4217 currency code, such as USD, EUR or GBP"),
+});
+export type CurrencySetting = z.infer<typeof currencySchema>;
+
+export const CURRENCY_SETTING: SettingDefinition<CurrencySetting> = {
+  key: "currency",
+  schema: currencySchema,
+  defaultValue: () => ({ code: DEFAULT_CURRENCY }),
+};
+
+/** The organisation's ISO 4217 code ("USD" until an admin sets one). */
+export const getCurrency = async (db: Database): Promise<string> =>
+  (await getSetting(db, CURRENCY_SETTING)).code;

@@ -1,12 +1,15 @@
+import { analyticsRouter } from "../routers/analytics/_router";
 import { apiKeysRouter } from "../routers/api-keys/_router";
 import { auditRouter } from "../routers/audit/_router";
 import { authRouter } from "../routers/auth/_router";
 import { batchScoringRouter } from "../routers/batch-scoring/_router";
+import { campaignsRouter } from "../routers/campaigns/_router";
 import { customersRouter } from "../routers/customers/_router";
 import { dashboardRouter } from "../routers/dashboard/_router";
 import { datasetsRouter } from "../routers/datasets/_router";
 import { modelsRouter } from "../routers/models/_router";
 import { predictionsRouter } from "../routers/predictions/_router";
+import { reportsRouter } from "../routers/reports/_router";
 import { settingsRouter } from "../routers/settings/_router";
 import { trainingRouter } from "../routers/training/_router";
 import { usersRouter } from "../routers/users/_router";
@@ -26,6 +29,9 @@ export const appRouter = router({
   batchScoring: batchScoringRouter,
   customers: customersRouter,
   predictions: predictionsRouter,
+  analytics: analyticsRouter,
+  campaigns: campaignsRouter,
+  reports: reportsRouter,
 });
 
 export type AppRouter = typeof appRouter;

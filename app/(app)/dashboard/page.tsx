@@ -7,16 +7,15 @@ import { DatasetPicker } from "@/components/dashboard/dataset-picker";
 import { RiskDistribution } from "@/components/dashboard/risk-distribution";
 import { EmptyState } from "@/components/layout/empty-state";
 import { PageHeader } from "@/components/layout/page-header";
-import { formatPercent, formatScore, modelTitle } from "@/components/models/format";
+import { formatPercent, modelTitle } from "@/components/models/format";
 import { RunStatusBadge } from "@/components/training/run-status-badge";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
+import { DEFAULT_CURRENCY, formatMoney } from "@/lib/format/money";
 import { getCurrentUser } from "@/server/auth/current-user";
 import { serverApi } from "@/server/trpc/server";
 
 export const metadata: Metadata = { title: "Dashboard" };
-
-const money = (value: number) => value.toLocaleString("en-US", { maximumFractionDigits: 0 });
 
 export default async function DashboardPage({
   searchParams,
@@ -31,7 +30,13 @@ export default async function DashboardPage({
   const requested = Number((await searchParams).dataset);
   const selected =
     datasets.find((d) => d.id === requested) ?? datasets.find((d) => d.hasChampion) ?? datasets[0] ?? null;
-  const overview = selected ? await api.dashboard.overview({ datasetId: selected.id }) : null;
+  const [overview, plain] = selected
+    ? await Promise.all([
+        api.dashboard.overview({ datasetId: selected.id }),
+        // Model quality in words and the currency, shared with the Analytics page.
+        api.analytics.overview({ datasetId: selected.id }),
+      ])
+    : [null, null];
 
   const header = (
     <PageHeader
@@ -68,6 +73,7 @@ export default async function DashboardPage({
   }
 
   const { champion, scored } = overview;
+  const money = (value: number) => formatMoney(value, plain?.currency ?? DEFAULT_CURRENCY, { digits: 0 });
   const datasetQuery = `dataset=${overview.dataset.id}`;
   return (
     <>
@@ -169,12 +175,13 @@ export default async function DashboardPage({
                       {modelTitle(champion)}
                     </Link>
                   </dd>
-                  <dt className="text-muted-foreground">CV ROC AUC</dt>
-                  <dd className="tabular-nums">{formatScore(champion.cvAuc)}</dd>
-                  <dt className="text-muted-foreground">Churn-class F1</dt>
-                  <dd className="tabular-nums">{formatScore(champion.f1Churn)}</dd>
-                  <dt className="text-muted-foreground">Weighted F1</dt>
-                  <dd className="tabular-nums">{formatScore(champion.f1Weighted)}</dd>
+                  <dt className="text-muted-foreground">Model quality</dt>
+                  <dd>
+                    {plain?.champion?.quality.sentence ?? "—"}
+                    <span className="block text-muted-foreground text-xs">
+                      Technical figures (AUC, F1) are on the model page.
+                    </span>
+                  </dd>
                   <dt className="text-muted-foreground">Trained</dt>
                   <dd>{formatDistanceToNow(champion.trainedAt, { addSuffix: true })}</dd>
                 </dl>
@@ -186,13 +193,18 @@ export default async function DashboardPage({
             <Card>
               <CardHeader>
                 <CardTitle>Strongest churn drivers</CardTitle>
-                <CardDescription>Mean impact on the risk (|SHAP|, log-odds) over customers.</CardDescription>
+                <CardDescription>
+                  What moves customers' risk most, on average: each column's share among the strongest eight.
+                </CardDescription>
               </CardHeader>
               <CardContent>
                 <BarList
                   label="Strongest churn drivers"
                   items={overview.importance.map((i) => ({ name: i.column, value: i.value }))}
-                  format={(v) => v.toFixed(2)}
+                  format={(v) => {
+                    const total = overview.importance.reduce((sum, i) => sum + i.value, 0);
+                    return total > 0 ? `${Math.round((v / total) * 100)} %` : "—";
+                  }}
                 />
               </CardContent>
             </Card>

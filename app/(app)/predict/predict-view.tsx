@@ -208,7 +208,8 @@ function Workspace({ form }: { form: PredictForm }) {
                     caption={caption}
                   />
                   <p className="mt-3 text-center text-muted-foreground text-xs">
-                    Base rate {Math.round(form.baseRate * 100)} % · low below{" "}
+                    Base rate {Math.round(form.baseRate * 100)} % (the model's risk for a typical customer,
+                    where the explanation starts; not the share of customers who left) · low below{" "}
                     {Math.round(form.bands.medium * 100)} %, high from {Math.round(form.bands.high * 100)} %
                   </p>
                   {insight.prediction.warnings.length > 0 && (

@@ -22,7 +22,14 @@ export { brierScore, logLoss } from "./probability";
 export { averagePrecision, prAuc, rocAuc } from "./ranking";
 export { type BinaryEvaluation, type EvaluationCurves, evaluateBinary, evaluationCurves } from "./summary";
 export {
+  CONTACT_RANKINGS,
+  type ContactEconomics,
+  type ContactOutcome,
+  type ContactPlan,
+  type ContactPlanOptions,
+  type ContactRanking,
   expectedProfit,
+  planContacts,
   type RetentionEconomics,
   selectThreshold,
   type ThresholdChoice,

@@ -1,4 +1,12 @@
-import { getSetting, RISK_BANDS_SETTING, riskBandsSchema, setRiskBands } from "../../services/settings";
+import {
+  CURRENCY_SETTING,
+  currencySchema,
+  getSetting,
+  RISK_BANDS_SETTING,
+  riskBandsSchema,
+  setRiskBands,
+  setSetting,
+} from "../../services/settings";
 import { adminProcedure, router, viewerProcedure } from "../../trpc/init";
 
 export const settingsRouter = router({
@@ -9,4 +17,12 @@ export const settingsRouter = router({
   setRiskBands: adminProcedure
     .input(riskBandsSchema)
     .mutation(({ ctx, input }) => setRiskBands(ctx.db, ctx.actor, input)),
+
+  /** The ISO 4217 currency every amount of money is shown in. */
+  currency: viewerProcedure.query(({ ctx }) => getSetting(ctx.db, CURRENCY_SETTING)),
+
+  /** Audited like every setting. */
+  setCurrency: adminProcedure
+    .input(currencySchema)
+    .mutation(({ ctx, input }) => setSetting(ctx.db, ctx.actor, CURRENCY_SETTING, input)),
 });

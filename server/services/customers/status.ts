@@ -15,7 +15,7 @@ export const CHURNED_LABEL = 1;
 
 /** The WHERE condition of customers in `status` (an unknown label is active). */
 export function customerStatusCondition(status: CustomerStatus): SQL {
-  return status === "lost" ? sql`${customers.label} = 1` : sql`${customers.label} is distinct from 1`;
+  return status === "lost" ? sql`(${customers.label} = 1)` : sql`(${customers.label} is distinct from 1)`;
 }
 
 export function statusOfLabel(label: number | null): CustomerStatus {

@@ -126,16 +126,28 @@ export default async function ModelPage({ params }: { params: Promise<{ id: stri
         <Stat
           label="CV AUC"
           value={formatScore(model.cvAuc)}
-          hint={`± ${formatScore(model.cvAucStd)} over ${cv.folds} folds`}
+          hint={`How often a leaver is ranked above a stayer · ± ${formatScore(model.cvAucStd)} over ${cv.folds} folds`}
         />
         <Stat
           label="Test AUC"
           value={formatScore(test.rocAuc)}
-          hint={`${test.rows.toLocaleString("en-US")} held-out customers`}
+          hint={`The same on ${test.rows.toLocaleString("en-US")} held-out customers`}
         />
-        <Stat label="Churn-class F1" value={formatScore(model.f1Churn)} hint="cross-validated" />
-        <Stat label="Weighted F1" value={formatScore(model.f1Weighted)} hint="cross-validated" />
-        <Stat label="Brier score" value={formatScore(model.brier, 4)} hint="lower is better" />
+        <Stat
+          label="Churn-class F1"
+          value={formatScore(model.f1Churn)}
+          hint="Catching leavers vs. false alarms, for leavers (cross-validated)"
+        />
+        <Stat
+          label="Weighted F1"
+          value={formatScore(model.f1Weighted)}
+          hint="The same balance over leavers and stayers, by size"
+        />
+        <Stat
+          label="Brier score"
+          value={formatScore(model.brier, 4)}
+          hint="Average squared error of the risk: lower is better"
+        />
         <Stat
           label="Fit time"
           value={formatSeconds(model.fitSeconds)}
