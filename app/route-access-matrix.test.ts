@@ -57,6 +57,18 @@ const predictBody = JSON.stringify({ customer_data: { tenure: 3 }, dataset_id: 9
 
 /** Every route.ts under app/, by its path: the requests that probe each exported method. */
 const ROUTES: Record<string, Probe[]> = {
+  "app/(app)/analytics/export/route.ts": [
+    { method: "GET", url: "/analytics/export", access: "viewer", allowed: 400 }, // no dataset chosen
+  ],
+  "app/(app)/campaigns/[id]/export/route.ts": [
+    {
+      method: "GET",
+      url: "/campaigns/999999/export",
+      params: { id: "999999" },
+      access: "viewer",
+      allowed: 404,
+    },
+  ],
   "app/(app)/customers/export/route.ts": [
     { method: "GET", url: "/customers/export", access: "viewer", allowed: 400 },
   ],
@@ -124,6 +136,15 @@ const ROUTES: Record<string, Probe[]> = {
     { method: "GET", url: "/api/realtime/config", access: "public", allowed: 200 },
   ],
   "app/api/realtime/route.ts": [{ method: "GET", url: "/api/realtime", access: "viewer", allowed: 400 }],
+  "app/api/reports/[id]/download/route.ts": [
+    {
+      method: "GET",
+      url: "/api/reports/999999/download",
+      params: { id: "999999" },
+      access: "viewer",
+      allowed: 404,
+    },
+  ],
   "app/api/score-batches/[id]/download/route.ts": [
     {
       method: "GET",

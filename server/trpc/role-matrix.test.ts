@@ -20,12 +20,23 @@ type Access = "public" | Role;
 const MINIMUM_ROLE: Record<string, Access> = {
   me: "viewer",
   "auth.signUp": "public",
+  // A set-password link is opened before its owner can sign in.
+  "auth.passwordLink": "public",
+  "auth.setPassword": "public",
+  "auth.changePassword": "viewer",
+  "auth.rename": "viewer",
 
   "dashboard.datasets": "viewer",
   "dashboard.overview": "viewer",
 
   "users.list": "admin",
   "users.setRole": "admin",
+  "users.create": "admin",
+  "users.resetPassword": "admin",
+  "users.deactivate": "admin",
+  "users.reactivate": "admin",
+  "users.signUpSetting": "admin",
+  "users.setSignUpOpen": "admin",
   "audit.list": "admin",
   "audit.actions": "admin",
 
@@ -56,6 +67,23 @@ const MINIMUM_ROLE: Record<string, Access> = {
 
   "settings.riskBands": "viewer",
   "settings.setRiskBands": "admin",
+  "settings.currency": "viewer",
+  "settings.setCurrency": "admin",
+
+  "analytics.datasets": "viewer",
+  "analytics.overview": "viewer",
+  "analytics.segments": "viewer",
+  "analytics.retention": "viewer",
+  "analytics.riskTrend": "viewer",
+
+  "campaigns.preview": "viewer",
+  "campaigns.list": "viewer",
+  "campaigns.get": "viewer",
+  "campaigns.save": "manager",
+
+  "reports.list": "viewer",
+  "reports.get": "viewer",
+  "reports.generate": "manager",
 
   "batchScoring.datasets": "viewer",
   "batchScoring.list": "viewer",

@@ -204,15 +204,18 @@ describe.each(testDatabaseKinds())("analytics on %s", (kind) => {
 
   it("tracks mean risk and high-risk count per scoring model", async () => {
     const trend = await riskTrend(handle.db, { datasetId: trained.datasetId });
-    expect(trend.models).toHaveLength(1);
+    // The dataset's earlier version was scored by its own (now archived) model first: one point
+    // per model, oldest first, each over the customers of the version it scored.
+    expect(trend.models.map((m) => m.modelId)).toEqual([trained.earlier.championId, trained.championId]);
+    expect(trend.models[0].status).toBe("archived");
     const active = rows.filter((r) => r.label !== 1);
-    expect(trend.models[0]).toMatchObject({
+    expect(trend.models[1]).toMatchObject({
       modelId: trained.championId,
       status: "champion",
       customers: active.length,
       highRisk: active.filter((r) => r.level === "high").length,
     });
-    expect(trend.models[0].meanRisk).toBeCloseTo(active.reduce((s, r) => s + r.risk, 0) / active.length, 5);
+    expect(trend.models[1].meanRisk).toBeCloseTo(active.reduce((s, r) => s + r.risk, 0) / active.length, 5);
     expect(trend.batches).toEqual([]);
   });
 
@@ -232,7 +235,7 @@ describe.each(testDatabaseKinds())("analytics on %s", (kind) => {
       (await api.analytics.segments({ datasetId: trained.datasetId, columns: ["Contract"] })).rows.length,
     ).toBe(3);
     expect((await api.analytics.retention({ datasetId: trained.datasetId })).overall).not.toBeNull();
-    expect((await api.analytics.riskTrend({ datasetId: trained.datasetId })).models).toHaveLength(1);
+    expect((await api.analytics.riskTrend({ datasetId: trained.datasetId })).models).toHaveLength(2);
     await expect(
       api.analytics.segments({ datasetId: trained.datasetId, columns: ["Contract", "Contract"] }),
     ).rejects.toMatchObject({ code: "BAD_REQUEST" });
@@ -255,7 +258,7 @@ describe.each(testDatabaseKinds())("analytics on %s", (kind) => {
     const retention = retentionCsv(await analyseRetention(handle.db, { datasetId: trained.datasetId }));
     expect(retention.split("\r\n")[1]).toMatch(/^All customers,0,600,/);
     const trend = riskTrendCsv(await riskTrend(handle.db, { datasetId: trained.datasetId }));
-    expect(trend.split("\r\n")).toHaveLength(3);
+    expect(trend.split("\r\n")).toHaveLength(4); // header, two models, trailing line end
     expect(analyticsFileName("Telco / 2024", "segments", ["Contract"])).toBe(
       "Telco-2024-segments-Contract.csv",
     );
