@@ -1,10 +1,10 @@
-import { formatDistanceToNow } from "date-fns";
 import { Database, LayoutDashboard } from "lucide-react";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { BarList } from "@/components/dashboard/bar-list";
 import { DatasetPicker } from "@/components/dashboard/dataset-picker";
 import { RiskDistribution } from "@/components/dashboard/risk-distribution";
+import { RelativeTime } from "@/components/format/date-time";
 import { EmptyState } from "@/components/layout/empty-state";
 import { PageHeader } from "@/components/layout/page-header";
 import { formatPercent, modelTitle } from "@/components/models/format";
@@ -183,7 +183,9 @@ export default async function DashboardPage({
                     </span>
                   </dd>
                   <dt className="text-muted-foreground">Trained</dt>
-                  <dd>{formatDistanceToNow(champion.trainedAt, { addSuffix: true })}</dd>
+                  <dd>
+                    <RelativeTime value={champion.trainedAt} />
+                  </dd>
                 </dl>
               </CardContent>
             </Card>
@@ -247,7 +249,7 @@ export default async function DashboardPage({
                         Run #{run.id}{" "}
                         <span className="text-muted-foreground">
                           {run.trigger === "manual" ? "" : `(${run.trigger}) `}
-                          {formatDistanceToNow(run.createdAt, { addSuffix: true })}
+                          <RelativeTime value={run.createdAt} />
                         </span>
                       </span>
                       <RunStatusBadge status={run.status} />
