@@ -12,7 +12,11 @@ import {
 
 describe("retraining schedules", () => {
   it("gives the next three Monday 06:00 runs in Berlin, across the daylight-saving change", () => {
-    const runs = nextRunTimes(SCHEDULE_PRESETS.weekly.cron, "Europe/Berlin", new Date("2026-03-20T12:00:00Z"));
+    const runs = nextRunTimes(
+      SCHEDULE_PRESETS.weekly.cron,
+      "Europe/Berlin",
+      new Date("2026-03-20T12:00:00Z"),
+    );
     // 23 March is still winter time (UTC+1); 30 March and 6 April are summer time (UTC+2).
     expect(runs.map((d) => d.toISOString())).toEqual([
       "2026-03-23T05:00:00.000Z",

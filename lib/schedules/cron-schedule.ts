@@ -41,7 +41,10 @@ function normalise(cron: string): string {
 /** Throws ScheduleError naming the field when the expression or the zone cannot be used. */
 export function validateSchedule(cron: string, timeZone: string): string {
   if (!isValidTimeZone(timeZone)) {
-    throw new ScheduleError(`"${timeZone.slice(0, 64)}" is not a known time zone (use a name like Europe/Berlin)`, "timeZone");
+    throw new ScheduleError(
+      `"${timeZone.slice(0, 64)}" is not a known time zone (use a name like Europe/Berlin)`,
+      "timeZone",
+    );
   }
   const expression = normalise(cron);
   const fields = expression.split(" ").length;
@@ -97,7 +100,8 @@ export function dueState(
   schedule: { cron: string; timeZone: string; nextRunAt: Date | null },
   now: Date,
 ): { isDue: boolean; nextRunAt: Date } {
-  if (schedule.nextRunAt === null) return { isDue: false, nextRunAt: nextRunTime(schedule.cron, schedule.timeZone, now) };
+  if (schedule.nextRunAt === null)
+    return { isDue: false, nextRunAt: nextRunTime(schedule.cron, schedule.timeZone, now) };
   if (schedule.nextRunAt.getTime() > now.getTime()) return { isDue: false, nextRunAt: schedule.nextRunAt };
   return { isDue: true, nextRunAt: nextRunTime(schedule.cron, schedule.timeZone, now) };
 }
