@@ -58,6 +58,6 @@ export async function recordScheduledFailure(
 /** onFailure of the training function: notifies when the run was a scheduled one that failed (not cancelled). */
 export async function notifyIfScheduledRunFailed(db: Database, runId: number): Promise<void> {
   const [run] = await db.select().from(trainingRuns).where(eq(trainingRuns.id, runId));
-  if (!run || run.trigger !== "schedule" || run.status !== "failed") return;
+  if (run?.trigger !== "schedule" || run.status !== "failed") return;
   await recordScheduledFailure(db, { datasetId: run.datasetId, runId, error: run.error ?? "The run failed" });
 }

@@ -16,6 +16,7 @@ export { runDueSchedules, runScheduleNow, SCHEDULE_ACTOR, type ScheduledStart } 
 export {
   dismissFailureNotice,
   getSchedule,
+  listFailureNotices,
   listSchedules,
   type ScheduleView,
   type UpdateScheduleInput,

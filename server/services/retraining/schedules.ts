@@ -5,7 +5,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { TRPCError } from "@trpc/server";
-import { asc, eq } from "drizzle-orm";
+import { asc, desc, eq, isNotNull } from "drizzle-orm";
 import { z } from "zod";
 import {
   describeSchedule,
@@ -253,4 +253,20 @@ export async function dismissFailureNotice(db: Database, actor: Actor, datasetId
       targetId: datasetId,
     });
   });
+}
+
+/** Failed scheduled runs not yet dismissed (the managers' banner). */
+export async function listFailureNotices(db: Database) {
+  return db
+    .select({
+      datasetId: retrainingSchedules.datasetId,
+      datasetName: datasets.name,
+      error: retrainingSchedules.lastError,
+      runId: retrainingSchedules.lastRunId,
+      failedAt: retrainingSchedules.failureNoticeAt,
+    })
+    .from(retrainingSchedules)
+    .innerJoin(datasets, eq(datasets.id, retrainingSchedules.datasetId))
+    .where(isNotNull(retrainingSchedules.failureNoticeAt))
+    .orderBy(desc(retrainingSchedules.failureNoticeAt));
 }
