@@ -165,7 +165,7 @@ function datasetVersionOperation(): JsonObject {
                 code: { type: "string" },
                 message: { type: "string" },
                 line: { type: "integer" },
-                column: { type: "string" },
+                column: { type: "integer" },
               },
             },
           },
