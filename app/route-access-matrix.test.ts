@@ -184,6 +184,18 @@ const ROUTES: Record<string, Probe[]> = {
       allowed: 400,
     },
   ],
+  "app/api/v1/datasets/[id]/versions/route.ts": [
+    // An unknown dataset: the key's scope (datasets:write, given to the probe key) is checked first.
+    {
+      method: "POST",
+      url: "/api/v1/datasets/999999/versions",
+      params: { id: "999999" },
+      headers: { "content-type": "text/csv" },
+      body: "a,b\n1,2\n",
+      access: "api key",
+      allowed: 404,
+    },
+  ],
   "app/api/v1/predict/route.ts": [
     {
       method: "POST",
@@ -275,7 +287,7 @@ describe.each(testDatabaseKinds())("route handlers by caller on %s", (kind) => {
     const key = await createApiKey(
       handle.db,
       { id: keyOwner.id, label: keyOwner.email },
-      { name: "Route matrix", scopes: ["predict", "predict:batch"] },
+      { name: "Route matrix", scopes: ["predict", "predict:batch", "datasets:write"] },
     );
     credentials.set("api key", { authorization: `Bearer ${key.secret}` });
   });

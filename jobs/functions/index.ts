@@ -4,6 +4,8 @@
  */
 export { generateReport } from "./generate-report";
 export { pruneJobs } from "./prune-jobs";
+export { retrainingScheduler } from "./retraining-scheduler";
+export { retrainingWebhook } from "./retraining-webhook";
 export { scoreBatch } from "./score-batch";
 export { scoreChampion } from "./score-champion";
 export { trainModels } from "./train-models";

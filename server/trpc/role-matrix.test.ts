@@ -99,6 +99,16 @@ const MINIMUM_ROLE: Record<string, Access> = {
   "predictions.datasets": "viewer",
   "predictions.form": "viewer",
   "predictions.predict": "viewer",
+
+  "retraining.schedule": "viewer",
+  "retraining.schedules": "admin",
+  "retraining.updateSchedule": "manager",
+  "retraining.runNow": "manager",
+  "retraining.decisions": "viewer",
+  "retraining.approve": "manager",
+  "retraining.reject": "manager",
+  "retraining.failureNotices": "manager",
+  "retraining.dismissFailure": "manager",
 };
 
 const RANK: Record<Access, number> = { public: -1, viewer: 0, manager: 1, admin: 2 };

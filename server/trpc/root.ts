@@ -10,6 +10,7 @@ import { datasetsRouter } from "../routers/datasets/_router";
 import { modelsRouter } from "../routers/models/_router";
 import { predictionsRouter } from "../routers/predictions/_router";
 import { reportsRouter } from "../routers/reports/_router";
+import { retrainingRouter } from "../routers/retraining/_router";
 import { settingsRouter } from "../routers/settings/_router";
 import { trainingRouter } from "../routers/training/_router";
 import { usersRouter } from "../routers/users/_router";
@@ -32,6 +33,7 @@ export const appRouter = router({
   analytics: analyticsRouter,
   campaigns: campaignsRouter,
   reports: reportsRouter,
+  retraining: retrainingRouter,
 });
 
 export type AppRouter = typeof appRouter;

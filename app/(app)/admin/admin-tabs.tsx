@@ -8,6 +8,7 @@ const TABS = [
   { href: "/admin/users", label: "Users" },
   { href: "/admin/audit", label: "Audit log" },
   { href: "/admin/api-keys", label: "API keys" },
+  { href: "/admin/schedules", label: "Schedules" },
   { href: "/admin/settings", label: "Settings" },
 ];
 

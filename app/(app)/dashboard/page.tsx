@@ -14,6 +14,7 @@ import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/com
 import { DEFAULT_CURRENCY, formatMoney } from "@/lib/format/money";
 import { getCurrentUser } from "@/server/auth/current-user";
 import { serverApi } from "@/server/trpc/server";
+import { FailedRunsBanner } from "./failed-runs-banner";
 
 export const metadata: Metadata = { title: "Dashboard" };
 
@@ -39,15 +40,18 @@ export default async function DashboardPage({
     : [null, null];
 
   const header = (
-    <PageHeader
-      title={`Welcome, ${firstName}`}
-      description="Your churn overview: who is at risk, why, and what to do."
-      actions={
-        selected && datasets.length > 1 ? (
-          <DatasetPicker datasets={datasets} value={selected.id} />
-        ) : undefined
-      }
-    />
+    <>
+      <PageHeader
+        title={`Welcome, ${firstName}`}
+        description="Your churn overview: who is at risk, why, and what to do."
+        actions={
+          selected && datasets.length > 1 ? (
+            <DatasetPicker datasets={datasets} value={selected.id} />
+          ) : undefined
+        }
+      />
+      {canTrain && <FailedRunsBanner />}
+    </>
   );
 
   if (!overview) {

@@ -28,6 +28,8 @@ describe("/api/inngest", () => {
     expect(getDurableFunctions().map((fn) => fn.id)).toEqual([
       "generate-report",
       "prune-jobs",
+      "retraining-scheduler",
+      "retraining-webhook",
       "score-batch",
       "score-champion",
       "train-models",
@@ -38,6 +40,8 @@ describe("/api/inngest", () => {
       "generate-report",
       "generate-report-on-cancel",
       "prune-jobs",
+      "retraining-scheduler",
+      "retraining-webhook",
       "score-batch",
       "score-batch-on-cancel",
       "score-champion",
