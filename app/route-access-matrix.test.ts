@@ -57,6 +57,9 @@ const predictBody = JSON.stringify({ customer_data: { tenure: 3 }, dataset_id: 9
 
 /** Every route.ts under app/, by its path: the requests that probe each exported method. */
 const ROUTES: Record<string, Probe[]> = {
+  "app/(app)/admin/audit/export/route.ts": [
+    { method: "GET", url: "/admin/audit/export?from=not-a-date", access: "admin", allowed: 400 },
+  ],
   "app/(app)/customers/export/route.ts": [
     { method: "GET", url: "/customers/export", access: "viewer", allowed: 400 },
   ],

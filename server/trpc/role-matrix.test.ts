@@ -28,6 +28,12 @@ const MINIMUM_ROLE: Record<string, Access> = {
   "users.setRole": "admin",
   "audit.list": "admin",
   "audit.actions": "admin",
+  "audit.facets": "admin",
+
+  "jobs.list": "admin",
+  "jobs.overview": "admin",
+  "jobs.retry": "admin",
+  "jobs.cancel": "admin",
 
   "datasets.list": "viewer",
   "datasets.get": "viewer",
@@ -56,6 +62,11 @@ const MINIMUM_ROLE: Record<string, Access> = {
 
   "settings.riskBands": "viewer",
   "settings.setRiskBands": "admin",
+  "settings.playbook": "admin",
+  "settings.setPlaybook": "admin",
+  "settings.resetPlaybook": "admin",
+  "settings.dataRetention": "admin",
+  "settings.setDataRetention": "admin",
 
   "batchScoring.datasets": "viewer",
   "batchScoring.list": "viewer",
