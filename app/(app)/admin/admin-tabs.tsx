@@ -9,6 +9,7 @@ const TABS = [
   { href: "/admin/audit", label: "Audit log" },
   { href: "/admin/api-keys", label: "API keys" },
   { href: "/admin/settings", label: "Settings" },
+  { href: "/admin/jobs", label: "Jobs" },
 ];
 
 export function AdminTabs() {
