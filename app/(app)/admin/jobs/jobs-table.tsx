@@ -119,7 +119,7 @@ export function JobsTable() {
             list shows jobs of the embedded runner only.
           </p>
         )}
-        <div className="flex flex-wrap gap-2" role="group" aria-label="Filter by status">
+        <fieldset className="flex flex-wrap gap-2" aria-label="Filter by status">
           <Button
             size="sm"
             variant={status === null ? "default" : "outline"}
@@ -140,7 +140,7 @@ export function JobsTable() {
               <span className="ml-1 tabular-nums opacity-70">{overview.data?.counts[s] ?? ""}</span>
             </Button>
           ))}
-        </div>
+        </fieldset>
         {jobs.isError ? (
           <p role="alert" className="text-destructive text-sm">
             Could not load the jobs: {jobs.error.message}
