@@ -1,6 +1,6 @@
 "use client";
 
-import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
+import { useInfiniteQuery, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Download, X } from "lucide-react";
 import { useId, useMemo, useState } from "react";
 import { DateTime, useReaderTimeZone } from "@/components/format/date-time";
@@ -73,6 +73,7 @@ function FilterSelect({
 
 export function AuditLogTable() {
   const trpc = useTRPC();
+  const queryClient = useQueryClient();
   const timeZone = useReaderTimeZone();
   const fromId = useId();
   const toId = useId();
@@ -143,7 +144,14 @@ export function AuditLogTable() {
           </CardDescription>
         </div>
         <Button asChild variant="outline" size="sm" aria-disabled={Boolean(rangeProblem)}>
-          <a href={exportHref} download>
+          <a
+            href={exportHref}
+            download
+            // The export is itself audited: show that entry once the download has started.
+            onClick={() =>
+              setTimeout(() => queryClient.invalidateQueries({ queryKey: trpc.audit.pathKey() }), 1500)
+            }
+          >
             <Download aria-hidden className="size-4" />
             Export CSV
           </a>
