@@ -89,14 +89,10 @@ export async function listJobs(db: Database, query: JobListQuery) {
   if (query.status) conditions.push(eq(jobs.status, query.status));
   if (query.functionId) conditions.push(eq(jobs.functionId, query.functionId));
   if (query.cursor) {
-    const [anchor] = await db
-      .select({ createdAt: jobs.createdAt })
-      .from(jobs)
-      .where(eq(jobs.id, query.cursor));
-    if (anchor)
-      conditions.push(
-        sql`(${jobs.createdAt}, ${jobs.id}) < (${anchor.createdAt.toISOString()}::timestamptz, ${query.cursor})`,
-      );
+    // Compared in SQL: created_at has microseconds, a JavaScript Date only milliseconds.
+    conditions.push(
+      sql`(${jobs.createdAt}, ${jobs.id}) < (select j.created_at, j.id from jobs j where j.id = ${query.cursor})`,
+    );
   }
   const rows = await db
     .select()

@@ -139,6 +139,30 @@ describe.each(testDatabaseKinds())("Jobs page operations on %s", (kind) => {
     expect(entry).toMatchObject({ actorId: admin.id, targetId: jobId });
   });
 
+  it("pages newest first without repeating or skipping jobs created in the same instant", async () => {
+    const at = new Date("2026-01-01T00:00:00.123Z");
+    const functionId = `paging-${kind}`;
+    await handle.db.insert(jobs).values(
+      ["a", "b", "c"].map((x) => ({
+        id: `job_page-${kind}-${x}`,
+        functionId,
+        event: { name: "test/paging", data: {} },
+        status: "succeeded" as const,
+        createdAt: at,
+        finishedAt: at,
+      })),
+    );
+    const caller = callerFor(handle.db, admin);
+    const first = await caller.jobs.list({ functionId, limit: 2 });
+    expect(first.items).toHaveLength(2);
+    const second = await caller.jobs.list({ functionId, limit: 2, cursor: first.nextCursor });
+    expect(second.nextCursor).toBeNull();
+    expect([...first.items, ...second.items].map((j) => j.id).sort()).toEqual(
+      ["a", "b", "c"].map((x) => `job_page-${kind}-${x}`),
+    );
+    expect(first.items[0]).toMatchObject({ kind: functionId, currentStep: null, stepsTotal: null, canRetry: false });
+  });
+
   it("is for admins only", async () => {
     await expect(callerFor(handle.db, manager).jobs.list({})).rejects.toMatchObject({ code: "FORBIDDEN" });
     await expect(callerFor(handle.db, manager).jobs.retry({ jobId: "job_x" })).rejects.toMatchObject({

@@ -227,7 +227,7 @@ export function AuditLogTable() {
             <TableHeader>
               <TableRow>
                 <TableHead className="w-44">When</TableHead>
-                <TableHead>What happened</TableHead>
+                <TableHead className="w-[45%]">What happened</TableHead>
                 <TableHead className="hidden lg:table-cell">Details</TableHead>
                 <TableHead className="hidden md:table-cell">IP</TableHead>
               </TableRow>
@@ -261,7 +261,7 @@ export function AuditLogTable() {
                       </code>
                     </TableCell>
                     <TableCell
-                      className="hidden max-w-md truncate align-top text-muted-foreground lg:table-cell"
+                      className="hidden max-w-xs truncate align-top text-muted-foreground lg:table-cell"
                       title={describeDetails(entry.details)}
                     >
                       {describeDetails(entry.details)}
