@@ -160,7 +160,12 @@ describe.each(testDatabaseKinds())("Jobs page operations on %s", (kind) => {
     expect([...first.items, ...second.items].map((j) => j.id).sort()).toEqual(
       ["a", "b", "c"].map((x) => `job_page-${kind}-${x}`),
     );
-    expect(first.items[0]).toMatchObject({ kind: functionId, currentStep: null, stepsTotal: null, canRetry: false });
+    expect(first.items[0]).toMatchObject({
+      kind: functionId,
+      currentStep: null,
+      stepsTotal: null,
+      canRetry: false,
+    });
   });
 
   it("is for admins only", async () => {
