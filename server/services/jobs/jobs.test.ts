@@ -12,7 +12,16 @@ import { isJobCancelled } from "@/jobs/errors";
 import { EmbeddedRunner } from "@/jobs/runner/runner";
 import { NonRetriableError } from "@/jobs/types";
 import type { DatabaseHandle } from "../../db/client";
-import { auditLog, datasets, datasetVersions, jobs, trainingRuns } from "../../db/schema";
+import {
+  auditLog,
+  datasets,
+  datasetVersions,
+  jobSteps,
+  jobs,
+  models,
+  scoreBatches,
+  trainingRuns,
+} from "../../db/schema";
 import { createTestDatabase, testDatabaseKinds } from "../../testing/database";
 import { callerFor, createUser } from "../../testing/factories";
 import type { PublicUser } from "../users";
@@ -166,6 +175,88 @@ describe.each(testDatabaseKinds())("Jobs page operations on %s", (kind) => {
       stepsTotal: null,
       canRetry: false,
     });
+  });
+
+  it("starts a failed batch scoring over from its first step (its clean-up removed the scored rows)", async () => {
+    const [dataset] = await handle.db
+      .insert(datasets)
+      .values({ name: `jobs-batch-${kind}` })
+      .returning();
+    const [version] = await handle.db
+      .insert(datasetVersions)
+      .values({
+        datasetId: dataset.id,
+        version: 1,
+        fileName: "a.csv",
+        storageKey: "none",
+        sizeBytes: 1,
+        sha256: "x",
+        rowCount: 1,
+        columnCount: 1,
+        schema: {},
+        profile: {},
+      })
+      .returning();
+    const [run] = await handle.db
+      .insert(trainingRuns)
+      .values({ datasetId: dataset.id, datasetVersionId: version.id, status: "succeeded", params: {} })
+      .returning();
+    const [model] = await handle.db
+      .insert(models)
+      .values({
+        runId: run.id,
+        datasetId: dataset.id,
+        datasetVersionId: version.id,
+        algorithm: "svm",
+        version: 1,
+        params: {},
+        metrics: {},
+        curves: {},
+        importance: [],
+        threshold: 0.5,
+        cvAuc: 0.8,
+        cvAucStd: 0,
+        f1Churn: 0.5,
+        f1Weighted: 0.5,
+        brier: 0.2,
+        fitSeconds: 1,
+        artifactKey: "m",
+        artifactSha256: "x",
+      })
+      .returning();
+    const jobId = `job_batch-${kind}`;
+    const [batch] = await handle.db
+      .insert(scoreBatches)
+      .values({
+        datasetId: dataset.id,
+        modelId: model.id,
+        fileName: "b.csv",
+        storageKey: "batches/b",
+        sha256: "x",
+        sizeBytes: 1,
+        rowCount: 10,
+        status: "failed",
+        error: "Scoring failed: disk full",
+        jobId,
+        finishedAt: new Date(),
+      })
+      .returning();
+    await handle.db.insert(jobs).values({
+      id: jobId,
+      functionId: "score-batch",
+      event: { name: "churnguard/batch-scoring.requested", data: { batchId: batch.id } },
+      status: "failed",
+      error: "Step chunk-2: disk full",
+      finishedAt: new Date(),
+    });
+    await handle.db.insert(jobSteps).values({ jobId, stepId: "load", result: { rows: 10 }, durationMs: 5 });
+
+    await callerFor(handle.db, admin).jobs.retry({ jobId });
+    expect(await handle.db.select().from(jobSteps).where(eq(jobSteps.jobId, jobId))).toEqual([]);
+    const [reopened] = await handle.db.select().from(scoreBatches).where(eq(scoreBatches.id, batch.id));
+    expect(reopened).toMatchObject({ status: "queued", error: null, finishedAt: null, rowsScored: 0 });
+    expect(await jobRow(jobId)).toMatchObject({ status: "queued", error: null });
+    await handle.db.update(jobs).set({ status: "failed", finishedAt: new Date() }).where(eq(jobs.id, jobId));
   });
 
   it("is for admins only", async () => {
