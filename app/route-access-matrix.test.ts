@@ -69,6 +69,9 @@ const ROUTES: Record<string, Probe[]> = {
       allowed: 404,
     },
   ],
+  "app/(app)/admin/audit/export/route.ts": [
+    { method: "GET", url: "/admin/audit/export?from=not-a-date", access: "admin", allowed: 400 },
+  ],
   "app/(app)/customers/export/route.ts": [
     { method: "GET", url: "/customers/export", access: "viewer", allowed: 400 },
   ],

@@ -39,6 +39,12 @@ const MINIMUM_ROLE: Record<string, Access> = {
   "users.setSignUpOpen": "admin",
   "audit.list": "admin",
   "audit.actions": "admin",
+  "audit.facets": "admin",
+
+  "jobs.list": "admin",
+  "jobs.overview": "admin",
+  "jobs.retry": "admin",
+  "jobs.cancel": "admin",
 
   "datasets.list": "viewer",
   "datasets.get": "viewer",
@@ -84,6 +90,12 @@ const MINIMUM_ROLE: Record<string, Access> = {
   "reports.list": "viewer",
   "reports.get": "viewer",
   "reports.generate": "manager",
+
+  "settings.playbook": "admin",
+  "settings.setPlaybook": "admin",
+  "settings.resetPlaybook": "admin",
+  "settings.dataRetention": "admin",
+  "settings.setDataRetention": "admin",
 
   "batchScoring.datasets": "viewer",
   "batchScoring.list": "viewer",

@@ -10,6 +10,7 @@ const TABS = [
   { href: "/admin/api-keys", label: "API keys" },
   { href: "/admin/schedules", label: "Schedules" },
   { href: "/admin/settings", label: "Settings" },
+  { href: "/admin/jobs", label: "Jobs" },
 ];
 
 export function AdminTabs() {
