@@ -106,7 +106,9 @@ export class BinCounter {
     private readonly known: ReadonlySet<string> = new Set(),
   ) {
     this.counts = new Array(binCount(binning)).fill(0);
-    if (binning.kind === "categorical") binning.levels.forEach((level, i) => this.levelIndex.set(level, i));
+    if (binning.kind === "categorical") {
+      for (const [i, level] of binning.levels.entries()) this.levelIndex.set(level, i);
+    }
   }
 
   get missingBin(): number {
