@@ -544,7 +544,9 @@ export const driftReports = pgTable(
       .references(() => datasetVersions.id, { onDelete: "cascade" }),
     sourceKind: text("source_kind").$type<DriftSourceKind>().notNull(),
     /** The compared version (source "version") or scored file (source "batch"); exactly one is set. */
-    datasetVersionId: integer("dataset_version_id").references(() => datasetVersions.id, { onDelete: "cascade" }),
+    datasetVersionId: integer("dataset_version_id").references(() => datasetVersions.id, {
+      onDelete: "cascade",
+    }),
     batchId: integer("batch_id").references(() => scoreBatches.id, { onDelete: "cascade" }),
     status: jobStatusEnum("status").notNull().default("queued"),
     /** "upload", "batch" (started automatically) or "manual" (a manager's "check now"). */
@@ -568,7 +570,9 @@ export const driftReports = pgTable(
     uniqueIndex("drift_reports_model_version_key")
       .on(t.modelId, t.datasetVersionId)
       .where(sql`${t.datasetVersionId} is not null`),
-    uniqueIndex("drift_reports_model_batch_key").on(t.modelId, t.batchId).where(sql`${t.batchId} is not null`),
+    uniqueIndex("drift_reports_model_batch_key")
+      .on(t.modelId, t.batchId)
+      .where(sql`${t.batchId} is not null`),
     index("drift_reports_dataset_idx").on(t.datasetId, t.createdAt),
     check(
       "drift_reports_one_source",

@@ -71,6 +71,11 @@ const MINIMUM_ROLE: Record<string, Access> = {
   "predictions.datasets": "viewer",
   "predictions.form": "viewer",
   "predictions.predict": "viewer",
+
+  "drift.overview": "viewer",
+  "drift.report": "viewer",
+  "drift.alerts": "viewer",
+  "drift.checkNow": "manager",
 };
 
 const RANK: Record<Access, number> = { public: -1, viewer: 0, manager: 1, admin: 2 };

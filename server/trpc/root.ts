@@ -7,6 +7,7 @@ import { campaignsRouter } from "../routers/campaigns/_router";
 import { customersRouter } from "../routers/customers/_router";
 import { dashboardRouter } from "../routers/dashboard/_router";
 import { datasetsRouter } from "../routers/datasets/_router";
+import { driftRouter } from "../routers/drift/_router";
 import { modelsRouter } from "../routers/models/_router";
 import { predictionsRouter } from "../routers/predictions/_router";
 import { reportsRouter } from "../routers/reports/_router";
@@ -32,6 +33,7 @@ export const appRouter = router({
   analytics: analyticsRouter,
   campaigns: campaignsRouter,
   reports: reportsRouter,
+  drift: driftRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -26,6 +26,8 @@ describe("/api/inngest", () => {
     // The registry (jobs/functions/index.ts) holds exactly these; a function dropped from it would
     // silently never run under Inngest.
     expect(getDurableFunctions().map((fn) => fn.id)).toEqual([
+      "drift-check",
+      "generate-report",
       "prune-jobs",
       "score-batch",
       "score-champion",
@@ -34,6 +36,10 @@ describe("/api/inngest", () => {
     const served = toInngestFunctionList(getDurableFunctions());
     // Functions that clean up after a failure also get a cancellation handler of their own.
     expect(served.map((fn) => fn.id())).toEqual([
+      "drift-check",
+      "drift-check-on-cancel",
+      "generate-report",
+      "generate-report-on-cancel",
       "prune-jobs",
       "score-batch",
       "score-batch-on-cancel",
@@ -45,7 +51,8 @@ describe("/api/inngest", () => {
     const res = await GET(new NextRequest("http://localhost/api/inngest"), {});
     expect(res.status).toBe(200);
     const body = (await res.json()) as { function_count?: number; mode?: string };
-    // Inngest also counts the onFailure handler of score-batch and train-models as a function.
-    expect(body).toMatchObject({ mode: "dev", function_count: served.length + 2 });
+    // Inngest also counts the onFailure handler of drift-check, generate-report, score-batch and
+    // train-models as a function.
+    expect(body).toMatchObject({ mode: "dev", function_count: served.length + 4 });
   });
 });
