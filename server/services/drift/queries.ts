@@ -166,15 +166,19 @@ export type DriftReportDetail = Awaited<ReturnType<typeof getDriftReport>>;
 export interface DriftAlert {
   datasetId: number;
   datasetName: string;
+  /** The most recent report with an alert. */
   reportId: number;
-  source: string;
+  /** What the alerting reports compared ("version 3", "the scored file march.csv"), newest first. */
+  sources: string[];
+  /** Important columns past PSI 0.2 in any of them, without repeats. */
   columns: string[];
   finishedAt: Date | null;
 }
 
 /**
- * Per dataset, its current champion's most recent finished report when that report raised an
- * alert (an important column past PSI 0.2). A later calm report clears the banner.
+ * Per dataset, the current champion's finished reports that raised an alert (an important column
+ * past PSI 0.2). They stay until the champion changes: a retrained model on the new data is the
+ * answer to drift, and a calm later file does not make the shifted one fit.
  */
 export async function listDriftAlerts(db: Database): Promise<DriftAlert[]> {
   const rows = await db
@@ -185,8 +189,6 @@ export async function listDriftAlerts(db: Database): Promise<DriftAlert[]> {
       sourceKind: driftReports.sourceKind,
       version: datasetVersions.version,
       fileName: scoreBatches.fileName,
-      alertedAt: driftReports.alertedAt,
-      level: driftReports.level,
       alertColumns: sql<string[] | null>`${driftReports.result} -> 'alertColumns'`,
       finishedAt: driftReports.finishedAt,
     })
@@ -195,23 +197,27 @@ export async function listDriftAlerts(db: Database): Promise<DriftAlert[]> {
     .innerJoin(datasets, eq(datasets.id, driftReports.datasetId))
     .leftJoin(datasetVersions, eq(datasetVersions.id, driftReports.datasetVersionId))
     .leftJoin(scoreBatches, eq(scoreBatches.id, driftReports.batchId))
-    .where(and(eq(driftReports.status, "succeeded"), isNotNull(driftReports.finishedAt)))
+    .where(and(eq(driftReports.status, "succeeded"), isNotNull(driftReports.alertedAt)))
     .orderBy(desc(driftReports.finishedAt), desc(driftReports.id));
-  const seen = new Set<number>();
-  const alerts: DriftAlert[] = [];
+  const byDataset = new Map<number, DriftAlert>();
   for (const r of rows) {
-    if (seen.has(r.datasetId)) continue;
-    seen.add(r.datasetId);
     const columns = Array.isArray(r.alertColumns) ? r.alertColumns : [];
     if (columns.length === 0) continue;
-    alerts.push({
-      datasetId: r.datasetId,
-      datasetName: r.datasetName,
-      reportId: r.reportId,
-      source: r.sourceKind === "version" ? `version ${r.version}` : `the scored file ${r.fileName}`,
-      columns,
-      finishedAt: r.finishedAt,
-    });
+    const source = r.sourceKind === "version" ? `version ${r.version}` : `the scored file ${r.fileName}`;
+    const alert = byDataset.get(r.datasetId);
+    if (!alert) {
+      byDataset.set(r.datasetId, {
+        datasetId: r.datasetId,
+        datasetName: r.datasetName,
+        reportId: r.reportId,
+        sources: [source],
+        columns: [...columns],
+        finishedAt: r.finishedAt,
+      });
+      continue;
+    }
+    alert.sources.push(source);
+    for (const c of columns) if (!alert.columns.includes(c)) alert.columns.push(c);
   }
-  return alerts;
+  return [...byDataset.values()];
 }
