@@ -10,7 +10,8 @@ import { generateTelcoLikeRows, toCsv } from "@/data/generate-sample";
 import { driftCheck } from "@/jobs/functions/drift-check";
 import { scoreBatch } from "@/jobs/functions/score-batch";
 import type { DatabaseHandle } from "../../db/client";
-import { auditLog, driftReports, jobs } from "../../db/schema";
+import { auditLog, driftReports, jobs, scoreBatches } from "../../db/schema";
+import { getStorage } from "../../storage";
 import { createTestDatabase, testDatabaseKinds } from "../../testing/database";
 import { callerFor, createUser } from "../../testing/factories";
 import { createTrainedDataset, type TrainedDataset } from "../../testing/trained-dataset";
@@ -19,7 +20,7 @@ import { getBatch, stageBatchUpload, startBatch } from "../batch-scoring";
 import { importDatasetFromFile } from "../datasets";
 import { useTemporaryDataDir } from "../datasets/test-helpers";
 import { testRunner } from "../training/test-helpers";
-import { type DriftReportDetail, getDriftReport } from ".";
+import { type DriftReportDetail, getDriftReport, requestDriftCheck } from ".";
 
 const NAME = "Drift Telco";
 const HOSTILE = "__proto__";
@@ -218,6 +219,30 @@ describe.each(testDatabaseKinds())("drift monitoring on %s", (kind) => {
     expect(report.result?.alertColumns).toContain(HOSTILE);
   });
 
+  it("fails a check whose scored file is gone with a readable error, never stuck checking", async () => {
+    const table = telcoCsv(120, 41);
+    const preview = await stageBatchUpload(handle.db, bodyOf(new TextEncoder().encode(toCsv(table))), {
+      datasetId: trained.datasetId,
+      fileName: "lost-file.csv",
+      actor,
+      chunkRows: 100,
+    });
+    const batch = await startBatch(handle.db, actor, preview.uploadId, { functions: [scoreBatch] });
+    await drain();
+    const [stored] = await handle.db.select().from(scoreBatches).where(eq(scoreBatches.id, batch.id));
+    await getStorage().delete(stored.storageKey);
+    const queued = await requestDriftCheck(handle.db, actor, {
+      datasetId: trained.datasetId,
+      source: { kind: "batch", batchId: batch.id },
+      trigger: "manual",
+    });
+    expect(queued).toMatchObject({ status: "queued", isNew: true });
+    await drain();
+    const report = await getDriftReport(handle.db, queued?.id as number);
+    expect(report).toMatchObject({ status: "failed", result: null });
+    expect(report.error).toContain("“lost-file.csv” is no longer stored");
+  });
+
   it("lets managers, not viewers, check now; a double click starts each check once", async () => {
     await expect(viewer().drift.checkNow({ datasetId: trained.datasetId })).rejects.toMatchObject({
       code: "FORBIDDEN",
@@ -238,7 +263,12 @@ describe.each(testDatabaseKinds())("drift monitoring on %s", (kind) => {
     expect((await driftJobs()) - jobsBefore).toBe(expected);
     await drain();
     const after = await manager.drift.overview({ datasetId: trained.datasetId });
-    expect(after.reports.every((r) => r.status === "succeeded")).toBe(true);
+    // Nothing left checking; only the file another test deleted from storage can have failed.
+    expect(
+      after.reports.filter((r) => r.status !== "succeeded").map((r) => [r.status, r.source.label]),
+    ).toEqual(
+      after.reports.filter((r) => r.source.label === "lost-file.csv").map(() => ["failed", "lost-file.csv"]),
+    );
     const audited = await handle.db
       .select({ n: count() })
       .from(auditLog)
