@@ -120,5 +120,13 @@ test.describe("a manager sees drift after uploading a shifted version of a datas
       .getByRole("link", { name: "See the drift report" })
       .click();
     await expect(page).toHaveURL(new RegExp(`/drift\\?dataset=${datasetId}$`));
+
+    // The report fits a phone: wide tables scroll inside their own box, the page never sideways.
+    await page.setViewportSize({ width: 375, height: 667 });
+    await page.reload();
+    await expect(verdict).toContainText("Significant drift");
+    await page.waitForLoadState("networkidle");
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+    await page.screenshot({ path: `${ARTIFACTS}/drift-phone.png`, fullPage: true });
   });
 });
