@@ -151,16 +151,21 @@ export function formatEdge(x: number): string {
   return x.toPrecision(3);
 }
 
-/** Labels of every bin, in count order. */
-export function binLabels(binning: Binning): string[] {
+/** A risk (probability) edge as a percentage: 0.1813 → "18.1 %". */
+export function formatPercentEdge(x: number): string {
+  return `${Number((x * 100).toFixed(1))} %`;
+}
+
+/** Labels of every bin, in count order (numeric edges written by `format`). */
+export function binLabels(binning: Binning, format: (x: number) => string = formatEdge): string[] {
   if (binning.kind === "categorical") {
     return [...binning.levels, ...(binning.hasOther ? [OTHER_LEVELS_BIN] : []), NEW_VALUES_BIN, MISSING_BIN];
   }
   const { edges } = binning;
   if (edges.length === 0) return ["All values", MISSING_BIN];
-  const labels = [`≤ ${formatEdge(edges[0])}`];
-  for (let k = 1; k < edges.length; k++) labels.push(`${formatEdge(edges[k - 1])} – ${formatEdge(edges[k])}`);
-  labels.push(`> ${formatEdge(edges[edges.length - 1])}`);
+  const labels = [`≤ ${format(edges[0])}`];
+  for (let k = 1; k < edges.length; k++) labels.push(`${format(edges[k - 1])} – ${format(edges[k])}`);
+  labels.push(`> ${format(edges[edges.length - 1])}`);
   labels.push(MISSING_BIN);
   return labels;
 }

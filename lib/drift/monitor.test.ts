@@ -171,6 +171,8 @@ describe("summarizeDrift", () => {
     expect(absent?.bins.at(-1)?.actual).toBe(1);
     expect(summary.columns.find((c) => c.column === "noise")?.isAbsent).toBe(false);
     expect(summary.risk?.level).toBe("significant");
+    // Risk bands read as percentages: the training deciles of 0, 0.01, …, 0.99.
+    expect(summary.risk?.bins.map((b) => b.label).slice(0, 2)).toEqual(["≤ 9 %", "9 % – 19 %"]);
     expect(summary.churn?.baselineRate).toBe(0.2);
     expect(summary.churn?.currentRate).toBeCloseTo(35 / 90, 5);
     expect(summary.churn?.change).toBeCloseTo(35 / 90 - 0.2, 5);

@@ -162,10 +162,11 @@ export function driftBins(
   binning: Binning,
   expected: readonly number[],
   actual: readonly number[],
+  format?: (x: number) => string,
 ): DriftBin[] {
   const e = expected.reduce((s, c) => s + c, 0);
   const a = actual.reduce((s, c) => s + c, 0);
-  return binLabels(binning).map((label, i) => ({
+  return binLabels(binning, format).map((label, i) => ({
     label,
     expected: e > 0 ? expected[i] / e : 0,
     actual: a > 0 ? actual[i] / a : 0,

@@ -7,6 +7,7 @@
  * most important inputs, or at least IMPORTANT_SHARE (5 %) of its importance. An alert is raised
  * when an important column's PSI passes SIGNIFICANT_PSI (0.2).
  */
+import { formatPercentEdge } from "./bins";
 import type { DriftAccumulator, DriftBin, DriftReference } from "./monitor";
 import { driftBins } from "./monitor";
 import { populationStabilityIndex } from "./psi";
@@ -95,7 +96,7 @@ export function summarizeDrift(
     risk = {
       psi: psi === null ? null : round(psi),
       level: driftLevel(psi),
-      bins: driftBins(reference.risk.binning, reference.risk.counts, riskCounts),
+      bins: driftBins(reference.risk.binning, reference.risk.counts, riskCounts, formatPercentEdge),
     };
   }
 
