@@ -3,6 +3,7 @@ import {
   bigint,
   bigserial,
   boolean,
+  check,
   index,
   integer,
   jsonb,
@@ -588,5 +589,68 @@ export const modelDecisions = pgTable(
   (t) => [
     uniqueIndex("model_decisions_run_key").on(t.runId),
     index("model_decisions_dataset_idx").on(t.datasetId, t.createdAt),
+  ],
+);
+
+// ─── Drift monitoring ───────────────────────────────────────────────────────────────────────────
+
+export const DRIFT_SOURCE_KINDS = ["version", "batch"] as const;
+export type DriftSourceKind = (typeof DRIFT_SOURCE_KINDS)[number];
+
+/**
+ * One comparison of a champion's training data (its dataset version) with newer data: a later
+ * version of the dataset or a scored file. One row per champion and compared data (a new check
+ * replaces the result), so the Drift page reads finished results instead of computing them.
+ */
+export const driftReports = pgTable(
+  "drift_reports",
+  {
+    id: serial("id").primaryKey(),
+    datasetId: integer("dataset_id")
+      .notNull()
+      .references(() => datasets.id, { onDelete: "cascade" }),
+    /** The champion whose training data is the baseline (and whose importance weights the columns). */
+    modelId: integer("model_id")
+      .notNull()
+      .references(() => models.id, { onDelete: "cascade" }),
+    baselineVersionId: integer("baseline_version_id")
+      .notNull()
+      .references(() => datasetVersions.id, { onDelete: "cascade" }),
+    sourceKind: text("source_kind").$type<DriftSourceKind>().notNull(),
+    /** The compared version (source "version") or scored file (source "batch"); exactly one is set. */
+    datasetVersionId: integer("dataset_version_id").references(() => datasetVersions.id, {
+      onDelete: "cascade",
+    }),
+    batchId: integer("batch_id").references(() => scoreBatches.id, { onDelete: "cascade" }),
+    status: jobStatusEnum("status").notNull().default("queued"),
+    /** "upload", "batch" (started automatically) or "manual" (a manager's "check now"). */
+    trigger: text("trigger").notNull().default("manual"),
+    /** stable | moderate | significant, when finished. */
+    level: text("level"),
+    weightedPsi: real("weighted_psi"),
+    riskPsi: real("risk_psi"),
+    rows: integer("rows"),
+    /** The DriftSummary of lib/drift (columns with PSI, importance and before/after bins; verdict). */
+    result: jsonb("result").$type<Record<string, unknown>>(),
+    error: text("error"),
+    jobId: text("job_id"),
+    /** When the audit entry for an important column past PSI 0.2 was written (once per report). */
+    alertedAt: timestamp("alerted_at", { withTimezone: true, mode: "date" }),
+    createdById: integer("created_by_id").references(() => users.id, { onDelete: "set null" }),
+    createdAt: createdAt(),
+    finishedAt: timestamp("finished_at", { withTimezone: true, mode: "date" }),
+  },
+  (t) => [
+    uniqueIndex("drift_reports_model_version_key")
+      .on(t.modelId, t.datasetVersionId)
+      .where(sql`${t.datasetVersionId} is not null`),
+    uniqueIndex("drift_reports_model_batch_key")
+      .on(t.modelId, t.batchId)
+      .where(sql`${t.batchId} is not null`),
+    index("drift_reports_dataset_idx").on(t.datasetId, t.createdAt),
+    check(
+      "drift_reports_one_source",
+      sql`(${t.sourceKind} = 'version' and ${t.datasetVersionId} is not null and ${t.batchId} is null) or (${t.sourceKind} = 'batch' and ${t.batchId} is not null and ${t.datasetVersionId} is null)`,
+    ),
   ],
 );

@@ -121,6 +121,11 @@ const MINIMUM_ROLE: Record<string, Access> = {
   "retraining.reject": "manager",
   "retraining.failureNotices": "manager",
   "retraining.dismissFailure": "manager",
+
+  "drift.overview": "viewer",
+  "drift.report": "viewer",
+  "drift.alerts": "viewer",
+  "drift.checkNow": "manager",
 };
 
 const RANK: Record<Access, number> = { public: -1, viewer: 0, manager: 1, admin: 2 };

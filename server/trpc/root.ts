@@ -7,6 +7,7 @@ import { campaignsRouter } from "../routers/campaigns/_router";
 import { customersRouter } from "../routers/customers/_router";
 import { dashboardRouter } from "../routers/dashboard/_router";
 import { datasetsRouter } from "../routers/datasets/_router";
+import { driftRouter } from "../routers/drift/_router";
 import { jobsRouter } from "../routers/jobs/_router";
 import { modelsRouter } from "../routers/models/_router";
 import { predictionsRouter } from "../routers/predictions/_router";
@@ -36,6 +37,7 @@ export const appRouter = router({
   reports: reportsRouter,
   retraining: retrainingRouter,
   jobs: jobsRouter,
+  drift: driftRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -4,6 +4,7 @@ import Link from "next/link";
 import { BarList } from "@/components/dashboard/bar-list";
 import { DatasetPicker } from "@/components/dashboard/dataset-picker";
 import { RiskDistribution } from "@/components/dashboard/risk-distribution";
+import { DriftAlertBanner } from "@/components/drift/drift-alert-banner";
 import { RelativeTime } from "@/components/format/date-time";
 import { EmptyState } from "@/components/layout/empty-state";
 import { PageHeader } from "@/components/layout/page-header";
@@ -27,7 +28,7 @@ export default async function DashboardPage({
   const canTrain = user?.role === "manager" || user?.role === "admin";
   const firstName = user?.name.split(/\s+/)[0] ?? "there";
   const api = await serverApi();
-  const datasets = await api.dashboard.datasets();
+  const [datasets, driftAlerts] = await Promise.all([api.dashboard.datasets(), api.drift.alerts()]);
   const requested = Number((await searchParams).dataset);
   const selected =
     datasets.find((d) => d.id === requested) ?? datasets.find((d) => d.hasChampion) ?? datasets[0] ?? null;
@@ -82,6 +83,11 @@ export default async function DashboardPage({
   return (
     <>
       {header}
+      {driftAlerts.length > 0 && (
+        <div className="mb-6">
+          <DriftAlertBanner alerts={driftAlerts} />
+        </div>
+      )}
       {!champion || !scored ? (
         <EmptyState
           icon={LayoutDashboard}

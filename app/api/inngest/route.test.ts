@@ -26,6 +26,7 @@ describe("/api/inngest", () => {
     // The registry (jobs/functions/index.ts) holds exactly these; a function dropped from it would
     // silently never run under Inngest.
     expect(getDurableFunctions().map((fn) => fn.id)).toEqual([
+      "drift-check",
       "generate-report",
       "prune-jobs",
       "retraining-scheduler",
@@ -37,6 +38,8 @@ describe("/api/inngest", () => {
     const served = toInngestFunctionList(getDurableFunctions());
     // Functions that clean up after a failure also get a cancellation handler of their own.
     expect(served.map((fn) => fn.id())).toEqual([
+      "drift-check",
+      "drift-check-on-cancel",
       "generate-report",
       "generate-report-on-cancel",
       "prune-jobs",
@@ -54,7 +57,7 @@ describe("/api/inngest", () => {
     const body = (await res.json()) as { function_count?: number; mode?: string };
     // Inngest also counts the onFailure handler of each function that has one as a function.
     const withFailureHandler = getDurableFunctions().filter((fn) => fn.onFailure).length;
-    expect(withFailureHandler).toBe(3); // generate-report, score-batch, train-models
+    expect(withFailureHandler).toBe(4); // drift-check, generate-report, score-batch, train-models
     expect(body).toMatchObject({ mode: "dev", function_count: served.length + withFailureHandler });
   });
 });

@@ -1,5 +1,5 @@
 import { TRPCError } from "@trpc/server";
-import { AlertTriangle, ArrowLeft, CalendarClock } from "lucide-react";
+import { Activity, AlertTriangle, ArrowLeft, CalendarClock } from "lucide-react";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
@@ -110,6 +110,12 @@ export default async function DatasetPage({
               <Link href={`/datasets/${dataset.id}/retraining`}>
                 <CalendarClock aria-hidden="true" />
                 Retraining
+              </Link>
+            </Button>
+            <Button asChild variant="outline">
+              <Link href={`/drift?dataset=${dataset.id}`}>
+                <Activity aria-hidden="true" />
+                Drift
               </Link>
             </Button>
             {canManage && <DeleteDatasetButton datasetId={dataset.id} name={dataset.name} />}
