@@ -132,6 +132,29 @@ export const AUDIT_SENTENCES: Readonly<Record<string, Describe>> = {
     `started scoring ${count(num(d.rows), "row")} of a file (${ref(e, "batch")})${num(d.modelVersion) !== null ? ` with model v${d.modelVersion}` : ""}`,
   "batch_scoring.cancelled": (_d, e) => `cancelled scoring ${ref(e, "batch")}`,
 
+  // Drift monitoring and scheduled retraining
+  "drift.check": (d, e) =>
+    `checked ${quoted(d.name, ref(e, "dataset"))} for drift (${count(num(d.versions), "newer version")}, ${count(num(d.files), "scored file")})`,
+  "drift.alert": (d, e) => {
+    const columns = Array.isArray(d.columns)
+      ? d.columns
+          .map((c) => (c && typeof c === "object" ? text((c as Details).column) : null))
+          .filter((c): c is string => c !== null)
+      : [];
+    const names = columns.slice(0, 3).map((c) => quoted(c, "?"));
+    const more = columns.length > 3 ? ` and ${columns.length - 3} more` : "";
+    return `flagged significant drift on ${ref(e, "dataset")}${names.length ? ` in ${names.join(", ")}${more}` : ""}`;
+  },
+  "retraining.schedule_updated": (d, e) =>
+    d.isEnabled === false
+      ? `switched off scheduled retraining of ${quoted(d.dataset, ref(e, "dataset"))}`
+      : `set the retraining schedule of ${quoted(d.dataset, ref(e, "dataset"))}${text(d.cron) ? ` to ${quoted(d.cron, "?")}` : ""}${text(d.timeZone) ? ` (${d.timeZone})` : ""}`,
+  "retraining.skipped": (d, e) =>
+    `skipped a scheduled retraining of ${ref(e, "dataset")}${text(d.reason) ? `: ${quoted(d.reason, "")}` : ""}`,
+  "retraining.failed": (d, e) =>
+    `saw a scheduled retraining of ${quoted(d.dataset, ref(e, "dataset"))} fail${text(d.error) ? `: ${quoted(d.error, "")}` : ""}`,
+  "retraining.failure_dismissed": (_d, e) => `dismissed the failed-retraining notice of ${ref(e, "dataset")}`,
+
   // Campaigns and reports
   "campaign.create": (d) => `saved campaign ${quoted(d.name, "?")} (${count(num(d.targets), "customer")})`,
   "report.generate": (d) => `generated the report ${quoted(d.title, "?")}`,
