@@ -285,7 +285,10 @@ describe.each(testDatabaseKinds())("analytics on %s", (kind) => {
     expect(new Set(crossed.rows.map((r) => r.key[0].label))).toEqual(
       new Set(["Month-to-month", "One year", "Two year"]),
     );
-    const byProto = await exploreSegments(handle.db, { datasetId: hostile.datasetId, columns: ["__proto__"] });
+    const byProto = await exploreSegments(handle.db, {
+      datasetId: hostile.datasetId,
+      columns: ["__proto__"],
+    });
     expect(byProto.columns.map((c) => c.name)).toEqual(["__proto__"]);
     expect(byProto.rows.reduce((sum, r) => sum + r.customers, 0)).toBe(300);
     expect(byProto.rows.map((r) => r.key[0].label)).toContain("Electronic check");
