@@ -11,6 +11,7 @@ export default defineConfig({
       "scripts/**/*.test.ts",
       "app/**/*.test.ts",
       "data/**/*.test.ts",
+      "infra/**/*.test.ts",
     ],
     environment: "node",
     // Route tests sign in through the real Auth.js config, which needs a secret; without one it

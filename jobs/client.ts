@@ -9,5 +9,16 @@ export const INNGEST_APP_ID = "churnguard";
  * Created on first use and kept on globalThis (one per process, not one per Next.js bundle).
  */
 export function getInngest(): Inngest {
-  return processWide("inngest", () => new Inngest({ id: INNGEST_APP_ID }));
+  return processWide("inngest", () => new Inngest({ id: INNGEST_APP_ID, ...inngestRuntimeOptions() }));
+}
+
+/**
+ * On Lambda the SDK's checkpointing runs steps back to back within one invocation; it must hand
+ * over to Inngest (go async) before the function's timeout kills it mid-step. The Inngest function
+ * has 15 minutes (sst.config.ts), so hand over after 12.
+ */
+export function inngestRuntimeOptions(raw: Readonly<Record<string, string | undefined>> = process.env): {
+  checkpointing?: { maxRuntime: string };
+} {
+  return raw.AWS_LAMBDA_FUNCTION_NAME ? { checkpointing: { maxRuntime: "12m" } } : {};
 }

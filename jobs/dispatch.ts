@@ -10,7 +10,7 @@
 import { randomUUID } from "node:crypto";
 import { type Database, getDatabase } from "@/server/db/client";
 import type { DurableWorkOptions } from "@/server/durable/port";
-import { usesInngest } from "@/server/env";
+import { isOnLambda, usesInngest } from "@/server/env";
 import { processWide } from "@/server/process-wide";
 import { getInngest } from "./client";
 import { CANCEL_EVENT, JOB_ID_KEY } from "./events";
@@ -96,6 +96,14 @@ export function startEmbeddedRunner(
   options: Partial<Omit<EmbeddedRunnerOptions, "db" | "functions">> = {},
 ): Promise<EmbeddedRunner | null> {
   if (usesInngest()) return Promise.resolve(null);
+  if (isOnLambda()) {
+    // Lambda freezes the process after each response: a step would stall and its lease expire.
+    return Promise.reject(
+      new Error(
+        "The embedded job runner cannot run on AWS Lambda: set INNGEST_EVENT_KEY and INNGEST_SIGNING_KEY so durable jobs run on Inngest.",
+      ),
+    );
+  }
   singleton.starting ??= (async () => {
     const handle = await getDatabase();
     const functions = getDurableFunctions();

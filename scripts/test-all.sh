@@ -56,6 +56,9 @@ MSG
 step "Typecheck (tsc)"
 npx tsc --noEmit
 
+step "Typecheck sst.config.ts against SST's platform types (cached in .sst/platform)"
+bash scripts/typecheck-sst.sh
+
 step "Lint (biome)"
 npx biome ci --reporter=summary .
 

@@ -1,5 +1,5 @@
 import { getDatabase } from "./db/client";
-import { isEmbeddedDatabase, serverEnv } from "./env";
+import { assertDeployableConfiguration, isEmbeddedDatabase, serverEnv } from "./env";
 import { cleanupStagedUploads } from "./services/datasets";
 import { ensureDemoAdmin, ensureSampleData } from "./services/demo-seed";
 
@@ -10,6 +10,8 @@ import { ensureDemoAdmin, ensureSampleData } from "./services/demo-seed";
  */
 export async function onServerStart(): Promise<void> {
   const env = serverEnv();
+  // Before anything opens: on Lambda an embedded default (job runner, SSE, PGlite) must not start.
+  assertDeployableConfiguration();
   const started = performance.now();
   const handle = await getDatabase();
   console.log(

@@ -19,7 +19,8 @@
 import { useEffect, useRef, useState } from "react";
 import type { RealtimeClientConfig, RealtimeMessage } from "@/server/realtime/types";
 
-export type ChannelStatus = "idle" | "connecting" | "open" | "reconnecting";
+/** "unavailable": the server refused the subscription (signed out, or not allowed); no retry. */
+export type ChannelStatus = "idle" | "connecting" | "open" | "reconnecting" | "unavailable";
 
 const PUSHER_PREFIX = "private-";
 const MAX_RETRY_MS = 30_000;
@@ -113,45 +114,101 @@ function getPusherClient(config: Extract<RealtimeClientConfig, { kind: "pusher" 
   return pusherClient;
 }
 
-function subscribePusher(
+/** The slice of pusher-js this hook uses; tests pass a fake. */
+export interface PusherLike {
+  subscribe(name: string): PusherChannelLike;
+  unsubscribe(name: string): void;
+  connection: {
+    state: string;
+    bind(event: string, callback: (payload: { current: string }) => void): void;
+    unbind(event: string, callback: (payload: { current: string }) => void): void;
+  };
+}
+export interface PusherChannelLike {
+  subscribed: boolean;
+  bind(event: string, callback: (payload?: unknown) => void): void;
+  unbind(event: string, callback: (payload?: unknown) => void): void;
+  bind_global(callback: (event: string, payload: unknown) => void): void;
+  unbind_global(callback: (event: string, payload: unknown) => void): void;
+}
+
+/**
+ * pusher-js subscription of one channel. Every handler bound here is unbound on cleanup (the
+ * Channel object is shared by every hook on the page, so a leaked handler would keep calling an
+ * unmounted component). A refused subscription (`pusher:subscription_error`: the auth endpoint
+ * answered 401/403, e.g. after sign-out) sets "unavailable" and stops; any other failure
+ * (network, 5xx) re-subscribes with backoff up to 30 s. Exported for tests.
+ */
+export function subscribePusher(
   config: Extract<RealtimeClientConfig, { kind: "pusher" }>,
   channel: string,
   onMessage: Listener,
   setStatus: SetStatus,
+  getClient: (config: Extract<RealtimeClientConfig, { kind: "pusher" }>) => Promise<PusherLike> = (c) =>
+    getPusherClient(c) as unknown as Promise<PusherLike>,
 ): Unsubscribe {
   const name = `${PUSHER_PREFIX}${channel}`;
   let isClosed = false;
+  let failures = 0;
+  let retryTimer: ReturnType<typeof setTimeout> | undefined;
   let cleanup: Unsubscribe = () => {};
-  getPusherClient(config)
-    .then((pusher) => {
-      if (isClosed) return;
-      const subscription = pusher.subscribe(name);
-      pusherRefs.set(name, (pusherRefs.get(name) ?? 0) + 1);
-      const onEvent = (event: string, payload: { data?: unknown; sentAt?: number } | undefined) => {
-        if (event.startsWith("pusher:") || event.startsWith("pusher_internal:")) return;
-        onMessage({ channel, event, data: payload?.data, sentAt: payload?.sentAt ?? Date.now() });
-      };
-      const onState = ({ current }: { current: string }) =>
-        setStatus(
-          current === "connected" ? "open" : current === "connecting" ? "reconnecting" : "reconnecting",
-        );
-      subscription.bind_global(onEvent);
-      subscription.bind("pusher:subscription_succeeded", () => setStatus("open"));
-      pusher.connection.bind("state_change", onState);
-      if (pusher.connection.state === "connected" && subscription.subscribed) setStatus("open");
-      cleanup = () => {
-        subscription.unbind_global(onEvent);
-        pusher.connection.unbind("state_change", onState);
-        const refs = (pusherRefs.get(name) ?? 1) - 1;
-        if (refs <= 0) {
-          pusherRefs.delete(name);
-          pusher.unsubscribe(name);
-        } else pusherRefs.set(name, refs);
-      };
-    })
+
+  const release = (pusher: PusherLike) => {
+    const refs = (pusherRefs.get(name) ?? 1) - 1;
+    if (refs <= 0) {
+      pusherRefs.delete(name);
+      pusher.unsubscribe(name);
+    } else pusherRefs.set(name, refs);
+  };
+
+  const attach = (pusher: PusherLike) => {
+    if (isClosed) return;
+    const subscription = pusher.subscribe(name);
+    pusherRefs.set(name, (pusherRefs.get(name) ?? 0) + 1);
+    const onEvent = (event: string, payload: unknown) => {
+      if (event.startsWith("pusher:") || event.startsWith("pusher_internal:")) return;
+      const body = payload as { data?: unknown; sentAt?: number } | undefined;
+      onMessage({ channel, event, data: body?.data, sentAt: body?.sentAt ?? Date.now() });
+    };
+    const onState = ({ current }: { current: string }) =>
+      setStatus(current === "connected" ? "open" : "reconnecting");
+    const onSucceeded = () => {
+      failures = 0;
+      setStatus("open");
+    };
+    const onError = (payload?: unknown) => {
+      const status = (payload as { status?: number } | undefined)?.status;
+      detach();
+      if (status === 401 || status === 403) {
+        setStatus("unavailable");
+        return;
+      }
+      setStatus("reconnecting");
+      failures += 1;
+      retryTimer = setTimeout(() => attach(pusher), Math.min(MAX_RETRY_MS, 1000 * 2 ** (failures - 1)));
+    };
+    const detach = () => {
+      subscription.unbind_global(onEvent);
+      subscription.unbind("pusher:subscription_succeeded", onSucceeded);
+      subscription.unbind("pusher:subscription_error", onError);
+      pusher.connection.unbind("state_change", onState);
+      release(pusher);
+      cleanup = () => {};
+    };
+    subscription.bind_global(onEvent);
+    subscription.bind("pusher:subscription_succeeded", onSucceeded);
+    subscription.bind("pusher:subscription_error", onError);
+    pusher.connection.bind("state_change", onState);
+    if (pusher.connection.state === "connected" && subscription.subscribed) setStatus("open");
+    cleanup = detach;
+  };
+
+  getClient(config)
+    .then(attach)
     .catch(() => setStatus("reconnecting"));
   return () => {
     isClosed = true;
+    clearTimeout(retryTimer);
     cleanup();
   };
 }

@@ -6,7 +6,8 @@ import { signInSchema } from "@/lib/validation/account";
 import { getDb } from "../db/client";
 import type { Role } from "../db/schema";
 import { serverEnv } from "../env";
-import { authenticate, findOrCreateOidcUser, findUserByEmail, signOutEverywhere } from "../services/users";
+import { authenticate, findOrCreateOidcUser, signOutEverywhere } from "../services/users";
+import { checkOidcSignIn } from "./oidc";
 import { requestIp } from "./request-ip";
 import { authSecret } from "./secret";
 
@@ -108,11 +109,10 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
     },
   },
   callbacks: {
-    async signIn({ user, account }) {
-      if (!account || account.provider === "credentials" || !user.email) return true;
-      // Single sign-on cannot bring a deactivated account back.
-      const local = await findUserByEmail(await getDb(), user.email);
-      return !local?.deactivatedAt;
+    async signIn({ user, account, profile }) {
+      if (!account || account.provider === "credentials") return true;
+      // Linking by e-mail only when the provider verified the address (server/auth/oidc.ts).
+      return checkOidcSignIn(await getDb(), { email: user.email, profile });
     },
     async jwt({ token, user, account }) {
       if (account && account.provider !== "credentials" && user?.email) {

@@ -26,11 +26,39 @@ export interface OpenDatabaseOptions {
   dataDir?: string;
 }
 
+/** The postgres.js options this app uses, per runtime (exported for its test). */
+export interface PostgresClientOptions {
+  max: number;
+  /** Seconds an unused connection stays open; undefined = until the process ends. */
+  idle_timeout?: number;
+  /** Seconds before a connection is replaced, so RDS Proxy / failovers rebalance. */
+  max_lifetime?: number;
+  connect_timeout: number;
+  prepare: boolean;
+}
+
+/**
+ * A long-lived server keeps a pool of 10. A Lambda instance serves one request at a time, and
+ * there may be hundreds of instances: 10 connections each (never closed while the instance is
+ * frozen) would exhaust RDS, so an instance keeps at most 2 (one for the request, one for the
+ * call log / a parallel query) and lets them go after 20 s idle. Behind RDS Proxy, named prepared
+ * statements pin a client to one database connection and defeat the proxy's multiplexing, so they
+ * are off there (postgres.js then uses unnamed statements; parameters stay bound).
+ */
+export function postgresClientOptions(
+  raw: Readonly<Record<string, string | undefined>> = process.env,
+): PostgresClientOptions {
+  if (raw.AWS_LAMBDA_FUNCTION_NAME) {
+    return { max: 2, idle_timeout: 20, max_lifetime: 5 * 60, connect_timeout: 10, prepare: false };
+  }
+  return { max: 10, connect_timeout: 30, prepare: true };
+}
+
 export async function openDatabase(options: OpenDatabaseOptions): Promise<DatabaseHandle> {
   if (options.url) {
     const { default: postgres } = await import("postgres");
     const { drizzle } = await import("drizzle-orm/postgres-js");
-    const client = postgres(options.url, { max: 10, onnotice: () => {} });
+    const client = postgres(options.url, { ...postgresClientOptions(), onnotice: () => {} });
     return {
       db: drizzle({ client, schema }) as unknown as Database,
       kind: "postgres",

@@ -2,7 +2,7 @@
  * Server-Sent Events for one channel, fed by the in-process hub. The route handler
  * (app/api/realtime/route.ts) checks the session and hands the request here.
  */
-import { usesPusher } from "../env";
+import { isOnLambda, usesPusher } from "../env";
 import { getInProcessHub, type InProcessHub } from "./in-process";
 import { channelNameSchema } from "./types";
 
@@ -26,6 +26,12 @@ const json = (status: number, error: string) => Response.json({ error }, { statu
 export function sseResponse(request: Request, isSignedIn: boolean, options: SseOptions = {}): Response {
   if (!isSignedIn) return json(401, "Sign in to receive live updates.");
   if (usesPusher()) return json(409, "Live updates are delivered by Pusher here; subscribe with pusher-js.");
+  // Lambda does not stream this response and an instance sees only its own events.
+  if (isOnLambda())
+    return json(
+      503,
+      "Server-Sent Events are not served on AWS Lambda; configure Pusher (PUSHER_APP_ID, PUSHER_KEY, PUSHER_SECRET).",
+    );
   const parsed = channelNameSchema.safeParse(new URL(request.url).searchParams.get("channel") ?? "");
   if (!parsed.success) return json(400, parsed.error.issues[0]?.message ?? "Invalid channel");
   const channel = parsed.data;

@@ -9,6 +9,7 @@ import {
 } from "@/lib/validation/account";
 import type { Database } from "../db/client";
 import { ROLES, type Role, users } from "../db/schema";
+import { isOnLambda } from "../env";
 import { FieldValidationError } from "../errors";
 import { type Actor, recordAudit } from "./audit";
 import {
@@ -157,9 +158,18 @@ export class SignUpClosedError extends Error {
   }
 }
 
+/**
+ * Whether the first account on an empty database becomes its admin. Not on AWS Lambda: a fresh
+ * deploy is public the moment it is up, so whoever found it first would own it; the first admin
+ * is created by the deploy step `npm run admin:create` instead (createFirstAdmin).
+ */
+export function firstAccountBecomesAdmin(): boolean {
+  return !isOnLambda();
+}
+
 /** Anyone may sign up on an empty database (that account becomes the admin), else only when open. */
 export async function isSignUpOpen(db: Database): Promise<boolean> {
-  if ((await countUsers(db)) === 0) return true;
+  if (firstAccountBecomesAdmin() && (await countUsers(db)) === 0) return true;
   return (await getSetting(db, SIGN_UP_SETTING, { fresh: true })).open;
 }
 
@@ -181,7 +191,7 @@ export async function publicSignUp(
   await db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(${SIGN_UP_LOCK_ID})`);
     // Again under the lock: two first sign-ups must not both find the database empty.
-    const isFirst = (await countUsers(tx)) === 0;
+    const isFirst = firstAccountBecomesAdmin() && (await countUsers(tx)) === 0;
     if (!isFirst && !(await getSetting(tx, SIGN_UP_SETTING, { fresh: true })).open)
       throw new SignUpClosedError();
     const [existing] = await tx.select({ id: users.id }).from(users).where(eq(users.email, parsed.email));
@@ -570,7 +580,7 @@ export async function findOrCreateOidcUser(
       );
       return toPublicUser(updated);
     }
-    const role: Role = (await countUsers(tx)) === 0 ? "admin" : "viewer";
+    const role: Role = firstAccountBecomesAdmin() && (await countUsers(tx)) === 0 ? "admin" : "viewer";
     const [created] = await tx
       .insert(users)
       .values({ email, name: identity.name, passwordHash: null, role, lastSignInAt: new Date() })
@@ -587,4 +597,57 @@ export async function findOrCreateOidcUser(
     );
     return toPublicUser(created);
   });
+}
+
+export type FirstAdminResult =
+  | { status: "created"; user: PublicUser; link: PasswordLink }
+  | { status: "promoted"; user: PublicUser; link: PasswordLink | null }
+  | { status: "already-admin"; user: PublicUser };
+
+/** The deploy step's actor in the audit log. */
+const DEPLOY_ACTOR: Actor = { id: null, label: "deploy (npm run admin:create)" };
+
+/**
+ * The deploy step that gives a fresh deployment its admin (`npm run admin:create -- --email …`):
+ * a new account gets a one-time set-password link (72 hours) that only the person running the
+ * step sees. Safe to run on every deploy: an existing admin is left alone. An existing non-admin
+ * is promoted only with `promote` (a fresh link too when the account has no password yet).
+ */
+export async function createFirstAdmin(
+  db: Database,
+  input: { email: string; name?: string; promote?: boolean },
+): Promise<FirstAdminResult> {
+  const email = emailSchema.parse(input.email);
+  const existing = await findUserByEmail(db, email);
+  if (existing?.role === "admin" && !existing.deactivatedAt)
+    return { status: "already-admin", user: existing };
+  if (existing) {
+    if (!input.promote) {
+      throw new AccountStateError(
+        `${email} already has an account (${existing.role}${existing.deactivatedAt ? ", deactivated" : ""}); run again with --promote to make it an admin.`,
+      );
+    }
+    return db.transaction(async (tx) => {
+      const user = await lockedUser(tx, existing.id);
+      const [updated] = await tx
+        .update(users)
+        .set({ role: "admin", deactivatedAt: null, sessionVersion: user.sessionVersion + 1 })
+        .where(eq(users.id, user.id))
+        .returning();
+      const link = user.passwordHash ? null : await issuePasswordLink(tx, user.id, NEW_ACCOUNT_LINK_HOURS);
+      await recordAudit(tx, DEPLOY_ACTOR, {
+        action: "user.role_changed",
+        targetType: "user",
+        targetId: user.id,
+        details: { email, from: user.role, to: "admin" },
+      });
+      return { status: "promoted" as const, user: toPublicUser(updated), link };
+    });
+  }
+  const created = await createUserWithLink(db, DEPLOY_ACTOR, {
+    email,
+    name: input.name?.trim() || email.split("@")[0],
+    role: "admin",
+  });
+  return { status: "created", ...created };
 }

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { type FakeS3, startFakeS3 } from "./fake-s3-server";
-import { S3FileStorage } from "./s3";
+import { resolveS3Region, S3FileStorage } from "./s3";
 import { FileNotFoundError, InvalidStorageKeyError } from "./types";
 
 async function collect(iterable: AsyncIterable<Uint8Array>): Promise<Buffer> {
@@ -64,5 +64,32 @@ describe("S3FileStorage against an S3-compatible endpoint", () => {
     await expect(collect(storage.get("missing"))).rejects.toBeInstanceOf(FileNotFoundError);
     await expect(storage.move("missing", "x")).rejects.toBeInstanceOf(FileNotFoundError);
     await expect(storage.put("../x", new Uint8Array())).rejects.toBeInstanceOf(InvalidStorageKeyError);
+  });
+});
+
+describe("the bucket's region", () => {
+  afterEach(() => vi.unstubAllEnvs());
+
+  it("is S3_REGION, else the runtime's AWS_REGION, else AWS_DEFAULT_REGION — never a pinned us-east-1", () => {
+    expect(resolveS3Region({ region: "ap-south-1" }, { AWS_REGION: "eu-west-1" })).toBe("ap-south-1");
+    expect(resolveS3Region({}, { AWS_REGION: "eu-west-1", AWS_DEFAULT_REGION: "us-west-2" })).toBe(
+      "eu-west-1",
+    );
+    expect(resolveS3Region({ region: "" }, { AWS_DEFAULT_REGION: "us-west-2" })).toBe("us-west-2");
+    // Nothing set: the SDK's own chain (~/.aws/config) decides; an S3-compatible endpoint takes any.
+    expect(resolveS3Region({}, {})).toBeUndefined();
+    expect(resolveS3Region({ endpoint: "http://127.0.0.1:9000" }, {})).toBe("us-east-1");
+  });
+
+  it("reaches the S3 client: on Lambda in eu-central-1 the client signs for eu-central-1", async () => {
+    vi.stubEnv("AWS_REGION", "eu-central-1");
+    vi.stubEnv("S3_REGION", "");
+    const storage = new S3FileStorage({ bucket: "churnguard-production-files" });
+    const client = (storage as unknown as { client: { config: { region: () => Promise<string> } } }).client;
+    expect(await client.config.region()).toBe("eu-central-1");
+    const pinned = new S3FileStorage({ bucket: "b", region: "ap-southeast-2" });
+    const pinnedClient = (pinned as unknown as { client: { config: { region: () => Promise<string> } } })
+      .client;
+    expect(await pinnedClient.config.region()).toBe("ap-southeast-2");
   });
 });

@@ -26,6 +26,21 @@ function isNotFound(error: unknown): boolean {
   return e?.name === "NoSuchKey" || e?.name === "NotFound" || e?.$metadata?.httpStatusCode === 404;
 }
 
+/**
+ * The bucket's region: S3_REGION (passed in as `region`), else the runtime's AWS_REGION (Lambda
+ * sets it to the function's region, which is the SST stack's and so the bucket's), else
+ * AWS_DEFAULT_REGION. Pinning a region the bucket is not in makes every call fail with
+ * PermanentRedirect. Undefined leaves the AWS SDK's own chain (~/.aws/config) to decide; an
+ * S3-compatible endpoint (MinIO) accepts any region, so it gets us-east-1 when nothing is set.
+ */
+export function resolveS3Region(
+  options: Pick<S3StorageOptions, "region" | "endpoint">,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): string | undefined {
+  const region = options.region || env.AWS_REGION || env.AWS_DEFAULT_REGION || undefined;
+  return region ?? (options.endpoint ? "us-east-1" : undefined);
+}
+
 /** Objects in one S3 bucket; keys are used as object keys unchanged. */
 export class S3FileStorage implements FileStorage {
   readonly kind = "s3" as const;
@@ -34,7 +49,9 @@ export class S3FileStorage implements FileStorage {
 
   constructor(options: S3StorageOptions) {
     this.bucket = options.bucket;
-    const config: S3ClientConfig = { region: options.region ?? "us-east-1" };
+    const config: S3ClientConfig = {};
+    const region = resolveS3Region(options);
+    if (region) config.region = region;
     if (options.endpoint) {
       config.endpoint = options.endpoint;
       config.forcePathStyle = true;

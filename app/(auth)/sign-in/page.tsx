@@ -9,6 +9,9 @@ import { SignInForm } from "./sign-in-form";
 export const metadata: Metadata = { title: "Sign in" };
 export const dynamic = "force-dynamic";
 
+/** Codes single sign-on sends back (server/auth/oidc.ts); anything else in ?error= is ignored. */
+const SSO_ERROR_CODES = new Set(["email-not-verified", "deactivated"]);
+
 export default async function SignInPage({
   searchParams,
 }: {
@@ -17,5 +20,13 @@ export default async function SignInPage({
   const params = await searchParams;
   const callbackPath = safeCallbackPath(params.callbackUrl);
   if (await getCurrentUser()) redirect(callbackPath);
-  return <SignInForm callbackPath={callbackPath} canSignUp={await isSignUpOpen(await getDb())} />;
+  const errorCode =
+    typeof params.error === "string" && SSO_ERROR_CODES.has(params.error) ? params.error : undefined;
+  return (
+    <SignInForm
+      callbackPath={callbackPath}
+      canSignUp={await isSignUpOpen(await getDb())}
+      initialErrorCode={errorCode}
+    />
+  );
 }

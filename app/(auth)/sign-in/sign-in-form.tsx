@@ -16,12 +16,24 @@ function messageFor(code: string | undefined | null): string {
     return `Too many failed sign-ins. For your security, try again in ${locked[1]} minute${locked[1] === "1" ? "" : "s"}.`;
   }
   if (code === "deactivated") return "This account has been deactivated. Ask an admin to reactivate it.";
+  if (code === "email-not-verified") {
+    return "Your identity provider has not verified your e-mail address. Verify it there, then sign in again.";
+  }
   return "Email or password is incorrect.";
 }
 
-export function SignInForm({ callbackPath, canSignUp }: { callbackPath: string; canSignUp: boolean }) {
+export function SignInForm({
+  callbackPath,
+  canSignUp,
+  initialErrorCode,
+}: {
+  callbackPath: string;
+  canSignUp: boolean;
+  /** Set when single sign-on sent the person back here (`/sign-in?error=<code>`). */
+  initialErrorCode?: string;
+}) {
   const router = useRouter();
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(initialErrorCode ? messageFor(initialErrorCode) : null);
   const [pending, setPending] = useState(false);
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {

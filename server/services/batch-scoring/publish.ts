@@ -1,4 +1,5 @@
 import { channels, getPublisher } from "../../realtime";
+import { progressThrottle } from "../../realtime/throttle";
 
 /** The event the scoring page listens for on the dataset's channel. */
 export const BATCH_PROGRESS_EVENT = "batch-progress";
@@ -16,8 +17,16 @@ export interface BatchProgressEvent {
  * user may listen to a dataset's). Best effort: the page also reloads the batch from the database.
  */
 export async function publishBatchProgress(datasetId: number, event: BatchProgressEvent): Promise<void> {
+  const channel = channels.dataset(datasetId);
+  const send = () => getPublisher().publish(channel, BATCH_PROGRESS_EVENT, event);
+  // Rows-scored updates: at most one a second, not awaited (server/realtime/throttle.ts).
+  if (event.status === "running") {
+    progressThrottle().offer(`${channel}:${event.batchId}`, send);
+    return;
+  }
+  progressThrottle().clear(`${channel}:${event.batchId}`);
   try {
-    await getPublisher().publish(channels.dataset(datasetId), BATCH_PROGRESS_EVENT, event);
+    await send();
   } catch (error) {
     console.warn(`[batch-scoring] could not publish progress of batch ${event.batchId}`, error);
   }

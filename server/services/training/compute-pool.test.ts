@@ -163,6 +163,11 @@ describe("defaultPoolSize", () => {
     expect(size).toBeLessThanOrEqual(2);
   });
 
+  it("is 0 on AWS Lambda whatever TRAINING_WORKER_THREADS says (workers need tsx, absent there)", () => {
+    expect(defaultPoolSize({ AWS_LAMBDA_FUNCTION_NAME: "churnguard-inngest" })).toBe(0);
+    expect(defaultPoolSize({ AWS_LAMBDA_FUNCTION_NAME: "fn", TRAINING_WORKER_THREADS: "2" })).toBe(0);
+  });
+
   it("runs every task in-process with size 0", async () => {
     const pool = new ComputePool({ size: 0 });
     expect(pool.mode).toBe("in-process");

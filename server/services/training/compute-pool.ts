@@ -408,11 +408,15 @@ async function runInProcess<K extends ComputeTaskName>(
 }
 
 /**
- * Worker threads for the process: TRAINING_WORKER_THREADS if set, else one per core up to 2.
+ * Worker threads for the process: none on AWS Lambda; TRAINING_WORKER_THREADS if set, else one per
+ * core up to 2.
  * Under vitest workers are off unless TRAINING_WORKER_THREADS is set (test files run TypeScript
  * through vite, which a worker thread does not have).
  */
 export function defaultPoolSize(env: Readonly<Record<string, string | undefined>> = process.env): number {
+  // Lambda: workers boot through tsx, which the deployed bundle does not ship, and a function's
+  // vCPUs are better spent on the step itself; always on the main thread there.
+  if (env.AWS_LAMBDA_FUNCTION_NAME) return 0;
   const configured = env.TRAINING_WORKER_THREADS;
   if (configured !== undefined && configured.trim() !== "") {
     const n = Number(configured);

@@ -109,13 +109,18 @@ export async function reportStepProgress(
     .update(trainingRuns)
     .set({ progress: sql`greatest(${trainingRuns.progress}, ${progress})` })
     .where(eq(trainingRuns.id, active.run.id));
-  await publishRunEvent(active.run.id, TRAINING_EVENTS.step, {
-    runId: active.run.id,
-    stepId,
-    label: step.label,
-    state: "started",
-    progress,
-  });
+  await publishRunEvent(
+    active.run.id,
+    TRAINING_EVENTS.step,
+    {
+      runId: active.run.id,
+      stepId,
+      label: step.label,
+      state: "started",
+      progress,
+    },
+    { isProgress: true },
+  );
 }
 
 export async function markRunSucceeded(db: Database, runId: number): Promise<TrainingRunRecord> {
