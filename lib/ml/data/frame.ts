@@ -7,7 +7,7 @@
 import type { DatasetSchema } from "./dataset-schema";
 import { DatasetError } from "./errors";
 import { labelOf, type TabularData } from "./schema-inference";
-import { type DateFormat, isMissing, parseDate, parseNumber } from "./values";
+import { type DateFormat, isMissing, parseBoolean, parseDate, parseNumber } from "./values";
 
 export interface NumericColumn {
   readonly kind: "numeric";
@@ -45,6 +45,8 @@ interface ColumnReader {
   kind: "numeric" | "categorical";
   decimalComma: boolean;
   dateFormat: DateFormat | null;
+  /** Boolean columns: the two spellings every yes/no value is read as (TRUE, True -> trueValue). */
+  yesNo: { trueValue: string; falseValue: string } | null;
 }
 
 export function getColumn(frame: Frame, name: string): FrameColumn {
@@ -130,7 +132,7 @@ export function createFrameBuilder(
             code[rowCount + i] = -1;
             continue;
           }
-          const value = raw.trim();
+          const value = reader.yesNo ? yesNoValue(raw, reader.yesNo) : raw.trim();
           let k = index.get(value);
           if (k === undefined) {
             k = lv.length;
@@ -156,6 +158,11 @@ export function createFrameBuilder(
       return { rowCount, columns };
     },
   };
+}
+
+function yesNoValue(raw: string, yesNo: { trueValue: string; falseValue: string }): string {
+  const side = parseBoolean(raw);
+  return side === null ? raw.trim() : side ? yesNo.trueValue : yesNo.falseValue;
 }
 
 function readNumber(raw: string | undefined, reader: ColumnReader): number {
@@ -185,6 +192,10 @@ function columnReaders(
       kind: isNumeric ? "numeric" : "categorical",
       decimalComma: column.decimalComma,
       dateFormat: column.type === "date" ? column.dateFormat : null,
+      yesNo:
+        column.type === "boolean" && column.trueValue !== null && column.falseValue
+          ? { trueValue: column.trueValue, falseValue: column.falseValue }
+          : null,
     };
   });
 }
