@@ -632,7 +632,8 @@ function mergeBooleanSpellings(scan: ColumnScan): void {
     spellings.set(key, n);
   }
   const name = (spellings: Map<string, number>) =>
-    [...spellings.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0]?.[0] ?? null;
+    // Most frequent spelling; on a tie the first one in the file (the sort is stable).
+    [...spellings.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? null;
   const trueValue = scan.trueValue ?? name(sides.get(true) as Map<string, number>);
   const falseValue = name(sides.get(false) as Map<string, number>);
   if (trueValue === null || falseValue === null) return;
@@ -818,7 +819,7 @@ function chooseTarget(
   }
   // 2. By values that only a churn target has.
   for (const scan of scans) {
-    if (scan.counts.size < 1 || scan.counts.size > 3) continue;
+    if (scan.counts.size < 1 || scan.counts.size > 12 || targetLevels(scan).length > 3) continue;
     if (![...scan.counts.keys()].some((k) => CHURN_VALUES.has(k.toLowerCase()))) continue;
     const choice = binaryTarget(scan, options.positiveLabel, warnings);
     if (typeof choice !== "string") {
