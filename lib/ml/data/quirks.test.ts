@@ -303,7 +303,7 @@ describe("quirk corpus: values", () => {
   });
 
   it("14. euro amounts with a decimal comma and dot thousands (1.234,50 €) in a semicolon file", () => {
-    const rows = withColumn("MonthlyCharges", (i, v) => {
+    const rows = withColumn("MonthlyCharges", (_, v) => {
       const n = Number(v) * 100;
       return `${n.toLocaleString("de-DE", { minimumFractionDigits: 2, maximumFractionDigits: 2 })} €`;
     });
