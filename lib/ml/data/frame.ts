@@ -93,6 +93,8 @@ export function createFrameBuilder(
   const codes = readers.map((r) => (r.kind === "categorical" ? new Int32Array(capacity) : null));
   const levels = readers.map(() => [] as string[]);
   const levelIndex = readers.map(() => new Map<string, number>());
+  // Yes/no spellings already read, per column: a column has a handful, the file millions of cells.
+  const spellings = readers.map(() => new Map<string, string>());
 
   const grow = (needed: number) => {
     if (needed <= capacity) return;
@@ -132,7 +134,7 @@ export function createFrameBuilder(
             code[rowCount + i] = -1;
             continue;
           }
-          const value = reader.yesNo ? yesNoValue(raw, reader.yesNo) : raw.trim();
+          const value = reader.yesNo ? yesNoValue(raw, reader.yesNo, spellings[j]) : raw.trim();
           let k = index.get(value);
           if (k === undefined) {
             k = lv.length;
@@ -160,9 +162,17 @@ export function createFrameBuilder(
   };
 }
 
-function yesNoValue(raw: string, yesNo: { trueValue: string; falseValue: string }): string {
+function yesNoValue(
+  raw: string,
+  yesNo: { trueValue: string; falseValue: string },
+  cache: Map<string, string>,
+): string {
+  const known = cache.get(raw);
+  if (known !== undefined) return known;
   const side = parseBoolean(raw);
-  return side === null ? raw.trim() : side ? yesNo.trueValue : yesNo.falseValue;
+  const value = side === null ? raw.trim() : side ? yesNo.trueValue : yesNo.falseValue;
+  if (cache.size < 64) cache.set(raw, value);
+  return value;
 }
 
 function readNumber(raw: string | undefined, reader: ColumnReader): number {

@@ -9,7 +9,7 @@ import { type ParsedCsv, parseCsv, readCsvBatches } from "./csv";
 import type { DatasetSchema } from "./dataset-schema";
 import { DatasetError } from "./errors";
 import { buildTrainingSet, type CategoricalColumn, getColumn, type NumericColumn } from "./frame";
-import { labelOf, profileDataset } from "./schema-inference";
+import { labelOf, profileDataset, recencyNote, withReferenceDate } from "./schema-inference";
 import { parseDate } from "./values";
 
 const N = 120;
@@ -484,6 +484,18 @@ describe("quirk corpus: dates become recency features", () => {
     const { schema } = profile(file(header, rows));
     expect(col(schema, "SignupDate").dateFormat).toBe("mdy");
     expect(schema.warnings.some((w) => w.startsWith('Column "SignupDate": no day is above 12'))).toBe(true);
+  });
+
+  it("21b. the import moves the reference date to the latest date over all rows, and its note with it", () => {
+    const { header, rows } = loginRows(ymd);
+    const { schema } = profile(file(header, rows));
+    const later = day("2024-04-15");
+    const moved = withReferenceDate(schema, new Map([["LastLogin", later]]));
+    expect(moved.referenceDate).toBe(later);
+    expect(moved.warnings).toContain(recencyNote("LastLogin", later));
+    expect(moved.warnings).not.toContain(recencyNote("LastLogin", day("2024-03-31")));
+    // No date feature: nothing changes.
+    expect(withReferenceDate(BASE, new Map([["tenure", later]]))).toBe(BASE);
   });
 
   it("23. a birth date stays personal data, not a recency feature, and does not set the reference date", () => {
