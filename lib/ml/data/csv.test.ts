@@ -186,10 +186,10 @@ describe("parseCsv: errors name the problem and the line", () => {
         message: /^This is a PNG image/,
       },
       {
-        name: "UTF-16 with BOM",
-        input: new Uint8Array([0xff, 0xfe, ...Buffer.from("a,b\n1,2\n", "utf16le")]),
+        name: "UTF-16 with BOM but an unpaired surrogate",
+        input: new Uint8Array([0xff, 0xfe, ...Buffer.from("a,b\n1,2\n", "utf16le"), 0x00, 0xd8, 0x41, 0x00]),
         code: "UNSUPPORTED_ENCODING",
-        message: /^The file is UTF-16 text/,
+        message: /^The file starts like UTF-16 text but is not valid UTF-16\./,
       },
       {
         name: "UTF-16 without BOM",

@@ -500,6 +500,72 @@ function toBytes(input: string | Uint8Array): Uint8Array {
   return typeof input === "string" ? new TextEncoder().encode(input) : input;
 }
 
+/** The UTF-16 flavour announced by a byte order mark (Excel's "Unicode text" export), or null. */
+function utf16Bom(bytes: Uint8Array): "utf-16le" | "utf-16be" | null {
+  if (bytes.length < 2) return null;
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return "utf-16le";
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return "utf-16be";
+  return null;
+}
+
+const UTF16_NOTE = 'The file is UTF-16 text (Excel\'s "Unicode text"); it was read as such.';
+
+function badUtf16(): DatasetError {
+  return new DatasetError(
+    "UNSUPPORTED_ENCODING",
+    'The file starts like UTF-16 text but is not valid UTF-16. Save it as "CSV UTF-8" (in Excel: File > Save As > CSV UTF-8) and upload it again.',
+    { byteOffset: 0 },
+  );
+}
+
+/**
+ * A UTF-16 file with a byte order mark, transcoded to UTF-8 chunk by chunk; any other file passes
+ * through untouched. (Without a mark UTF-16 cannot be told apart safely: the byte checks refuse it.)
+ */
+async function* asUtf8(
+  chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+  onUtf16: () => void,
+): AsyncGenerator<Uint8Array> {
+  let decoder: TextDecoder | null = null;
+  let head: Uint8Array | null = new Uint8Array(0);
+  const encoder = new TextEncoder();
+  for await (const chunk of chunks) {
+    if (head !== null) {
+      const joined: Uint8Array = new Uint8Array(head.length + chunk.length);
+      joined.set(head);
+      joined.set(chunk, head.length);
+      if (joined.length < 2) {
+        head = joined;
+        continue;
+      }
+      head = null;
+      const encoding = utf16Bom(joined);
+      if (encoding === null) {
+        yield joined;
+        continue;
+      }
+      decoder = new TextDecoder(encoding, { fatal: true });
+      onUtf16();
+      yield* transcode(joined);
+      continue;
+    }
+    if (decoder === null) yield chunk;
+    else yield* transcode(chunk);
+  }
+  if (head !== null && head.length > 0) yield head;
+  if (decoder !== null) yield* transcode(new Uint8Array(0), true);
+
+  function* transcode(bytes: Uint8Array, end = false): Generator<Uint8Array> {
+    let text: string;
+    try {
+      text = (decoder as TextDecoder).decode(bytes, { stream: !end });
+    } catch {
+      throw badUtf16();
+    }
+    if (text.length > 0) yield encoder.encode(text);
+  }
+}
+
 function asBuffer(bytes: Uint8Array): Buffer {
   return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
@@ -510,13 +576,22 @@ function asBuffer(bytes: Uint8Array): Buffer {
  */
 export function parseCsv(input: string | Uint8Array, options: CsvOptions = {}): ParsedCsv {
   const { maxBytes, maxRows, maxRecordChars } = resolveOptions(options);
-  const bytes = toBytes(input);
+  let bytes = toBytes(input);
+  const utf16 = utf16Bom(bytes);
+  if (utf16) {
+    try {
+      bytes = new TextEncoder().encode(new TextDecoder(utf16, { fatal: true }).decode(bytes));
+    } catch {
+      throw badUtf16();
+    }
+  }
   const inspector = new ByteInspector({ maxBytes });
   inspector.feed(bytes);
   inspector.finish();
   const head = new TextDecoder().decode(bytes.subarray(0, HEADER_SCAN_BYTES));
   const delimiter = options.delimiter ?? detectDelimiter(head);
   const checker = new RecordChecker(maxRows, delimiter, declaredDelimiter(head) !== null);
+  if (utf16) checker.notes.push(UTF16_NOTE);
   let rows: string[][];
   try {
     rows = parseSync(asBuffer(bytes), csvParseOptions(delimiter, checker, maxRecordChars)) as string[][];
@@ -546,8 +621,10 @@ export async function* readCsvBatches(
   const { maxBytes, maxRows, maxRecordChars } = resolveOptions(options);
   const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
   const inspector = new ByteInspector({ maxBytes });
-  const source: AsyncIterator<Uint8Array> | Iterator<Uint8Array> =
-    Symbol.asyncIterator in chunks ? chunks[Symbol.asyncIterator]() : chunks[Symbol.iterator]();
+  let isUtf16 = false;
+  const source: AsyncIterator<Uint8Array> = asUtf8(chunks, () => {
+    isUtf16 = true;
+  });
 
   // Read until the header line is complete, to choose the delimiter before csv-parse starts.
   const headChunks: Uint8Array[] = [];
@@ -587,6 +664,7 @@ export async function* readCsvBatches(
     throw error;
   }
   const checker = new RecordChecker(maxRows, delimiter, hasSepLine);
+  if (isUtf16) checker.notes.push(UTF16_NOTE);
   const parser = parseStream(csvParseOptions(delimiter, checker, maxRecordChars));
   const abort = new AbortController();
 

@@ -160,12 +160,49 @@ describe("quirk corpus: line endings, delimiters, encodings", () => {
     expect(schema.identifier).toBe("customerID");
   });
 
-  it("5. UTF-16 (Excel's 'Unicode text') is refused with what to do (decided: not guessed)", () => {
-    const text = file(HEADER, baseRows().slice(0, 3), "\t");
-    const utf16 = new Uint8Array(2 + text.length * 2);
-    utf16.set([0xff, 0xfe]);
-    for (let i = 0; i < text.length; i++) utf16[2 + 2 * i] = text.charCodeAt(i);
-    const error = refusal(utf16);
+  it.each([
+    ["utf-16le", [0xff, 0xfe]],
+    ["utf-16be", [0xfe, 0xff]],
+  ] as const)(
+    "5. %s with a byte order mark (Excel's 'Unicode text', tab-separated) is read, streamed at any chunk size",
+    async (encoding, bom) => {
+      const text = file(
+        [...HEADER, "Ville"],
+        baseRows().map((r, i) => [...r, i % 2 ? "Zürich" : "Łódź 🚀"]),
+        "\t",
+        "\r\n",
+      );
+      const le = Buffer.from(text, "utf16le");
+      if (encoding === "utf-16be") le.swap16();
+      const bytes = new Uint8Array([...bom, ...le]);
+      const csv = parseCsv(bytes);
+      expect(csv.columns).toEqual([...HEADER, "Ville"]);
+      expect(csv.rows[0][6]).toBe("Łódź 🚀");
+      expect(csv.rows[1][6]).toBe("Zürich");
+      expect(csv.notes).toContain('The file is UTF-16 text (Excel\'s "Unicode text"); it was read as such.');
+      for (const size of [1, 3, 4096]) {
+        const rows: string[][] = [];
+        async function* chunks() {
+          for (let o = 0; o < bytes.length; o += size) yield bytes.subarray(o, o + size);
+        }
+        const batches = readCsvBatches(chunks(), { batchSize: 50 });
+        for (;;) {
+          const next = await batches.next();
+          if (next.done) {
+            expect(next.value.notes).toContain(
+              'The file is UTF-16 text (Excel\'s "Unicode text"); it was read as such.',
+            );
+            break;
+          }
+          rows.push(...next.value.rows);
+        }
+        expect(rows).toEqual(csv.rows);
+      }
+    },
+  );
+
+  it("5b. UTF-16 without a byte order mark is refused with what to do (it cannot be told apart safely)", () => {
+    const error = refusal(new Uint8Array(Buffer.from(file(HEADER, baseRows().slice(0, 3)), "utf16le")));
     expect(error.code).toBe("UNSUPPORTED_ENCODING");
     expect(error.message).toMatch(/UTF-16 text\. Save it as "CSV UTF-8"/);
   });
