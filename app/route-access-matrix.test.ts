@@ -57,6 +57,21 @@ const predictBody = JSON.stringify({ customer_data: { tenure: 3 }, dataset_id: 9
 
 /** Every route.ts under app/, by its path: the requests that probe each exported method. */
 const ROUTES: Record<string, Probe[]> = {
+  "app/(app)/analytics/export/route.ts": [
+    { method: "GET", url: "/analytics/export", access: "viewer", allowed: 400 }, // no dataset chosen
+  ],
+  "app/(app)/campaigns/[id]/export/route.ts": [
+    {
+      method: "GET",
+      url: "/campaigns/999999/export",
+      params: { id: "999999" },
+      access: "viewer",
+      allowed: 404,
+    },
+  ],
+  "app/(app)/admin/audit/export/route.ts": [
+    { method: "GET", url: "/admin/audit/export?from=not-a-date", access: "admin", allowed: 400 },
+  ],
   "app/(app)/customers/export/route.ts": [
     { method: "GET", url: "/customers/export", access: "viewer", allowed: 400 },
   ],
@@ -124,6 +139,15 @@ const ROUTES: Record<string, Probe[]> = {
     { method: "GET", url: "/api/realtime/config", access: "public", allowed: 200 },
   ],
   "app/api/realtime/route.ts": [{ method: "GET", url: "/api/realtime", access: "viewer", allowed: 400 }],
+  "app/api/reports/[id]/download/route.ts": [
+    {
+      method: "GET",
+      url: "/api/reports/999999/download",
+      params: { id: "999999" },
+      access: "viewer",
+      allowed: 404,
+    },
+  ],
   "app/api/score-batches/[id]/download/route.ts": [
     {
       method: "GET",
@@ -161,6 +185,18 @@ const ROUTES: Record<string, Probe[]> = {
       body: JSON.stringify({ json: { medium: 0.9, high: 0.1 } }),
       access: "admin",
       allowed: 400,
+    },
+  ],
+  "app/api/v1/datasets/[id]/versions/route.ts": [
+    // An unknown dataset: the key's scope (datasets:write, given to the probe key) is checked first.
+    {
+      method: "POST",
+      url: "/api/v1/datasets/999999/versions",
+      params: { id: "999999" },
+      headers: { "content-type": "text/csv" },
+      body: "a,b\n1,2\n",
+      access: "api key",
+      allowed: 404,
     },
   ],
   "app/api/v1/predict/route.ts": [
@@ -254,7 +290,7 @@ describe.each(testDatabaseKinds())("route handlers by caller on %s", (kind) => {
     const key = await createApiKey(
       handle.db,
       { id: keyOwner.id, label: keyOwner.email },
-      { name: "Route matrix", scopes: ["predict", "predict:batch"] },
+      { name: "Route matrix", scopes: ["predict", "predict:batch", "datasets:write"] },
     );
     credentials.set("api key", { authorization: `Bearer ${key.secret}` });
   });

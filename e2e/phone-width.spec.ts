@@ -32,6 +32,7 @@ test.describe("every page fits a phone screen", () => {
       "/scoring",
       "/analytics",
       "/reports",
+      "/drift",
       "/api-docs",
       "/admin",
       "/admin/api-keys",

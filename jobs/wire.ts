@@ -10,5 +10,14 @@ export function wireDurableWork(): void {
     send: async (db, event, data, options) =>
       (await import("./dispatch")).sendEvent(db, event, data, options),
     cancel: async (db, jobId) => (await import("./dispatch")).cancelJob(db, jobId),
+    stepsOf: async (functionId, data) => {
+      const fn = (await import("./registry")).getDurableFunctions().find((f) => f.id === functionId);
+      if (!fn) return null;
+      try {
+        return fn.steps(fn.parse(data)).map((step) => ({ id: step.id, label: step.label }));
+      } catch {
+        return null;
+      }
+    },
   });
 }

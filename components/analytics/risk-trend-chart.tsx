@@ -1,6 +1,5 @@
 "use client";
 
-import { format } from "date-fns";
 import {
   Bar,
   CartesianGrid,
@@ -13,6 +12,7 @@ import {
   YAxis,
 } from "recharts";
 import { ANIMATION_MS, AXIS_TICK, GRID_STROKE, SERIES_COLORS } from "@/components/charts/chart-theme";
+import { useFormatDate } from "@/components/format/date-time";
 import { percent } from "./format";
 
 export interface RiskTrendPoint {
@@ -24,8 +24,9 @@ export interface RiskTrendPoint {
 
 /** Mean risk (line, left axis) and high-risk customers (bars, right axis) per scoring, oldest first. */
 export function RiskTrendChart({ points, height = 280 }: { points: RiskTrendPoint[]; height?: number }) {
+  const formatDate = useFormatDate();
   const data = points.map((p) => ({
-    name: `${p.label} (${format(p.at, "d MMM yyyy")})`,
+    name: `${p.label} (${formatDate(p.at, "date")})`,
     meanRisk: p.meanRisk,
     highRisk: p.highRisk,
   }));

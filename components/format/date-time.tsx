@@ -142,3 +142,12 @@ export function RelativeTime({ value, className }: { value: Date | string; class
     </time>
   );
 }
+
+/**
+ * The reader's IANA time zone (the server's render zone until hydration): what local calendar
+ * days mean in date filters, which send those days to the server as UTC instants.
+ */
+export function useReaderTimeZone(): string {
+  const render = useContext(RenderTimeContext);
+  return useIsHydrated() ? browserTimeZone() : render.timeZone;
+}

@@ -1,4 +1,5 @@
 import {
+  Activity,
   BarChart3,
   BrainCircuit,
   Code2,
@@ -29,6 +30,7 @@ export const NAV_ITEMS: NavItem[] = [
   { href: "/predict", label: "Predict", icon: Gauge },
   { href: "/customers", label: "Customers", icon: Users },
   { href: "/scoring", label: "Score a file", icon: FileSpreadsheet },
+  { href: "/drift", label: "Drift", icon: Activity },
   { href: "/analytics", label: "Analytics", icon: BarChart3 },
   { href: "/campaigns", label: "Campaigns", icon: Target },
   { href: "/reports", label: "Reports", icon: FileText },

@@ -2,8 +2,11 @@
  * The registry of durable functions (read by jobs/registry.ts): one export line per function.
  * Order does not matter; ids must be unique.
  */
+export { driftCheck } from "./drift-check";
 export { generateReport } from "./generate-report";
 export { pruneJobs } from "./prune-jobs";
+export { retrainingScheduler } from "./retraining-scheduler";
+export { retrainingWebhook } from "./retraining-webhook";
 export { scoreBatch } from "./score-batch";
 export { scoreChampion } from "./score-champion";
 export { trainModels } from "./train-models";

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { applyDataRetention } from "@/server/services/data-retention";
 import { pruneRateLimitCounts } from "@/server/services/rest-api/shared-rate-limit";
 import { defineDurableFunction } from "../define";
 import { pruneFinishedJobs } from "../runner/store";
@@ -9,7 +10,8 @@ export const JOB_RETENTION_DAYS = 30;
 /**
  * Housekeeping: the embedded runner's `jobs` / `job_steps` tables would otherwise grow by one row
  * per step of every run forever (under Inngest they stay empty), and the shared REST API rate
- * limit's per-minute counts are only needed for two minutes.
+ * limit's per-minute counts are only needed for two minutes. It also enforces the admin's data
+ * retention (Admin → Settings): scored files, reports and API call logs past their age go.
  */
 export const pruneJobs = defineDurableFunction({
   id: "prune-jobs",
@@ -29,6 +31,11 @@ export const pruneJobs = defineDurableFunction({
       id: "delete-old-rate-limit-counts",
       label: "Deleting old REST API call counts",
       run: async ({ db }) => ({ deleted: await pruneRateLimitCounts(db) }),
+    },
+    {
+      id: "apply-data-retention",
+      label: "Deleting scored files, reports and API call logs past their retention",
+      run: async ({ db }) => ({ ...(await applyDataRetention(db)) }),
     },
   ],
 });

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { notifyIfScheduledRunFailed } from "@/server/services/retraining/failures";
 import { pipelineSteps } from "@/server/services/training/plan";
 import { closeFailedRun } from "@/server/services/training/run-state";
 import { discardPrefetchedTraining, runTrainingStep } from "@/server/services/training/steps";
@@ -31,9 +32,11 @@ export const trainModels = defineDurableFunction<TrainModelsData>({
       // Results are plain JSON-safe summaries; the executor checks that when storing them.
       run: async ({ db, data, results }) => (await runTrainingStep(db, data.runId, step.id, results)) as Json,
     })),
-  onFailure: ({ db, data, error }) => {
+  onFailure: async ({ db, data, error }) => {
     // Models of this run started ahead on worker threads (embedded mode) are not needed any more.
     discardPrefetchedTraining(db, data.runId);
-    return closeFailedRun(db, data.runId, error, { isCancelled: isJobCancelled(error) });
+    await closeFailedRun(db, data.runId, error, { isCancelled: isJobCancelled(error) });
+    // A scheduled run that failed: banner for managers, audit entry, signed webhook.
+    await notifyIfScheduledRunFailed(db, data.runId);
   },
 });

@@ -112,6 +112,27 @@ describe("retention playbook", () => {
     );
   });
 
+  it("never recommends a disabled rule, and recommends it again once enabled", () => {
+    const rule = {
+      id: "call-them",
+      when: { column: "Contract", equals: "Month-to-month" },
+      action: { title: "Call the customer", rationale: "A human voice helps." },
+      cost: 0.5,
+    };
+    const enabled = playbookSchema.parse({ ...DEFAULT_PLAYBOOK, rules: [rule, ...DEFAULT_PLAYBOOK.rules] });
+    const disabled = playbookSchema.parse({
+      ...DEFAULT_PLAYBOOK,
+      rules: [{ ...rule, enabled: false }, ...DEFAULT_PLAYBOOK.rules],
+    });
+    const contract = drivers([["Contract", 0.1]]);
+    expect(recommendActions(contract, fibreNewcomer, enabled).map((a) => a.ruleId)).toContain("call-them");
+    expect(recommendActions(contract, fibreNewcomer, disabled).map((a) => a.ruleId)).not.toContain(
+      "call-them",
+    );
+    expect(recommendedAction(contract, fibreNewcomer, disabled)?.ruleId).not.toBe("call-them");
+    expect(recommendedAction(contract, fibreNewcomer, enabled)?.ruleId).toBe("call-them");
+  });
+
   it("handles columns named like Object's members: __proto__ overrides kept, absent toString not found", () => {
     const playbook = playbookSchema.parse({
       ...DEFAULT_PLAYBOOK,

@@ -49,6 +49,8 @@ export const playbookRuleSchema = z
     action: z.object({ title: z.string().min(1).max(200), rationale: z.string().max(1000) }).strict(),
     /** Relative cost units (1 = a nudge, 5 = a person's time or a big discount). */
     cost: z.number().min(0).max(1000),
+    /** false: kept in the playbook (and the editor) but never recommended. Omitted = enabled. */
+    enabled: z.boolean().optional(),
   })
   .strict();
 export type PlaybookRule = z.infer<typeof playbookRuleSchema>;
@@ -437,11 +439,13 @@ function compile(playbook: Playbook): CompiledPlaybook {
   if (!compiled) {
     compiled = {
       playbook,
-      rules: playbook.rules.map((rule) => ({
-        rule,
-        primary: compileCondition(rule.when),
-        extra: (rule.when.and ?? []).map(compileCondition),
-      })),
+      rules: playbook.rules
+        .filter((rule) => rule.enabled !== false)
+        .map((rule) => ({
+          rule,
+          primary: compileCondition(rule.when),
+          extra: (rule.when.and ?? []).map(compileCondition),
+        })),
       byColumn: new Map(),
     };
     compiledCache.set(playbook, compiled);

@@ -3,6 +3,7 @@ import {
   bigint,
   bigserial,
   boolean,
+  check,
   index,
   integer,
   jsonb,
@@ -515,4 +516,141 @@ export const reports = pgTable(
     finishedAt: timestamp("finished_at", { withTimezone: true, mode: "date" }),
   },
   (t) => [index("reports_created_idx").on(t.createdAt)],
+);
+
+// ─── Scheduled retraining (wave 3): schedules per dataset, challenger vs champion decisions ─────
+
+/**
+ * A dataset's retraining schedule (at most one). `nextRunAt` is the next slot the scheduler will
+ * act on; a slot missed while the server was down runs once, then `nextRunAt` moves past now.
+ */
+export const retrainingSchedules = pgTable("retraining_schedules", {
+  datasetId: integer("dataset_id")
+    .primaryKey()
+    .references(() => datasets.id, { onDelete: "cascade" }),
+  isEnabled: boolean("is_enabled").notNull().default(false),
+  /** 5-field cron expression, read in `timeZone`. */
+  cron: text("cron").notNull(),
+  timeZone: text("time_zone").notNull().default("UTC"),
+  /** manual | automatic */
+  policy: text("policy").notNull().default("manual"),
+  /** auc | profit */
+  metric: text("metric").notNull().default("auc"),
+  margin: real("margin").notNull().default(0.005),
+  calibrationBound: real("calibration_bound").notNull().default(0.005),
+  /** Optional: failed runs are POSTed here, signed with HMAC-SHA256 of `webhookSecret`. */
+  webhookUrl: text("webhook_url"),
+  webhookSecret: text("webhook_secret"),
+  nextRunAt: timestamp("next_run_at", { withTimezone: true, mode: "date" }),
+  lastRunAt: timestamp("last_run_at", { withTimezone: true, mode: "date" }),
+  lastRunId: integer("last_run_id").references(() => trainingRuns.id, { onDelete: "set null" }),
+  /** started | skipped | failed | succeeded */
+  lastOutcome: text("last_outcome"),
+  lastError: text("last_error"),
+  /** A failed scheduled run shows a banner to managers until one of them dismisses it. */
+  failureNoticeAt: timestamp("failure_notice_at", { withTimezone: true, mode: "date" }),
+  updatedById: integer("updated_by_id").references(() => users.id, { onDelete: "set null" }),
+  updatedAt: timestamp("updated_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+});
+
+export const DECISION_OUTCOMES = ["pending", "promoted", "kept", "rejected"] as const;
+export type DecisionOutcome = (typeof DECISION_OUTCOMES)[number];
+
+/** One challenger-vs-champion decision: both models' figures on the same held-out rows, and who decided. */
+export const modelDecisions = pgTable(
+  "model_decisions",
+  {
+    id: serial("id").primaryKey(),
+    datasetId: integer("dataset_id")
+      .notNull()
+      .references(() => datasets.id, { onDelete: "cascade" }),
+    runId: integer("run_id")
+      .notNull()
+      .references(() => trainingRuns.id, { onDelete: "cascade" }),
+    challengerModelId: integer("challenger_model_id")
+      .notNull()
+      .references(() => models.id, { onDelete: "cascade" }),
+    championModelId: integer("champion_model_id").references(() => models.id, { onDelete: "set null" }),
+    /** { auc, brier, profit } of each model on the new version's held-out rows. */
+    challengerFigures: jsonb("challenger_figures").$type<Record<string, unknown>>().notNull(),
+    championFigures: jsonb("champion_figures").$type<Record<string, unknown> | null>(),
+    heldOutRows: integer("held_out_rows").notNull(),
+    /** The rule as it was applied: policy, metric, margin, calibration bound. */
+    rule: jsonb("rule").$type<Record<string, unknown>>().notNull(),
+    ruleReasons: jsonb("rule_reasons").$type<string[]>().notNull(),
+    outcome: text("outcome").notNull().default("pending"),
+    /** "rule" for automatic decisions, else the person's e-mail. */
+    decidedBy: text("decided_by"),
+    decidedById: integer("decided_by_id").references(() => users.id, { onDelete: "set null" }),
+    reason: text("reason"),
+    createdAt: createdAt(),
+    decidedAt: timestamp("decided_at", { withTimezone: true, mode: "date" }),
+  },
+  (t) => [
+    uniqueIndex("model_decisions_run_key").on(t.runId),
+    index("model_decisions_dataset_idx").on(t.datasetId, t.createdAt),
+  ],
+);
+
+// ─── Drift monitoring ───────────────────────────────────────────────────────────────────────────
+
+export const DRIFT_SOURCE_KINDS = ["version", "batch"] as const;
+export type DriftSourceKind = (typeof DRIFT_SOURCE_KINDS)[number];
+
+/**
+ * One comparison of a champion's training data (its dataset version) with newer data: a later
+ * version of the dataset or a scored file. One row per champion and compared data (a new check
+ * replaces the result), so the Drift page reads finished results instead of computing them.
+ */
+export const driftReports = pgTable(
+  "drift_reports",
+  {
+    id: serial("id").primaryKey(),
+    datasetId: integer("dataset_id")
+      .notNull()
+      .references(() => datasets.id, { onDelete: "cascade" }),
+    /** The champion whose training data is the baseline (and whose importance weights the columns). */
+    modelId: integer("model_id")
+      .notNull()
+      .references(() => models.id, { onDelete: "cascade" }),
+    baselineVersionId: integer("baseline_version_id")
+      .notNull()
+      .references(() => datasetVersions.id, { onDelete: "cascade" }),
+    sourceKind: text("source_kind").$type<DriftSourceKind>().notNull(),
+    /** The compared version (source "version") or scored file (source "batch"); exactly one is set. */
+    datasetVersionId: integer("dataset_version_id").references(() => datasetVersions.id, {
+      onDelete: "cascade",
+    }),
+    batchId: integer("batch_id").references(() => scoreBatches.id, { onDelete: "cascade" }),
+    status: jobStatusEnum("status").notNull().default("queued"),
+    /** "upload", "batch" (started automatically) or "manual" (a manager's "check now"). */
+    trigger: text("trigger").notNull().default("manual"),
+    /** stable | moderate | significant, when finished. */
+    level: text("level"),
+    weightedPsi: real("weighted_psi"),
+    riskPsi: real("risk_psi"),
+    rows: integer("rows"),
+    /** The DriftSummary of lib/drift (columns with PSI, importance and before/after bins; verdict). */
+    result: jsonb("result").$type<Record<string, unknown>>(),
+    error: text("error"),
+    jobId: text("job_id"),
+    /** When the audit entry for an important column past PSI 0.2 was written (once per report). */
+    alertedAt: timestamp("alerted_at", { withTimezone: true, mode: "date" }),
+    createdById: integer("created_by_id").references(() => users.id, { onDelete: "set null" }),
+    createdAt: createdAt(),
+    finishedAt: timestamp("finished_at", { withTimezone: true, mode: "date" }),
+  },
+  (t) => [
+    uniqueIndex("drift_reports_model_version_key")
+      .on(t.modelId, t.datasetVersionId)
+      .where(sql`${t.datasetVersionId} is not null`),
+    uniqueIndex("drift_reports_model_batch_key")
+      .on(t.modelId, t.batchId)
+      .where(sql`${t.batchId} is not null`),
+    index("drift_reports_dataset_idx").on(t.datasetId, t.createdAt),
+    check(
+      "drift_reports_one_source",
+      sql`(${t.sourceKind} = 'version' and ${t.datasetVersionId} is not null and ${t.batchId} is null) or (${t.sourceKind} = 'batch' and ${t.batchId} is not null and ${t.datasetVersionId} is null)`,
+    ),
+  ],
 );

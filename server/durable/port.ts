@@ -28,6 +28,16 @@ export interface DurableWorkExecutor {
   ): Promise<string[]>;
   /** Requests cancellation; false when the job is unknown or already over. */
   cancel(db: Database, jobId: string): Promise<boolean>;
+  /**
+   * The step list a function runs for this event data (ids and labels, in order), for the Jobs
+   * page; null when the function is unknown or the data no longer parses.
+   */
+  stepsOf?(functionId: string, data: Record<string, unknown>): Promise<DurableStepOutline[] | null>;
+}
+
+export interface DurableStepOutline {
+  id: string;
+  label: string;
 }
 
 const slot = processWide("durableWorkExecutor", (): { executor: DurableWorkExecutor | null } => ({
@@ -65,4 +75,13 @@ export function startDurableWork(
 /** Requests cancellation of a job: its current step finishes, no further step starts. */
 export function cancelDurableWork(db: Database, jobId: string): Promise<boolean> {
   return executor().cancel(db, jobId);
+}
+
+/** Ids and labels of a job's steps (null when unknown or when the executor cannot tell). */
+export async function durableStepsOf(
+  functionId: string,
+  data: Record<string, unknown>,
+): Promise<DurableStepOutline[] | null> {
+  const stepsOf = executor().stepsOf;
+  return stepsOf ? stepsOf(functionId, data) : null;
 }

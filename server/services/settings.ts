@@ -145,3 +145,35 @@ export const CURRENCY_SETTING: SettingDefinition<CurrencySetting> = {
 /** The organisation's ISO 4217 code ("USD" until an admin sets one). */
 export const getCurrency = async (db: Database): Promise<string> =>
   (await getSetting(db, CURRENCY_SETTING)).code;
+
+// ─── Data retention (enforced by the nightly clean-up: server/services/data-retention.ts) ───────
+
+const retentionDays = (what: string) =>
+  z
+    .number()
+    .int(`Enter whole days for ${what}`)
+    .min(1, `Keep ${what} at least 1 day`)
+    .max(3650, `Keep ${what} at most 3,650 days (10 years)`)
+    .nullable();
+
+/** Days to keep each kind of generated data; null keeps it until someone deletes it. */
+export const dataRetentionSchema = z
+  .object({
+    scoredFilesDays: retentionDays("scored files"),
+    reportsDays: retentionDays("reports"),
+    apiLogsDays: retentionDays("API call logs"),
+  })
+  .strict();
+export type DataRetention = z.infer<typeof dataRetentionSchema>;
+
+export const DEFAULT_DATA_RETENTION: DataRetention = {
+  scoredFilesDays: 90,
+  reportsDays: 365,
+  apiLogsDays: 90,
+};
+
+export const DATA_RETENTION_SETTING: SettingDefinition<DataRetention> = {
+  key: "data_retention",
+  schema: dataRetentionSchema,
+  defaultValue: () => ({ ...DEFAULT_DATA_RETENTION }),
+};

@@ -20,14 +20,31 @@ type Access = "public" | Role;
 const MINIMUM_ROLE: Record<string, Access> = {
   me: "viewer",
   "auth.signUp": "public",
+  // A set-password link is opened before its owner can sign in.
+  "auth.passwordLink": "public",
+  "auth.setPassword": "public",
+  "auth.changePassword": "viewer",
+  "auth.rename": "viewer",
 
   "dashboard.datasets": "viewer",
   "dashboard.overview": "viewer",
 
   "users.list": "admin",
   "users.setRole": "admin",
+  "users.create": "admin",
+  "users.resetPassword": "admin",
+  "users.deactivate": "admin",
+  "users.reactivate": "admin",
+  "users.signUpSetting": "admin",
+  "users.setSignUpOpen": "admin",
   "audit.list": "admin",
   "audit.actions": "admin",
+  "audit.facets": "admin",
+
+  "jobs.list": "admin",
+  "jobs.overview": "admin",
+  "jobs.retry": "admin",
+  "jobs.cancel": "admin",
 
   "datasets.list": "viewer",
   "datasets.get": "viewer",
@@ -56,6 +73,29 @@ const MINIMUM_ROLE: Record<string, Access> = {
 
   "settings.riskBands": "viewer",
   "settings.setRiskBands": "admin",
+  "settings.currency": "viewer",
+  "settings.setCurrency": "admin",
+
+  "analytics.datasets": "viewer",
+  "analytics.overview": "viewer",
+  "analytics.segments": "viewer",
+  "analytics.retention": "viewer",
+  "analytics.riskTrend": "viewer",
+
+  "campaigns.preview": "viewer",
+  "campaigns.list": "viewer",
+  "campaigns.get": "viewer",
+  "campaigns.save": "manager",
+
+  "reports.list": "viewer",
+  "reports.get": "viewer",
+  "reports.generate": "manager",
+
+  "settings.playbook": "admin",
+  "settings.setPlaybook": "admin",
+  "settings.resetPlaybook": "admin",
+  "settings.dataRetention": "admin",
+  "settings.setDataRetention": "admin",
 
   "batchScoring.datasets": "viewer",
   "batchScoring.list": "viewer",
@@ -71,6 +111,21 @@ const MINIMUM_ROLE: Record<string, Access> = {
   "predictions.datasets": "viewer",
   "predictions.form": "viewer",
   "predictions.predict": "viewer",
+
+  "retraining.schedule": "viewer",
+  "retraining.schedules": "admin",
+  "retraining.updateSchedule": "manager",
+  "retraining.runNow": "manager",
+  "retraining.decisions": "viewer",
+  "retraining.approve": "manager",
+  "retraining.reject": "manager",
+  "retraining.failureNotices": "manager",
+  "retraining.dismissFailure": "manager",
+
+  "drift.overview": "viewer",
+  "drift.report": "viewer",
+  "drift.alerts": "viewer",
+  "drift.checkNow": "manager",
 };
 
 const RANK: Record<Access, number> = { public: -1, viewer: 0, manager: 1, admin: 2 };

@@ -7,9 +7,12 @@ import { campaignsRouter } from "../routers/campaigns/_router";
 import { customersRouter } from "../routers/customers/_router";
 import { dashboardRouter } from "../routers/dashboard/_router";
 import { datasetsRouter } from "../routers/datasets/_router";
+import { driftRouter } from "../routers/drift/_router";
+import { jobsRouter } from "../routers/jobs/_router";
 import { modelsRouter } from "../routers/models/_router";
 import { predictionsRouter } from "../routers/predictions/_router";
 import { reportsRouter } from "../routers/reports/_router";
+import { retrainingRouter } from "../routers/retraining/_router";
 import { settingsRouter } from "../routers/settings/_router";
 import { trainingRouter } from "../routers/training/_router";
 import { usersRouter } from "../routers/users/_router";
@@ -32,6 +35,9 @@ export const appRouter = router({
   analytics: analyticsRouter,
   campaigns: campaignsRouter,
   reports: reportsRouter,
+  retraining: retrainingRouter,
+  jobs: jobsRouter,
+  drift: driftRouter,
 });
 
 export type AppRouter = typeof appRouter;

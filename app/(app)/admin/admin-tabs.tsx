@@ -8,7 +8,9 @@ const TABS = [
   { href: "/admin/users", label: "Users" },
   { href: "/admin/audit", label: "Audit log" },
   { href: "/admin/api-keys", label: "API keys" },
+  { href: "/admin/schedules", label: "Schedules" },
   { href: "/admin/settings", label: "Settings" },
+  { href: "/admin/jobs", label: "Jobs" },
 ];
 
 export function AdminTabs() {

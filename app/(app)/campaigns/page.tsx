@@ -1,8 +1,8 @@
-import { formatDistanceToNow } from "date-fns";
 import { Target } from "lucide-react";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { DatasetPicker } from "@/components/dashboard/dataset-picker";
+import { RelativeTime } from "@/components/format/date-time";
 import { EmptyState } from "@/components/layout/empty-state";
 import { PageHeader } from "@/components/layout/page-header";
 import { Button } from "@/components/ui/button";
@@ -108,7 +108,7 @@ export default async function CampaignsPage({
                         {formatMoney(c.summary.profit, c.summary.currency)}
                       </TableCell>
                       <TableCell className="text-muted-foreground text-sm">
-                        {formatDistanceToNow(c.createdAt, { addSuffix: true })}
+                        <RelativeTime value={c.createdAt} />
                         {c.createdBy ? ` by ${c.createdBy}` : ""}
                       </TableCell>
                     </TableRow>

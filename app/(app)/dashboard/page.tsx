@@ -1,10 +1,11 @@
-import { formatDistanceToNow } from "date-fns";
 import { Database, LayoutDashboard } from "lucide-react";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { BarList } from "@/components/dashboard/bar-list";
 import { DatasetPicker } from "@/components/dashboard/dataset-picker";
 import { RiskDistribution } from "@/components/dashboard/risk-distribution";
+import { DriftAlertBanner } from "@/components/drift/drift-alert-banner";
+import { RelativeTime } from "@/components/format/date-time";
 import { EmptyState } from "@/components/layout/empty-state";
 import { PageHeader } from "@/components/layout/page-header";
 import { formatPercent, modelTitle } from "@/components/models/format";
@@ -14,6 +15,7 @@ import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/com
 import { DEFAULT_CURRENCY, formatMoney } from "@/lib/format/money";
 import { getCurrentUser } from "@/server/auth/current-user";
 import { serverApi } from "@/server/trpc/server";
+import { FailedRunsBanner } from "./failed-runs-banner";
 
 export const metadata: Metadata = { title: "Dashboard" };
 
@@ -26,7 +28,7 @@ export default async function DashboardPage({
   const canTrain = user?.role === "manager" || user?.role === "admin";
   const firstName = user?.name.split(/\s+/)[0] ?? "there";
   const api = await serverApi();
-  const datasets = await api.dashboard.datasets();
+  const [datasets, driftAlerts] = await Promise.all([api.dashboard.datasets(), api.drift.alerts()]);
   const requested = Number((await searchParams).dataset);
   const selected =
     datasets.find((d) => d.id === requested) ?? datasets.find((d) => d.hasChampion) ?? datasets[0] ?? null;
@@ -39,15 +41,18 @@ export default async function DashboardPage({
     : [null, null];
 
   const header = (
-    <PageHeader
-      title={`Welcome, ${firstName}`}
-      description="Your churn overview: who is at risk, why, and what to do."
-      actions={
-        selected && datasets.length > 1 ? (
-          <DatasetPicker datasets={datasets} value={selected.id} />
-        ) : undefined
-      }
-    />
+    <>
+      <PageHeader
+        title={`Welcome, ${firstName}`}
+        description="Your churn overview: who is at risk, why, and what to do."
+        actions={
+          selected && datasets.length > 1 ? (
+            <DatasetPicker datasets={datasets} value={selected.id} />
+          ) : undefined
+        }
+      />
+      {canTrain && <FailedRunsBanner />}
+    </>
   );
 
   if (!overview) {
@@ -78,6 +83,11 @@ export default async function DashboardPage({
   return (
     <>
       {header}
+      {driftAlerts.length > 0 && (
+        <div className="mb-6">
+          <DriftAlertBanner alerts={driftAlerts} />
+        </div>
+      )}
       {!champion || !scored ? (
         <EmptyState
           icon={LayoutDashboard}
@@ -183,7 +193,9 @@ export default async function DashboardPage({
                     </span>
                   </dd>
                   <dt className="text-muted-foreground">Trained</dt>
-                  <dd>{formatDistanceToNow(champion.trainedAt, { addSuffix: true })}</dd>
+                  <dd>
+                    <RelativeTime value={champion.trainedAt} />
+                  </dd>
                 </dl>
               </CardContent>
             </Card>
@@ -247,7 +259,7 @@ export default async function DashboardPage({
                         Run #{run.id}{" "}
                         <span className="text-muted-foreground">
                           {run.trigger === "manual" ? "" : `(${run.trigger}) `}
-                          {formatDistanceToNow(run.createdAt, { addSuffix: true })}
+                          <RelativeTime value={run.createdAt} />
                         </span>
                       </span>
                       <RunStatusBadge status={run.status} />

@@ -1,10 +1,10 @@
 "use client";
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { formatDistanceToNow } from "date-fns";
 import { Download, FileText } from "lucide-react";
 import { useId, useState } from "react";
 import { toast } from "sonner";
+import { RelativeTime } from "@/components/format/date-time";
 import { ReportStatus } from "@/components/reports/report-status";
 import { useTRPC } from "@/components/trpc/client";
 import { Button } from "@/components/ui/button";
@@ -171,7 +171,7 @@ export function ReportsWorkspace({
                       <ReportStatus status={r.status} progress={r.progress} />
                     </TableCell>
                     <TableCell className="text-muted-foreground text-sm">
-                      {formatDistanceToNow(r.createdAt, { addSuffix: true })}
+                      <RelativeTime value={r.createdAt} />
                       {r.createdBy ? ` by ${r.createdBy}` : ""}
                     </TableCell>
                     <TableCell className="text-right">

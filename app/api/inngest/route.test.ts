@@ -26,7 +26,11 @@ describe("/api/inngest", () => {
     // The registry (jobs/functions/index.ts) holds exactly these; a function dropped from it would
     // silently never run under Inngest.
     expect(getDurableFunctions().map((fn) => fn.id)).toEqual([
+      "drift-check",
+      "generate-report",
       "prune-jobs",
+      "retraining-scheduler",
+      "retraining-webhook",
       "score-batch",
       "score-champion",
       "train-models",
@@ -34,7 +38,13 @@ describe("/api/inngest", () => {
     const served = toInngestFunctionList(getDurableFunctions());
     // Functions that clean up after a failure also get a cancellation handler of their own.
     expect(served.map((fn) => fn.id())).toEqual([
+      "drift-check",
+      "drift-check-on-cancel",
+      "generate-report",
+      "generate-report-on-cancel",
       "prune-jobs",
+      "retraining-scheduler",
+      "retraining-webhook",
       "score-batch",
       "score-batch-on-cancel",
       "score-champion",
@@ -45,7 +55,9 @@ describe("/api/inngest", () => {
     const res = await GET(new NextRequest("http://localhost/api/inngest"), {});
     expect(res.status).toBe(200);
     const body = (await res.json()) as { function_count?: number; mode?: string };
-    // Inngest also counts the onFailure handler of score-batch and train-models as a function.
-    expect(body).toMatchObject({ mode: "dev", function_count: served.length + 2 });
+    // Inngest also counts the onFailure handler of each function that has one as a function.
+    const withFailureHandler = getDurableFunctions().filter((fn) => fn.onFailure).length;
+    expect(withFailureHandler).toBe(4); // drift-check, generate-report, score-batch, train-models
+    expect(body).toMatchObject({ mode: "dev", function_count: served.length + withFailureHandler });
   });
 });

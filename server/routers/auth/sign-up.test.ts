@@ -1,5 +1,5 @@
 import { TRPCError } from "@trpc/server";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "../../db/client";
 import { listAudit } from "../../services/audit";
 import { SIGN_UP_SETTING, setSetting } from "../../services/settings";
@@ -36,14 +36,32 @@ async function fieldErrorsOf(promise: Promise<unknown>): Promise<Record<string, 
 const policy = { maxFailures: 5, lockoutMinutes: 15 };
 
 describe.each(testDatabaseKinds())("sign-up on %s", (kind) => {
+  // Each test starts from an empty database: sign-up depends on whether an admin exists and on
+  // the sign-up setting, so no test may lean on another's accounts (the order is shuffled).
   let handle: DatabaseHandle;
-  let adminId: number;
-  beforeAll(async () => {
+  beforeEach(async () => {
     handle = await createTestDatabase(kind);
   });
-  afterAll(async () => {
+  afterEach(async () => {
     await handle?.close();
   });
+
+  async function firstAdmin(): Promise<number> {
+    await callerFor(handle.db, null).auth.signUp({
+      name: "Ada",
+      email: "Ada@Example.com",
+      password: "long enough pw",
+    });
+    const signedIn = await authenticate(
+      handle.db,
+      { email: "ada@example.com", password: "long enough pw" },
+      null,
+      policy,
+    );
+    if (!signedIn.ok || signedIn.user.role !== "admin")
+      throw new Error("the first sign-up did not make an admin");
+    return signedIn.user.id;
+  }
 
   it("lets the first account sign up on an empty database and makes it the admin", async () => {
     const api = callerFor(handle.db, null);
@@ -59,10 +77,10 @@ describe.each(testDatabaseKinds())("sign-up on %s", (kind) => {
       policy,
     );
     expect(signedIn).toMatchObject({ ok: true, user: { role: "admin" } });
-    if (signedIn.ok) adminId = signedIn.user.id;
   });
 
   it("is closed after the first admin exists, whatever the email, with a message that says what to do", async () => {
+    await firstAdmin();
     const api = callerFor(handle.db, null);
     for (const email of ["ada@example.com", "newcomer@example.com"]) {
       await expect(
@@ -75,6 +93,7 @@ describe.each(testDatabaseKinds())("sign-up on %s", (kind) => {
   });
 
   it("makes later sign-ups viewers once an admin opens sign-up, and audits the switch", async () => {
+    const adminId = await firstAdmin();
     await setSetting(handle.db, { id: adminId, label: "ada@example.com" }, SIGN_UP_SETTING, { open: true });
     const api = callerFor(handle.db, null);
     await api.auth.signUp({ name: "Bob", email: "bob@example.com", password: "long enough pw" });
@@ -112,6 +131,8 @@ describe.each(testDatabaseKinds())("sign-up on %s", (kind) => {
   });
 
   it("answers an existing email exactly as a new one, leaves that account alone, and audits the attempt", async () => {
+    const adminId = await firstAdmin();
+    await setSetting(handle.db, { id: adminId, label: "ada@example.com" }, SIGN_UP_SETTING, { open: true });
     const api = callerFor(handle.db, null);
     const { user, password } = await createUser(handle.db, "manager");
     const answer = await api.auth.signUp({

@@ -1,6 +1,10 @@
+import { playbookSchema } from "@/lib/retention";
+import { RETENTION_PLAYBOOK_SETTING } from "../../services/retention/playbook-setting";
 import {
   CURRENCY_SETTING,
   currencySchema,
+  DATA_RETENTION_SETTING,
+  dataRetentionSchema,
   getSetting,
   RISK_BANDS_SETTING,
   riskBandsSchema,
@@ -25,4 +29,29 @@ export const settingsRouter = router({
   setCurrency: adminProcedure
     .input(currencySchema)
     .mutation(({ ctx, input }) => setSetting(ctx.db, ctx.actor, CURRENCY_SETTING, input)),
+
+  /** The retention playbook in force (the default one until an admin saves an edit). */
+  playbook: adminProcedure.query(({ ctx }) =>
+    getSetting(ctx.db, RETENTION_PLAYBOOK_SETTING, { fresh: true }),
+  ),
+
+  /** Validated with the playbook's own schema (lib/retention) and audited. */
+  setPlaybook: adminProcedure
+    .input(playbookSchema)
+    .mutation(({ ctx, input }) => setSetting(ctx.db, ctx.actor, RETENTION_PLAYBOOK_SETTING, input)),
+
+  /** Back to the shipped default playbook (audited as a change like any other). */
+  resetPlaybook: adminProcedure.mutation(({ ctx }) =>
+    setSetting(ctx.db, ctx.actor, RETENTION_PLAYBOOK_SETTING, RETENTION_PLAYBOOK_SETTING.defaultValue()),
+  ),
+
+  /** Days scored files, reports and API call logs are kept (null: kept until deleted). */
+  dataRetention: adminProcedure.query(({ ctx }) =>
+    getSetting(ctx.db, DATA_RETENTION_SETTING, { fresh: true }),
+  ),
+
+  /** Enforced by the nightly clean-up; audited. */
+  setDataRetention: adminProcedure
+    .input(dataRetentionSchema)
+    .mutation(({ ctx, input }) => setSetting(ctx.db, ctx.actor, DATA_RETENTION_SETTING, input)),
 });

@@ -204,15 +204,18 @@ describe.each(testDatabaseKinds())("analytics on %s", (kind) => {
 
   it("tracks mean risk and high-risk count per scoring model", async () => {
     const trend = await riskTrend(handle.db, { datasetId: trained.datasetId });
-    expect(trend.models).toHaveLength(1);
+    // The dataset's earlier version was scored by its own (now archived) model first: one point
+    // per model, oldest first, each over the customers of the version it scored.
+    expect(trend.models.map((m) => m.modelId)).toEqual([trained.earlier.championId, trained.championId]);
+    expect(trend.models[0].status).toBe("archived");
     const active = rows.filter((r) => r.label !== 1);
-    expect(trend.models[0]).toMatchObject({
+    expect(trend.models[1]).toMatchObject({
       modelId: trained.championId,
       status: "champion",
       customers: active.length,
       highRisk: active.filter((r) => r.level === "high").length,
     });
-    expect(trend.models[0].meanRisk).toBeCloseTo(active.reduce((s, r) => s + r.risk, 0) / active.length, 5);
+    expect(trend.models[1].meanRisk).toBeCloseTo(active.reduce((s, r) => s + r.risk, 0) / active.length, 5);
     expect(trend.batches).toEqual([]);
   });
 
@@ -232,7 +235,7 @@ describe.each(testDatabaseKinds())("analytics on %s", (kind) => {
       (await api.analytics.segments({ datasetId: trained.datasetId, columns: ["Contract"] })).rows.length,
     ).toBe(3);
     expect((await api.analytics.retention({ datasetId: trained.datasetId })).overall).not.toBeNull();
-    expect((await api.analytics.riskTrend({ datasetId: trained.datasetId })).models).toHaveLength(1);
+    expect((await api.analytics.riskTrend({ datasetId: trained.datasetId })).models).toHaveLength(2);
     await expect(
       api.analytics.segments({ datasetId: trained.datasetId, columns: ["Contract", "Contract"] }),
     ).rejects.toMatchObject({ code: "BAD_REQUEST" });
@@ -255,7 +258,7 @@ describe.each(testDatabaseKinds())("analytics on %s", (kind) => {
     const retention = retentionCsv(await analyseRetention(handle.db, { datasetId: trained.datasetId }));
     expect(retention.split("\r\n")[1]).toMatch(/^All customers,0,600,/);
     const trend = riskTrendCsv(await riskTrend(handle.db, { datasetId: trained.datasetId }));
-    expect(trend.split("\r\n")).toHaveLength(3);
+    expect(trend.split("\r\n")).toHaveLength(4); // header, two models, trailing line end
     expect(analyticsFileName("Telco / 2024", "segments", ["Contract"])).toBe(
       "Telco-2024-segments-Contract.csv",
     );
@@ -264,7 +267,7 @@ describe.each(testDatabaseKinds())("analytics on %s", (kind) => {
   it("treats hostile column names as data: segments, retention and a campaign filter on them", async () => {
     const lines = telcoLikeCsv(300, 5).split("\n");
     lines[0] = lines[0]
-      // "__proto__" cannot be trained on this branch yet (issue 11, fixed separately); these can.
+      .replace("PaymentMethod", "__proto__")
       .replace("Contract", "constructor")
       .replace("InternetService", `"x'); drop table scores; --"`)
       .replace("tenure", "tenure.months");
@@ -282,6 +285,13 @@ describe.each(testDatabaseKinds())("analytics on %s", (kind) => {
     expect(new Set(crossed.rows.map((r) => r.key[0].label))).toEqual(
       new Set(["Month-to-month", "One year", "Two year"]),
     );
+    const byProto = await exploreSegments(handle.db, {
+      datasetId: hostile.datasetId,
+      columns: ["__proto__"],
+    });
+    expect(byProto.columns.map((c) => c.name)).toEqual(["__proto__"]);
+    expect(byProto.rows.reduce((sum, r) => sum + r.customers, 0)).toBe(300);
+    expect(byProto.rows.map((r) => r.key[0].label)).toContain("Electronic check");
     expect(segmentsCsv(crossed).split("\r\n")[0]).toMatch(
       /^\ufeffconstructor,x'\); drop table scores; --,customers,/,
     );
@@ -297,12 +307,20 @@ describe.each(testDatabaseKinds())("analytics on %s", (kind) => {
       offerCost: 10,
       acceptanceRate: 0.3,
       value: { source: "lifetime" },
-      filters: [{ column: "constructor", value: "Month-to-month" }],
+      filters: [
+        { column: "constructor", value: "Month-to-month" },
+        { column: "__proto__", value: "Electronic check" },
+      ],
     });
-    const m2m = crossed.rows
-      .filter((r) => r.key[0].label === "Month-to-month")
+    const both = await exploreSegments(handle.db, {
+      datasetId: hostile.datasetId,
+      columns: ["constructor", "__proto__"],
+    });
+    const m2mElectronic = both.rows
+      .filter((r) => r.key[0].label === "Month-to-month" && r.key[1].label === "Electronic check")
       .reduce((sum, r) => sum + r.active, 0);
-    expect(plan.eligible).toBe(m2m);
+    expect(m2mElectronic).toBeGreaterThan(0);
+    expect(plan.eligible).toBe(m2mElectronic);
   }, 120_000);
 
   /** The figures a person reads, rounded as shown (sums over real columns vary in the last digits). */

@@ -19,6 +19,7 @@ import type { Database } from "../../db/client";
 import { batchScores, scoreBatches } from "../../db/schema";
 import { NonRetriableError } from "../../durable/contract";
 import { type FileStorage, getStorage } from "../../storage";
+import { checkDriftAfterBatch } from "../drift/requests";
 import { getPlaybook } from "../retention";
 import { getComputePool, runCompute } from "../training/compute-pool";
 import { ChunkWriter, chunkCount, chunkKey, readChunk } from "./chunks";
@@ -332,6 +333,8 @@ export async function finaliseBatchStep(
     rowsScored: totals.rows,
     rowCount: batch.rowCount,
   });
+  // Compare the scored file with the champion's training data (drift-check job; never fails this step).
+  await checkDriftAfterBatch(db, batch);
   return summary;
 }
 

@@ -35,7 +35,9 @@ describe.each(testDatabaseKinds())("customers after a promotion on %s", (kind) =
     const [other] = await handle.db
       .select({ id: models.id })
       .from(models)
-      .where(and(eq(models.datasetId, trained.datasetId), ne(models.id, trained.championId)));
+      // Another model of the same run: the dataset's earlier version has models too, but they
+      // scored other customers.
+      .where(and(eq(models.runId, trained.runId), ne(models.id, trained.championId)));
     await promoteModel(handle.db, actor, other.id);
     await testRunner(handle.db, { functions: [scoreChampion] }).drain();
     championId = other.id;

@@ -29,6 +29,7 @@ import { customers, datasets, datasetVersions } from "../../db/schema";
 import { FieldValidationError } from "../../errors";
 import { FileNotFoundError, type FileStorage, getStorage } from "../../storage";
 import { type Actor, recordAudit } from "../audit";
+import { checkDriftAfterImport } from "../drift/requests";
 import { IdentifierError, UploadNotFoundError } from "./errors";
 import { computeProfile, type DatasetProfile } from "./profile";
 import { discardFiles, forgetStagedUpload, inspectStagedUpload, stagedFileKey, stageUpload } from "./uploads";
@@ -212,6 +213,8 @@ export async function importDataset(
       };
     });
     await forgetStagedUpload(storage, uploadId).catch(() => {});
+    // A new version of a dataset with a champion: compare it with the champion's training data.
+    await checkDriftAfterImport(db, actor, result);
     const durationMs = Math.round(performance.now() - started);
     console.info(
       `[datasets] imported ${result.rowCount} rows as "${result.name}" v${result.version} in ${durationMs} ms ` +

@@ -170,7 +170,7 @@ export async function setChampion(
  * A hand-picked champion scores every customer as a durable job (sent after the commit; the job
  * skips customers already scored). Failing to queue it must not undo the promotion.
  */
-async function queueChampionScoring(db: Database, change: ChampionChange): Promise<ChampionChange> {
+export async function queueChampionScoring(db: Database, change: ChampionChange): Promise<ChampionChange> {
   if (!change.changed) return change;
   try {
     await startDurableWork(db, "churnguard/champion.changed", { modelId: change.modelId });

@@ -114,7 +114,7 @@ describe.each(testDatabaseKinds())("executive PDF report on %s", (kind) => {
     const totals = (await exploreSegments(handle.db, { datasetId: trained.datasetId, columns: ["Contract"] }))
       .totals;
     const text = pdf.text.replace(/\s+/g, " ");
-    expect(text).toContain("Report Telco (version 1, 600 customers)");
+    expect(text).toContain("Report Telco (version 2, 600 customers)");
     expect(text).toContain(`Prepared by ${users.manager.name}`);
     expect(text).toContain("Where churn risk stands");
     // A figure box's number and its words are laid out side by side: look for them close together.

@@ -87,7 +87,7 @@ const limiters = perDatabase("restApi.rateLimiters", () => ({
   store: "",
 }));
 
-function limiterFor(db: Database): Limiter {
+export function limiterFor(db: Database): Limiter {
   const env = serverEnv();
   const limit = env.API_RATE_LIMIT_PER_MINUTE;
   const store = env.API_RATE_LIMIT_STORE ?? (process.env.AWS_LAMBDA_FUNCTION_NAME ? "database" : "memory");

@@ -148,6 +148,76 @@ function predictOperation(operationId: string, summary: string, deprecatedPathNo
   };
 }
 
+/** POST /api/v1/datasets/{id}/versions (server/services/rest-api/dataset-versions.ts). */
+function datasetVersionOperation(): JsonObject {
+  const error = (description: string) => ({
+    description,
+    content: {
+      "application/json": {
+        schema: {
+          type: "object",
+          required: ["error"],
+          properties: {
+            error: {
+              type: "object",
+              required: ["code", "message"],
+              properties: {
+                code: { type: "string" },
+                message: { type: "string" },
+                line: { type: "integer" },
+                column: { type: "integer" },
+              },
+            },
+          },
+        },
+      },
+    },
+  });
+  return {
+    operationId: "uploadDatasetVersion",
+    tags: ["Datasets"],
+    summary: "Upload the next version of a dataset",
+    description:
+      "The raw CSV as the request body (`Content-Type: text/csv`) becomes the dataset's next version, imported " +
+      "like an upload in the app; it keeps the previous version's target, identifier and excluded columns when " +
+      "the file still has them. A dataset with a retraining schedule trains its challenger on it at the next slot. " +
+      "Needs the `datasets:write` scope; counts against the key's rate limit. Optional `?name=` sets the file name shown.",
+    security: [{ apiKey: [] }],
+    parameters: [
+      { name: "id", in: "path", required: true, schema: { type: "integer", minimum: 1 } },
+      { name: "name", in: "query", required: false, schema: { type: "string" } },
+    ],
+    requestBody: { required: true, content: { "text/csv": { schema: { type: "string" } } } },
+    responses: {
+      "201": {
+        description: "The version was imported",
+        content: {
+          "application/json": {
+            schema: {
+              type: "object",
+              required: ["dataset_id", "dataset_version_id", "version", "rows", "positive_rate"],
+              properties: {
+                dataset_id: { type: "integer" },
+                dataset_version_id: { type: "integer" },
+                version: { type: "integer" },
+                rows: { type: "integer" },
+                positive_rate: { type: ["number", "null"] },
+              },
+            },
+          },
+        },
+      },
+      "400": error("A problem in the file (the message names it; line and column when known)"),
+      "401": error("No API key, or not a valid one"),
+      "403": error("The key lacks the datasets:write scope"),
+      "404": error("No dataset with this id"),
+      "413": error("The file is larger than the upload limit"),
+      "415": error("A multipart form instead of the CSV itself"),
+      "429": error("Rate limited: see Retry-After"),
+    },
+  };
+}
+
 export function buildOpenApiDocument(options: { serverUrl?: string; version?: string } = {}): JsonObject {
   return {
     openapi: "3.1.0",
@@ -162,7 +232,7 @@ export function buildOpenApiDocument(options: { serverUrl?: string; version?: st
         "Each key has a per-minute rate limit (see the X-RateLimit-* headers).",
     },
     servers: options.serverUrl ? [{ url: options.serverUrl }] : [],
-    tags: [{ name: "Predictions" }],
+    tags: [{ name: "Predictions" }, { name: "Datasets" }],
     paths: {
       "/api/v1/predict": { post: predictOperation("predict", "Score one customer or a batch") },
       "/api/ml/predict/": {
@@ -172,6 +242,7 @@ export function buildOpenApiDocument(options: { serverUrl?: string; version?: st
           "The same operation as `POST /api/v1/predict`, kept at the path earlier clients use; with or without the trailing slash.",
         ),
       },
+      "/api/v1/datasets/{id}/versions": { post: datasetVersionOperation() },
     },
     components: {
       schemas: componentSchemas(),

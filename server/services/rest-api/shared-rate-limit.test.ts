@@ -68,7 +68,15 @@ describe.each(testDatabaseKinds())("DatabaseRateLimiter on %s", (kind) => {
   });
 
   it("prunes counts older than the previous minute", async () => {
-    const now = 900 * MINUTE + 5_000;
+    // Its own counts (tests run in any order): one two hours old, one current.
+    const key = keyIds[0];
+    const now = 1_500 * MINUTE + 5_000;
+    const limiter = new DatabaseRateLimiter(handle.db, 10, MINUTE);
+    await limiter.take(key, now - 120 * MINUTE);
+    await limiter.take(key, now);
+    expect(
+      (await handle.db.select().from(apiRateLimits)).some((r) => r.windowStart.getTime() < now - 2 * MINUTE),
+    ).toBe(true);
     await pruneRateLimitCounts(handle.db, now, MINUTE);
     const left = await handle.db.select().from(apiRateLimits);
     expect(left.map((r) => r.windowStart.getTime()).every((t) => t >= now - 2 * MINUTE)).toBe(true);

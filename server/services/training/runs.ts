@@ -50,9 +50,14 @@ function isUniqueViolation(error: unknown, constraint: string): boolean {
   return false;
 }
 
+/** "manual": a person's run, its best model becomes champion. "schedule": a challenger run (server/services/retraining). */
+export type TrainingTrigger = "manual" | "schedule";
+
 export interface StartTrainingOptions {
   /** Durable functions to dispatch to (default: the registry). Tests pass their own. */
   functions?: readonly AnyDurableFunction[];
+  /** Default "manual". A "schedule" run trains a challenger that a rule or a manager promotes. */
+  trigger?: TrainingTrigger;
 }
 
 /**
@@ -116,6 +121,7 @@ export async function startTraining(
           datasetVersionId: version.id,
           status: "queued",
           params,
+          trigger: options.trigger ?? "manual",
           createdById: actor.id,
         })
         .returning();
@@ -127,6 +133,7 @@ export async function startTraining(
           datasetId: version.datasetId,
           dataset: version.datasetName,
           version: version.version,
+          trigger: options.trigger ?? "manual",
           ...params,
         },
       });

@@ -37,6 +37,7 @@ import { SYSTEM_ACTOR } from "../audit";
 import { DatasetNotFoundError } from "../datasets";
 import { ArtifactIntegrityError, artifactKey, sha256Hex } from "../models/artifacts";
 import { setChampion, upsertCandidateModel } from "../models/registry";
+import { decideChallenger, isChallengerRun } from "../retraining/challenger";
 import { type CustomerTable, scoreCustomers } from "../scoring";
 import { getRiskBands } from "../settings";
 import { SCORE_TASK_ROWS, type ScoreOutput, type TrainOutput } from "./compute";
@@ -581,6 +582,19 @@ export async function registerStep(
   if (rows.length === 0) throw new NonRetriableError("No model was trained in this run");
   const scored = results.score as { modelId?: number } | undefined;
   const best = rows.find((m) => m.id === scored?.modelId) ?? selectChampion(rows);
+  if (isChallengerRun(active.run)) {
+    // A scheduled run's best model is a challenger: the promotion rule (or a manager) decides.
+    const decision = await decideChallenger(db, active.run, best.id);
+    await finishStep(active, db, "register", decision.summary);
+    return {
+      championModelId: decision.championModelId ?? 0,
+      algorithm: best.algorithm,
+      challengerModelId: best.id,
+      decisionId: decision.decisionId,
+      outcome: decision.outcome,
+      changed: decision.outcome === "promoted",
+    };
+  }
   const change = await setChampion(db, SYSTEM_ACTOR, best.id, {
     action: "model.champion_selected",
     details: { runId, reason: "best cross-validated ROC AUC of the run" },
@@ -608,6 +622,11 @@ export async function scoreStep(db: Database, runId: number, options: StepOption
   const runModels = await modelsOfRun(db, runId);
   if (runModels.length === 0) throw new NonRetriableError("No model was trained in this run");
   const best = selectChampion(runModels);
+  if (isChallengerRun(active.run)) {
+    // Not scored here: a challenger scores every customer only once it is promoted (score-champion).
+    await finishStep(active, db, "score", "Challenger: customers are scored if it is promoted");
+    return { modelId: best.id, customersScored: 0, skipped: "challenger" };
+  }
   const data = await runData(db, active);
   const modelJson = await readArtifactJson(
     best.artifactKey,

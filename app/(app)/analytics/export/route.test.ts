@@ -1,6 +1,7 @@
 /**
- * The download routes of analytics, campaigns and reports called as Next.js calls them: Auth.js is
- * replaced by a stub session; the database, storage and job runner are real.
+ * The download routes of analytics, campaigns and reports called as Next.js calls them, signed in
+ * through the real Auth.js config (session cookies from the credentials sign-in); the database,
+ * storage and job runner are real.
  */
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
@@ -13,29 +14,36 @@ import { saveCampaign } from "@/server/services/campaigns";
 import { useTemporaryDataDir } from "@/server/services/datasets/test-helpers";
 import { requestReport } from "@/server/services/reports";
 import { quietLogger } from "@/server/services/training/test-helpers";
+import { signInCookie } from "@/server/testing/auth-session";
 import { createTestDatabase, testDatabaseKinds } from "@/server/testing/database";
 import { createUser } from "@/server/testing/factories";
+import { routeHandler } from "@/server/testing/request-scope";
 import { createTrainedDataset, type TrainedDataset } from "@/server/testing/trained-dataset";
 
-const session = vi.hoisted(() => ({ current: null as { user: { id: string } } | null, db: null as unknown }));
+const session = vi.hoisted(() => ({ cookie: null as string | null, db: null as unknown }));
 
-vi.mock("@/server/auth/config", () => ({ auth: async () => session.current }));
+vi.mock("next/headers", async () => (await import("@/server/testing/request-scope")).nextHeadersStub);
 vi.mock("@/server/db/client", async (importOriginal) => {
   const original = await importOriginal<typeof import("@/server/db/client")>();
   return { ...original, getDb: async () => session.db };
 });
 
-const analyticsExport = (await import("./route")).GET;
-const campaignExport = (await import("../../campaigns/[id]/export/route")).GET;
-const reportDownload = (await import("../../../api/reports/[id]/download/route")).GET;
+const analyticsGet = routeHandler((await import("./route")).GET);
+const campaignGet = routeHandler((await import("../../campaigns/[id]/export/route")).GET);
+const reportGet = routeHandler((await import("../../../api/reports/[id]/download/route")).GET);
+
+/** A GET with the current session's cookie, if any. */
+const get = (url: string) => new Request(url, { headers: session.cookie ? { cookie: session.cookie } : {} });
+const analyticsExport = (request: Request) => analyticsGet(get(request.url));
 
 describe.each(testDatabaseKinds())("analytics, campaign and report downloads on %s", (kind) => {
   let handle: DatabaseHandle;
   let dataDir: ReturnType<typeof useTemporaryDataDir>;
   let trained: TrainedDataset;
   const users: Record<string, { id: number; email: string }> = {};
+  const cookies: Record<string, string> = {};
   const as = (role: "viewer" | "manager" | null) => {
-    session.current = role ? { user: { id: String(users[role].id) } } : null;
+    session.cookie = role ? cookies[role] : null;
   };
 
   beforeAll(async () => {
@@ -43,7 +51,11 @@ describe.each(testDatabaseKinds())("analytics, campaign and report downloads on 
     handle = await createTestDatabase(kind);
     session.db = handle.db;
     clearAnalyticsCache();
-    for (const role of ["viewer", "manager"] as const) users[role] = (await createUser(handle.db, role)).user;
+    for (const role of ["viewer", "manager"] as const) {
+      const created = await createUser(handle.db, role);
+      users[role] = created.user;
+      cookies[role] = await signInCookie(created.user.email, created.password);
+    }
     trained = await createTrainedDataset(
       handle.db,
       { id: users.manager.id, label: users.manager.email },
@@ -51,7 +63,7 @@ describe.each(testDatabaseKinds())("analytics, campaign and report downloads on 
     );
   }, 180_000);
   afterAll(async () => {
-    session.current = null;
+    session.cookie = null;
     await handle?.close();
     dataDir?.cleanup();
   });
@@ -94,7 +106,7 @@ describe.each(testDatabaseKinds())("analytics, campaign and report downloads on 
       },
     );
     const exportOf = (id: string) =>
-      campaignExport(new Request(`http://localhost/campaigns/${id}/export`), {
+      campaignGet(get(`http://localhost/campaigns/${id}/export`), {
         params: Promise.resolve({ id }),
       });
     as(null);
@@ -112,7 +124,7 @@ describe.each(testDatabaseKinds())("analytics, campaign and report downloads on 
       { datasetId: trained.datasetId },
     );
     const downloadOf = (id: string) =>
-      reportDownload(new Request(`http://localhost/api/reports/${id}/download`), {
+      reportGet(get(`http://localhost/api/reports/${id}/download`), {
         params: Promise.resolve({ id }),
       });
     expect((await downloadOf(String(report.id))).status).toBe(409);

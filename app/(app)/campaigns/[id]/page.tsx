@@ -1,10 +1,10 @@
 import { TRPCError } from "@trpc/server";
-import { format } from "date-fns";
 import { ArrowLeft, Download, FileText } from "lucide-react";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { TargetsTable } from "@/components/campaigns/targets-table";
+import { DateTime } from "@/components/format/date-time";
 import { PageHeader } from "@/components/layout/page-header";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
@@ -60,7 +60,13 @@ export default async function CampaignPage({
       </Link>
       <PageHeader
         title={campaign.name}
-        description={`${campaign.datasetName} · saved ${format(campaign.createdAt, "d MMM yyyy")}${campaign.createdBy ? ` by ${campaign.createdBy}` : ""} · ranked by model v${summary.championVersion}`}
+        description={
+          <>
+            {campaign.datasetName} · saved <DateTime value={campaign.createdAt} style="date" />
+            {campaign.createdBy ? ` by ${campaign.createdBy}` : ""} · ranked by model v
+            {summary.championVersion}
+          </>
+        }
         actions={
           <div className="flex flex-wrap gap-2">
             <Button asChild variant="outline">

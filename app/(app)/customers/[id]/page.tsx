@@ -1,5 +1,4 @@
 import { TRPCError } from "@trpc/server";
-import { format } from "date-fns";
 import { ArrowLeft, Info } from "lucide-react";
 import type { Metadata } from "next";
 import Link from "next/link";
@@ -9,6 +8,7 @@ import { formatFieldValue, formatMoney, formatRisk } from "@/components/customer
 import { LostBadge } from "@/components/customers/lost-badge";
 import { RiskLevelBadge } from "@/components/customers/risk-level-badge";
 import { ScoreHistoryChart } from "@/components/customers/score-history-chart";
+import { DateTime } from "@/components/format/date-time";
 import { PageHeader } from "@/components/layout/page-header";
 import { algorithmName } from "@/components/models/format";
 import { ModelStatusBadge } from "@/components/models/model-status-badge";
@@ -36,7 +36,7 @@ async function load(customerId: number) {
   }
 }
 
-function Stat({ label, value, hint }: { label: string; value: React.ReactNode; hint?: string }) {
+function Stat({ label, value, hint }: { label: string; value: React.ReactNode; hint?: React.ReactNode }) {
   return (
     <Card className="gap-1 py-4">
       <CardHeader className="px-4">
@@ -105,9 +105,13 @@ export default async function CustomerPage({ params }: { params: Promise<{ id: s
             )
           }
           hint={
-            latest
-              ? `Champion model v${latest.version} · scored ${format(latest.scoredAt, "MMM d, yyyy")}`
-              : "The champion has not scored this customer"
+            latest ? (
+              <>
+                Champion model v{latest.version} · scored <DateTime value={latest.scoredAt} style="date" />
+              </>
+            ) : (
+              "The champion has not scored this customer"
+            )
           }
         />
         <Stat label="Monthly value" value={formatMoney(customer.monthlyValue)} />
@@ -198,7 +202,7 @@ export default async function CustomerPage({ params }: { params: Promise<{ id: s
                         <RiskLevelBadge level={h.riskLevel} />
                       </TableCell>
                       <TableCell className="hidden text-muted-foreground sm:table-cell lg:hidden xl:table-cell">
-                        <time dateTime={h.scoredAt.toISOString()}>{format(h.scoredAt, "MMM d, HH:mm")}</time>
+                        <DateTime value={h.scoredAt} style="monthDayTime" />
                       </TableCell>
                       <TableCell>
                         <ModelStatusBadge status={h.status} />

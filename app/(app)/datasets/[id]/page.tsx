@@ -1,5 +1,5 @@
 import { TRPCError } from "@trpc/server";
-import { AlertTriangle, ArrowLeft } from "lucide-react";
+import { Activity, AlertTriangle, ArrowLeft, CalendarClock } from "lucide-react";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
@@ -9,6 +9,7 @@ import { formatCount, formatFileSize, formatRate } from "@/components/datasets/f
 import { DateTime } from "@/components/format/date-time";
 import { PageHeader } from "@/components/layout/page-header";
 import { Alert, AlertDescription, AlertTitle } from "@/components/ui/alert";
+import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { getCurrentUser } from "@/server/auth/current-user";
@@ -105,6 +106,18 @@ export default async function DatasetPage({
                 }))}
               />
             )}
+            <Button asChild variant="outline">
+              <Link href={`/datasets/${dataset.id}/retraining`}>
+                <CalendarClock aria-hidden="true" />
+                Retraining
+              </Link>
+            </Button>
+            <Button asChild variant="outline">
+              <Link href={`/drift?dataset=${dataset.id}`}>
+                <Activity aria-hidden="true" />
+                Drift
+              </Link>
+            </Button>
             {canManage && <DeleteDatasetButton datasetId={dataset.id} name={dataset.name} />}
           </>
         }

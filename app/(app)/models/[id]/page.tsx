@@ -1,5 +1,5 @@
 import { TRPCError } from "@trpc/server";
-import { ArrowLeft, Download, GitCompare } from "lucide-react";
+import { ArrowLeft, CalendarClock, Download, GitCompare } from "lucide-react";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
@@ -87,6 +87,12 @@ export default async function ModelPage({ params }: { params: Promise<{ id: stri
         }
         actions={
           <div className="flex flex-wrap gap-2">
+            <Button asChild variant="outline">
+              <Link href={`/datasets/${model.dataset.id}/retraining`}>
+                <CalendarClock aria-hidden="true" />
+                Challenger history
+              </Link>
+            </Button>
             {champion && champion.id !== model.id && (
               <Button asChild variant="outline">
                 <Link href={`/models/compare?a=${champion.id}&b=${model.id}`}>
