@@ -19,11 +19,11 @@ import { parse as parseSync } from "csv-parse/sync";
 import { ByteInspector } from "./byte-inspector";
 import { DatasetError } from "./errors";
 
-export const CSV_DELIMITERS = [",", ";", "\t"] as const;
+export const CSV_DELIMITERS = [",", ";", "\t", "|"] as const;
 export type CsvDelimiter = (typeof CSV_DELIMITERS)[number];
 
 export interface CsvOptions {
-  /** Field delimiter. Default: detected from the header line (the most frequent of , ; and tab outside quotes; comma on a tie). */
+  /** Field delimiter. Default: Excel's "sep=" first line, else detected from the header line (the most frequent of , ; tab and | outside quotes; comma on a tie). */
   delimiter?: CsvDelimiter;
   /** Largest accepted file in bytes. Default 200 MB (200 * 1024 * 1024). */
   maxBytes?: number;
@@ -46,6 +46,8 @@ export interface ParsedCsv {
   delimiter: CsvDelimiter;
   /** Rows whose cells were all blank, skipped. */
   skippedBlankRows: number;
+  /** How the file was read where it departs from plain CSV (renamed or dropped columns, Excel's sep= line). */
+  notes: string[];
 }
 
 export interface CsvBatch {
@@ -62,6 +64,7 @@ export interface CsvSummary {
   rowCount: number;
   byteCount: number;
   skippedBlankRows: number;
+  notes: string[];
 }
 
 /**
@@ -81,14 +84,49 @@ const DEFAULT_BATCH_SIZE = 1_000;
 /** How far into the file the header line is looked for when streaming. */
 const HEADER_SCAN_BYTES = 1024 * 1024;
 
-const DELIMITER_NAMES: Record<CsvDelimiter, string> = { ",": "comma", ";": "semicolon", "\t": "tab" };
+const DELIMITER_NAMES: Record<CsvDelimiter, string> = {
+  ",": "comma",
+  ";": "semicolon",
+  "\t": "tab",
+  "|": "vertical bar",
+};
+
+/** Excel's first line "sep=;" names the delimiter of the lines that follow. */
+const SEP_LINE = /^sep=(.)[ ]*$/i;
+
+/** The first non-blank line of `text` (without its line break), BOM removed. */
+function firstLine(text: string): string {
+  const start = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  const lines = text.slice(start, start + 4096).split(/\r\n|\n|\r/);
+  return lines.find((l) => l.trim() !== "") ?? "";
+}
 
 /**
- * The delimiter of a CSV from its first line: counts , ; and tab outside double quotes up to the
- * first line break outside quotes. Ties prefer comma, then semicolon.
+ * The delimiter declared by an Excel "sep=" first line, null when the file has none. Throws for a
+ * declared delimiter that is not one of , ; tab |.
+ */
+export function declaredDelimiter(text: string): CsvDelimiter | null {
+  const m = SEP_LINE.exec(firstLine(text).replace(/^ +/, ""));
+  if (!m) return null;
+  const declared = m[1];
+  if (!(CSV_DELIMITERS as readonly string[]).includes(declared)) {
+    throw new DatasetError(
+      "MALFORMED_CSV",
+      `Line 1 ("sep=${declared}") declares "${declared}" as the delimiter; ChurnGuard reads files separated by commas, semicolons, tabs or vertical bars. Export the file with one of those.`,
+      { line: 1 },
+    );
+  }
+  return declared as CsvDelimiter;
+}
+
+/**
+ * The delimiter of a CSV: the one an Excel "sep=" first line declares, else the most frequent of
+ * , ; tab and | outside double quotes on the first line. Ties prefer comma, then semicolon.
  */
 export function detectDelimiter(text: string): CsvDelimiter {
-  const counts = { ",": 0, ";": 0, "\t": 0 };
+  const declared = declaredDelimiter(text);
+  if (declared) return declared;
+  const counts: Record<CsvDelimiter, number> = { ",": 0, ";": 0, "\t": 0, "|": 0 };
   let inQuotes = false;
   const start = text.charCodeAt(0) === 0xfeff ? 1 : 0;
   for (let i = start; i < text.length; i++) {
@@ -97,14 +135,18 @@ export function detectDelimiter(text: string): CsvDelimiter {
     else if (inQuotes) continue;
     else if (ch === "\n" || ch === "\r") {
       // Skip blank lines before the header.
-      if (counts[","] + counts[";"] + counts["\t"] === 0 && text.slice(start, i).trim() === "") continue;
+      if (counts[","] + counts[";"] + counts["\t"] + counts["|"] === 0 && text.slice(start, i).trim() === "")
+        continue;
       break;
-    } else if (ch === "," || ch === ";" || ch === "\t") counts[ch]++;
+    } else if (ch === "," || ch === ";" || ch === "\t" || ch === "|") counts[ch]++;
   }
   let best: CsvDelimiter = ",";
   for (const d of CSV_DELIMITERS) if (counts[d] > counts[best]) best = d;
   return best;
 }
+
+/** A totals line of a report export: "Total", "Totals:", "Grand total", "Sum" as its first value. */
+const TOTALS = /^(?:grand\s+|sub-?\s*)?totals?\s*:?$|^sum\s*:?$/i;
 
 /** True when `text` holds a complete first non-blank line (a line break outside quotes after it). */
 function hasCompleteHeaderLine(text: string): boolean {
@@ -142,9 +184,27 @@ function lineBreaksIn(record: string[]): number {
   return n;
 }
 
+/** CRLF pairs inside a record's values: csv-parse counts each as two lines. */
+function crlfIn(record: string[]): number {
+  let n = 0;
+  for (const field of record) {
+    if (field.length < 2) continue;
+    for (let i = field.indexOf("\r"); i >= 0; i = field.indexOf("\r", i + 1)) {
+      if (field.charCodeAt(i + 1) === 10) n++;
+    }
+  }
+  return n;
+}
+
 /**
  * Validates the header and every record as csv-parse emits them (its on_record hook), so the
  * one-shot and the streaming reader report identical errors.
+ *
+ * Quirks of real exports handled here: Excel's "sep=" first line is skipped; header cells without
+ * a name whose column is blank on every row (the empty trailing columns of spreadsheets) are
+ * dropped, and a value under such a header is refused with its line; a row may omit those
+ * trailing empty cells or carry extra empty ones; repeated column names are kept apart as
+ * "Name (2)"; a "Total" line at the end of a report is refused with its line.
  */
 class RecordChecker {
   columns: string[] | null = null;
@@ -152,48 +212,66 @@ class RecordChecker {
   skippedBlankRows = 0;
   /** Physical line on which the last accepted record ended. */
   lastEndLine = 0;
+  readonly notes: string[] = [];
+  /** csv-parse's extra line count from CRLF inside quoted values so far. */
+  private crlfSeen = 0;
+  private sepLinePending: boolean;
+  /** Header length as written, and the positions of the named columns kept. */
+  private headerLength = 0;
+  private headerLine = 0;
+  private kept: number[] | null = null;
+  /** Shortest row accepted: up to the last named column. */
+  private minLength = 0;
+  private unnamed: number[] = [];
+  private extraEmptyCellRows = 0;
+  private totals: { count: number; line: number; value: string; column: string } = {
+    count: 0,
+    line: 0,
+    value: "",
+    column: "",
+  };
+  private lastDataLine = 0;
 
   constructor(
     private readonly maxRows: number,
     private readonly delimiter: CsvDelimiter,
-  ) {}
+    hasSepLine: boolean,
+  ) {
+    this.sepLinePending = hasSepLine;
+  }
 
-  readonly onRecord = (record: string[], info: InfoRecord): string[] | null => {
-    const endLine = info.lines;
+  readonly onRecord = (raw: string[], info: InfoRecord): string[] | null => {
+    const crlf = crlfIn(raw);
+    const endLine = info.lines - this.crlfSeen - crlf;
+    this.crlfSeen += crlf;
     if (this.columns === null) {
-      if (isBlankRecord(record)) {
+      if (isBlankRecord(raw)) {
         this.lastEndLine = endLine;
         return null;
       }
-      this.columns = this.checkHeader(record, endLine - lineBreaksIn(record));
+      if (this.sepLinePending && isSepRecord(raw)) {
+        this.sepLinePending = false;
+        this.lastEndLine = endLine;
+        this.notes.push(
+          `Line ${endLine} ("sep=${this.delimiter === "\t" ? "\\t" : this.delimiter}", written by Excel) names the delimiter; it was skipped and line ${endLine + 1} read as the header.`,
+        );
+        return null;
+      }
+      this.headerLine = endLine - lineBreaksIn(raw);
+      this.columns = this.checkHeader(raw, this.headerLine);
       this.lastEndLine = endLine;
       return null;
     }
-    const expected = this.columns.length;
-    if (record.length !== expected) {
-      if (isBlankRecord(record)) {
-        this.skippedBlankRows++;
-        this.lastEndLine = endLine;
-        return null;
-      }
-      const line = endLine - lineBreaksIn(record);
-      const hint =
-        record.length > expected
-          ? ` A value that contains a ${DELIMITER_NAMES[this.delimiter]} must be enclosed in double quotes.`
-          : "";
-      throw new DatasetError(
-        "RAGGED_ROW",
-        `Line ${line} has ${record.length} fields, expected ${expected}.${hint}`,
-        {
-          line,
-        },
-      );
-    }
-    this.lastEndLine = endLine;
-    if (isBlankRecord(record)) {
+    const line = endLine - lineBreaksIn(raw);
+    if (isBlankRecord(raw)) {
       this.skippedBlankRows++;
+      this.lastEndLine = endLine;
       return null;
     }
+    const record = this.fit(raw, line);
+    this.lastEndLine = endLine;
+    this.lastDataLine = line;
+    this.watchTotals(record, line);
     this.rowCount++;
     if (this.rowCount > this.maxRows) {
       throw new DatasetError(
@@ -205,7 +283,77 @@ class RecordChecker {
     return record;
   };
 
-  private checkHeader(record: string[], line: number): string[] {
+  /** The row's values for the kept columns; throws for a ragged row or a value under a nameless header. */
+  private fit(record: string[], line: number): string[] {
+    const expected = this.headerLength;
+    const length = record.length;
+    if (length === expected && this.kept === null) return record;
+    if (length < this.minLength || (length > expected && !blankFrom(record, expected))) {
+      const hint =
+        length > expected
+          ? ` A value that contains a ${DELIMITER_NAMES[this.delimiter]} must be enclosed in double quotes.`
+          : "";
+      throw new DatasetError(
+        "RAGGED_ROW",
+        `Line ${line} has ${length} fields, expected ${expected}.${hint}`,
+        {
+          line,
+        },
+      );
+    }
+    if (length > expected) this.extraEmptyCellRows++;
+    for (const i of this.unnamed) {
+      const value = record[i];
+      if (value !== undefined && value.trim() !== "") {
+        throw new DatasetError(
+          "EMPTY_COLUMN_NAME",
+          `Column ${i + 1} has no name in the header (line ${this.headerLine}), but line ${line} has a value in it ("${value.trim().slice(0, 40)}"). Name the column in the header or delete it.`,
+          { line, column: i + 1 },
+        );
+      }
+    }
+    const kept = this.kept;
+    if (kept === null) return length === expected ? record : record.slice(0, expected);
+    const out = new Array<string>(kept.length);
+    for (let j = 0; j < kept.length; j++) out[j] = record[kept[j]] ?? "";
+    return out;
+  }
+
+  private watchTotals(record: string[], line: number): void {
+    let j = 0;
+    while (j < record.length && record[j].trim() === "") j++;
+    if (j === record.length) return;
+    const value = record[j].trim();
+    if (value.length > 12 || !TOTALS.test(value)) return;
+    this.totals.count++;
+    this.totals.line = line;
+    this.totals.value = value;
+    this.totals.column = this.columns?.[j] ?? "";
+  }
+
+  private checkHeader(raw: string[], line: number): string[] {
+    this.headerLength = raw.length;
+    // Nameless header cells: dropped while their column stays blank (checked on every row).
+    const named: number[] = [];
+    raw.forEach((name, i) => {
+      if (name.trim() === "") this.unnamed.push(i);
+      else named.push(i);
+    });
+    if (named.length === 0) {
+      throw new DatasetError("EMPTY_COLUMN_NAME", `The header (line ${line}) has no column names.`, {
+        line,
+        column: 1,
+      });
+    }
+    this.minLength = named[named.length - 1] + 1;
+    if (this.unnamed.length > 0) {
+      this.kept = named;
+      const list = this.unnamed.map((i) => i + 1);
+      this.notes.push(
+        `${list.length === 1 ? `Column ${list[0]} has` : `Columns ${list.join(", ")} have`} no name in the header and no values; ${list.length === 1 ? "it was" : "they were"} left out.`,
+      );
+    }
+    const record = named.map((i) => raw[i]);
     if (record.length > MAX_COLUMNS) {
       throw new DatasetError(
         "TOO_MANY_COLUMNS",
@@ -215,37 +363,54 @@ class RecordChecker {
     }
     const names = record.map((name) => name.trim());
     const seen = new Map<string, number>();
+    const position = (i: number) => named[i] + 1;
     names.forEach((name, i) => {
       if (name.length > MAX_COLUMN_NAME_LENGTH) {
         throw new DatasetError(
           "COLUMN_NAME_TOO_LONG",
-          `Column ${i + 1} of the header (line ${line}) has a name of ${name.length.toLocaleString("en-US")} characters; names are at most ${MAX_COLUMN_NAME_LENGTH}. Shorten it ("${name.slice(0, 40)}…").`,
-          { line, column: i + 1 },
-        );
-      }
-      if (name === "") {
-        throw new DatasetError(
-          "EMPTY_COLUMN_NAME",
-          `Column ${i + 1} of the header (line ${line}) has no name. Name the column or delete it.`,
-          { line, column: i + 1 },
+          `Column ${position(i)} of the header (line ${line}) has a name of ${name.length.toLocaleString("en-US")} characters; names are at most ${MAX_COLUMN_NAME_LENGTH}. Shorten it ("${name.slice(0, 40)}…").`,
+          { line, column: position(i) },
         );
       }
       const key = name.toLowerCase();
       const first = seen.get(key);
       if (first !== undefined) {
-        const message =
+        // Two columns with one name (or names differing only in case): pandas and R keep both
+        // under new names; so do we, and say so. Every reader of the file renames identically.
+        let renamed = name;
+        for (let k = 2; seen.has(renamed.toLowerCase()) || names.includes(renamed, i + 1); k++)
+          renamed = `${name} (${k})`;
+        names[i] = renamed;
+        this.notes.push(
           names[first] === name
-            ? `The column name "${name}" appears twice in the header (columns ${first + 1} and ${i + 1}). Column names must be unique.`
-            : `The column names "${names[first]}" (column ${first + 1}) and "${name}" (column ${i + 1}) differ only in letter case. Column names must be unique.`;
-        throw new DatasetError("DUPLICATE_COLUMN", message, { line, column: i + 1 });
+            ? `The column name "${name}" appears twice in the header (columns ${position(first)} and ${position(i)}); column ${position(i)} is read as "${renamed}".`
+            : `The column names "${names[first]}" (column ${position(first)}) and "${name}" (column ${position(i)}) differ only in letter case; column ${position(i)} is read as "${renamed}".`,
+        );
+        seen.set(renamed.toLowerCase(), i);
+        return;
       }
       seen.set(key, i);
     });
     return names;
   }
 
-  /** Throws when the file had no header or no data rows. */
+  /** Throws when the file had no header or no data rows, or ends with a totals line. */
   finish(): void {
+    if (this.extraEmptyCellRows > 0) {
+      this.notes.push(
+        `${this.extraEmptyCellRows.toLocaleString("en-US")} row(s) end with more empty fields than the header has columns; the extra empty fields were ignored.`,
+      );
+    }
+    // One "Total" line, and it is the last: a report's totals, not a customer. A first column
+    // where "Total" appears on many rows is a category and is left alone.
+    if (this.totals.count === 1 && this.totals.line === this.lastDataLine && this.rowCount > 1) {
+      const { line, value, column } = this.totals;
+      throw new DatasetError(
+        "TOTALS_ROW",
+        `Line ${line} looks like a totals line ("${value}" in column "${column}"), not a customer. Delete that line (and any other summary lines) and upload the file again.`,
+        { line },
+      );
+    }
     if (this.columns === null) {
       throw new DatasetError("EMPTY_FILE", "The file is empty: it has no header and no rows.");
     }
@@ -292,6 +457,19 @@ class RecordChecker {
   }
 }
 
+/** True when every field from `start` on is blank. */
+function blankFrom(record: string[], start: number): boolean {
+  for (let i = start; i < record.length; i++) if (record[i].trim() !== "") return false;
+  return true;
+}
+
+/** Excel's "sep=;" line as csv-parse splits it with the declared delimiter: ["sep=", ""]. */
+function isSepRecord(record: string[]): boolean {
+  const first = record[0]?.trim().toLowerCase() ?? "";
+  if (record.length === 2) return first === "sep=" && record[1] === "";
+  return record.length === 1 && SEP_LINE.test(first);
+}
+
 function isBlankRecord(record: string[]): boolean {
   for (const field of record) if (field.trim() !== "") return false;
   return true;
@@ -304,6 +482,9 @@ function csvParseOptions(
 ): CsvParseOptions<string[], string[]> {
   return {
     delimiter,
+    // Any mix of CRLF, LF and CR, line by line: a file concatenated from two exports has both.
+    // (csv-parse otherwise takes the first line's ending as the only one.)
+    record_delimiter: ["\r\n", "\n", "\r"],
     bom: true,
     // Row length is checked by RecordChecker, which knows the physical line and skips blank rows.
     relax_column_count: true,
@@ -319,6 +500,72 @@ function toBytes(input: string | Uint8Array): Uint8Array {
   return typeof input === "string" ? new TextEncoder().encode(input) : input;
 }
 
+/** The UTF-16 flavour announced by a byte order mark (Excel's "Unicode text" export), or null. */
+function utf16Bom(bytes: Uint8Array): "utf-16le" | "utf-16be" | null {
+  if (bytes.length < 2) return null;
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return "utf-16le";
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return "utf-16be";
+  return null;
+}
+
+const UTF16_NOTE = 'The file is UTF-16 text (Excel\'s "Unicode text"); it was read as such.';
+
+function badUtf16(): DatasetError {
+  return new DatasetError(
+    "UNSUPPORTED_ENCODING",
+    'The file starts like UTF-16 text but is not valid UTF-16. Save it as "CSV UTF-8" (in Excel: File > Save As > CSV UTF-8) and upload it again.',
+    { byteOffset: 0 },
+  );
+}
+
+/**
+ * A UTF-16 file with a byte order mark, transcoded to UTF-8 chunk by chunk; any other file passes
+ * through untouched. (Without a mark UTF-16 cannot be told apart safely: the byte checks refuse it.)
+ */
+async function* asUtf8(
+  chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+  onUtf16: () => void,
+): AsyncGenerator<Uint8Array> {
+  let decoder: TextDecoder | null = null;
+  let head: Uint8Array | null = new Uint8Array(0);
+  const encoder = new TextEncoder();
+  for await (const chunk of chunks) {
+    if (head !== null) {
+      const joined: Uint8Array = new Uint8Array(head.length + chunk.length);
+      joined.set(head);
+      joined.set(chunk, head.length);
+      if (joined.length < 2) {
+        head = joined;
+        continue;
+      }
+      head = null;
+      const encoding = utf16Bom(joined);
+      if (encoding === null) {
+        yield joined;
+        continue;
+      }
+      decoder = new TextDecoder(encoding, { fatal: true });
+      onUtf16();
+      yield* transcode(joined);
+      continue;
+    }
+    if (decoder === null) yield chunk;
+    else yield* transcode(chunk);
+  }
+  if (head !== null && head.length > 0) yield head;
+  if (decoder !== null) yield* transcode(new Uint8Array(0), true);
+
+  function* transcode(bytes: Uint8Array, end = false): Generator<Uint8Array> {
+    let text: string;
+    try {
+      text = (decoder as TextDecoder).decode(bytes, { stream: !end });
+    } catch {
+      throw badUtf16();
+    }
+    if (text.length > 0) yield encoder.encode(text);
+  }
+}
+
 function asBuffer(bytes: Uint8Array): Buffer {
   return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
@@ -329,13 +576,22 @@ function asBuffer(bytes: Uint8Array): Buffer {
  */
 export function parseCsv(input: string | Uint8Array, options: CsvOptions = {}): ParsedCsv {
   const { maxBytes, maxRows, maxRecordChars } = resolveOptions(options);
-  const bytes = toBytes(input);
+  let bytes = toBytes(input);
+  const utf16 = utf16Bom(bytes);
+  if (utf16) {
+    try {
+      bytes = new TextEncoder().encode(new TextDecoder(utf16, { fatal: true }).decode(bytes));
+    } catch {
+      throw badUtf16();
+    }
+  }
   const inspector = new ByteInspector({ maxBytes });
   inspector.feed(bytes);
   inspector.finish();
   const head = new TextDecoder().decode(bytes.subarray(0, HEADER_SCAN_BYTES));
   const delimiter = options.delimiter ?? detectDelimiter(head);
-  const checker = new RecordChecker(maxRows, delimiter);
+  const checker = new RecordChecker(maxRows, delimiter, declaredDelimiter(head) !== null);
+  if (utf16) checker.notes.push(UTF16_NOTE);
   let rows: string[][];
   try {
     rows = parseSync(asBuffer(bytes), csvParseOptions(delimiter, checker, maxRecordChars)) as string[][];
@@ -343,7 +599,13 @@ export function parseCsv(input: string | Uint8Array, options: CsvOptions = {}): 
     throw checker.translate(error, maxRecordChars);
   }
   checker.finish();
-  return { columns: checker.columns ?? [], rows, delimiter, skippedBlankRows: checker.skippedBlankRows };
+  return {
+    columns: checker.columns ?? [],
+    rows,
+    delimiter,
+    skippedBlankRows: checker.skippedBlankRows,
+    notes: checker.notes,
+  };
 }
 
 /**
@@ -359,8 +621,10 @@ export async function* readCsvBatches(
   const { maxBytes, maxRows, maxRecordChars } = resolveOptions(options);
   const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
   const inspector = new ByteInspector({ maxBytes });
-  const source: AsyncIterator<Uint8Array> | Iterator<Uint8Array> =
-    Symbol.asyncIterator in chunks ? chunks[Symbol.asyncIterator]() : chunks[Symbol.iterator]();
+  let isUtf16 = false;
+  const source: AsyncIterator<Uint8Array> = asUtf8(chunks, () => {
+    isUtf16 = true;
+  });
 
   // Read until the header line is complete, to choose the delimiter before csv-parse starts.
   const headChunks: Uint8Array[] = [];
@@ -390,8 +654,17 @@ export async function* readCsvBatches(
     release();
     throw error;
   }
-  const delimiter = options.delimiter ?? detectDelimiter(headText);
-  const checker = new RecordChecker(maxRows, delimiter);
+  let delimiter: CsvDelimiter;
+  let hasSepLine: boolean;
+  try {
+    hasSepLine = declaredDelimiter(headText) !== null;
+    delimiter = options.delimiter ?? detectDelimiter(headText);
+  } catch (error) {
+    release();
+    throw error;
+  }
+  const checker = new RecordChecker(maxRows, delimiter, hasSepLine);
+  if (isUtf16) checker.notes.push(UTF16_NOTE);
   const parser = parseStream(csvParseOptions(delimiter, checker, maxRecordChars));
   const abort = new AbortController();
 
@@ -455,6 +728,7 @@ export async function* readCsvBatches(
     rowCount: checker.rowCount,
     byteCount: inspector.bytes,
     skippedBlankRows: checker.skippedBlankRows,
+    notes: checker.notes,
   };
 }
 

@@ -104,6 +104,12 @@ export const columnSchemaSchema = z.object({
   dateFormat: z.enum(["ymd", "dmy", "mdy"]).nullable(),
   /** For boolean columns, the value that means yes/true ("Yes", "1", "TRUE"). */
   trueValue: z.string().nullable(),
+  /**
+   * For boolean columns, the value that means no/false. Every other spelling of yes/no in the
+   * column (TRUE, True, y, 1.0) is read as `trueValue` / `falseValue`. Absent in schemas stored
+   * before spellings were merged: values are then read as written.
+   */
+  falseValue: z.string().nullable().optional(),
   stats: columnStatsSchema,
 });
 export type ColumnSchema = z.infer<typeof columnSchemaSchema>;
@@ -137,8 +143,18 @@ export const datasetSchemaSchema = z.object({
   columns: z.array(columnSchemaSchema),
   /** The user's edits, applied on top of inference. */
   overrides: schemaOverridesSchema,
-  /** Things a user should know (leakage suspicions, guessed target, values read as missing). */
+  /**
+   * Things a user should know (leakage suspicions, guessed target, values read as missing), and
+   * how the file was read where it departs from plain CSV (renamed columns, currency signs
+   * removed, which date columns became which recency features).
+   */
   warnings: z.array(z.string()),
+  /**
+   * The file's latest date (days since 1970-01-01, UTC) over its date columns: date features are
+   * used as "days before" it (recency). Absent or null: no date column, or a schema stored before
+   * recency features, whose date features are used as absolute days.
+   */
+  referenceDate: z.number().nullable().optional(),
   /** Reasons the data set cannot be trained on yet; empty when it can. */
   problems: z.array(datasetProblemSchema),
 });

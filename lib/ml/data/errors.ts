@@ -21,6 +21,7 @@ export const DATASET_ERROR_CODES = [
   "TOO_MANY_ROWS",
   "TOO_MANY_COLUMNS",
   "COLUMN_NAME_TOO_LONG",
+  "TOTALS_ROW",
   // Making a training set of it
   "NO_TARGET",
   "TARGET_NOT_FOUND",

@@ -7,7 +7,7 @@
 import type { DatasetSchema } from "./dataset-schema";
 import { DatasetError } from "./errors";
 import { labelOf, type TabularData } from "./schema-inference";
-import { type DateFormat, isMissing, parseDate, parseNumber } from "./values";
+import { type DateFormat, isMissing, parseBoolean, parseDate, parseNumber } from "./values";
 
 export interface NumericColumn {
   readonly kind: "numeric";
@@ -45,6 +45,8 @@ interface ColumnReader {
   kind: "numeric" | "categorical";
   decimalComma: boolean;
   dateFormat: DateFormat | null;
+  /** Boolean columns: the two spellings every yes/no value is read as (TRUE, True -> trueValue). */
+  yesNo: { trueValue: string; falseValue: string } | null;
 }
 
 export function getColumn(frame: Frame, name: string): FrameColumn {
@@ -91,6 +93,8 @@ export function createFrameBuilder(
   const codes = readers.map((r) => (r.kind === "categorical" ? new Int32Array(capacity) : null));
   const levels = readers.map(() => [] as string[]);
   const levelIndex = readers.map(() => new Map<string, number>());
+  // Yes/no spellings already read, per column: a column has a handful, the file millions of cells.
+  const spellings = readers.map(() => new Map<string, string>());
 
   const grow = (needed: number) => {
     if (needed <= capacity) return;
@@ -130,7 +134,7 @@ export function createFrameBuilder(
             code[rowCount + i] = -1;
             continue;
           }
-          const value = raw.trim();
+          const value = reader.yesNo ? yesNoValue(raw, reader.yesNo, spellings[j]) : raw.trim();
           let k = index.get(value);
           if (k === undefined) {
             k = lv.length;
@@ -156,6 +160,19 @@ export function createFrameBuilder(
       return { rowCount, columns };
     },
   };
+}
+
+function yesNoValue(
+  raw: string,
+  yesNo: { trueValue: string; falseValue: string },
+  cache: Map<string, string>,
+): string {
+  const known = cache.get(raw);
+  if (known !== undefined) return known;
+  const side = parseBoolean(raw);
+  const value = side === null ? raw.trim() : side ? yesNo.trueValue : yesNo.falseValue;
+  if (cache.size < 64) cache.set(raw, value);
+  return value;
 }
 
 function readNumber(raw: string | undefined, reader: ColumnReader): number {
@@ -185,6 +202,10 @@ function columnReaders(
       kind: isNumeric ? "numeric" : "categorical",
       decimalComma: column.decimalComma,
       dateFormat: column.type === "date" ? column.dateFormat : null,
+      yesNo:
+        column.type === "boolean" && column.trueValue !== null && column.falseValue
+          ? { trueValue: column.trueValue, falseValue: column.falseValue }
+          : null,
     };
   });
 }

@@ -189,16 +189,22 @@ describe("column types", () => {
   it("reads a numeric column with a few stray words as numeric, with a warning", () => {
     const c = column(schema, "score");
     expect(c.type).toBe("numeric");
-    expect(c.stats.count).toBe(n);
+    // "-" is a missing-value token; "unknown" is a stray word read as missing.
+    expect(c.stats.count).toBe(n - 1);
+    expect(c.stats.missing).toBe(1);
     expect(schema.warnings).toContain(
-      'Column "score": 2 value(s) that are not numbers are treated as missing.',
+      'Column "score": 1 value(s) that are not numbers are treated as missing.',
     );
   });
 
-  it("reads dates and excludes them by default", () => {
+  it("reads dates and uses them as recency (days before the file's latest date)", () => {
     expect(column(schema, "signup").type).toBe("date");
     expect(column(schema, "signup").dateFormat).toBe("ymd");
-    expect(column(schema, "signup").exclusionReason).toBe("date");
+    expect(column(schema, "signup").role).toBe("feature");
+    expect(schema.referenceDate).toBe(Date.UTC(2021, 11, 28) / 86_400_000);
+    expect(schema.warnings).toContain(
+      'Column "signup" holds dates; it is used as the number of days before 2021-12-28, the latest date in the file (recency), so the model stays valid as time passes.',
+    );
   });
 
   it("reads TRUE/false as boolean", () => {

@@ -13,7 +13,15 @@
  *   their values are not copied into the statistics;
  * - constant / near-constant: one value (missing counts as a value) on >= 99 % of rows;
  * - leakage: a column alone reaches max(AUC, 1 - AUC) >= 0.98 against the target;
- * - dates are excluded by default (absolute dates drift); high-cardinality text categories too.
+ * - dates become recency features: days before the file's latest date (absolute dates drift;
+ *   "days since the last purchase" is the R of RFM), said in the warnings; high-cardinality text
+ *   categories are excluded.
+ *
+ * Quirks of real exports are read, not refused: yes/no columns spelled several ways (TRUE, True,
+ * yes, 1.0) are one boolean; numbers with currency signs, percent signs and thousands separators
+ * are numbers; numeric codes with leading zeros (ids, zip codes) stay text; a day/month order that
+ * one column leaves open is taken from another date column of the file; an identifier repeated
+ * on identical rows (a duplicated line) is still the identifier, and the repeats are reported.
  */
 import { capacityProblem } from "./capacity";
 import { separation } from "./column-auc";
@@ -34,11 +42,14 @@ import {
 import { DatasetError } from "./errors";
 import {
   BOOLEAN_PAIRS,
+  classKey,
   type DateFormat,
-  detectDateFormat,
-  isDecimalCommaText,
+  guessDateFormat,
   isMissing,
   isNumberText,
+  isoDay,
+  type NumberDecorations,
+  parseBoolean,
   parseDate,
   parseNumber,
 } from "./values";
@@ -47,6 +58,8 @@ import {
 export interface TabularData {
   columns: readonly string[];
   rows: readonly (readonly string[])[];
+  /** The reader's notes on how the file was read (ParsedCsv.notes), shown first in the warnings. */
+  notes?: readonly string[];
 }
 
 export interface SchemaOptions {
@@ -121,6 +134,11 @@ const POSITIVE_VALUES = new Set([
   "lost",
   "closed",
   "inactive",
+  "churner",
+  "leaver",
+  "terminated",
+  "discontinued",
+  "cancel",
 ]);
 /** Values that only a churn target has (used to find a target by its values alone). */
 const CHURN_VALUES = new Set([
@@ -136,6 +154,10 @@ const CHURN_VALUES = new Set([
   "attrited",
   "cancelled",
   "canceled",
+  "churner",
+  "non-churner",
+  "leaver",
+  "stayer",
 ]);
 
 const PERSON_NAME_NAMES = new Set([
@@ -184,13 +206,24 @@ const HISTOGRAM_BINS = 10;
 interface ColumnScan {
   index: number;
   name: string;
-  /** Trimmed non-missing value -> rows. */
+  /** Trimmed non-missing value -> rows (booleans: by canonical spelling). */
   counts: Map<string, number>;
+  /** Boolean columns: the spellings as written, before merging. */
+  rawKeys: string[];
   missing: number;
   type: ColumnType;
   decimalComma: boolean;
   dateFormat: DateFormat | null;
+  /** The day/month order of the dates was guessed (no day above 12). */
+  dateAmbiguous: boolean;
   trueValue: string | null;
+  falseValue: string | null;
+  /** Boolean columns: a value's canonical spelling (trueValue / falseValue); null = as written. */
+  canonical: ((value: string) => string) | null;
+  /** Numeric columns: decorations seen in the values (currency, percent, thousands). */
+  decorations: NumberDecorations | null;
+  /** Integer codes with leading zeros (007, 02134) kept as text. */
+  leadingZeros: boolean;
   /** Per row, for numeric and date columns (NaN = missing). */
   numbers: Float64Array | null;
   /** Non-missing values that could not be read as numbers / dates and were set missing. */
@@ -211,9 +244,24 @@ export function profileDataset(data: TabularData, options: SchemaOptions = {}): 
   const settings = { ...DEFAULTS, ...definedOnly(options) };
   const rowCount = data.rows.length;
   checkNamedColumns(data, options);
-  const warnings: string[] = [];
+  const warnings: string[] = [...(data.notes ?? [])];
   const problems: DatasetProblem[] = [];
-  const scans = data.columns.map((name, index) => scanColumn(data, name, index));
+  let scans = data.columns.map((name, index) => scanColumn(data, name, index));
+  // A day/month order that one column leaves open (no day above 12) is taken from the file's other
+  // date columns when they agree: one export, one locale.
+  const orders = new Map<DateFormat, string>();
+  for (const scan of scans) {
+    if (scan.type === "date" && !scan.dateAmbiguous && scan.dateFormat !== "ymd" && scan.dateFormat)
+      orders.set(scan.dateFormat, scan.name);
+  }
+  const dateHint = orders.size === 1 ? ([...orders.entries()][0] as [DateFormat, string]) : null;
+  if (dateHint) {
+    scans = scans.map((scan) =>
+      scan.type === "date" && scan.dateAmbiguous && scan.dateFormat !== dateHint[0]
+        ? scanColumn(data, scan.name, scan.index, dateHint[0])
+        : scan,
+    );
+  }
   for (const scan of scans) {
     if (scan.unreadable > 0) {
       const what = scan.type === "date" ? "dates" : "numbers";
@@ -221,6 +269,8 @@ export function profileDataset(data: TabularData, options: SchemaOptions = {}): 
         `Column "${scan.name}": ${scan.unreadable} value(s) that are not ${what} are treated as missing.`,
       );
     }
+    const note = readingNote(scan, dateHint);
+    if (note) warnings.push(note);
   }
 
   // Target and labels.
@@ -249,8 +299,20 @@ export function profileDataset(data: TabularData, options: SchemaOptions = {}): 
     target.scan.autoRole = "target";
   }
 
-  assignAutoRoles(scans, rowCount, settings.nearConstantShare, target?.scan ?? null);
+  const repeats = assignAutoRoles(scans, data, settings.nearConstantShare, target?.scan ?? null);
+  if (repeats) {
+    warnings.push(
+      `${repeats.count.toLocaleString("en-US")} row(s) repeat an earlier row exactly (same "${repeats.identifier}" and the same values), such as data row ${repeats.example}; each customer is imported once.`,
+    );
+  }
   if (target && labels) flagLeakage(scans, data, labels, settings.leakageAuc, warnings);
+  const referenceDate = latestDate(scans);
+  if (referenceDate !== null) {
+    for (const scan of scans) {
+      if (scan.type !== "date" || scan.autoRole !== "feature") continue;
+      warnings.push(recencyNote(scan.name, referenceDate));
+    }
+  }
 
   // Problems that block training.
   const labelled = classCounts ? classCounts.positive + classCounts.negative : rowCount;
@@ -295,8 +357,87 @@ export function profileDataset(data: TabularData, options: SchemaOptions = {}): 
     overrides,
     warnings,
     problems,
+    referenceDate,
   };
   return applyColumnOverrides(schema, overrides);
+}
+
+/** The warning saying which feature a date column became. */
+export function recencyNote(column: string, referenceDate: number): string {
+  return `Column "${column}" holds dates; it is used as the number of days before ${isoDay(referenceDate)}, the latest date in the file (recency), so the model stays valid as time passes.`;
+}
+
+/**
+ * The schema with its reference date recomputed over every row of the file (the import reads all
+ * rows; inference may have seen a sample): `latest` per date column, days since 1970.
+ */
+export function withReferenceDate(schema: DatasetSchema, latest: ReadonlyMap<string, number>): DatasetSchema {
+  if (schema.referenceDate === undefined || schema.referenceDate === null) return schema;
+  let max = Number.NEGATIVE_INFINITY;
+  for (const column of schema.columns) {
+    if (column.type !== "date" || column.personalData !== null) continue;
+    const value = latest.get(column.name);
+    if (value !== undefined && value > max) max = value;
+  }
+  if (!Number.isFinite(max) || max === schema.referenceDate) return schema;
+  const before = schema.referenceDate;
+  const warnings = schema.warnings.map((w) => {
+    const column = schema.columns.find((c) => c.type === "date" && w === recencyNote(c.name, before));
+    return column ? recencyNote(column.name, max) : w;
+  });
+  return { ...schema, referenceDate: max, warnings };
+}
+
+/** The latest date over the date columns that are not personal data (birth dates), or null. */
+function latestDate(scans: readonly ColumnScan[]): number | null {
+  let max = Number.NEGATIVE_INFINITY;
+  for (const scan of scans) {
+    if (scan.type !== "date" || scan.personalData !== null || !scan.numbers) continue;
+    for (const v of scan.numbers) if (v > max) max = v;
+  }
+  return Number.isFinite(max) ? max : null;
+}
+
+const DATE_ORDER_NAMES: Record<DateFormat, string> = {
+  ymd: "year-month-day",
+  dmy: "day/month/year",
+  mdy: "month/day/year",
+};
+
+/** How a column's values were read, when that is not plain: null for ordinary columns. */
+function readingNote(scan: ColumnScan, dateHint: [DateFormat, string] | null): string | null {
+  const name = `Column "${scan.name}"`;
+  if (scan.type === "numeric" && scan.decorations) {
+    const { currency, percent, thousands, parentheses } = scan.decorations;
+    const parts = [
+      currency ? "currency signs" : null,
+      thousands ? "thousands separators" : null,
+      percent ? "percent signs (12.5% reads as 12.5)" : null,
+    ].filter((p): p is string => p !== null);
+    if (parentheses) parts.push("parentheses around negative amounts ((42) reads as -42)");
+    if (parts.length === 0) return null;
+    const last = parts.pop() as string;
+    const list = parts.length ? `${parts.join(", ")} and ${last}` : last;
+    return `${name} is read as numbers${scan.decimalComma ? " with a decimal comma" : ""}: ${list} removed.`;
+  }
+  if (scan.type === "numeric" && scan.decimalComma)
+    return `${name} is read as numbers with a decimal comma (29,85 = 29.85).`;
+  if (scan.type === "boolean" && scan.canonical) {
+    const spellings = [...scan.rawKeys].filter((k) => k !== scan.trueValue && k !== scan.falseValue);
+    if (spellings.length === 0) return null;
+    return `${name} is a yes/no column written several ways (${[...scan.rawKeys].slice(0, 8).join(", ")}); they are read as "${scan.trueValue}" and "${scan.falseValue}".`;
+  }
+  if (scan.leadingZeros) {
+    return `${name} holds numbers with leading zeros (such as "${[...scan.counts.keys()].find((k) => /^0\d/.test(k))}"); they are kept as text, as codes and ids are.`;
+  }
+  if (scan.type === "date" && scan.dateFormat && scan.dateFormat !== "ymd") {
+    const order = DATE_ORDER_NAMES[scan.dateFormat];
+    if (!scan.dateAmbiguous) return null;
+    return dateHint && dateHint[0] === scan.dateFormat && dateHint[1] !== scan.name
+      ? `${name}: no day is above 12, so its dates are read as ${order} like column "${dateHint[1]}".`
+      : `${name}: no day is above 12, so the day/month order cannot be told from the values; its dates are read as ${order}. If that is wrong, write them as year-month-day (2024-03-05).`;
+  }
+  return null;
 }
 
 /**
@@ -414,14 +555,17 @@ function checkNamedColumns(data: TabularData, options: SchemaOptions): void {
   }
 }
 
-/** Equal as text, or as numbers ("1" and "1.0"). */
+/**
+ * Equal as text, as numbers ("1" and "1.0"), as yes/no ("TRUE" and "yes"), or ignoring case and
+ * repeated spaces ("Churned" and "churned"): one target class however the export spelled it.
+ */
 function sameValue(a: string, b: string): boolean {
   if (a === b) return true;
   if (isNumberText(a) && isNumberText(b)) return Number(a) === Number(b);
-  return false;
+  return classKey(a) === classKey(b);
 }
 
-function scanColumn(data: TabularData, name: string, index: number): ColumnScan {
+function scanColumn(data: TabularData, name: string, index: number, dateHint?: DateFormat): ColumnScan {
   const counts = new Map<string, number>();
   let missing = 0;
   for (const row of data.rows) {
@@ -437,11 +581,17 @@ function scanColumn(data: TabularData, name: string, index: number): ColumnScan 
     index,
     name,
     counts,
+    rawKeys: [],
     missing,
     type: "categorical",
     decimalComma: false,
     dateFormat: null,
+    dateAmbiguous: false,
     trueValue: null,
+    falseValue: null,
+    canonical: null,
+    decorations: null,
+    leadingZeros: false,
     numbers: null,
     unreadable: 0,
     personalData: null,
@@ -449,7 +599,8 @@ function scanColumn(data: TabularData, name: string, index: number): ColumnScan 
     autoReason: null,
     singleColumnAuc: null,
   };
-  inferType(scan, data.rows.length);
+  inferType(scan, data.rows.length, dateHint);
+  if (scan.type === "boolean") mergeBooleanSpellings(scan);
   if (scan.type === "numeric" || scan.type === "date") {
     const numbers = new Float64Array(data.rows.length);
     for (let r = 0; r < numbers.length; r++) {
@@ -465,38 +616,124 @@ function scanColumn(data: TabularData, name: string, index: number): ColumnScan 
   return scan;
 }
 
-function inferType(scan: ColumnScan, rowCount: number): void {
+/**
+ * A boolean column's spellings (TRUE, True, yes, 1.0) counted as its two values: the most frequent
+ * spelling of each side names it (trueValue / falseValue), as the frame will read them.
+ */
+function mergeBooleanSpellings(scan: ColumnScan): void {
+  const sides = new Map<boolean, Map<string, number>>([
+    [true, new Map()],
+    [false, new Map()],
+  ]);
+  for (const [key, n] of scan.counts) {
+    const side = parseBoolean(key);
+    if (side === null) return;
+    const spellings = sides.get(side) as Map<string, number>;
+    spellings.set(key, n);
+  }
+  const name = (spellings: Map<string, number>) =>
+    // Most frequent spelling; on a tie the first one in the file (the sort is stable).
+    [...spellings.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? null;
+  const trueValue = scan.trueValue ?? name(sides.get(true) as Map<string, number>);
+  const falseValue = name(sides.get(false) as Map<string, number>);
+  if (trueValue === null || falseValue === null) return;
+  scan.trueValue = trueValue;
+  scan.falseValue = falseValue;
+  scan.rawKeys = [...scan.counts.keys()];
+  if (scan.counts.size <= 2) return;
+  const merged = new Map<string, number>();
+  for (const [key, n] of scan.counts) {
+    const canonical = parseBoolean(key) ? trueValue : falseValue;
+    merged.set(canonical, (merged.get(canonical) ?? 0) + n);
+  }
+  scan.counts = merged;
+  scan.canonical = (value) => {
+    const side = parseBoolean(value);
+    return side === null ? value : side ? trueValue : falseValue;
+  };
+}
+
+/** The key a raw cell counts under in `scan.counts` (its canonical spelling for booleans). */
+function countKey(scan: ColumnScan, raw: string): string {
+  const value = raw.trim();
+  return scan.canonical ? scan.canonical(value) : value;
+}
+
+/** Integer codes written with a leading zero: 007, 02134 (not 0, 0.5 or -0.5). */
+const LEADING_ZERO = /^0\d+$/;
+
+function inferType(scan: ColumnScan, rowCount: number, dateHint?: DateFormat): void {
   const keys = [...scan.counts.keys()];
   const nonMissing = rowCount - scan.missing;
   if (keys.length === 0) return;
 
-  // Numbers, allowing a few stray words ("unknown", "-") on at most 5 % of rows.
-  let numericRows = 0;
+  // Yes/no however spelled: TRUE/True/false, yes/no, y/n, 1/0, 1.0/0.0 (both sides present).
+  let trueSeen = false;
+  let falseSeen = false;
+  let allBoolean = true;
+  for (const key of keys) {
+    const side = parseBoolean(key);
+    if (side === null) {
+      allBoolean = false;
+      break;
+    }
+    if (side) trueSeen = true;
+    else falseSeen = true;
+  }
+  if (allBoolean && trueSeen && falseSeen && keys.length <= 12) {
+    scan.type = "boolean";
+    return;
+  }
+
+  // Numbers, allowing a few stray words ("unknown") on at most 5 % of rows. Each value is read
+  // both ways (decimal dot with comma thousands, decimal comma with dot thousands); the reading
+  // that makes more rows numbers wins, and on a tie the one the values show (1,5 or 1.234,5 is
+  // a decimal comma; 1.5 or 1,234.5 a decimal dot; 1,234 alone is a thousands separator).
+  let dotRows = 0;
   let commaRows = 0;
-  let sawComma = false;
-  const strays: string[] = [];
+  let commaEvidence = false;
+  let dotEvidence = false;
+  let strayKeys = 0;
+  let leadingZeros = false;
   for (const key of keys) {
     const n = scan.counts.get(key) as number;
-    if (isNumberText(key)) {
-      numericRows += n;
-      commaRows += n;
-    } else if (isDecimalCommaText(key)) {
-      commaRows += n;
-      sawComma = true;
-    } else strays.push(key);
+    const dot = !Number.isNaN(parseNumber(key, false));
+    const comma = !Number.isNaN(parseNumber(key, true));
+    if (dot) dotRows += n;
+    if (comma) commaRows += n;
+    if (!dot && !comma) strayKeys++;
+    const digits = key.replace(/[^\d.,]/g, "");
+    if (/,\d*$/.test(digits) && !/,\d{3}$/.test(digits)) commaEvidence = true;
+    if (/\.\d{3},|\..*\./.test(digits)) commaEvidence = true;
+    if (/\.\d*$/.test(digits) && !/\.\d{3}$/.test(digits)) dotEvidence = true;
+    if (/,\d{3}\.|,.*,/.test(digits)) dotEvidence = true;
+    if (LEADING_ZERO.test(key)) leadingZeros = true;
   }
-  const strayRows = nonMissing - Math.max(numericRows, commaRows);
-  const mostlyNumbers = strays.length <= 3 && strayRows <= 0.05 * nonMissing && strayRows < nonMissing;
-  if (mostlyNumbers && (numericRows > 0 || sawComma)) {
-    // "1,234" is ambiguous (thousands or decimal): a comma column counts as decimal only if some
-    // value does not have exactly three digits after the comma.
-    const useComma = commaRows > numericRows && keys.some((k) => /,\d*$/.test(k) && !/,\d{3}$/.test(k));
+  const useComma = commaRows > dotRows || (commaRows === dotRows && commaEvidence && !dotEvidence);
+  const numberRows = useComma ? commaRows : dotRows;
+  const strayRows = nonMissing - numberRows;
+  const mostlyNumbers = strayKeys <= 3 && strayRows <= 0.05 * nonMissing && numberRows > 0;
+  if (
+    mostlyNumbers &&
+    leadingZeros &&
+    keys.every((k) => /^\d+$/.test(k) || Number.isNaN(parseNumber(k, useComma)))
+  ) {
+    // Codes, not quantities: 02134 must not become 2134 (ids, zip codes, phone prefixes).
+    scan.leadingZeros = true;
+  } else if (mostlyNumbers) {
     scan.decimalComma = useComma;
-    const numberRows = useComma ? commaRows : numericRows;
-    scan.unreadable = nonMissing - numberRows;
-    const distinctNumbers = new Set(
-      keys.filter((k) => !Number.isNaN(parseNumber(k, useComma))).map((k) => parseNumber(k, useComma)),
-    );
+    scan.unreadable = strayRows;
+    const decorations: NumberDecorations = {
+      currency: false,
+      percent: false,
+      thousands: false,
+      parentheses: false,
+    };
+    const distinctNumbers = new Set<number>();
+    for (const key of keys) {
+      const value = parseNumber(key, useComma, decorations);
+      if (!Number.isNaN(value)) distinctNumbers.add(value);
+    }
     if (
       distinctNumbers.size === 2 &&
       distinctNumbers.has(0) &&
@@ -507,27 +744,17 @@ function inferType(scan: ColumnScan, rowCount: number): void {
       scan.trueValue = keys.find((k) => parseNumber(k, useComma) === 1) ?? "1";
       return;
     }
-    if (numberRows > 0) {
-      scan.type = "numeric";
-      return;
-    }
+    scan.type = "numeric";
+    if (decorations.currency || decorations.percent || decorations.thousands || decorations.parentheses)
+      scan.decorations = decorations;
+    return;
   }
 
-  if (keys.length === 2) {
-    const lower = keys.map((k) => k.toLowerCase());
-    for (const [yes, no] of BOOLEAN_PAIRS) {
-      if (lower.includes(yes) && lower.includes(no)) {
-        scan.type = "boolean";
-        scan.trueValue = keys[lower.indexOf(yes)];
-        return;
-      }
-    }
-  }
-
-  const dateFormat = detectDateFormat(keys);
-  if (dateFormat) {
+  const guess = guessDateFormat(keys, dateHint);
+  if (guess) {
     scan.type = "date";
-    scan.dateFormat = dateFormat;
+    scan.dateFormat = guess.format;
+    scan.dateAmbiguous = guess.ambiguous;
     return;
   }
 
@@ -592,7 +819,7 @@ function chooseTarget(
   }
   // 2. By values that only a churn target has.
   for (const scan of scans) {
-    if (scan.counts.size < 1 || scan.counts.size > 3) continue;
+    if (scan.counts.size < 1 || scan.counts.size > 12 || targetLevels(scan).length > 3) continue;
     if (![...scan.counts.keys()].some((k) => CHURN_VALUES.has(k.toLowerCase()))) continue;
     const choice = binaryTarget(scan, options.positiveLabel, warnings);
     if (typeof choice !== "string") {
@@ -632,7 +859,7 @@ function binaryTarget(
   positiveOption: string | undefined,
   warnings: string[],
 ): TargetChoice | string {
-  const levels = [...scan.counts.entries()].sort((a, b) => b[1] - a[1]).map(([v]) => v);
+  const levels = targetLevels(scan);
   if (levels.length === 0) return `Column "${scan.name}" has no values, so it cannot be the target.`;
   if (positiveOption !== undefined) {
     const positive = levels.find((l) => sameValue(l, positiveOption.trim()));
@@ -663,6 +890,27 @@ function binaryTarget(
     return { scan, positiveLabel: positives[0] };
   }
   return `Column "${scan.name}" has ${levels.length} different values; the target must have two (e.g. Yes/No).`;
+}
+
+/**
+ * A target's classes, most frequent first, each named by its most frequent spelling: TRUE, True
+ * and true are one class, as are "Churned" and "churned" (classKey).
+ */
+function targetLevels(scan: ColumnScan): string[] {
+  const classes = new Map<string, { total: number; name: string; nameCount: number }>();
+  for (const [value, n] of scan.counts) {
+    const key = classKey(value);
+    const c = classes.get(key);
+    if (!c) classes.set(key, { total: n, name: value, nameCount: n });
+    else {
+      c.total += n;
+      if (n > c.nameCount) {
+        c.name = value;
+        c.nameCount = n;
+      }
+    }
+  }
+  return [...classes.values()].sort((a, b) => b.total - a.total).map((c) => c.name);
 }
 
 function warnMultiClass(scan: ColumnScan, positive: string, levels: string[], warnings: string[]): void {
@@ -738,20 +986,67 @@ function detectPersonalData(scan: ColumnScan, rowCount: number): PersonalDataKin
   return scan.type === "text" ? "free_text" : null;
 }
 
+interface RepeatedRows {
+  identifier: string;
+  /** Rows that repeat an earlier row exactly. */
+  count: number;
+  /** 1-based data row of the first repeat. */
+  example: number;
+}
+
+/** Rows that repeat an earlier row cell for cell (trimmed), and the first such row. */
+function exactRepeats(data: TabularData): { count: number; example: number } {
+  const seen = new Set<string>();
+  let count = 0;
+  let example = 0;
+  data.rows.forEach((row, r) => {
+    const key = row.map((v) => (isMissing(v) ? "" : v.trim())).join("\u0000");
+    if (seen.has(key)) {
+      count++;
+      if (example === 0) example = r + 1;
+    } else seen.add(key);
+  });
+  return { count, example };
+}
+
+/**
+ * Sets each column's automatic role. Returns the exact repeats when the identifier is unique
+ * only once repeated rows are set aside (a line duplicated by the export), else null.
+ */
 function assignAutoRoles(
   scans: ColumnScan[],
-  rowCount: number,
+  data: TabularData,
   nearConstantShare: number,
   target: ColumnScan | null,
-): void {
-  // Identifier candidates: unique on every row.
+): RepeatedRows | null {
+  const rowCount = data.rows.length;
+  let repeats: { count: number; example: number } | null = null;
+  const distinctRows = () => {
+    repeats ??= exactRepeats(data);
+    return rowCount - repeats.count;
+  };
+  // Identifier candidates: unique on every row (a duplicated line repeats its id: still unique
+  // among the distinct rows).
   let best: { scan: ColumnScan; score: number } | null = null;
+  let bestNeedsRepeats = false;
   for (const scan of scans) {
     if (scan === target) continue;
     scan.personalData = detectPersonalData(scan, rowCount);
     const tokens = nameTokens(scan.name);
     const idName = isIdLikeName(tokens);
-    const unique = scan.missing === 0 && scan.counts.size === rowCount && rowCount > 1;
+    let unique = scan.missing === 0 && scan.counts.size === rowCount && rowCount > 1;
+    let needsRepeats = false;
+    if (
+      !unique &&
+      idName &&
+      scan.missing === 0 &&
+      rowCount > 1 &&
+      scan.counts.size >= 0.5 * rowCount &&
+      scan.counts.size === distinctRows()
+    ) {
+      unique = true;
+      needsRepeats = true;
+    }
     let score = 0;
     if (unique) {
       if (idName) score = tokens.some((t) => ID_OWNER_TOKENS.has(t) && t !== "row" && t !== "index") ? 4 : 3;
@@ -761,7 +1056,10 @@ function assignAutoRoles(
     if (score > 0) {
       scan.autoRole = "excluded";
       scan.autoReason = "identifier";
-      if (!best || score > best.score) best = { scan, score };
+      if (!best || score > best.score) {
+        best = { scan, score };
+        bestNeedsRepeats = needsRepeats;
+      }
       continue;
     }
     const distinct = scan.counts.size;
@@ -784,17 +1082,15 @@ function assignAutoRoles(
       scan.autoReason = distinct <= 1 ? "constant" : "near_constant";
       continue;
     }
-    if (scan.type === "date") {
-      scan.autoRole = "excluded";
-      scan.autoReason = "date";
-      continue;
-    }
     if (scan.type === "categorical" && distinct > 100 && distinct > 0.5 * nonMissing) {
       scan.autoRole = "excluded";
       scan.autoReason = "high_cardinality";
     }
   }
-  if (best) best.scan.autoRole = "identifier";
+  if (!best) return null;
+  best.scan.autoRole = "identifier";
+  const found = repeats as { count: number; example: number } | null;
+  return bestNeedsRepeats && found ? { identifier: best.scan.name, ...found } : null;
 }
 
 function isConsecutiveIntegers(scan: ColumnScan): boolean {
@@ -838,7 +1134,7 @@ function flagLeakage(
       const sums = new Map<string, [number, number]>();
       const keyOf = (r: number) => {
         const raw = data.rows[r][scan.index];
-        return isMissing(raw) ? "\u0000missing" : raw.trim();
+        return isMissing(raw) ? "\u0000missing" : countKey(scan, raw);
       };
       labelledRows.forEach((r, i) => {
         const key = keyOf(r);
@@ -879,6 +1175,7 @@ function toColumnSchema(scan: ColumnScan, data: TabularData, labels: Int8Array |
     decimalComma: scan.decimalComma,
     dateFormat: scan.dateFormat,
     trueValue: scan.trueValue,
+    ...(scan.type === "boolean" ? { falseValue: scan.falseValue } : {}),
     stats: columnStats(scan, data, labels),
   };
 }
@@ -909,7 +1206,7 @@ function columnStats(scan: ColumnScan, data: TabularData, labels: Int8Array | nu
         if (labels[r] !== 1) continue;
         const raw = data.rows[r][scan.index];
         if (isMissing(raw)) continue;
-        const v = raw.trim();
+        const v = countKey(scan, raw);
         if (wanted.has(v)) positives.set(v, (positives.get(v) ?? 0) + 1);
       }
     }

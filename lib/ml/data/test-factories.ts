@@ -93,7 +93,7 @@ export function makeBankChurnTable(n: number, seed = 7): ParsedCsv {
       String(exited),
     ]);
   }
-  return { columns, rows, delimiter: ",", skippedBlankRows: 0 };
+  return { columns, rows, delimiter: ",", skippedBlankRows: 0, notes: [] };
 }
 
 /**
@@ -118,5 +118,5 @@ export function makeSignalTable(n: number, seed = 1, missingRate = 0.05): Parsed
       churned ? "yes" : "no",
     ]);
   }
-  return { columns, rows, delimiter: ",", skippedBlankRows: 0 };
+  return { columns, rows, delimiter: ",", skippedBlankRows: 0, notes: [] };
 }

@@ -4,6 +4,8 @@
  * same learned state every time. Fit it on training rows only; cross-validation fits one per fold.
  *
  * Per input column (the schema's features, then the engineered features that apply):
+ * - date: the number of days before the schema's reference date (the training file's latest
+ *   date): recency, as RFM analysis uses it, instead of an absolute day that drifts; then as numeric;
  * - numeric: median imputation, plus a "(missing)" indicator column when the training rows had
  *   missing values; optional standardisation (`standardize`, for logistic regression and SVM;
  *   trees do not need it) of the value column only, never of 0/1 columns;
@@ -26,6 +28,7 @@ import {
   type DateFormat,
   isMissing,
   isNumberText,
+  isoDay,
   parseBoolean,
   parseDate,
   parseNumber,
@@ -107,6 +110,8 @@ const sourceSpecSchema = z.object({
   decimalComma: z.boolean(),
   dateFormat: z.enum(["ymd", "dmy", "mdy"]).nullable(),
   trueValue: z.string().nullable(),
+  /** Date inputs: values are used as days before this day (days since 1970); absent = absolute days. */
+  referenceDay: z.number().nullable().optional(),
   engineered: z.custom<EngineeredFeatureSpec>((v) => v === null || typeof v === "object").nullable(),
 });
 type InputSpec = z.infer<typeof sourceSpecSchema>;
@@ -179,6 +184,9 @@ export class FeaturePipeline {
         decimalComma: c.decimalComma,
         dateFormat: c.type === "date" ? c.dateFormat : null,
         trueValue: c.trueValue,
+        ...(c.type === "date" && typeof schema.referenceDate === "number"
+          ? { referenceDay: schema.referenceDate }
+          : {}),
         engineered: null,
       }));
     if (resolved.engineered) {
@@ -295,7 +303,7 @@ export class FeaturePipeline {
       for (const input of originals) {
         const raw = lookup(input.name);
         if (input.kind === "numeric") {
-          const value = readRawNumber(raw, input);
+          const value = recency(readRawNumber(raw, input), input);
           numbers.set(input.name, value);
           if (Number.isNaN(value)) {
             const unreadable =
@@ -402,6 +410,22 @@ export class FeaturePipeline {
     return this.inputs.flatMap((input, j): InputDescription[] => {
       if (input.engineered) return [];
       const s = state[j];
+      if (s.kind === "numeric" && typeof input.referenceDay === "number") {
+        // A date input is described in dates (days since 1970), as the form and the API take it.
+        const ref = input.referenceDay;
+        return [
+          {
+            name: input.name,
+            type: input.type,
+            kind: "numeric",
+            min: ref - s.max,
+            max: ref - s.min,
+            median: ref - s.median,
+            isInteger: s.isInteger,
+            defaultValue: isoDay(Math.round(ref - s.median)),
+          },
+        ];
+      }
       if (s.kind === "numeric") {
         return [
           {
@@ -454,6 +478,8 @@ export class FeaturePipeline {
           if (c.kind !== "numeric") throw new Error(`Column "${input.name}" should be numeric in the frame`);
           const values = new Float64Array(n);
           for (let i = 0; i < n; i++) values[i] = c.values[rows[i]];
+          const reference = input.referenceDay;
+          if (typeof reference === "number") for (let i = 0; i < n; i++) values[i] = reference - values[i];
           return { kind: "numeric", values };
         }
         if (c.kind !== "categorical")
@@ -690,6 +716,11 @@ function recordLookup(record: RawRecord): (name: string) => RawRecord[string] {
 
 function looseName(name: string): string {
   return name.toLowerCase().replace(/[^a-z0-9]/g, "");
+}
+
+/** A date input's value as days before the reference day; other values unchanged. */
+function recency(value: number, input: InputSpec): number {
+  return typeof input.referenceDay === "number" ? input.referenceDay - value : value;
 }
 
 function readRawNumber(raw: RawRecord[string], input: InputSpec): number {

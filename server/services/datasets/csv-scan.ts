@@ -24,6 +24,8 @@ export interface CsvScan {
   /** Every row when rowCount <= sampleRows, else a uniform random sample of sampleRows rows. */
   sample: string[][];
   isSampled: boolean;
+  /** The reader's notes on how the file was read (renamed or dropped columns, Excel's sep= line). */
+  notes: string[];
 }
 
 export interface ScanOptions {
@@ -54,6 +56,7 @@ export async function scanCsv(
         previewRows,
         sample,
         isSampled: summary.rowCount > sample.length,
+        notes: summary.notes,
       };
     }
     for (const row of next.value.rows) {

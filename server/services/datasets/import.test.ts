@@ -166,7 +166,7 @@ describe.each(testDatabaseKinds())("importing datasets on %s", (kind) => {
       ).catch((e) => e);
       expect(error).toBeInstanceOf(IdentifierError);
       expect(error.message).toBe(
-        'Data rows 1 and 4 have the same plan "basic": an identifier must be unique. Choose another identifier or none.',
+        'Data rows 1 and 4 have the same plan "basic" but different values: an identifier must be unique. Choose another identifier or none.',
       );
       expect(await addedBesidesUploads()).toEqual(NOTHING_LEFT);
       const ok = await importDataset(handle.db, actor, {

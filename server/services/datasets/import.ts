@@ -22,6 +22,7 @@ import {
   nameTokens,
   parseNumber,
   readCsvBatches,
+  withReferenceDate,
 } from "@/lib/ml/data";
 import type { Database } from "../../db/client";
 import { customers, datasets, datasetVersions } from "../../db/schema";
@@ -301,7 +302,8 @@ async function insertCustomers(
   const labels: number[] = [];
   const identifier = schema.identifier;
   const monthly = monthlyValueColumn(schema);
-  const seenIds = new Map<string, number>();
+  const seenIds = new Map<string, { row: number; hash: number }>();
+  let repeatedRows = 0;
   let positives = 0;
   let negatives = 0;
   let rowCount = 0;
@@ -336,8 +338,35 @@ async function insertCustomers(
       monthlyIndex = monthly ? header.indexOf(monthly) : -1;
     }
     const cols = header;
-    const values = batch.rows.map((row, i) => {
+    const keptRows: string[][] = [];
+    const values: CustomerValues[] = [];
+    batch.rows.forEach((row, i) => {
       const rowNumber = batch.firstRowIndex + i + 1;
+      let idText: string | null = null;
+      let rowHash = 0;
+      if (identifierIndex >= 0) {
+        const id = cleanCell(row[identifierIndex]);
+        if (id === null) {
+          throw new IdentifierError(
+            `Data row ${rowNumber} has no value in "${identifier}", so "${identifier}" cannot identify customers. Choose another identifier or none.`,
+          );
+        }
+        rowHash = hashRow(row);
+        const first = seenIds.get(id);
+        if (first !== undefined) {
+          // A line the export wrote twice (same id, same values) is one customer: skip the repeat.
+          if (first.hash === rowHash) {
+            repeatedRows++;
+            return;
+          }
+          throw new IdentifierError(
+            `Data rows ${first.row} and ${rowNumber} have the same ${identifier} "${id}" but different values: an identifier must be unique. Choose another identifier or none.`,
+          );
+        }
+        seenIds.set(id, { row: rowNumber, hash: rowHash });
+        idText = id;
+      }
+      keptRows.push(row);
       // fromEntries defines own properties, so a column named "__proto__" is data like any other.
       const entries: [string, string | number | null][] = new Array(cols.length);
       for (let j = 0; j < cols.length; j++) entries[j] = [cols[j], readers[j](row[j])];
@@ -346,28 +375,12 @@ async function insertCustomers(
       labels.push(label ?? -1);
       if (label === 1) positives++;
       else if (label === 0) negatives++;
-      let externalId = String(rowNumber);
-      if (identifierIndex >= 0) {
-        const id = cleanCell(row[identifierIndex]);
-        if (id === null) {
-          throw new IdentifierError(
-            `Data row ${rowNumber} has no value in "${identifier}", so "${identifier}" cannot identify customers. Choose another identifier or none.`,
-          );
-        }
-        const first = seenIds.get(id);
-        if (first !== undefined) {
-          throw new IdentifierError(
-            `Data rows ${first} and ${rowNumber} have the same ${identifier} "${id}": an identifier must be unique. Choose another identifier or none.`,
-          );
-        }
-        seenIds.set(id, rowNumber);
-        externalId = id;
-      }
+      const externalId = idText ?? String(rowNumber);
       const monthlyValue = monthlyIndex >= 0 ? (features[cols[monthlyIndex]] as number | null) : null;
-      return { rowNumber, externalId, features, label, monthlyValue };
+      values.push({ rowNumber, externalId, features, label, monthlyValue });
     });
     if (values.length > 0) await insertCustomerBatch(tx, versionId, values);
-    frameBuilder?.append(batch.rows);
+    frameBuilder?.append(keptRows);
     rowCount += values.length;
     await options.onBatchInserted?.(batchIndex++, rowCount);
   }
@@ -376,18 +389,55 @@ async function insertCustomers(
   const hasTarget = targetIndex >= 0;
   const profile = computeProfile(frame, schema, hasTarget ? Int8Array.from(labels) : null);
   const labelled = positives + negatives;
+  // Date features are days before the file's latest date: over every row, not the preview's sample.
+  const latest = new Map<string, number>();
+  for (const column of frame.columns) {
+    if (column.kind !== "numeric" || schema.columns.find((c) => c.name === column.name)?.type !== "date")
+      continue;
+    let max = Number.NEGATIVE_INFINITY;
+    for (const v of column.values) if (v > max) max = v;
+    if (Number.isFinite(max)) latest.set(column.name, max);
+  }
+  if (repeatedRows > 0) {
+    console.info(
+      `[datasets] skipped ${repeatedRows} row(s) repeating an earlier row with the same identifier`,
+    );
+  }
   return {
     rowCount,
     positiveRate: hasTarget && labelled > 0 ? positives / labelled : null,
-    schema: {
-      ...schema,
-      rowCount,
-      classCounts: hasTarget
-        ? { positive: positives, negative: negatives, missing: rowCount - labelled }
-        : null,
-    },
+    schema: withReferenceDate(
+      {
+        ...schema,
+        rowCount,
+        classCounts: hasTarget
+          ? { positive: positives, negative: negatives, missing: rowCount - labelled }
+          : null,
+      },
+      latest,
+    ),
     profile,
   };
+}
+
+/**
+ * A 53-bit hash of a row's trimmed cells (FNV-1a and djb2, 32 and 21 bits), to tell a repeated
+ * line from a different row with the same id without keeping every row.
+ */
+function hashRow(row: readonly string[]): number {
+  let fnv = 0x811c9dc5;
+  let djb = 5381;
+  for (const cell of row) {
+    const text = cleanCell(cell) ?? "";
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      fnv = Math.imul(fnv ^ c, 0x01000193);
+      djb = (Math.imul(djb, 33) + c) | 0;
+    }
+    fnv = Math.imul(fnv ^ 0x1f, 0x01000193);
+    djb = (Math.imul(djb, 33) + 0x1f) | 0;
+  }
+  return (fnv >>> 0) * 2 ** 21 + ((djb >>> 0) & 0x1fffff);
 }
 
 export interface ImportFromFileInput {

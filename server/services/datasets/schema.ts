@@ -21,10 +21,10 @@ export interface ColumnOverrides {
 }
 
 export function inferUploadSchema(
-  scan: Pick<CsvScan, "columns" | "sample" | "rowCount" | "isSampled">,
+  scan: Pick<CsvScan, "columns" | "sample" | "rowCount" | "isSampled"> & { notes?: readonly string[] },
   overrides: ColumnOverrides = {},
 ): DatasetSchema {
-  const data = { columns: scan.columns, rows: scan.sample };
+  const data = { columns: scan.columns, rows: scan.sample, notes: scan.notes };
   let schema = profileDataset(data, {
     target: overrides.target,
     identifier: overrides.identifier,

@@ -47,17 +47,20 @@ const BAD_UPLOADS: {
     message: "The file has a header (3 columns) but no data rows.",
   },
   {
-    name: "duplicate column names",
-    body: churnCsv(60).replace("plan", "Churn"),
-    code: "DUPLICATE_COLUMN",
+    name: "a totals line at the end",
+    body: `${churnCsv(60)}Total,,,,,\n`,
+    code: "TOTALS_ROW",
     message:
-      'The column name "Churn" appears twice in the header (columns 2 and 6). Column names must be unique.',
+      'Line 62 looks like a totals line ("Total" in column "customerId"), not a customer. Delete that line (and any other summary lines) and upload the file again.',
+    line: 62,
   },
   {
-    name: "an empty column name",
+    name: "a value under a header cell without a name",
     body: churnCsv(60).replace("plan", " "),
     code: "EMPTY_COLUMN_NAME",
-    message: "Column 2 of the header (line 1) has no name. Name the column or delete it.",
+    message:
+      /^Column 2 has no name in the header \(line 1\), but line 2 has a value in it \(".+"\)\. Name the column in the header or delete it\.$/,
+    line: 2,
   },
   {
     name: "more than 2,000 columns",

@@ -54,13 +54,19 @@ async function predictRisk(model: ChurnModel, table: DriftTable): Promise<Float6
   return risk;
 }
 
-/** The model's input columns: numeric ones in quantile bins, the rest by level. */
+/**
+ * The model's input columns: numeric ones in quantile bins, the rest by level. Date columns are
+ * left out: the model reads them as days before the training file's latest date (recency); their raw
+ * text, binned by level, would show every new file's dates as new values, a drift alarm each time.
+ */
 export function driftFeaturesOf(model: ChurnModel): DriftFeature[] {
-  return featureColumns(model.schema).map((c) => ({
-    name: c.name,
-    kind: c.type === "numeric" ? "numeric" : "categorical",
-    decimalComma: c.decimalComma,
-  }));
+  return featureColumns(model.schema)
+    .filter((c) => c.type !== "date")
+    .map((c) => ({
+      name: c.name,
+      kind: c.type === "numeric" ? "numeric" : "categorical",
+      decimalComma: c.decimalComma,
+    }));
 }
 
 /** Step `compute`: the report's result, stored; returns a short summary for the job log. */
