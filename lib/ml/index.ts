@@ -14,4 +14,5 @@ export * from "./matrix";
 export * from "./metrics";
 export * from "./random";
 export * from "./trees";
+export * from "./tuning";
 export * from "./types";

@@ -74,7 +74,7 @@ export function crossValidate<TData>(options: CrossValidationOptions<TData>): Cr
       categoricalGroups: fitted.categoricalGroups,
     });
     let prepareSeconds = seconds(prepareStart);
-    const classifier: Classifier = createClassifier(deriveSeed(foldSeed, 2));
+    const classifier: Classifier = createClassifier(deriveSeed(foldSeed, 2), train);
     algorithm = classifier.algorithm;
     const fitStart = performance.now();
     classifier.fit(

@@ -1,0 +1,17 @@
+export {
+  CANDIDATES_PER_BUDGET,
+  type Candidate,
+  candidatesFor,
+  optionsWith,
+  TUNING_BUDGETS,
+  type TuningBudget,
+} from "./search-space";
+export {
+  INNER_FOLDS,
+  MIN_TUNING_MINORITY_ROWS,
+  type Trial,
+  type TuneOptions,
+  type TuningResult,
+  tuneAlgorithm,
+  tunedOptions,
+} from "./tune";
