@@ -5,6 +5,7 @@
 export * from "./balance";
 export * from "./churn-model";
 export * from "./data";
+export * from "./ensemble";
 export * from "./evaluate";
 export * from "./explain";
 export * from "./features";

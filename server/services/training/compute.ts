@@ -40,6 +40,8 @@ export const EXPLAIN_SAMPLE_ROWS: Readonly<Record<Algorithm, number>> = Object.f
   gradient_boosting: 200,
   svm: 200,
 });
+/** A blend explains both members (exact explainers): the same sample as the single models. */
+export const BLEND_EXPLAIN_SAMPLE_ROWS = 200;
 /** Rows explained when the SVM uses the RBF kernel (sampling Shapley). */
 export const RBF_SVM_EXPLAIN_SAMPLE_ROWS = 50;
 /** Bins of the held-out score histogram behind the threshold slider (0.01 wide). */
@@ -209,7 +211,9 @@ export function explainSampleRows(model: ChurnModel): number {
   const json = model.classifier.toJSON() as { params?: { kernel?: unknown } };
   return model.algorithm === "svm" && json.params?.kernel === "rbf"
     ? RBF_SVM_EXPLAIN_SAMPLE_ROWS
-    : EXPLAIN_SAMPLE_ROWS[model.algorithm];
+    : model.algorithm === "blend"
+      ? BLEND_EXPLAIN_SAMPLE_ROWS
+      : EXPLAIN_SAMPLE_ROWS[model.algorithm];
 }
 
 /**
