@@ -83,7 +83,9 @@ describe("a blend scores, explains and stores like any model", () => {
       weight,
       space,
     );
-    trained.model.predict(records).forEach((p, i) => expect(p.riskScore).toBeCloseTo(expected[i], 12));
+    trained.model.predict(records).forEach((p, i) => {
+      expect(p.riskScore).toBeCloseTo(expected[i], 12);
+    });
   });
 
   it("explains additively: base + contributions = the blended output", () => {
