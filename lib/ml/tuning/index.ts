@@ -7,6 +7,7 @@ export {
   type TuningBudget,
 } from "./search-space";
 export {
+  consensusChoice,
   INNER_FOLDS,
   MIN_TUNING_MINORITY_ROWS,
   type Trial,

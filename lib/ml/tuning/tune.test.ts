@@ -4,7 +4,7 @@ import { crossValidateAlgorithm } from "../evaluate/compare-algorithms";
 import { stratifiedKFold } from "../evaluate/split";
 import { syntheticChurnCsv } from "../evaluate/synthetic-churn-table";
 import { candidatesFor, TUNING_BUDGETS } from "./search-space";
-import { tuneAlgorithm } from "./tune";
+import { consensusChoice, tuneAlgorithm } from "./tune";
 
 function table(rows: number, seed: number) {
   const csv = parseCsv(syntheticChurnCsv(rows, seed));
@@ -49,13 +49,14 @@ describe("nested tuning never sees the outer fold", () => {
   });
 
   it("reports the outer folds' AUC, not the tuning score", () => {
-    const evaluation = crossValidateAlgorithm(schema, frame, labels, "logistic_regression", {
+    const evaluation = crossValidateAlgorithm(schema, frame, labels, "random_forest", {
       partitions,
       tuning: "quick",
     });
     const foldMean = evaluation.result.folds.reduce((a, f) => a + f.auc, 0) / evaluation.result.folds.length;
     expect(evaluation.summary.cvAuc).toBeCloseTo(foldMean, 12);
     const innerMean = (evaluation.tuning ?? []).reduce((a, t) => a + t.innerAuc, 0) / 4;
+    expect(Number.isFinite(innerMean)).toBe(true);
     expect(evaluation.summary.cvAuc).not.toBe(innerMean);
   });
 });
@@ -95,7 +96,15 @@ describe("search space", () => {
         expect(candidates[0]).toEqual({});
         expect(new Set(candidates.map((c) => JSON.stringify(c))).size).toBe(candidates.length);
         expect(candidates.length).toBe(
-          budget === "quick" ? 3 : algorithm === "logistic_regression" ? 9 : algorithm === "svm" ? 8 : 12,
+          budget === "quick"
+            ? algorithm === "logistic_regression" || algorithm === "svm"
+              ? 1
+              : 3
+            : algorithm === "logistic_regression"
+              ? 9
+              : algorithm === "svm"
+                ? 8
+                : 12,
         );
       }
     }
@@ -129,5 +138,43 @@ describe("search space", () => {
     const best = Math.max(...result.trials.map((t) => t.meanAuc));
     expect(result.innerAuc).toBe(best);
     expect(result.trials[0].candidate).toEqual({});
+  });
+});
+
+describe("consensusChoice", () => {
+  const result = (chosen: Record<string, number>) =>
+    ({
+      algorithm: "random_forest",
+      budget: "quick",
+      chosen,
+      options: {},
+      innerAuc: 0.8,
+      innerFolds: 1,
+      trials: [],
+    }) as const;
+
+  it("deploys the setting most training folds chose, the earliest on a tie", () => {
+    const deep = { maxDepth: 10, minSamplesLeaf: 5 };
+    expect(
+      consensusChoice([result({}), result(deep), result({ minSamplesLeaf: 5, maxDepth: 10 })]).chosen,
+    ).toEqual(deep);
+    expect(consensusChoice([result(deep), result({})]).chosen).toEqual(deep);
+    expect(() => consensusChoice([])).toThrow();
+  });
+
+  it("makes no inner fits when a budget has a single candidate", () => {
+    const { schema, frame, labels } = table(600, 2);
+    let fits = 0;
+    const tuned = tuneAlgorithm({
+      schema,
+      frame,
+      labels,
+      algorithm: "svm",
+      budget: "quick",
+      seed: 1,
+      onFit: () => fits++,
+    });
+    expect(fits).toBe(0);
+    expect(tuned.chosen).toEqual({});
   });
 });

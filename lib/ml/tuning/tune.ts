@@ -124,6 +124,18 @@ export function tuneAlgorithm(options: TuneOptions): TuningResult {
     };
   }
   const candidates = candidatesFor(algorithm, budget, seed);
+  if (candidates.length === 1) {
+    // Nothing to compare: no inner fits.
+    return {
+      algorithm,
+      budget,
+      chosen: candidates[0],
+      options: full(candidates[0]),
+      innerAuc: Number.NaN,
+      innerFolds: 0,
+      trials: [],
+    };
+  }
   const partitions = innerPartitions(rows, labels, budget, deriveSeed(seed, 0x1e));
   const features = featurePipelineStage(schema, { ...options.pipeline, ...pipelineOptionsFor(algorithm) });
   const balance = balanceStage(options.balancing ?? "none", options.smote);
@@ -194,4 +206,24 @@ function rankByMeanAuc(indices: readonly number[], aucs: readonly (readonly numb
 /** The algorithm options a tuning result stands for, on top of the base options. */
 export function tunedOptions(base: Readonly<AlgorithmOptions>, result: TuningResult): AlgorithmOptions {
   return optionsWith(base, result.algorithm, result.chosen);
+}
+
+/**
+ * The deployed model's choice from a nested search's per-fold choices: the candidate chosen in most
+ * training folds (ties: the one chosen first). Saves searching again on all training rows, and is
+ * the choice the reported CV AUC judged most often.
+ */
+export function consensusChoice(results: readonly TuningResult[]): TuningResult {
+  if (results.length === 0) throw new Error("No tuning results to choose from");
+  const counts = new Map<string, { count: number; first: number }>();
+  results.forEach((r, i) => {
+    const key = JSON.stringify(Object.entries(r.chosen).sort(([a], [b]) => (a < b ? -1 : 1)));
+    const entry = counts.get(key);
+    if (entry) entry.count += 1;
+    else counts.set(key, { count: 1, first: i });
+  });
+  let best = { count: 0, first: 0 };
+  for (const entry of counts.values())
+    if (entry.count > best.count || (entry.count === best.count && entry.first < best.first)) best = entry;
+  return results[best.first];
 }

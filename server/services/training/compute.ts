@@ -12,6 +12,7 @@ import {
   type AlgorithmEvaluation,
   type BlendSummary,
   ChurnModel,
+  consensusChoice,
   crossValidateAlgorithm,
   evaluateBinary,
   evaluationCurves,
@@ -21,7 +22,6 @@ import {
   type TuningBudget,
   trainBlend,
   trainChurnModel,
-  tuneAlgorithm,
   tunedOptions,
 } from "@/lib/ml";
 import type { BalancingMethod } from "@/lib/ml/balance";
@@ -118,7 +118,7 @@ export interface TuningSummary {
   chosen: Record<string, unknown>;
   /** The algorithm's options in full, as fitted. */
   options: Record<string, unknown>;
-  /** Mean inner-fold AUC of the chosen candidate on the training part (the tuning score). */
+  /** Inner AUC of the chosen setting in the first training fold that chose it (the tuning score). */
   innerAuc: number | null;
   candidates: number;
   innerFolds: number;
@@ -167,20 +167,9 @@ export function trainAlgorithm(data: PreparedData, table: ComputeTable, input: T
     threshold: { kind: "f1" },
     tuning: budget,
   });
-  // The deployed model's options: the same search on the whole training part (the CV above judged
-  // the search itself, fold by fold, on rows it never saw).
-  const finalTuning = budget
-    ? tuneAlgorithm({
-        schema,
-        frame: trainFrame,
-        labels: data.trainLabels,
-        algorithm,
-        budget,
-        seed: input.seed,
-        baseOptions: RECOMMENDED_ALGORITHM_OPTIONS,
-        balancing: input.balancing,
-      })
-    : null;
+  // The deployed model's options: the setting most training folds' searches chose (the CV above
+  // judged the search itself, fold by fold, on rows it never saw); no second search on all rows.
+  const finalTuning = budget && evaluation.tuning?.length ? consensusChoice(evaluation.tuning) : null;
   const algorithmOptions = finalTuning
     ? tunedOptions(RECOMMENDED_ALGORITHM_OPTIONS, finalTuning)
     : RECOMMENDED_ALGORITHM_OPTIONS;
