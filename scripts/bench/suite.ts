@@ -206,7 +206,7 @@ function compose(tables: readonly Table[], modes: readonly Mode[]): string {
     }
     if (!rows.length) continue;
     out.push(
-      `### Mode: ${mode}${mode === "default" ? " (recommended options, no search)" : mode === "quick" ? " (3 settings per algorithm, one inner split per training fold)" : " (8–12 settings per algorithm, successive halving over 3 inner folds per training fold)"}`,
+      `### Mode: ${mode}${mode === "default" ? " (recommended options, no search)" : mode === "quick" ? " (3 settings for the forest and the boosting, recommended ones for the linear models; one inner split per training fold)" : " (8–12 settings per algorithm, successive halving over 3 inner folds per training fold)"}`,
       "",
       "| table (rows, churn) | LR | RF | GBM | SVM | blend (weights, space) | best | sklearn RF | XGBoost | best ≥ XGBoost | RF ≥ sklearn RF − 0.005 |",
       "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
