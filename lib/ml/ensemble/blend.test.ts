@@ -114,3 +114,39 @@ describe("a blend scores, explains and stores like any model", () => {
     );
   });
 });
+
+describe("hostile column names through tuning and the blend", () => {
+  it("tunes, blends and explains a table whose columns are called __proto__ and constructor", () => {
+    const text = syntheticChurnCsv(900, 8).replace("region", "__proto__").replace("paperless", "constructor");
+    const hostile = parseCsv(text);
+    const hostileSchema = inferSchema(hostile);
+    const set = buildTrainingSet(hostile, hostileSchema);
+    const folds = stratifiedKFold(set.labels, { folds: 3, seed: 1 });
+    const fitted = (algorithm: Algorithm) => {
+      const evaluation = crossValidateAlgorithm(hostileSchema, set.frame, set.labels, algorithm, {
+        partitions: folds,
+        tuning: "quick",
+      });
+      const model = trainChurnModel({
+        schema: hostileSchema,
+        frame: set.frame,
+        labels: set.labels,
+        algorithm,
+        threshold: 0.5,
+        importanceRows: 0,
+      });
+      return { evaluation, model };
+    };
+    const trained = trainBlend(set.labels, fitted("random_forest"), fitted("logistic_regression"));
+    const record = recordOfRow(
+      ["tenure", "contract", "monthly_charges", "total_charges", "__proto__", "constructor"],
+      ["3", "Month-to-month", "99.5", "298.5", "North", "Yes"],
+    );
+    const [explained] = ChurnModel.fromJSON(JSON.stringify(trained.model.toJSON())).explain([record]);
+    const names = explained.columns.map((c) => c.name);
+    expect(names).toContain("__proto__");
+    expect(names).toContain("constructor");
+    expect(explained.warnings).toEqual([]);
+    expect(Object.getPrototypeOf(record)).toBeNull();
+  });
+});
