@@ -91,10 +91,15 @@ describe.each(testDatabaseKinds())("training pipeline on %s", (kind) => {
     expect(blendParams.blend.members).toEqual([singles[0].algorithm, singles[1].algorithm]);
     expect(blendParams.blend.weight).toBeGreaterThanOrEqual(0);
     for (const single of singles) {
-      const tuning = (single.params as { tuning: { budget: string; options: Record<string, unknown> } })
-        .tuning;
-      expect(tuning.budget).toBe("quick");
-      expect(Object.keys(tuning.options).length).toBeGreaterThan(0);
+      const params = single.params as {
+        folds: number;
+        tuning: { budget: string; perFold: unknown[]; candidates: number };
+      };
+      expect(params.tuning.budget).toBe("quick");
+      // One search per training fold; quick compares 3 settings for the trees, keeps the linear models'.
+      expect(params.tuning.perFold).toHaveLength(params.folds);
+      const isTree = single.algorithm === "random_forest" || single.algorithm === "gradient_boosting";
+      expect(params.tuning.candidates).toBe(isTree ? 3 : 0);
     }
     for (const model of registered) {
       expect(model.cvAuc).toBeGreaterThan(0.6);
