@@ -88,7 +88,11 @@ describe("train-models under Inngest", () => {
     expect(finished).toMatchObject({ status: "succeeded", progress: 1 });
     const registered = await handle.db.select().from(models).where(eq(models.runId, run.id));
     // The two algorithms and their blend (the fifth-candidate step).
-    expect(registered.map((m) => m.algorithm).sort()).toEqual(["blend", "gradient_boosting", "logistic_regression"]);
+    expect(registered.map((m) => m.algorithm).sort()).toEqual([
+      "blend",
+      "gradient_boosting",
+      "logistic_regression",
+    ]);
     expect(outputs.blend).toMatchObject({ algorithm: "blend", members: expect.any(Array) });
     expect(registered.filter((m) => m.status === "champion")).toHaveLength(1);
   });

@@ -55,7 +55,6 @@ function log(message: string): void {
 }
 
 const mean = (v: readonly number[]) => v.reduce((a, b) => a + b, 0) / v.length;
-const std = (v: readonly number[]) => Math.sqrt(mean(v.map((x) => (x - mean(v)) ** 2)));
 
 function loadTables(only: string[] | null) {
   const tables = [

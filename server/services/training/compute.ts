@@ -263,7 +263,7 @@ export interface BlendOutput extends Omit<TrainOutput, "algorithm" | "cv" | "tun
  * same folds, threshold on the blend's out-of-fold predictions) and evaluates the stored blend on
  * the held-out part like any model. The members are reused as fitted: nothing is trained again.
  */
-export function blendAlgorithms(data: PreparedData, table: ComputeTable, input: BlendInput): BlendOutput {
+export function blendAlgorithms(data: PreparedData, input: BlendInput): BlendOutput {
   const started = performance.now();
   const partitions = stratifiedKFold(data.trainLabels, { folds: input.folds, seed: input.seed });
   const asMember = (m: BlendMemberTrained) => {
@@ -477,11 +477,7 @@ export function runComputeTask<K extends ComputeTaskName>(
         input as TrainInput,
       ) as ComputeTasks[K]["output"];
     case "blend":
-      return blendAlgorithms(
-        prepare(context),
-        context.table,
-        input as BlendInput,
-      ) as ComputeTasks[K]["output"];
+      return blendAlgorithms(prepare(context), input as BlendInput) as ComputeTasks[K]["output"];
     case "importance":
       return modelImportance(prepare(context), input as ImportanceInput) as ComputeTasks[K]["output"];
     case "score":

@@ -286,8 +286,8 @@ export default async function ModelPage({ params }: { params: Promise<{ id: stri
                   {view.params.blend.weight.toFixed(2)}) and{" "}
                   {algorithmName(view.params.blend.members[1]).toLowerCase()} (weight{" "}
                   {(1 - view.params.blend.weight).toFixed(2)}),{" "}
-                  {view.params.blend.space === "logit" ? "averaged in log-odds" : "averaged in probability"};
-                  the weight was chosen on out-of-fold predictions. Explanations combine the members&apos;
+                  {view.params.blend.space === "logit" ? "averaged in log-odds." : "averaged in probability."}{" "}
+                  The weight was chosen on out-of-fold predictions. Explanations combine the members&apos;
                   SHAP values with the same weights.
                 </p>
               )}
