@@ -42,6 +42,10 @@ test.describe("a manager uploads the Telco file, trains, and promotes a model", 
     await page.goto("/train");
     await page.getByRole("combobox", { name: "Dataset" }).click();
     await page.getByRole("option", { name: datasetName }).click();
+    // The search budget: quick by default (thorough is about ten times longer).
+    await expect(page.getByRole("combobox", { name: "Hyper-parameter search" })).toHaveText(
+      /Quick \(default\)/,
+    );
     await page.getByRole("button", { name: "Start training" }).click();
     // Training shares the server process in embedded mode, so navigation can wait for a step.
     await expect(page).toHaveURL(/\/train\?run=\d+/, { timeout: 60_000 });
@@ -64,6 +68,8 @@ test.describe("a manager uploads the Telco file, trains, and promotes a model", 
     await candidate.getByRole("link").first().click();
     await expect(page).toHaveURL(/\/models\/\d+$/, { timeout: 30_000 });
     await expect(page.getByText("ROC curve").first()).toBeVisible();
+    // What the search chose (a single model), or the blend's members and weight (the fifth candidate).
+    await expect(page.getByTestId("tuning-summary").or(page.getByText(/^Blend of /))).toBeVisible();
     await page.getByRole("button", { name: "Promote to champion" }).click();
     await page.getByRole("alertdialog").getByRole("button", { name: "Promote" }).click();
     await expect(page.getByText("Champion").first()).toBeVisible();

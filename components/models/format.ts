@@ -5,6 +5,7 @@ export const ALGORITHM_NAMES: Record<string, string> = {
   random_forest: "Random forest",
   gradient_boosting: "Gradient boosting",
   svm: "SVM",
+  blend: "Blend",
 };
 
 export const BALANCING_NAMES: Record<string, string> = {

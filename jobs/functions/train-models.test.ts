@@ -87,7 +87,13 @@ describe("train-models under Inngest", () => {
     const [finished] = await handle.db.select().from(trainingRuns).where(eq(trainingRuns.id, run.id));
     expect(finished).toMatchObject({ status: "succeeded", progress: 1 });
     const registered = await handle.db.select().from(models).where(eq(models.runId, run.id));
-    expect(registered).toHaveLength(2);
+    // The two algorithms and their blend (the fifth-candidate step).
+    expect(registered.map((m) => m.algorithm).sort()).toEqual([
+      "blend",
+      "gradient_boosting",
+      "logistic_regression",
+    ]);
+    expect(outputs.blend).toMatchObject({ algorithm: "blend", members: expect.any(Array) });
     expect(registered.filter((m) => m.status === "champion")).toHaveLength(1);
   });
 

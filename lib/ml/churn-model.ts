@@ -29,12 +29,20 @@ import {
 import { FeaturePipeline, type FeaturePipelineOptions, type RawRecord, type RecordWarning } from "./features";
 import type { ThresholdObjective } from "./metrics";
 import { createRng, deriveSeed, shuffleInPlace } from "./random";
-import type { Algorithm, Classifier, Explanation, Labels, Matrix, SerializedClassifier } from "./types";
+import type {
+  Algorithm,
+  Classifier,
+  Explanation,
+  Labels,
+  Matrix,
+  ModelAlgorithm,
+  SerializedClassifier,
+} from "./types";
 
 export const CHURN_MODEL_FORMAT_VERSION = 1;
 
 export interface ChurnModelMetadata {
-  readonly algorithm: Algorithm;
+  readonly algorithm: ModelAlgorithm;
   /** Target column and the value meaning "churned". */
   readonly target: string;
   readonly positiveLabel: string;
@@ -46,7 +54,10 @@ export interface ChurnModelMetadata {
   /** ISO time stamp supplied by the caller (the library reads no clock). */
   readonly trainedAt: string | null;
   /** Cross-validation on the training rows, when the threshold was chosen by it. */
-  readonly crossValidation: AlgorithmSummary | null;
+  readonly crossValidation:
+    | AlgorithmSummary
+    | (Omit<AlgorithmSummary, "algorithm"> & { algorithm: "blend" })
+    | null;
   /** Mean |SHAP| (log-odds) per source column over a sample of training rows. */
   readonly importance: readonly ColumnImportance[];
 }
@@ -94,7 +105,7 @@ const modelJsonSchema = z.object({
   schema: z.unknown(),
   pipeline: z.unknown(),
   classifier: z.object({
-    algorithm: z.enum(["logistic_regression", "random_forest", "gradient_boosting", "svm"]),
+    algorithm: z.enum(["logistic_regression", "random_forest", "gradient_boosting", "svm", "blend"]),
     formatVersion: z.number(),
     params: z.record(z.string(), z.unknown()),
     state: z.unknown(),
@@ -136,7 +147,7 @@ export class ChurnModel {
     this.metadata = parts.metadata;
   }
 
-  get algorithm(): Algorithm {
+  get algorithm(): ModelAlgorithm {
     return this.classifier.algorithm;
   }
 

@@ -5,6 +5,7 @@
 export * from "./balance";
 export * from "./churn-model";
 export * from "./data";
+export * from "./ensemble";
 export * from "./evaluate";
 export * from "./explain";
 export * from "./features";
@@ -14,4 +15,5 @@ export * from "./matrix";
 export * from "./metrics";
 export * from "./random";
 export * from "./trees";
+export * from "./tuning";
 export * from "./types";

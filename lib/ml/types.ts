@@ -15,6 +15,8 @@ export type Labels = Uint8Array;
 
 export const ALGORITHMS = ["logistic_regression", "random_forest", "gradient_boosting", "svm"] as const;
 export type Algorithm = (typeof ALGORITHMS)[number];
+/** What a fitted model can be: one of the algorithms, or a blend of two fitted models (lib/ml/ensemble). */
+export type ModelAlgorithm = Algorithm | "blend";
 
 export interface FitOptions {
   /** Per-row weights (class weights are expressed this way). Defaults to 1 for every row. */
@@ -36,7 +38,7 @@ export interface Explanation {
 
 /** Versioned JSON form of a fitted classifier; `fromJSON` of the same class restores it exactly. */
 export interface SerializedClassifier {
-  readonly algorithm: Algorithm;
+  readonly algorithm: ModelAlgorithm;
   readonly formatVersion: number;
   readonly params: Record<string, unknown>;
   readonly state: unknown;
@@ -47,7 +49,7 @@ export interface SerializedClassifier {
  * constructor, never changed by fit; fit learns state and returns this.
  */
 export interface Classifier {
-  readonly algorithm: Algorithm;
+  readonly algorithm: ModelAlgorithm;
   fit(X: Matrix, y: Labels, options?: FitOptions): this;
   /** P(churn) per row. */
   predictProba(X: Matrix): Float64Array;

@@ -5,6 +5,7 @@
  * one-row predict and explain latency (median over 1,000 single-record calls on a model fitted on
  * all rows), then the balancing comparison. --write replaces the "Model library" section of
  * BENCHMARKS.md with the tables. Run it on a quiet machine: every number is wall time.
+ * `--suite`: the multi-table comparison with scikit-learn and XGBoost instead (scripts/bench/suite.ts).
  */
 import { execSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
@@ -33,6 +34,12 @@ const SECTION = "## Model library (npm run bench:ml)";
 const LATENCY_ROWS = 1000;
 
 const argv = process.argv.slice(2);
+if (argv.includes("--suite")) {
+  // The multi-table suite (issue 15): a separate protocol, see suite.ts.
+  const { runSuite } = await import("./suite");
+  runSuite(argv);
+  process.exit(0);
+}
 const shouldWrite = argv.includes("--write");
 const skipBalancing = argv.includes("--skip-balancing");
 const fileFlag = argv.indexOf("--file");

@@ -20,7 +20,12 @@ import {
   BALANCING_METHODS,
   type BalancingMethod,
   DEFAULT_FOLDS,
+  DEFAULT_TUNING,
   RECOMMENDED_BALANCING,
+  TUNING_BUDGETS,
+  TUNING_DESCRIPTIONS,
+  TUNING_LABELS,
+  type TuningBudget,
 } from "@/server/services/training/params";
 
 const FOLD_CHOICES = [3, 5, 10];
@@ -50,7 +55,14 @@ export function TrainForm({
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const router = useRouter();
-  const ids = { dataset: useId(), version: useId(), balancing: useId(), folds: useId(), algorithms: useId() };
+  const ids = {
+    dataset: useId(),
+    version: useId(),
+    balancing: useId(),
+    folds: useId(),
+    tuning: useId(),
+    algorithms: useId(),
+  };
   const [datasetId, setDatasetId] = useState<number | null>(
     datasets.find((d) => d.id === initialDatasetId)?.id ?? datasets[0]?.id ?? null,
   );
@@ -58,6 +70,7 @@ export function TrainForm({
   const [algorithms, setAlgorithms] = useState<Algorithm[]>([...ALGORITHMS]);
   const [balancing, setBalancing] = useState<BalancingMethod>(RECOMMENDED_BALANCING);
   const [folds, setFolds] = useState(DEFAULT_FOLDS);
+  const [tuning, setTuning] = useState<TuningBudget>(DEFAULT_TUNING);
 
   const dataset = useQuery({
     ...trpc.datasets.get.queryOptions({ id: datasetId ?? 0 }),
@@ -100,7 +113,7 @@ export function TrainForm({
         onSubmit={(event) => {
           event.preventDefault();
           if (!canStart || chosenVersionId === null) return;
-          start.mutate({ datasetVersionId: chosenVersionId, algorithms, balancing, folds });
+          start.mutate({ datasetVersionId: chosenVersionId, algorithms, balancing, folds, tuning });
         }}
       >
         <CardContent className="space-y-5">
@@ -225,6 +238,26 @@ export function TrainForm({
           <p id={`${ids.balancing}-hint`} className="-mt-2 text-muted-foreground text-xs">
             {BALANCING_HELP[balancing]}
           </p>
+          <div className="space-y-2">
+            <Label htmlFor={ids.tuning}>Hyper-parameter search</Label>
+            <Select value={tuning} onValueChange={(value) => setTuning(value as TuningBudget)}>
+              <SelectTrigger id={ids.tuning} className="w-full" aria-describedby={`${ids.tuning}-hint`}>
+                <SelectValue />
+              </SelectTrigger>
+              <SelectContent>
+                {TUNING_BUDGETS.map((budget) => (
+                  <SelectItem key={budget} value={budget}>
+                    {TUNING_LABELS[budget]}
+                    {budget === DEFAULT_TUNING ? " (default)" : ""}
+                  </SelectItem>
+                ))}
+              </SelectContent>
+            </Select>
+            <p id={`${ids.tuning}-hint`} className="text-muted-foreground text-xs">
+              {TUNING_DESCRIPTIONS[tuning]} Settings are chosen inside each training fold, so the reported
+              scores stay honest.
+            </p>
+          </div>
           {isBusy && !start.isError && (
             <Alert>
               <AlertDescription>

@@ -1,3 +1,4 @@
+import { BlendClassifier } from "../ensemble/blend";
 import type { FeaturePipelineOptions } from "../features/pipeline";
 import { LogisticRegression, type LogisticRegressionOptions, Svm, type SvmOptions } from "../linear";
 import {
@@ -57,6 +58,8 @@ export function classifierFromJSON(json: SerializedClassifier): Classifier {
       return GradientBoostingClassifier.fromJSON(json);
     case "svm":
       return Svm.fromJSON(json);
+    case "blend":
+      return BlendClassifier.fromJSON(json, classifierFromJSON);
     default:
       throw new Error(`Unknown algorithm ${JSON.stringify((json as { algorithm?: unknown }).algorithm)}`);
   }

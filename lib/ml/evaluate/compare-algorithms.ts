@@ -2,6 +2,7 @@ import type { BalancingMethod, SmoteOptions } from "../balance";
 import type { DatasetSchema, Frame } from "../data";
 import { FeaturePipeline, type FeaturePipelineOptions } from "../features";
 import type { ThresholdObjective } from "../metrics";
+import { type TuningBudget, type TuningResult, tuneAlgorithm, tunedOptions } from "../tuning";
 import type { Algorithm, Labels } from "../types";
 import {
   type AlgorithmOptions,
@@ -50,11 +51,21 @@ export interface CompareOptions {
   /** Same folds for every algorithm (default: stratified k-fold from folds/seed). */
   partitions?: readonly Partition[];
   onFold?: (algorithm: Algorithm, fold: FoldResult) => void;
+  /**
+   * Nested hyper-parameter search: inside every outer training fold, a budgeted search on that
+   * fold's rows only chooses the options the fold's model is fitted with, so the reported CV AUC
+   * judges the whole procedure (search included) on rows the search never saw. Default: none.
+   */
+  tuning?: TuningBudget;
+  /** Every inner fit of the nested search (outer fold, rows fitted and scored): for leakage tests. */
+  onTuningFit?: (event: { outerFold: number; fitRows: Uint32Array; scoreRows: Uint32Array }) => void;
 }
 
 export interface AlgorithmEvaluation {
   readonly result: CrossValidationResult;
   readonly summary: AlgorithmSummary;
+  /** Per outer fold, what the nested search chose (only with the `tuning` option). */
+  readonly tuning?: readonly TuningResult[];
 }
 
 /** Cross-validates one algorithm's whole pipeline (features, balancing, model) on a training set. */
@@ -66,19 +77,43 @@ export function crossValidateAlgorithm(
   options: Omit<CompareOptions, "algorithms"> = {},
 ): AlgorithmEvaluation {
   const seed = options.seed ?? 42;
+  const base = options.algorithmOptions ?? RECOMMENDED_ALGORITHM_OPTIONS;
+  const budget = options.tuning;
+  const tuning: TuningResult[] = [];
   const result = crossValidate({
     data: frame,
     y: labels,
     features: featurePipelineStage(schema, { ...options.pipeline, ...pipelineOptionsFor(algorithm) }),
     balance: balanceStage(options.balancing ?? "none", options.smote),
-    createClassifier: (foldSeed) =>
-      createClassifier(algorithm, options.algorithmOptions ?? RECOMMENDED_ALGORITHM_OPTIONS, foldSeed),
+    createClassifier: (foldSeed, trainRows) => {
+      if (!budget) return createClassifier(algorithm, base, foldSeed);
+      const outerFold = tuning.length;
+      const tuned = tuneAlgorithm({
+        schema,
+        frame,
+        labels,
+        algorithm,
+        rows: trainRows,
+        budget,
+        seed: foldSeed,
+        baseOptions: base,
+        balancing: options.balancing,
+        smote: options.smote,
+        pipeline: options.pipeline,
+        onFit: options.onTuningFit
+          ? ({ fitRows, scoreRows }) => options.onTuningFit?.({ outerFold, fitRows, scoreRows })
+          : undefined,
+      });
+      tuning.push(tuned);
+      return createClassifier(algorithm, tunedOptions(base, tuned), foldSeed);
+    },
     folds: options.folds,
     seed,
     partitions: options.partitions,
     onFold: options.onFold ? (fold) => options.onFold?.(algorithm, fold) : undefined,
   });
-  return { result, summary: summarizeCrossValidation(result, labels, options.threshold) };
+  const summary = summarizeCrossValidation(result, labels, options.threshold);
+  return budget ? { result, summary, tuning } : { result, summary };
 }
 
 export interface AlgorithmComparison {

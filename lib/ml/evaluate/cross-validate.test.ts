@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { classificationMetrics } from "../metrics";
 import { balanceStage } from "./balancing";
 import { crossValidate } from "./cross-validate";
 import type { BalanceStage } from "./stages";
@@ -100,6 +101,19 @@ describe("summarizeCrossValidation", () => {
     expect(summary.threshold).toBeLessThan(1);
     expect(summary.f1Churn).toBeGreaterThan(0.3);
     expect(summary.f1Weighted).toBeGreaterThan(summary.f1Churn);
+  });
+  it("sets the threshold that maximises churn-class F1 on the out-of-fold predictions", () => {
+    const atChosen = classificationMetrics(y, result.oof, summary.threshold).f1;
+    for (let t = 0.05; t < 0.96; t += 0.01) {
+      expect(classificationMetrics(y, result.oof, t).f1).toBeLessThanOrEqual(atChosen + 1e-12);
+    }
+  });
+  it("reports weighted and churn-class F1 at 0.5 beside the chosen threshold's", () => {
+    const atHalf = classificationMetrics(y, result.oof, 0.5);
+    expect(summary.f1WeightedAtHalf).toBeCloseTo(atHalf.f1Weighted, 12);
+    expect(summary.f1ChurnAtHalf).toBeCloseTo(atHalf.f1, 12);
+    // The spy's scores put the F1-optimal threshold well away from 0.5, so the two differ.
+    expect(summary.f1ChurnAtHalf).not.toBeCloseTo(summary.f1Churn, 3);
   });
   it("is deterministic for a seed", () => {
     const again = crossValidate({

@@ -74,7 +74,9 @@ export function crossValidate<TData>(options: CrossValidationOptions<TData>): Cr
       categoricalGroups: fitted.categoricalGroups,
     });
     let prepareSeconds = seconds(prepareStart);
-    const classifier: Classifier = createClassifier(deriveSeed(foldSeed, 2));
+    const classifier: Classifier = createClassifier(deriveSeed(foldSeed, 2), train);
+    if (classifier.algorithm === "blend")
+      throw new Error("A blend is assembled from cross-validated members");
     algorithm = classifier.algorithm;
     const fitStart = performance.now();
     classifier.fit(

@@ -39,4 +39,8 @@ export const NO_BALANCING: BalanceStage = {
   apply: (X, y) => ({ X, y }),
 };
 
-export type ClassifierFactory = (seed: number) => Classifier;
+/**
+ * A new classifier for one fold. `trainRows` are the fold's training rows (indices of the data):
+ * a factory that tunes hyper-parameters searches on these rows only (nested cross-validation).
+ */
+export type ClassifierFactory = (seed: number, trainRows: Uint32Array) => Classifier;

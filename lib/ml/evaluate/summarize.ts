@@ -35,6 +35,12 @@ export interface AlgorithmSummary {
   readonly precision: number;
   readonly recall: number;
   readonly f1Weighted: number;
+  /**
+   * Weighted F1 and churn-class F1 of the pooled out-of-fold predictions at the usual 0.5
+   * threshold, reported beside the ones at the chosen threshold (issue 15, "the F1 question").
+   */
+  readonly f1WeightedAtHalf: number;
+  readonly f1ChurnAtHalf: number;
   readonly accuracy: number;
   readonly brier: number;
   readonly logLoss: number;
@@ -93,6 +99,7 @@ export function summarizeCrossValidation(
   const [cvAuc, cvAucStd] = meanAndStd(result.folds.map((f) => f.auc));
   const chosen = selectThreshold(y, result.oof, objective);
   const honest = metricsFromConfusion(crossFittedConfusion(result, y, objective));
+  const atHalf = metricsFromConfusion(confusionMatrix(y, result.oof, 0.5));
   return {
     algorithm: result.algorithm,
     balancing: result.balancing,
@@ -105,6 +112,8 @@ export function summarizeCrossValidation(
     precision: honest.precision,
     recall: honest.recall,
     f1Weighted: honest.f1Weighted,
+    f1WeightedAtHalf: atHalf.f1Weighted,
+    f1ChurnAtHalf: atHalf.f1,
     accuracy: honest.accuracy,
     brier: brierScore(y, result.oof),
     logLoss: logLoss(y, result.oof),

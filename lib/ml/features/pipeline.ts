@@ -363,6 +363,24 @@ export class FeaturePipeline {
   }
 
   /** Names of the encoded features, e.g. "tenure", "TotalCharges (missing)", "Contract=Two year". */
+  /**
+   * Per encoded column, the standardisation applied: output = (value - mean) / scale (0 and 1 for
+   * every column when `standardize` is off, and for one-hot and missing-indicator columns). Lets a
+   * model fitted on this pipeline's output read another pipeline's output fitted on the same rows
+   * (a blend of a tree model and a linear model shares one pipeline this way).
+   */
+  scaling(): { mean: Float64Array; scale: Float64Array } {
+    const { state, layout } = this.fitted();
+    const mean = new Float64Array(layout.width);
+    const scale = new Float64Array(layout.width).fill(1);
+    state.forEach((s, j) => {
+      if (s.kind !== "numeric") return;
+      mean[layout.offsets[j]] = s.mean;
+      scale[layout.offsets[j]] = s.scale;
+    });
+    return { mean, scale };
+  }
+
   get featureNames(): string[] {
     return [...this.fitted().layout.featureNames];
   }

@@ -48,14 +48,16 @@ describe.each(testDatabaseKinds())("models router on %s", (kind) => {
   it("lists the leaderboard of one dataset, sorted and filtered on the server", async () => {
     const api = callerFor(handle.db, viewer);
     const all = await api.models.list({ datasetId: registry.datasetId });
-    // The earlier run's model and the two of the latest run; none of the neighbour's.
+    // The earlier run's model and the three of the latest run (two algorithms and their blend); none
+    // of the neighbour's.
     const stored = await modelsOf(registry.datasetId);
-    expect(stored).toHaveLength(3);
+    expect(stored).toHaveLength(4);
     expect(all.map((m) => m.id).sort()).toEqual(stored.map((m) => m.id).sort());
     expect(all.every((m) => m.datasetId === registry.datasetId && m.datasetName === "Registry")).toBe(true);
     expect(all.map((m) => m.cvAuc)).toEqual([...all.map((m) => m.cvAuc)].sort((a, b) => b - a));
     const latest = all.filter((m) => m.runId === registry.runId);
-    expect(latest).toHaveLength(2);
+    expect(latest).toHaveLength(3);
+    expect(latest.map((m) => m.algorithm)).toContain("blend");
     for (const m of latest)
       expect(m).toMatchObject({ datasetVersionId: registry.datasetVersionId, datasetVersion: 2 });
     expect(all.find((m) => m.runId === registry.earlier.runId)).toMatchObject({

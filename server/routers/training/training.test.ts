@@ -111,5 +111,36 @@ describe.each(testDatabaseKinds())("training router on %s", (kind) => {
       code: "NOT_FOUND",
     });
     await expect(api.training.get({ runId: 999_999 })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(
+      api.training.start({ datasetVersionId: 1, tuning: "exhaustive" as unknown as "quick" }),
+    ).rejects.toMatchObject({ code: "BAD_REQUEST" });
+  });
+
+  it("stores the chosen hyper-parameter search budget with the run (quick by default)", async () => {
+    const db = handle.db;
+    const { user: manager } = await createUser(db, "manager");
+    const actor = { id: manager.id, label: manager.email };
+    const dataset = await importSyntheticDataset(db, actor, "Search budget");
+    const api = callerFor(db, manager);
+    const thorough = await startTraining(
+      db,
+      actor,
+      { datasetVersionId: dataset.datasetVersionId, algorithms: ["logistic_regression"], tuning: "thorough" },
+      { functions: [trainModels] },
+    );
+    const [stored] = await db.select().from(trainingRuns).where(eq(trainingRuns.id, thorough.id));
+    expect(stored.params).toMatchObject({ tuning: "thorough" });
+    await api.training.cancel({ runId: thorough.id });
+    await runUntilFinished(testRunner(db), db, thorough.id);
+    const quick = await startTraining(
+      db,
+      actor,
+      { datasetVersionId: dataset.datasetVersionId, algorithms: ["logistic_regression"] },
+      { functions: [trainModels] },
+    );
+    const [storedQuick] = await db.select().from(trainingRuns).where(eq(trainingRuns.id, quick.id));
+    expect(storedQuick.params).toMatchObject({ tuning: "quick" });
+    await api.training.cancel({ runId: quick.id });
+    await runUntilFinished(testRunner(db), db, quick.id);
   });
 });

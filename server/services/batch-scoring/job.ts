@@ -34,7 +34,8 @@ import { type ScoredRow, type ScorePart, scorePart } from "./score-rows";
  * the web server's event loop is never blocked for more than a few hundred milliseconds.
  */
 const EXPLAIN_ROWS = 2_500;
-const TREE_ENSEMBLES: ReadonlySet<string> = new Set(["random_forest", "gradient_boosting"]);
+// A blend explains both members (often a tree ensemble among them): the workers too.
+const TREE_ENSEMBLES: ReadonlySet<string> = new Set(["random_forest", "gradient_boosting", "blend"]);
 
 export type BatchRecord = typeof scoreBatches.$inferSelect;
 

@@ -7,13 +7,13 @@
 import { createHash } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { ChurnModel } from "@/lib/ml";
-import type { Algorithm } from "@/lib/ml/types";
+import type { ModelAlgorithm } from "@/lib/ml/types";
 import type { Database } from "../../db/client";
 import { models } from "../../db/schema";
 import { processWide } from "../../process-wide";
 import { type FileStorage, getStorage } from "../../storage";
 
-export function artifactKey(runId: number, algorithm: Algorithm): string {
+export function artifactKey(runId: number, algorithm: ModelAlgorithm): string {
   return `models/run-${runId}/${algorithm}.json`;
 }
 

@@ -1,6 +1,6 @@
 import { and, eq } from "drizzle-orm";
 import type { ChurnModel } from "@/lib/ml";
-import type { Algorithm } from "@/lib/ml/types";
+import type { ModelAlgorithm } from "@/lib/ml/types";
 import type { Database } from "../../db/client";
 import { models } from "../../db/schema";
 import type { FileStorage } from "../../storage";
@@ -10,7 +10,7 @@ export interface LoadedChampion {
   modelId: number;
   datasetId: number;
   datasetVersionId: number;
-  algorithm: Algorithm;
+  algorithm: ModelAlgorithm;
   /** Per-dataset model version ("model v7"). */
   version: number;
   threshold: number;
@@ -46,7 +46,7 @@ export async function loadChampion(
     modelId: row.id,
     datasetId: row.datasetId,
     datasetVersionId: row.datasetVersionId,
-    algorithm: row.algorithm as Algorithm,
+    algorithm: row.algorithm as ModelAlgorithm,
     version: row.version,
     threshold: row.threshold,
     artifactSha256: row.artifactSha256,

@@ -7,7 +7,7 @@
  */
 import { TRPCError } from "@trpc/server";
 import { and, desc, eq, isNotNull, ne, sql } from "drizzle-orm";
-import type { Algorithm } from "@/lib/ml/types";
+import type { ModelAlgorithm } from "@/lib/ml/types";
 import type { Database } from "../../db/client";
 import { datasets, models } from "../../db/schema";
 import { startDurableWork } from "../../durable/port";
@@ -19,7 +19,7 @@ export interface CandidateModelInput {
   runId: number;
   datasetId: number;
   datasetVersionId: number;
-  algorithm: Algorithm;
+  algorithm: ModelAlgorithm;
   params: Record<string, unknown>;
   metrics: Record<string, unknown>;
   curves: Record<string, unknown>;

@@ -33,4 +33,18 @@ export interface StoredModelParams {
   testFraction: number;
   thresholdObjective: string;
   featurePipeline: Record<string, unknown>;
+  /** The nested hyper-parameter search (absent on models trained before it, null when off). */
+  tuning?: {
+    budget: string;
+    /** Options that differ from the recommended ones; {} = the recommended ones won. */
+    chosen: Record<string, unknown>;
+    options: Record<string, unknown>;
+    innerAuc: number | null;
+    candidates: number;
+    innerFolds: number;
+    perFold: Record<string, unknown>[];
+    skipped: string | null;
+  } | null;
+  /** Set on a blend: its two members (the first weighted `weight`) and the averaging space. */
+  blend?: { members: string[]; weight: number; space: string };
 }

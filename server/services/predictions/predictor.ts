@@ -7,7 +7,7 @@
 import { fieldOf } from "@/lib/column-record";
 import type { ChurnModel, RawRecord } from "@/lib/ml";
 import type { InputDescription } from "@/lib/ml/features";
-import type { Algorithm } from "@/lib/ml/types";
+import type { ModelAlgorithm } from "@/lib/ml/types";
 import { quoteValue } from "@/lib/quote-value";
 import type { LoadedChampion } from "../models/champion";
 import { DEFAULT_RISK_BANDS, type RiskBands, type RiskLevel, riskLevelOf } from "../scoring/risk";
@@ -20,7 +20,7 @@ export interface PredictionModelInfo {
   datasetVersionId: number;
   /** Per-dataset model version ("model v7"). */
   version: number;
-  algorithm: Algorithm;
+  algorithm: ModelAlgorithm;
   /** Decision threshold chosen in training (max churn-class F1 on out-of-fold predictions). */
   threshold: number;
 }

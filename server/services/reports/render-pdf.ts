@@ -59,6 +59,7 @@ const ALGORITHMS: Record<string, string> = {
   random_forest: "Random forest",
   gradient_boosting: "Gradient boosting",
   svm: "Support vector machine",
+  blend: "Blend of the two best models",
 };
 
 type Doc = PDFKit.PDFDocument;

@@ -9,13 +9,20 @@
 
 import { recordOfRow } from "@/lib/column-record";
 import {
+  type AlgorithmEvaluation,
+  type BlendSummary,
   ChurnModel,
+  consensusChoice,
   crossValidateAlgorithm,
   evaluateBinary,
   evaluationCurves,
   RECOMMENDED_ALGORITHM_OPTIONS,
   selectRows,
+  stratifiedKFold,
+  type TuningBudget,
+  trainBlend,
   trainChurnModel,
+  tunedOptions,
 } from "@/lib/ml";
 import type { BalancingMethod } from "@/lib/ml/balance";
 import { buildTrainingSet, type DatasetSchema, type TrainingSet } from "@/lib/ml/data";
@@ -40,6 +47,8 @@ export const EXPLAIN_SAMPLE_ROWS: Readonly<Record<Algorithm, number>> = Object.f
   gradient_boosting: 200,
   svm: 200,
 });
+/** A blend explains both members (exact explainers): the same sample as the single models. */
+export const BLEND_EXPLAIN_SAMPLE_ROWS = 200;
 /** Rows explained when the SVM uses the RBF kernel (sampling Shapley). */
 export const RBF_SVM_EXPLAIN_SAMPLE_ROWS = 50;
 /** Bins of the held-out score histogram behind the threshold slider (0.01 wide). */
@@ -98,6 +107,24 @@ export interface TrainInput {
   balancing: BalancingMethod;
   /** The run's creation time (ISO): recorded in the model, so a retried step writes the same file. */
   trainedAt: string;
+  /** Hyper-parameter search budget (nested inside the CV folds, then on the whole training part). */
+  tuning?: TuningBudget;
+}
+
+/** What the search chose: stored in the model's params and shown on the model page. */
+export interface TuningSummary {
+  budget: TuningBudget;
+  /** Options that differ from the recommended ones ({} = the recommended ones won). */
+  chosen: Record<string, unknown>;
+  /** The algorithm's options in full, as fitted. */
+  options: Record<string, unknown>;
+  /** Inner AUC of the chosen setting in the first training fold that chose it (the tuning score). */
+  innerAuc: number | null;
+  candidates: number;
+  innerFolds: number;
+  /** What the nested search chose inside each cross-validation fold. */
+  perFold: Record<string, unknown>[];
+  skipped: string | null;
 }
 
 export interface TrainOutput {
@@ -116,6 +143,9 @@ export interface TrainOutput {
   testRows: number;
   finalFitSeconds: number;
   trainingSeconds: number;
+  tuning: TuningSummary | null;
+  /** Out-of-fold P(churn) of every training row (for the blend step); not stored with the model. */
+  oof: number[];
 }
 
 /**
@@ -128,20 +158,28 @@ export function trainAlgorithm(data: PreparedData, table: ComputeTable, input: T
   const schema = table.schema;
   const trainFrame = selectRows(data.training.frame, data.split.train);
   const started = performance.now();
+  const budget = input.tuning;
   const evaluation = crossValidateAlgorithm(schema, trainFrame, data.trainLabels, algorithm, {
     algorithmOptions: RECOMMENDED_ALGORITHM_OPTIONS,
     balancing: input.balancing,
     folds: input.folds,
     seed: input.seed,
     threshold: { kind: "f1" },
+    tuning: budget,
   });
+  // The deployed model's options: the setting most training folds' searches chose (the CV above
+  // judged the search itself, fold by fold, on rows it never saw); no second search on all rows.
+  const finalTuning = budget && evaluation.tuning?.length ? consensusChoice(evaluation.tuning) : null;
+  const algorithmOptions = finalTuning
+    ? tunedOptions(RECOMMENDED_ALGORITHM_OPTIONS, finalTuning)
+    : RECOMMENDED_ALGORITHM_OPTIONS;
   const fitStarted = performance.now();
   const fitted = trainChurnModel({
     schema,
     frame: trainFrame,
     labels: data.trainLabels,
     algorithm,
-    algorithmOptions: RECOMMENDED_ALGORITHM_OPTIONS,
+    algorithmOptions,
     balancing: input.balancing,
     // Chosen on the out-of-fold predictions above: the same rule trainChurnModel would apply,
     // without cross-validating a second time.
@@ -179,6 +217,104 @@ export function trainAlgorithm(data: PreparedData, table: ComputeTable, input: T
     testRows: data.split.validation.length,
     finalFitSeconds,
     trainingSeconds,
+    tuning:
+      budget && finalTuning
+        ? {
+            budget,
+            chosen: { ...finalTuning.chosen },
+            options: { ...finalTuning.options },
+            innerAuc: Number.isNaN(finalTuning.innerAuc) ? null : finalTuning.innerAuc,
+            candidates: finalTuning.trials.length,
+            innerFolds: finalTuning.innerFolds,
+            perFold: (evaluation.tuning ?? []).map((t) => ({ ...t.chosen })),
+            skipped: finalTuning.skipped ?? null,
+          }
+        : null,
+    oof: Array.from(evaluation.result.oof),
+  };
+}
+
+// ─── the fifth candidate: a blend of the two best models ───────────────────────────────────────
+
+export interface BlendMemberTrained {
+  algorithm: Algorithm;
+  modelJson: string;
+  /** The member's out-of-fold predictions of the training part (TrainOutput.oof). */
+  oof: number[];
+  foldAucs: number[];
+  fitSeconds: number;
+}
+
+export interface BlendInput {
+  members: [BlendMemberTrained, BlendMemberTrained];
+  seed: number;
+  folds: number;
+  trainedAt: string;
+}
+
+export interface BlendOutput extends Omit<TrainOutput, "algorithm" | "cv" | "tuning" | "oof"> {
+  algorithm: "blend";
+  cv: BlendSummary & { foldAucs: number[] };
+  blend: { members: [Algorithm, Algorithm]; weight: number; space: string };
+}
+
+/**
+ * Blends the two given models (weight on their out-of-fold predictions, CV AUC cross-fitted on the
+ * same folds, threshold on the blend's out-of-fold predictions) and evaluates the stored blend on
+ * the held-out part like any model. The members are reused as fitted: nothing is trained again.
+ */
+export function blendAlgorithms(data: PreparedData, input: BlendInput): BlendOutput {
+  const started = performance.now();
+  const partitions = stratifiedKFold(data.trainLabels, { folds: input.folds, seed: input.seed });
+  const asMember = (m: BlendMemberTrained) => {
+    const model = ChurnModel.fromJSON(m.modelJson);
+    const evaluation = {
+      result: {
+        algorithm: m.algorithm,
+        balancing: model.metadata.balancing,
+        partitions,
+        oof: Float64Array.from(m.oof),
+        folds: partitions.map((p, fold) => ({
+          fold,
+          trainRows: p.train.length,
+          fittedRows: p.train.length,
+          validationRows: p.validation.length,
+          auc: m.foldAucs[fold],
+          fitSeconds: m.fitSeconds,
+          prepareSeconds: 0,
+        })),
+      },
+    } as unknown as AlgorithmEvaluation; // trainBlend reads the result only
+    return { evaluation, model };
+  };
+  const trained = trainBlend(data.trainLabels, asMember(input.members[0]), asMember(input.members[1]), {
+    trainedAt: input.trainedAt,
+  });
+  const modelJson = JSON.stringify(trained.model.toJSON());
+  const stored = ChurnModel.fromJSON(modelJson);
+  const proba = stored.predictFrame(data.training.frame, data.split.validation);
+  const seconds = (performance.now() - started) / 1000;
+  return {
+    algorithm: "blend",
+    modelJson,
+    threshold: stored.threshold,
+    classifierParams: stored.classifier.toJSON().params,
+    featurePipelineOptions: stored.pipeline.toJSON().options,
+    encodedFeatures: stored.featureNames.length,
+    cv: { ...trained.summary, foldAucs: [...trained.evaluation.foldAucs] },
+    test: evaluateBinary(data.testLabels, proba, stored.threshold),
+    curves: evaluationCurves(data.testLabels, proba),
+    scoreHistogram: scoreHistogram(data.testLabels, proba),
+    trainingRows: data.split.train.length,
+    testRows: data.split.validation.length,
+    // Members fit once each; a tie on CV AUC goes to the single (faster) model.
+    finalFitSeconds: input.members[0].fitSeconds + input.members[1].fitSeconds,
+    trainingSeconds: seconds,
+    blend: {
+      members: [input.members[0].algorithm, input.members[1].algorithm],
+      weight: trained.evaluation.choice.weight,
+      space: trained.evaluation.choice.space,
+    },
   };
 }
 
@@ -209,7 +345,9 @@ export function explainSampleRows(model: ChurnModel): number {
   const json = model.classifier.toJSON() as { params?: { kernel?: unknown } };
   return model.algorithm === "svm" && json.params?.kernel === "rbf"
     ? RBF_SVM_EXPLAIN_SAMPLE_ROWS
-    : EXPLAIN_SAMPLE_ROWS[model.algorithm];
+    : model.algorithm === "blend"
+      ? BLEND_EXPLAIN_SAMPLE_ROWS
+      : EXPLAIN_SAMPLE_ROWS[model.algorithm];
 }
 
 /**
@@ -308,6 +446,7 @@ function scoreBatchPart(input: BatchPartInput): ScoredRow[] {
 
 export interface ComputeTasks {
   train: { input: TrainInput; output: TrainOutput };
+  blend: { input: BlendInput; output: BlendOutput };
   importance: { input: ImportanceInput; output: ImportanceOutput };
   score: { input: ScoreInput; output: ScoreOutput };
   scoreBatchPart: { input: BatchPartInput; output: ScoredRow[] };
@@ -337,6 +476,8 @@ export function runComputeTask<K extends ComputeTaskName>(
         context.table,
         input as TrainInput,
       ) as ComputeTasks[K]["output"];
+    case "blend":
+      return blendAlgorithms(prepare(context), input as BlendInput) as ComputeTasks[K]["output"];
     case "importance":
       return modelImportance(prepare(context), input as ImportanceInput) as ComputeTasks[K]["output"];
     case "score":

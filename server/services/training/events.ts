@@ -3,8 +3,9 @@
  * applies them on top of the state it loaded from the server (training.get), so a missed event
  * only delays an update until the next one or a reload.
  */
+
+import type { ModelAlgorithm } from "@/lib/ml/types";
 import type { JobStatus } from "../../db/schema";
-import type { Algorithm } from "./params";
 
 export const TRAINING_EVENTS = {
   /** A step started or finished; carries the run's progress. */
@@ -31,7 +32,7 @@ export interface StepEvent {
 /** Leaderboard numbers of one model (also what training.get returns per model). */
 export interface ModelMetricsSummary {
   modelId: number;
-  algorithm: Algorithm;
+  algorithm: ModelAlgorithm;
   version: number;
   status: "candidate" | "champion" | "archived";
   cvAuc: number;
@@ -51,7 +52,7 @@ export interface ModelEvent extends ModelMetricsSummary {
 export interface CompletedEvent {
   runId: number;
   championModelId: number;
-  championAlgorithm: Algorithm;
+  championAlgorithm: ModelAlgorithm;
   customersScored: number;
   /** Wall time from the first step's start to the end. */
   durationSeconds: number | null;

@@ -77,12 +77,30 @@ describe.each(testDatabaseKinds())("training pipeline on %s", (kind) => {
 
     const registered = await db.select().from(models).where(eq(models.runId, run.id)).orderBy(asc(models.id));
     expect(registered.map((m) => m.algorithm).sort()).toEqual([
+      "blend",
       "gradient_boosting",
       "logistic_regression",
       "random_forest",
       "svm",
     ]);
     expect(registered.filter((m) => m.status === "champion")).toHaveLength(1);
+    // The fifth candidate blends the two best single models; each single model records its search.
+    const singles = registered.filter((m) => m.algorithm !== "blend").sort((a, b) => b.cvAuc - a.cvAuc);
+    const blend = registered.find((m) => m.algorithm === "blend");
+    const blendParams = blend?.params as { blend: { members: string[]; weight: number } };
+    expect(blendParams.blend.members).toEqual([singles[0].algorithm, singles[1].algorithm]);
+    expect(blendParams.blend.weight).toBeGreaterThanOrEqual(0);
+    for (const single of singles) {
+      const params = single.params as {
+        folds: number;
+        tuning: { budget: string; perFold: unknown[]; candidates: number };
+      };
+      expect(params.tuning.budget).toBe("quick");
+      // One search per training fold; quick compares 3 settings for the trees, keeps the linear models'.
+      expect(params.tuning.perFold).toHaveLength(params.folds);
+      const isTree = single.algorithm === "random_forest" || single.algorithm === "gradient_boosting";
+      expect(params.tuning.candidates).toBe(isTree ? 3 : 0);
+    }
     for (const model of registered) {
       expect(model.cvAuc).toBeGreaterThan(0.6);
       expect(model.importance.length).toBeGreaterThan(0);
@@ -115,7 +133,7 @@ describe.each(testDatabaseKinds())("training pipeline on %s", (kind) => {
 
     const detail = await getRun(db, run.id);
     expect(detail.steps.every((s) => s.state === "done")).toBe(true);
-    expect(detail.models).toHaveLength(4);
+    expect(detail.models).toHaveLength(5);
     const { entries } = await listAudit(db, { limit: 10, action: "model.champion_selected" });
     expect(entries[0]).toMatchObject({ actorLabel: "system", targetId: String(champion?.id) });
   });

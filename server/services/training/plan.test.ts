@@ -13,6 +13,7 @@ describe("training plan", () => {
       "train-random_forest",
       "train-gradient_boosting",
       "train-svm",
+      "blend",
       "evaluate",
       "explain",
       "score",

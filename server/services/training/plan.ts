@@ -41,6 +41,8 @@ export function pipelineSteps(algorithms: readonly Algorithm[] = ALGORITHMS): Pl
       weight: RELATIVE_TRAINING_COST[algorithm],
       algorithm,
     })),
+    // The fifth candidate; a run of one algorithm skips it.
+    { id: "blend", label: "Blending the two best models", weight: 0.5 },
     { id: "evaluate", label: "Comparing the models", weight: 0.5 },
     { id: "explain", label: "Explaining the models", weight: 3 },
     // Scored before it is promoted: a failed scoring step leaves the previous champion (and its

@@ -98,6 +98,7 @@ export async function startTraining(
     seed: parsed.seed,
     testFraction: TEST_FRACTION,
     threshold: "f1",
+    tuning: parsed.tuning,
   };
 
   let run: typeof trainingRuns.$inferSelect;

@@ -326,6 +326,7 @@ function startTraining(active: ActiveRun, data: RunData, algorithm: Algorithm): 
       folds: params.folds,
       balancing: params.balancing,
       trainedAt: run.createdAt.toISOString(),
+      tuning: params.tuning,
     },
   });
   output.catch(() => {}); // awaited (and reported) by its own step
@@ -378,6 +379,8 @@ export async function trainAlgorithmStep(
 
   const storage = options.storage ?? getStorage();
   const artifact = await saveArtifactJson(out.modelJson, artifactKey(run.id, algorithm), storage);
+  // The out-of-fold predictions, for the blend step (kept beside the artifact, not in the database).
+  await storage.put(oofKey(run.id, algorithm), new TextEncoder().encode(JSON.stringify(out.oof)));
   const s = out.cv;
   const test = out.test;
   const registered = await upsertCandidateModel(db, {
@@ -393,6 +396,7 @@ export async function trainAlgorithmStep(
       testFraction: params.testFraction,
       thresholdObjective: "max churn-class F1 on out-of-fold predictions",
       featurePipeline: out.featurePipelineOptions,
+      tuning: out.tuning,
     },
     metrics: {
       cv: s,
@@ -455,6 +459,133 @@ export async function trainAlgorithmStep(
   };
 }
 
+/** Where a model's out-of-fold predictions of the training part are kept (JSON array). */
+export function oofKey(runId: number, algorithm: Algorithm): string {
+  return `models/run-${runId}/${algorithm}.oof.json`;
+}
+
+/**
+ * The fifth candidate: a blend of the run's two best models by CV AUC, weighted on their out-of-fold
+ * predictions. It is registered as a candidate like the others and becomes champion only when its
+ * (cross-fitted) CV AUC beats every single model's.
+ */
+export async function blendStep(db: Database, runId: number, options: StepOptions = {}): Promise<StepResult> {
+  const active = await beginStep(db, runId, "blend");
+  const { params, run } = active;
+  const rows = (await modelsOfRun(db, runId)).filter((m) =>
+    params.algorithms.includes(m.algorithm as Algorithm),
+  );
+  if (rows.length < 2) {
+    await finishStep(active, db, "blend", "One model only: nothing to blend");
+    return { skipped: true };
+  }
+  const [first, second] = [...rows].sort((a, b) => b.cvAuc - a.cvAuc || a.fitSeconds - b.fitSeconds);
+  const storage = options.storage ?? getStorage();
+  const memberOf = async (row: (typeof rows)[number]) => {
+    const algorithm = row.algorithm as Algorithm;
+    const cv = (row.metrics as { cv?: { foldAucs?: number[] } }).cv;
+    return {
+      algorithm,
+      modelJson: await readArtifactJson(row.artifactKey, row.artifactSha256, storage),
+      oof: JSON.parse(new TextDecoder().decode(await storage.getBytes(oofKey(runId, algorithm)))) as number[],
+      foldAucs: cv?.foldAucs ?? [],
+      fitSeconds: row.fitSeconds,
+    };
+  };
+  const data = await runData(db, active);
+  const out = await awaitComputation(
+    db,
+    active,
+    "blend",
+    sizeOf(data),
+    runCompute({
+      task: "blend",
+      table: data.table,
+      split: { seed: params.seed, testFraction: params.testFraction },
+      prepared: data,
+      tag: trainingRunTag(runId),
+      budgetMs: stepBudgetMs(),
+      input: {
+        members: [await memberOf(first), await memberOf(second)],
+        seed: params.seed,
+        folds: params.folds,
+        trainedAt: run.createdAt.toISOString(),
+      },
+    }),
+  );
+  const artifact = await saveArtifactJson(out.modelJson, artifactKey(run.id, "blend"), storage);
+  const s = out.cv;
+  const registered = await upsertCandidateModel(db, {
+    runId: run.id,
+    datasetId: run.datasetId,
+    datasetVersionId: run.datasetVersionId,
+    algorithm: "blend",
+    params: {
+      classifier: out.classifierParams,
+      blend: out.blend,
+      balancing: params.balancing,
+      folds: params.folds,
+      seed: params.seed,
+      testFraction: params.testFraction,
+      thresholdObjective: "max churn-class F1 on out-of-fold predictions",
+      featurePipeline: out.featurePipelineOptions,
+    },
+    metrics: {
+      cv: s,
+      test: out.test,
+      trainingRows: out.trainingRows,
+      testRows: out.testRows,
+      encodedFeatures: out.encodedFeatures,
+      finalFitSeconds: out.finalFitSeconds,
+      trainingSeconds: out.trainingSeconds,
+      artifactBytes: artifact.sizeBytes,
+    },
+    curves: { test: out.curves, scoreHistogram: out.scoreHistogram },
+    threshold: out.threshold,
+    cvAuc: s.cvAuc,
+    cvAucStd: s.cvAucStd,
+    f1Churn: s.f1Churn,
+    f1Weighted: s.f1Weighted,
+    brier: s.brier,
+    fitSeconds: out.finalFitSeconds,
+    artifactKey: artifact.key,
+    artifactSha256: artifact.sha256,
+    trainedById: run.createdById,
+  });
+  const event: ModelEvent = {
+    runId: run.id,
+    modelId: registered.id,
+    algorithm: "blend",
+    version: registered.version,
+    status: registered.status,
+    cvAuc: s.cvAuc,
+    cvAucStd: s.cvAucStd,
+    f1Churn: s.f1Churn,
+    f1Weighted: s.f1Weighted,
+    brier: s.brier,
+    testAuc: out.test.rocAuc,
+    fitSeconds: out.finalFitSeconds,
+  };
+  await publishRunEvent(run.id, TRAINING_EVENTS.model, event);
+  const [a, b] = out.blend.members;
+  await finishStep(
+    active,
+    db,
+    "blend",
+    `Blend of ${ALGORITHM_LABELS[a].toLowerCase()} (${out.blend.weight.toFixed(2)}) and ${ALGORITHM_LABELS[b].toLowerCase()}: CV AUC ${s.cvAuc.toFixed(3)} ± ${s.cvAucStd.toFixed(3)}`,
+  );
+  return {
+    algorithm: "blend",
+    modelId: registered.id,
+    members: out.blend.members,
+    weight: out.blend.weight,
+    space: out.blend.space,
+    cvAuc: s.cvAuc,
+    testAuc: out.test.rocAuc,
+    artifactSha256: artifact.sha256,
+  };
+}
+
 /**
  * Writes a model's JSON as computed (the worker already checked it round-trips); the same bytes
  * and checksum saveModelArtifact would write, without deserialising the model on this thread.
@@ -499,7 +630,7 @@ export async function evaluateStep(db: Database, runId: number): Promise<StepRes
   if (trained.length !== active.params.algorithms.length) {
     throw new Error(`Expected ${active.params.algorithms.length} models, found ${trained.length}`);
   }
-  const ranking = [...trained]
+  const ranking = [...rows.filter((m) => m.algorithm === "blend"), ...trained]
     .sort((a, b) => b.cvAuc - a.cvAuc || a.fitSeconds - b.fitSeconds)
     .map((m) => ({
       modelId: m.id,
@@ -512,7 +643,7 @@ export async function evaluateStep(db: Database, runId: number): Promise<StepRes
     active,
     db,
     "evaluate",
-    `Best cross-validated: ${ALGORITHM_LABELS[best.algorithm as Algorithm]} (AUC ${best.cvAuc.toFixed(3)})`,
+    `Best cross-validated: ${modelLabel(best.algorithm)} (AUC ${best.cvAuc.toFixed(3)})`,
   );
   return { ranking };
 }
@@ -603,7 +734,7 @@ export async function registerStep(
     active,
     db,
     "register",
-    `Champion: ${ALGORITHM_LABELS[best.algorithm as Algorithm]} (CV AUC ${best.cvAuc.toFixed(3)})`,
+    `Champion: ${modelLabel(best.algorithm)} (CV AUC ${best.cvAuc.toFixed(3)})`,
   );
   return {
     championModelId: best.id,
@@ -752,6 +883,8 @@ export function runTrainingStep(
       return splitStep(db, runId);
     case "balance":
       return balanceStep(db, runId);
+    case "blend":
+      return blendStep(db, runId, options);
     case "evaluate":
       return evaluateStep(db, runId);
     case "explain":
@@ -770,6 +903,10 @@ export function runTrainingStep(
 
 /** The step ids and labels the durable function runs, in order (one training step per algorithm). */
 export const TRAINING_PIPELINE_STEPS = pipelineSteps();
+
+function modelLabel(algorithm: string): string {
+  return algorithm === "blend" ? "Blend" : (ALGORITHM_LABELS[algorithm as Algorithm] ?? algorithm);
+}
 
 function count1(labels: Uint8Array): number {
   let n = 0;

@@ -30,7 +30,7 @@ describe.skipIf(skipWithoutSharedFile(TELCO_CSV, "the Telco pipeline test")).eac
       dataDir?.cleanup();
     });
 
-    it("registers four models with CV AUC > 0.83, chooses a champion and scores all 7,043 customers", {
+    it("registers four models and their blend with CV AUC > 0.83, chooses a champion and scores all 7,043 customers", {
       timeout: 20 * 60_000,
     }, async () => {
       const db = handle.db;
@@ -50,7 +50,8 @@ describe.skipIf(skipWithoutSharedFile(TELCO_CSV, "the Telco pipeline test")).eac
       expect(done).toMatchObject({ status: "succeeded", progress: 1, error: null });
 
       const registered = await db.select().from(models).where(eq(models.runId, run.id));
-      expect(registered).toHaveLength(4);
+      expect(registered).toHaveLength(5);
+      expect(registered.map((m) => m.algorithm)).toContain("blend");
       for (const model of registered) {
         expect(model.cvAuc, model.algorithm).toBeGreaterThan(0.83);
         expect(model.cvAucStd).toBeLessThan(0.05);

@@ -21,6 +21,7 @@ import { ParameterList } from "@/components/models/parameter-list";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { getCurrentUser } from "@/server/auth/current-user";
+import type { StoredModelParams } from "@/server/services/models";
 import { serverApi } from "@/server/trpc/server";
 import { cvVersusTestRows, viewOf } from "../model-view";
 import { PromoteButton } from "./promote-button";
@@ -145,9 +146,11 @@ export default async function ModelPage({ params }: { params: Promise<{ id: stri
           hint="Catching leavers vs. false alarms, for leavers (cross-validated)"
         />
         <Stat
-          label="Weighted F1"
+          label="Weighted F1 (at threshold)"
           value={formatScore(model.f1Weighted)}
-          hint="The same balance over leavers and stayers, by size"
+          hint={`The same balance over leavers and stayers, by size, at the threshold ${model.threshold.toFixed(3)}${
+            cv.f1WeightedAtHalf === undefined ? "" : ` · at 0.5: ${formatScore(cv.f1WeightedAtHalf)}`
+          }`}
         />
         <Stat
           label="Brier score"
@@ -282,12 +285,46 @@ export default async function ModelPage({ params }: { params: Promise<{ id: stri
                 {Math.round(view.params.testFraction * 100)} % held out
               </CardDescription>
             </CardHeader>
-            <CardContent>
-              <ParameterList params={view.params.classifier} />
+            <CardContent className="space-y-4">
+              {view.params.blend && (
+                <p className="text-sm">
+                  Blend of {algorithmName(view.params.blend.members[0]).toLowerCase()} (weight{" "}
+                  {view.params.blend.weight.toFixed(2)}) and{" "}
+                  {algorithmName(view.params.blend.members[1]).toLowerCase()} (weight{" "}
+                  {(1 - view.params.blend.weight).toFixed(2)}),{" "}
+                  {view.params.blend.space === "logit" ? "averaged in log-odds." : "averaged in probability."}{" "}
+                  The weight was chosen on out-of-fold predictions. Explanations combine the members&apos;
+                  SHAP values with the same weights.
+                </p>
+              )}
+              {view.params.tuning && <TuningSummary tuning={view.params.tuning} />}
+              {!view.params.blend && <ParameterList params={view.params.classifier} />}
             </CardContent>
           </Card>
         </div>
       </div>
     </>
+  );
+}
+
+function TuningSummary({ tuning }: { tuning: NonNullable<StoredModelParams["tuning"]> }) {
+  const chosen = Object.entries(tuning.chosen);
+  return (
+    <div className="space-y-1 text-sm" data-testid="tuning-summary">
+      <p className="font-medium">Hyper-parameter search: {tuning.budget}</p>
+      {tuning.skipped ? (
+        <p className="text-muted-foreground">Recommended settings kept: {tuning.skipped}.</p>
+      ) : (
+        <p className="text-muted-foreground">
+          {tuning.candidates} settings compared on{" "}
+          {tuning.innerFolds === 1 ? "an inner split" : `${tuning.innerFolds} inner folds`} of the training
+          rows (inner AUC {formatScore(tuning.innerAuc)}; the CV AUC above judged the search on rows it never
+          saw).{" "}
+          {chosen.length === 0
+            ? "The recommended settings won."
+            : `Chosen: ${chosen.map(([k, v]) => `${k} ${String(v)}`).join(", ")}.`}
+        </p>
+      )}
+    </div>
   );
 }
