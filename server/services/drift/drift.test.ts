@@ -19,6 +19,7 @@ import type { Actor } from "../audit";
 import { getBatch, stageBatchUpload, startBatch } from "../batch-scoring";
 import { importDatasetFromFile } from "../datasets";
 import { useTemporaryDataDir } from "../datasets/test-helpers";
+import { retryJob } from "../jobs";
 import { testRunner } from "../training/test-helpers";
 import { type DriftReportDetail, getDriftReport, requestDriftCheck } from ".";
 
@@ -230,6 +231,8 @@ describe.each(testDatabaseKinds())("drift monitoring on %s", (kind) => {
     const batch = await startBatch(handle.db, actor, preview.uploadId, { functions: [scoreBatch] });
     await drain();
     const [stored] = await handle.db.select().from(scoreBatches).where(eq(scoreBatches.id, batch.id));
+    const parts: Uint8Array[] = [];
+    for await (const part of getStorage().get(stored.storageKey)) parts.push(part);
     await getStorage().delete(stored.storageKey);
     const queued = await requestDriftCheck(handle.db, actor, {
       datasetId: trained.datasetId,
@@ -241,6 +244,17 @@ describe.each(testDatabaseKinds())("drift monitoring on %s", (kind) => {
     const report = await getDriftReport(handle.db, queued?.id as number);
     expect(report).toMatchObject({ status: "failed", result: null });
     expect(report.error).toContain("“lost-file.csv” is no longer stored");
+
+    // Admin → Jobs → Retry, once the file is back: the same report is reopened and finishes.
+    await getStorage().put(stored.storageKey, Buffer.concat(parts));
+    const [{ jobId }] = await handle.db
+      .select({ jobId: driftReports.jobId })
+      .from(driftReports)
+      .where(eq(driftReports.id, report.id));
+    await retryJob(handle.db, actor, jobId as string);
+    expect(await getDriftReport(handle.db, report.id)).toMatchObject({ status: "queued", error: null });
+    await drain();
+    expect(await getDriftReport(handle.db, report.id)).toMatchObject({ status: "succeeded", error: null });
   });
 
   it("lets managers, not viewers, check now; a double click starts each check once", async () => {

@@ -13,7 +13,15 @@
 import { TRPCError } from "@trpc/server";
 import { and, desc, eq, inArray, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
-import { JOB_STATUSES, jobSteps, jobs, reports, scoreBatches, trainingRuns } from "../../db/schema";
+import {
+  driftReports,
+  JOB_STATUSES,
+  jobSteps,
+  jobs,
+  reports,
+  scoreBatches,
+  trainingRuns,
+} from "../../db/schema";
 import { cancelDurableWork, durableStepsOf } from "../../durable/port";
 import { usesInngest } from "../../env";
 import { type Actor, recordAudit } from "../audit";
@@ -235,6 +243,22 @@ export async function retryJob(db: Database, actor: Actor, jobId: string, now = 
           : [];
         if (reopened.length === 0)
           throw new TRPCError({ code: "CONFLICT", message: "Its report no longer exists or is not failed." });
+        break;
+      }
+      case "drift-check": {
+        const reportId = numberIn(data, "reportId");
+        const reopened = reportId
+          ? await tx
+              .update(driftReports)
+              .set({ status: "queued", error: null, finishedAt: null, jobId: job.id })
+              .where(and(eq(driftReports.id, reportId), eq(driftReports.status, "failed")))
+              .returning({ id: driftReports.id })
+          : [];
+        if (reopened.length === 0)
+          throw new TRPCError({
+            code: "CONFLICT",
+            message: "Its drift check no longer exists or is not failed.",
+          });
         break;
       }
       case "score-batch": {
