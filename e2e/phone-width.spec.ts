@@ -38,6 +38,12 @@ test.describe("every page fits a phone screen", () => {
       "/admin/api-keys",
       "/admin/audit",
       "/admin/settings",
+      "/admin/users",
+      "/admin/schedules",
+      "/admin/jobs",
+      "/datasets/1/retraining",
+      "/campaigns",
+      "/account",
     ]) {
       await page.goto(path);
       await page.waitForLoadState("networkidle");

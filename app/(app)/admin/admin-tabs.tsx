@@ -16,7 +16,8 @@ const TABS = [
 export function AdminTabs() {
   const pathname = usePathname();
   return (
-    <nav aria-label="Admin sections" className="flex gap-1 border-b">
+    // Six sections do not fit a phone: the bar scrolls sideways on its own, the page never does.
+    <nav aria-label="Admin sections" className="flex gap-1 overflow-x-auto overflow-y-hidden border-b">
       {TABS.map((tab) => {
         const isActive = pathname.startsWith(tab.href);
         return (
@@ -25,7 +26,7 @@ export function AdminTabs() {
             href={tab.href}
             aria-current={isActive ? "page" : undefined}
             className={cn(
-              "-mb-px border-b-2 px-3 py-2 font-medium text-sm outline-none transition-colors duration-150 focus-visible:ring-[3px] focus-visible:ring-ring/50",
+              "-mb-px shrink-0 whitespace-nowrap border-b-2 px-3 py-2 font-medium text-sm outline-none transition-colors duration-150 focus-visible:ring-[3px] focus-visible:ring-ring/50",
               isActive
                 ? "border-primary text-foreground"
                 : "border-transparent text-muted-foreground hover:text-foreground",

@@ -394,8 +394,8 @@ export function PlaybookEditor() {
         {!draft ? (
           <Skeleton className="h-64 w-full" />
         ) : (
-          <div className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_20rem]">
-            <div className="space-y-3">
+          <div className="grid grid-cols-[minmax(0,1fr)] gap-6 lg:grid-cols-[minmax(0,1fr)_20rem]">
+            <div className="min-w-0 space-y-3">
               <ul className="space-y-2">
                 {rules.map((rule, i) => (
                   <RuleEditor
