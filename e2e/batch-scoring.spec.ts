@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { expect, test } from "@playwright/test";
 import { generateTelcoLikeRows, toCsv } from "../data/generate-sample";
 import { E2E_ADMIN } from "./constants";
-import { ARTIFACTS, signIn } from "./helpers";
+import { ARTIFACTS, chooseScoringDataset, signIn } from "./helpers";
 
 /** 300 generated customers without the Churn column, as a user's export would look. */
 function fileToScore(): Buffer {
@@ -27,6 +27,7 @@ test.describe("a manager scores a file of customers with the champion", () => {
       await expect(page.getByTestId("score-dropzone")).toBeVisible({ timeout: 5_000 });
     }).toPass({ timeout: 150_000, intervals: [2_000] });
     await expect(page.getByRole("link", { name: "Score a file" }).first()).toBeVisible();
+    await chooseScoringDataset(page, "Telco sample");
 
     await page.getByTestId("score-file-input").setInputFiles({
       name: "customers-to-score.csv",

@@ -63,3 +63,14 @@ export async function downloadCsv(
 export function figure(text: string | null): number {
   return Number((text ?? "").replaceAll(",", "").trim());
 }
+
+/**
+ * On /scoring, chooses the dataset whose champion scores the file. Journeys train datasets of their
+ * own in any order, so the first one listed is not always the sample.
+ */
+export async function chooseScoringDataset(page: Page, name: string): Promise<void> {
+  await page.getByRole("combobox", { name: "Dataset (its champion model scores the file)" }).click();
+  await page
+    .getByRole("option", { name: new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} — `) })
+    .click();
+}

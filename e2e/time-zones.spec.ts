@@ -1,7 +1,7 @@
 import { expect, type Page, test } from "@playwright/test";
 import { generateTelcoLikeRows, toCsv } from "../data/generate-sample";
 import { E2E_ADMIN } from "./constants";
-import { signIn } from "./helpers";
+import { chooseScoringDataset, signIn } from "./helpers";
 import { championModelId, waitForTrainedSample } from "./sample-ready";
 
 /**
@@ -13,6 +13,7 @@ const ZONES = ["America/Los_Angeles", "Asia/Kolkata"];
 
 async function scoreSmallFile(page: Page) {
   await page.goto("/scoring");
+  await chooseScoringDataset(page, "Telco sample");
   const rows = generateTelcoLikeRows(40, 5);
   const churnAt = rows[0].indexOf("Churn");
   await page.getByTestId("score-file-input").setInputFiles({
@@ -55,6 +56,14 @@ test.describe("pages load cleanly in any time zone", () => {
       "/admin/users",
       "/admin/api-keys",
       "/admin/audit",
+      "/admin/jobs",
+      "/admin/schedules",
+      "/datasets/1/retraining",
+      "/drift",
+      "/analytics",
+      "/campaigns",
+      "/reports",
+      "/account",
     ];
     for (const timezoneId of ZONES) {
       const context = await browser.newContext({ timezoneId, locale: "en-US" });
