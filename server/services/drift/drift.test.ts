@@ -277,12 +277,10 @@ describe.each(testDatabaseKinds())("drift monitoring on %s", (kind) => {
     expect((await driftJobs()) - jobsBefore).toBe(expected);
     await drain();
     const after = await manager.drift.overview({ datasetId: trained.datasetId });
-    // Nothing left checking; only the file another test deleted from storage can have failed.
+    // Nothing left checking or failed (another test loses a file, but puts it back before it ends).
     expect(
       after.reports.filter((r) => r.status !== "succeeded").map((r) => [r.status, r.source.label]),
-    ).toEqual(
-      after.reports.filter((r) => r.source.label === "lost-file.csv").map(() => ["failed", "lost-file.csv"]),
-    );
+    ).toEqual([]);
     const audited = await handle.db
       .select({ n: count() })
       .from(auditLog)
