@@ -6,7 +6,9 @@
  * run) and cached, on PGlite and, when DATABASE_URL is set, on PostgreSQL.
  * Targets (issue 12): ≤ 200 ms uncached, ≤ 20 ms cached.
  *
- *   npm run bench:analytics [-- --rows 100000] [--runs 5] [--json]
+ *   npm run bench:analytics [-- --rows 100000] [--runs 5] [--json] [--only pglite|postgres] [--keep]
+ *
+ * --keep leaves the PostgreSQL database in place (its name is printed) for EXPLAIN ANALYZE.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
@@ -36,6 +38,8 @@ const { values } = parseArgs({
     rows: { type: "string", default: "100000" },
     runs: { type: "string", default: "5" },
     json: { type: "boolean", default: false },
+    only: { type: "string" },
+    keep: { type: "boolean", default: false },
   },
 });
 const ROWS = Number(values.rows);
@@ -131,7 +135,11 @@ async function timeIt(fn: () => Promise<unknown>, before?: () => void): Promise<
 const median = (sorted: number[]) => sorted[Math.floor(sorted.length / 2)];
 
 async function bench(kind: "pglite" | "postgres") {
-  const { handle, cleanup } = await openFreshDatabase(kind, { dataDir, name: "churnguard_bench_analytics" });
+  const { handle, cleanup } = await openFreshDatabase(kind, {
+    dataDir,
+    name: "churnguard_bench_analytics",
+    keep: values.keep,
+  });
   try {
     const csv = toCsv(generateTelcoLikeRows(ROWS, 20261205));
     const imported = await importDatasetFromFile(handle.db, SYSTEM_ACTOR, {
@@ -210,7 +218,9 @@ async function bench(kind: "pglite" | "postgres") {
   }
 }
 
-const kinds: ("pglite" | "postgres")[] = process.env.DATABASE_URL ? ["pglite", "postgres"] : ["pglite"];
+const kinds = (process.env.DATABASE_URL ? (["pglite", "postgres"] as const) : (["pglite"] as const)).filter(
+  (k) => values.only === undefined || values.only === k,
+);
 const results = [];
 try {
   for (const kind of kinds) results.push(await bench(kind));

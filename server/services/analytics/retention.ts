@@ -15,6 +15,7 @@ import {
   type SurvivalCurve,
   type SurvivalPoint,
 } from "@/lib/analytics/kaplan-meier";
+import { withAnalyticalSettings } from "../../db/analytical";
 import type { Database } from "../../db/client";
 import { customers } from "../../db/schema";
 import { customerStatusCondition } from "../customers/status";
@@ -65,7 +66,8 @@ export async function analyseRetention(db: Database, input: RetentionInput): Pro
   return cachedAnalytics(
     db,
     ["retention", scope.version?.id ?? null, durationColumn, segment?.name ?? null],
-    () => computeRetention(db, scope, durationColumn, segment?.name ?? null),
+    () =>
+      withAnalyticalSettings(db, (tx) => computeRetention(tx, scope, durationColumn, segment?.name ?? null)),
   );
 }
 
@@ -75,7 +77,9 @@ export async function survivalCurveOf(
   versionId: number,
   durationColumn: string,
 ): Promise<SurvivalCurve> {
-  const counts = await durationCounts(db, versionId, durationColumn, null);
+  const counts = await withAnalyticalSettings(db, (tx) =>
+    durationCounts(tx, versionId, durationColumn, null),
+  );
   return kaplanMeier(counts.map((c) => ({ time: c.time, events: c.events, censored: c.censored })));
 }
 

@@ -3,14 +3,16 @@
  * quantile bins), with, per segment, active and lost customers, observed churn, the champion's
  * mean risk and revenue at risk over active customers, and the segment's top drivers (mean stored
  * driver contribution inside the segment against the overall mean). Two GROUP BY queries over the
- * champion's scores (index scores_model_risk_idx) joined to customers by primary key; nothing
- * loops over customers in JavaScript.
+ * champion's scores (index scores_model_risk_idx) joined to customers by primary key, under
+ * withAnalyticalSettings; nothing loops over customers in JavaScript.
  */
 import { type SQL, sql } from "drizzle-orm";
 import { z } from "zod";
+import { withAnalyticalSettings } from "../../db/analytical";
 import type { Database } from "../../db/client";
 import { customers, scores } from "../../db/schema";
 import { customerStatusCondition } from "../customers/status";
+import { STORED_DRIVER_COUNT } from "../scoring/drivers";
 import { cachedAnalytics } from "./cache";
 import { num, numOrNull, rowsOf } from "./rows";
 import { type AnalyticsScope, resolveAnalyticsScope, segmentColumnOf } from "./scope";
@@ -99,11 +101,13 @@ export async function exploreSegments(db: Database, input: SegmentsInput): Promi
   const scope = await resolveAnalyticsScope(db, query.datasetId);
   const columns = query.columns.map((name) => segmentColumnOf(scope, name));
   return cachedAnalytics(db, ["segments", scope.champion?.id ?? null, scope.version?.id ?? null, query], () =>
-    computeSegments(
-      db,
-      scope,
-      columns.map((c) => c.name),
-      query.bins,
+    withAnalyticalSettings(db, (tx) =>
+      computeSegments(
+        tx,
+        scope,
+        columns.map((c) => c.name),
+        query.bins,
+      ),
     ),
   );
 }
@@ -146,14 +150,17 @@ async function computeSegments(
       where ${scoped}
       group by 1, 2`),
   );
-  // Stored top-3 drivers per active customer: a driver outside a customer's top three counts 0.
+  // Stored drivers per active customer (a driver outside a customer's top ones counts 0), read by
+  // position: generate_series gives the planner the true fan-out, where jsonb_array_elements'
+  // default estimate of 100 rows per customer made it sort millions of imagined rows.
+  const driver = sql`(${scores.drivers} -> d.i)`;
   const driverRows = rowsOf<{ k1: string | null; k2: string | null; column: string; total: unknown }>(
     await db.execute(sql`
-      select ${k1} as k1, ${k2} as k2, d.value ->> 'column' as "column",
-        sum((d.value ->> 'contribution')::float8)::float8 as total
+      select ${k1} as k1, ${k2} as k2, ${driver} ->> 'column' as "column",
+        sum((${driver} ->> 'contribution')::float8)::float8 as total
       from ${scores} inner join ${customers} on ${customers.id} = ${scores.customerId}
-        cross join lateral jsonb_array_elements(${scores.drivers}) as d(value)
-      where ${scoped} and ${active}
+        cross join generate_series(0, ${STORED_DRIVER_COUNT - 1}::int) as d(i)
+      where ${scoped} and ${active} and ${driver} is not null
       group by 1, 2, 3`),
   );
 

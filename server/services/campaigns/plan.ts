@@ -10,6 +10,7 @@ import { and, eq, type SQL, sql } from "drizzle-orm";
 import { calibrationBounds, expectedCalibrationError } from "@/lib/analytics/calibration-band";
 import { remainingLifetimeOf, remainingLifetimeTable } from "@/lib/analytics/kaplan-meier";
 import { type ContactOutcome, type ContactPlan, planContacts } from "@/lib/ml/metrics/threshold";
+import { withAnalyticalSettings } from "../../db/analytical";
 import type { Database } from "../../db/client";
 import { customers, scores } from "../../db/schema";
 import { cachedAnalytics } from "../analytics/cache";
@@ -117,23 +118,25 @@ export async function computeCampaignPlan(db: Database, input: CampaignInputsInp
   ]);
 
   // One row per eligible customer, three numbers each: the ranking itself is an O(n log n) sort.
-  const rows = await db
-    .select({
-      id: customers.id,
-      risk: scores.riskScore,
-      monthly: customers.monthlyValue,
-      duration: durationColumn ? numericValue(durationColumn).mapWith(Number) : sql<null>`null`,
-    })
-    .from(scores)
-    .innerJoin(customers, eq(customers.id, scores.customerId))
-    .where(
-      and(
-        eq(scores.modelId, champion.id),
-        eq(customers.datasetVersionId, versionId),
-        customerStatusCondition("active"),
-        ...conditions,
+  const rows = await withAnalyticalSettings(db, (tx) =>
+    tx
+      .select({
+        id: customers.id,
+        risk: scores.riskScore,
+        monthly: customers.monthlyValue,
+        duration: durationColumn ? numericValue(durationColumn).mapWith(Number) : sql<null>`null`,
+      })
+      .from(scores)
+      .innerJoin(customers, eq(customers.id, scores.customerId))
+      .where(
+        and(
+          eq(scores.modelId, champion.id),
+          eq(customers.datasetVersionId, versionId),
+          customerStatusCondition("active"),
+          ...conditions,
+        ),
       ),
-    );
+  );
   const n = rows.length;
   const customerIds = new Float64Array(n);
   const risks = new Float64Array(n);

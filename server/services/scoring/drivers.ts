@@ -14,6 +14,9 @@ export interface RiskDriver {
   contribution: number;
 }
 
+/** How many drivers a score stores (analytics reads them by position). */
+export const STORED_DRIVER_COUNT = 3;
+
 /**
  * The `count` columns that moved this customer's probability most (either way), largest first.
  * Needs an explanation made with `engineered: "split"`, so every entry is an original column.
@@ -21,7 +24,7 @@ export interface RiskDriver {
 export function topDrivers(
   explanation: Pick<RecordExplanation, "columns">,
   record: Record<string, string | number | boolean | null | undefined>,
-  count = 3,
+  count = STORED_DRIVER_COUNT,
 ): RiskDriver[] {
   return [...explanation.columns]
     .sort((a, b) => Math.abs(b.probability) - Math.abs(a.probability) || a.name.localeCompare(b.name))

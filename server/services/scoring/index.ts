@@ -1,5 +1,5 @@
 /** Scoring: risk levels, drivers, and batch scoring of a dataset version's customers. */
-export { type RiskDriver, topDrivers } from "./drivers";
+export { type RiskDriver, STORED_DRIVER_COUNT, topDrivers } from "./drivers";
 export { bumpScoresGeneration, scoresGeneration } from "./generation";
 export { relevelScores } from "./relevel";
 export { DEFAULT_RISK_BANDS, RISK_LEVELS, type RiskBands, type RiskLevel, riskLevelOf } from "./risk";
