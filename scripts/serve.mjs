@@ -45,6 +45,8 @@ export async function serve({ port = 3000, hostname } = {}) {
   // Next.js reads NODE_ENV when it loads; a production build is served in production mode.
   process.env.NODE_ENV = "production";
   process.env.NEXT_TELEMETRY_DISABLED ??= "1";
+  // A server process joins the PostgreSQL process bus (server/realtime/pg-bus.ts); scripts do not.
+  process.env.CHURNGUARD_PROCESS_BUS ??= "1";
   const { default: next } = await import("next");
   const { securityHeaders } = await import(pathToFileURL(path.join(root, "next.config.mjs")).href);
 

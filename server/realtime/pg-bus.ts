@@ -120,13 +120,16 @@ interface BusHolder {
 
 const holder = processWide("pgBus", (): BusHolder => ({ bus: null, opening: null, disabled: false }));
 
+/** Set by the server (scripts/serve.mjs, `npm start`): this process serves pages and joins the bus. */
+export const PROCESS_BUS_FLAG = "CHURNGUARD_PROCESS_BUS";
+
 /**
- * Whether this process should join the bus: PostgreSQL, Server-Sent Events (with Pusher, Pusher
- * carries realtime; caches still want the bus), not Lambda, and not a test run (test files make
- * their own buses on purpose, and a stray LISTEN connection would keep a worker alive).
+ * Whether this process should join the bus: a server process (the flag above; scripts such as
+ * `npm run seed` must not, a LISTEN connection would keep them from exiting, and test files make
+ * their own buses) on PostgreSQL, not on Lambda.
  */
 function wantsBus(): string | null {
-  if (holder.disabled || isOnLambda() || process.env.NODE_ENV === "test") return null;
+  if (holder.disabled || isOnLambda() || process.env[PROCESS_BUS_FLAG] !== "1") return null;
   return serverEnv().DATABASE_URL ?? null;
 }
 
