@@ -21,7 +21,7 @@
  * `--quick`: 10 and 50 connections, 100 and 1,000 users, 5 s per step (a smoke run of the harness).
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { existsSync, rmSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { availableParallelism } from "node:os";
 import path from "node:path";
@@ -217,6 +217,8 @@ async function trpc<T>(cookie: string, procedure: string, input: unknown): Promi
 interface Page {
   name: string;
   path: string;
+  /** Share of a user's page views (the mix); 1 when a step requests one page. */
+  weight?: number;
 }
 
 async function scriptedPages(cookie: string): Promise<Page[]> {
@@ -236,19 +238,41 @@ async function scriptedPages(cookie: string): Promise<Page[]> {
   const probe = await fetch(`${BASE}${predict}`, { headers: { cookie } });
   if (!probe.ok) throw new Error(`what-if prediction: ${probe.status} ${(await probe.text()).slice(0, 300)}`);
   return [
-    { name: "/dashboard", path: "/dashboard" },
-    { name: "/customers", path: "/customers" },
-    { name: "/customers page 2", path: "/customers?page=2" },
-    { name: "/customers high risk", path: "/customers?level=high" },
-    { name: "/customers filter", path: "/customers?f.Contract=Month-to-month" },
-    { name: "/customers/[id]", path: `/customers/${list.rows[0]?.id ?? 1}` },
-    { name: "predict what-if (tRPC)", path: predict },
-    { name: "/models", path: "/models" },
-    { name: "/analytics", path: `/analytics?dataset=${dataset.id}` },
+    { name: "/dashboard", path: "/dashboard", weight: 3 },
+    { name: "/customers", path: "/customers", weight: 2 },
+    { name: "/customers page 2", path: "/customers?page=2", weight: 1 },
+    { name: "/customers high risk", path: "/customers?level=high", weight: 1 },
+    { name: "/customers filter", path: "/customers?f.Contract=Month-to-month", weight: 1 },
+    { name: "/customers/[id]", path: `/customers/${list.rows[0]?.id ?? 1}`, weight: 1 },
+    { name: "predict what-if (tRPC)", path: predict, weight: 1 },
+    { name: "/models", path: "/models", weight: 1 },
+    { name: "/analytics", path: `/analytics?dataset=${dataset.id}`, weight: 1 },
   ];
 }
 
 // ─── Measuring ─────────────────────────────────────────────────────────────────────────────────
+
+let serverPid: number | undefined;
+
+/** CPU time (user + system, ms) of the server process and its children (the cluster's workers). */
+function serverCpuMs(): number {
+  if (!serverPid || !existsSync("/proc")) return 0;
+  let total = 0;
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+    } catch {
+      continue;
+    }
+    // Fields after the command name (which may contain spaces): ppid is the 2nd, utime/stime the 12th/13th.
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    if (Number(entry) === serverPid || Number(fields[1]) === serverPid)
+      total += ((Number(fields[11]) + Number(fields[12])) / 100) * 1000; // USER_HZ is 100 on Linux
+  }
+  return total;
+}
 
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;
@@ -272,12 +296,18 @@ interface StepResult {
   errors: number;
   non2xx: number;
   pages: Record<string, PageStats>;
+  /**
+   * CPU time the server processes (not PostgreSQL's) spent per answered request: what the
+   * request costs, independent of how many other programs share the cores during the run.
+   */
+  serverCpuMsPerRequest: number | null;
 }
 
 /**
- * One autocannon run over `pages` (each connection walks them in order, cycling), with a
- * session cookie per connection; latency is attributed to the page that was answered (the
- * request's onResponse runs synchronously right before autocannon's response event).
+ * One autocannon run: every request is a page drawn from `pages` by weight (so each connection is
+ * a user wandering the mix, not a fixed walk that short steps never finish), with a session
+ * cookie per connection. Latency is attributed to the page answered: the request's onResponse
+ * runs synchronously right before autocannon's response event.
  */
 async function measure(
   step: string,
@@ -288,21 +318,38 @@ async function measure(
 ): Promise<StepResult> {
   const latencies = new Map<string, number[]>(pages.map((p) => [p.name, []]));
   const failures = new Map<string, number>(pages.map((p) => [p.name, 0]));
+  const totalWeight = pages.reduce((sum, p) => sum + (p.weight ?? 1), 0);
+  const draw = () => {
+    let x = Math.random() * totalWeight;
+    for (const page of pages) {
+      x -= page.weight ?? 1;
+      if (x <= 0) return page;
+    }
+    return pages[pages.length - 1];
+  };
   let answered = "";
   let next = 0;
-  const requests: AutocannonRequest[] = pages.map((page) => ({
-    method: "GET",
-    path: page.path,
-    setupRequest(request, context) {
-      context.cookie ??= sessions[next++ % sessions.length];
-      return { ...request, headers: { ...request.headers, cookie: context.cookie as string } };
+  const requests: AutocannonRequest[] = [
+    {
+      method: "GET",
+      setupRequest(request, context) {
+        context.cookie ??= sessions[next++ % sessions.length];
+        const page = draw();
+        context.page = page.name;
+        return {
+          ...request,
+          path: page.path,
+          headers: { ...request.headers, cookie: context.cookie as string },
+        };
+      },
+      onResponse(status, _body, context) {
+        answered = context.page as string;
+        // A redirect to /sign-in would be a lost session: count anything but 200 as an error.
+        if (status !== 200) failures.set(answered, (failures.get(answered) ?? 0) + 1);
+      },
     },
-    onResponse(status) {
-      answered = page.name;
-      // A redirect to /sign-in would be a lost session: count anything but 200 as an error.
-      if (status !== 200) failures.set(page.name, (failures.get(page.name) ?? 0) + 1);
-    },
-  }));
+  ];
+  const cpuBefore = serverCpuMs();
   const instance = autocannon({
     url: BASE,
     connections,
@@ -313,6 +360,7 @@ async function measure(
   });
   instance.on("response", (_client, _status, _bytes, ms) => latencies.get(answered)?.push(ms));
   const result = await instance;
+  const cpuMs = serverCpuMs() - cpuBefore;
   const pageStats: Record<string, PageStats> = {};
   for (const page of pages) {
     const sorted = (latencies.get(page.name) ?? []).sort((a, b) => a - b);
@@ -333,13 +381,15 @@ async function measure(
     errors: result.errors + result.timeouts,
     non2xx: result.non2xx,
     pages: pageStats,
+    serverCpuMsPerRequest:
+      result.requests.total > 0 ? Math.round((cpuMs / result.requests.total) * 10) / 10 : null,
   };
 }
 
 function printStep(r: StepResult): void {
   const offered = r.offeredPerSecond === null ? "" : ` offered ${r.offeredPerSecond.toFixed(0)}/s,`;
   log(
-    `  ${r.step}: ${r.connections} conn,${offered} ${r.achievedPerSecond} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms, errors ${r.errors}, non-2xx ${r.non2xx}`,
+    `  ${r.step}: ${r.connections} conn,${offered} ${r.achievedPerSecond} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms, errors ${r.errors}, non-2xx ${r.non2xx}, server CPU ${r.serverCpuMsPerRequest} ms/request`,
   );
   if (Object.keys(r.pages).length > 1)
     for (const [name, s] of Object.entries(r.pages))
@@ -349,6 +399,7 @@ function printStep(r: StepResult): void {
 async function benchTarget(target: Target): Promise<StepResult[]> {
   log(`${target.kind}: starting ${target.workers} server process(es) on ${BASE}…`);
   const server = startServer(target);
+  serverPid = server.pid;
   const results: StepResult[] = [];
   try {
     await waitFor("the server", 180_000, async () => (await fetch(`${BASE}/api/health`)).ok);
