@@ -10,10 +10,20 @@
  * instrumentation (server/http/node-server-hooks.ts); `next start` still works, through the route
  * handlers, and Lambda uses those.
  *
- *   node scripts/serve.mjs [--port 3000] [--hostname 127.0.0.1]
+ * Several processes: with PostgreSQL (DATABASE_URL), one Node process per core (node:cluster; the
+ * workers share the port, WEB_CONCURRENCY overrides the count). Each worker runs the embedded job
+ * runner, whose leases in the database make every job run once; realtime events and new scores
+ * generations travel between workers over PostgreSQL LISTEN/NOTIFY (server/realtime/pg-bus.ts);
+ * the REST API's rate limit counts in the database (API_RATE_LIMIT_STORE=database) and the
+ * sign-in throttle always does. The embedded PGlite database is one process by construction (two
+ * processes writing its folder would corrupt it), so without DATABASE_URL there is one process.
+ *
+ *   node scripts/serve.mjs [--port 3000] [--hostname 127.0.0.1] [--workers N (default 1; npm start: per core)]
  */
+import cluster from "node:cluster";
 import { randomBytes } from "node:crypto";
 import http from "node:http";
+import { availableParallelism } from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 
@@ -35,6 +45,8 @@ export async function serve({ port = 3000, hostname } = {}) {
   // Next.js reads NODE_ENV when it loads; a production build is served in production mode.
   process.env.NODE_ENV = "production";
   process.env.NEXT_TELEMETRY_DISABLED ??= "1";
+  // A server process joins the PostgreSQL process bus (server/realtime/pg-bus.ts); scripts do not.
+  process.env.CHURNGUARD_PROCESS_BUS ??= "1";
   const { default: next } = await import("next");
   const { securityHeaders } = await import(pathToFileURL(path.join(root, "next.config.mjs")).href);
 
@@ -90,12 +102,81 @@ export async function serve({ port = 3000, hostname } = {}) {
   return server;
 }
 
+/** How many server processes: one without PostgreSQL, else WEB_CONCURRENCY or one per core. */
+export function workerCount(env = process.env, cores = availableParallelism()) {
+  if (!env.DATABASE_URL) return 1;
+  const requested = Number(env.WEB_CONCURRENCY);
+  return Number.isInteger(requested) && requested >= 1 ? requested : Math.max(1, cores);
+}
+
+const RESTART_DELAY_MS = 1_000;
+
+/**
+ * Serves with `workers` processes (see the header); resolves in the primary once every worker is
+ * ready. One worker means this process serves itself, as before.
+ */
+export async function serveAll({ port = 3000, hostname, workers = workerCount() } = {}) {
+  if (workers <= 1 || cluster.isWorker) {
+    const server = await serve({ port, hostname });
+    process.send?.({ churnguard: "ready" });
+    return server;
+  }
+  if (!process.env.DATABASE_URL)
+    throw new Error(
+      "Several server processes need PostgreSQL (DATABASE_URL): the embedded database is one process's",
+    );
+  // Each worker counting the REST API's calls in its own memory would allow workers × the limit.
+  process.env.API_RATE_LIMIT_STORE ??= "database";
+  cluster.setupPrimary({
+    exec: import.meta.filename,
+    args: ["--worker", "--port", String(port), ...(hostname ? ["--hostname", hostname] : [])],
+  });
+  let stopping = false;
+  const ready = new Promise((resolve, reject) => {
+    let readyCount = 0;
+    const fork = () => {
+      const worker = cluster.fork();
+      worker.on("message", (message) => {
+        if (message?.churnguard === "ready" && ++readyCount === workers) resolve();
+      });
+      worker.on("exit", (code, signal) => {
+        if (stopping) return;
+        if (readyCount < workers)
+          return reject(new Error(`a server process exited while starting (code ${code})`));
+        console.error(
+          `[churnguard] server process ${worker.process.pid} exited (${signal ?? code}); restarting it`,
+        );
+        setTimeout(fork, RESTART_DELAY_MS).unref();
+      });
+    };
+    for (let i = 0; i < workers; i++) fork();
+  });
+  for (const signal of ["SIGINT", "SIGTERM"]) {
+    process.on(signal, () => {
+      if (stopping) return;
+      stopping = true;
+      // Each worker finishes its open requests and buffered writes (serve's own handler).
+      for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill(signal);
+      let left = Object.keys(cluster.workers ?? {}).length;
+      if (left === 0) process.exit(0);
+      cluster.on("exit", () => {
+        if (--left <= 0) process.exit(0);
+      });
+    });
+  }
+  await ready;
+  console.log(`[churnguard] ${workers} server processes on PostgreSQL`);
+}
+
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const args = process.argv.slice(2);
   const port = Number(argument(args, ["--port", "-p"]) ?? process.env.PORT ?? 3000);
   const hostname = argument(args, ["--hostname", "-H"]);
-  serve({ port, hostname })
-    .then(() => console.log(`[churnguard] ready on http://${hostname ?? "localhost"}:${port}`))
+  // One process unless asked: the end-to-end tests and bench:api start this file directly.
+  serveAll({ port, hostname, workers: Number(argument(args, ["--workers"]) ?? 1) })
+    .then(() => {
+      if (!cluster.isWorker) console.log(`[churnguard] ready on http://${hostname ?? "localhost"}:${port}`);
+    })
     .catch((error) => {
       console.error("[churnguard] could not start:", error);
       process.exit(1);

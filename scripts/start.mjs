@@ -77,8 +77,12 @@ if (!built || isForced) {
   writeLastBuildMs(timingFile, buildMs);
 }
 
-const { serve } = await import("./serve.mjs");
+const { serveAll, workerCount } = await import("./serve.mjs");
 const port = Number(process.env.PORT ?? 3000);
-console.log(`[churnguard] starting on http://localhost:${port}`);
-await serve({ port });
+const workers = workerCount();
+console.log(
+  `[churnguard] starting on http://localhost:${port}` +
+    (workers > 1 ? ` with ${workers} server processes (PostgreSQL; WEB_CONCURRENCY sets the count)` : ""),
+);
+await serveAll({ port, workers });
 console.log(`[churnguard] ready on http://localhost:${port}`);

@@ -1,9 +1,10 @@
 /**
- * Server-Sent Events for one channel, fed by the in-process hub. The route handler
+ * Server-Sent Events for one channel, fed by the in-process hub (which, with PostgreSQL, also
+ * receives what the other server processes publish: pg-bus.ts). The route handler
  * (app/api/realtime/route.ts) checks the session and hands the request here.
  */
 import { isOnLambda, usesPusher } from "../env";
-import { getInProcessHub, type InProcessHub } from "./in-process";
+import { getInProcessHub, type InProcessHub, joinRealtimeBus } from "./in-process";
 import { channelNameSchema } from "./types";
 
 /** Proxies and load balancers close idle connections after 30–60 s; a comment line keeps it open. */
@@ -35,6 +36,7 @@ export function sseResponse(request: Request, isSignedIn: boolean, options: SseO
   const parsed = channelNameSchema.safeParse(new URL(request.url).searchParams.get("channel") ?? "");
   if (!parsed.success) return json(400, parsed.error.issues[0]?.message ?? "Invalid channel");
   const channel = parsed.data;
+  if (!options.hub) joinRealtimeBus(); // this process now hears the others' messages (PostgreSQL)
   const hub = options.hub ?? getInProcessHub();
   const heartbeatMs = options.heartbeatMs ?? HEARTBEAT_MS;
   const encoder = new TextEncoder();

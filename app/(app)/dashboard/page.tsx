@@ -1,6 +1,7 @@
 import { Database, LayoutDashboard } from "lucide-react";
 import type { Metadata } from "next";
 import Link from "next/link";
+import { Suspense } from "react";
 import { BarList } from "@/components/dashboard/bar-list";
 import { DatasetPicker } from "@/components/dashboard/dataset-picker";
 import { RiskDistribution } from "@/components/dashboard/risk-distribution";
@@ -12,6 +13,7 @@ import { formatPercent, modelTitle } from "@/components/models/format";
 import { RunStatusBadge } from "@/components/training/run-status-badge";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
+import { Skeleton } from "@/components/ui/skeleton";
 import { DEFAULT_CURRENCY, formatMoney } from "@/lib/format/money";
 import { getCurrentUser } from "@/server/auth/current-user";
 import { serverApi } from "@/server/trpc/server";
@@ -24,23 +26,16 @@ export default async function DashboardPage({
 }: {
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
-  const user = await getCurrentUser();
+  const [user, api, params] = await Promise.all([getCurrentUser(), serverApi(), searchParams]);
   const canTrain = user?.role === "manager" || user?.role === "admin";
   const firstName = user?.name.split(/\s+/)[0] ?? "there";
-  const api = await serverApi();
-  const [datasets, driftAlerts] = await Promise.all([api.dashboard.datasets(), api.drift.alerts()]);
-  const requested = Number((await searchParams).dataset);
+  const datasets = await api.dashboard.datasets();
+  const requested = Number(params.dataset);
   const selected =
     datasets.find((d) => d.id === requested) ?? datasets.find((d) => d.hasChampion) ?? datasets[0] ?? null;
-  const [overview, plain] = selected
-    ? await Promise.all([
-        api.dashboard.overview({ datasetId: selected.id }),
-        // Model quality in words and the currency, shared with the Analytics page.
-        api.analytics.overview({ datasetId: selected.id }),
-      ])
-    : [null, null];
 
-  const header = (
+  // The shell (greeting, dataset picker) is sent at once; the figures stream in behind it.
+  return (
     <>
       <PageHeader
         title={`Welcome, ${firstName}`}
@@ -52,37 +47,78 @@ export default async function DashboardPage({
         }
       />
       {canTrain && <FailedRunsBanner />}
+      {selected ? (
+        <Suspense key={selected.id} fallback={<DashboardSkeleton />}>
+          <DashboardFigures datasetId={selected.id} canTrain={canTrain} />
+        </Suspense>
+      ) : (
+        <NoDataYet canTrain={canTrain} />
+      )}
     </>
   );
+}
 
-  if (!overview) {
-    return (
-      <>
-        {header}
-        <EmptyState
-          icon={Database}
-          title="No customer data yet"
-          action={
-            canTrain ? (
-              <Button asChild>
-                <Link href="/datasets/upload">Upload a customer CSV</Link>
-              </Button>
-            ) : undefined
-          }
-        >
-          Upload a customer table with a churn column. ChurnGuard profiles it, trains four models and scores
-          every customer; this page then shows the churn rate, revenue at risk and the strongest drivers.
-        </EmptyState>
-      </>
-    );
-  }
+/** A dataset deleted since the picker was read is the same as no data. */
+function nullIfDeleted(error: unknown): null {
+  if ((error as { code?: string }).code === "NOT_FOUND") return null;
+  throw error;
+}
+
+function NoDataYet({ canTrain }: { canTrain: boolean }) {
+  return (
+    <EmptyState
+      icon={Database}
+      title="No customer data yet"
+      action={
+        canTrain ? (
+          <Button asChild>
+            <Link href="/datasets/upload">Upload a customer CSV</Link>
+          </Button>
+        ) : undefined
+      }
+    >
+      Upload a customer table with a churn column. ChurnGuard profiles it, trains four models and scores every
+      customer; this page then shows the churn rate, revenue at risk and the strongest drivers.
+    </EmptyState>
+  );
+}
+
+function DashboardSkeleton() {
+  return (
+    <div className="space-y-6" role="status" aria-busy="true" aria-label="Loading the churn overview">
+      <div className="grid gap-4 sm:grid-cols-2 xl:grid-cols-4">
+        {[0, 1, 2, 3].map((i) => (
+          <Skeleton key={i} className="h-32" />
+        ))}
+      </div>
+      <div className="grid gap-4 lg:grid-cols-3">
+        <Skeleton className="h-56 lg:col-span-2" />
+        <Skeleton className="h-56" />
+      </div>
+      <div className="grid gap-4 lg:grid-cols-3">
+        {[0, 1, 2].map((i) => (
+          <Skeleton key={i} className="h-64" />
+        ))}
+      </div>
+    </div>
+  );
+}
+
+async function DashboardFigures({ datasetId, canTrain }: { datasetId: number; canTrain: boolean }) {
+  const api = await serverApi();
+  const [overview, plain, driftAlerts] = await Promise.all([
+    api.dashboard.overview({ datasetId }).catch(nullIfDeleted),
+    // Model quality in words and the currency, shared with the Analytics page.
+    api.analytics.overview({ datasetId }).catch(nullIfDeleted),
+    api.drift.alerts(),
+  ]);
+  if (!overview) return <NoDataYet canTrain={canTrain} />;
 
   const { champion, scored } = overview;
   const money = (value: number) => formatMoney(value, plain?.currency ?? DEFAULT_CURRENCY, { digits: 0 });
   const datasetQuery = `dataset=${overview.dataset.id}`;
   return (
     <>
-      {header}
       {driftAlerts.length > 0 && (
         <div className="mb-6">
           <DriftAlertBanner alerts={driftAlerts} />

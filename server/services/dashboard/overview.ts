@@ -6,6 +6,7 @@
  * as already lost (customers/status.ts).
  */
 import { and, desc, eq, sql } from "drizzle-orm";
+import { sharedCache } from "../../cache/shared";
 import type { Database } from "../../db/client";
 import { customers, datasets, datasetVersions, models, scores, trainingRuns } from "../../db/schema";
 import { customerStatusCondition } from "../customers/status";
@@ -113,64 +114,11 @@ export async function getDashboardOverview(
     .orderBy(desc(trainingRuns.createdAt), desc(trainingRuns.id))
     .limit(5);
 
-  const [labels] = version
-    ? await db
-        .select({
-          labelled: sql<number>`count(${customers.label})::int`,
-          churned: sql<number>`coalesce(sum(${customers.label}), 0)::int`,
-        })
-        .from(customers)
-        .where(eq(customers.datasetVersionId, version.id))
-    : [{ labelled: 0, churned: 0 }];
-
-  let scored: DashboardOverview["scored"] = null;
-  let highRiskDrivers: DashboardOverview["highRiskDrivers"] = [];
-  if (champion) {
-    const active = customerStatusCondition("active");
-    const [totals] = await db
-      .select({
-        customers: sql<number>`count(*) filter (where ${active})::int`,
-        lost: sql<number>`count(*) filter (where ${customerStatusCondition("lost")})::int`,
-        meanRisk: sql<number>`coalesce(avg(${scores.riskScore}) filter (where ${active}), 0)::float8`,
-        low: sql<number>`count(*) filter (where ${active} and ${scores.riskLevel} = 'low')::int`,
-        medium: sql<number>`count(*) filter (where ${active} and ${scores.riskLevel} = 'medium')::int`,
-        high: sql<number>`count(*) filter (where ${active} and ${scores.riskLevel} = 'high')::int`,
-        valued: sql<number>`count(${customers.monthlyValue}) filter (where ${active})::int`,
-        revenueAtRisk: sql<number>`coalesce(sum(${customers.monthlyValue} * ${scores.riskScore}) filter (where ${active}), 0)::float8`,
-        revenueHigh: sql<number>`coalesce(sum(${customers.monthlyValue}) filter (where ${active} and ${scores.riskLevel} = 'high'), 0)::float8`,
-      })
-      .from(scores)
-      .innerJoin(customers, eq(customers.id, scores.customerId))
-      .where(eq(scores.modelId, champion.id));
-    if (totals.customers + totals.lost > 0) {
-      const hasValue = totals.valued > 0;
-      scored = {
-        customers: totals.customers,
-        lost: totals.lost,
-        meanRisk: totals.meanRisk,
-        levels: { low: totals.low, medium: totals.medium, high: totals.high },
-        monthlyRevenueAtRisk: hasValue ? totals.revenueAtRisk : null,
-        monthlyRevenueHighRisk: hasValue ? totals.revenueHigh : null,
-      };
-    }
-    // Driver names are data (jsonb values), never SQL text.
-    const driver = sql`jsonb_array_elements(${scores.drivers})`;
-    const rows = await db.execute<{ column: string; customers: number }>(sql`
-      select d->>'column' as "column", count(*)::int as customers
-      from (select ${driver} as d from ${scores}
-            inner join ${customers} on ${customers.id} = ${scores.customerId}
-            where ${scores.modelId} = ${champion.id} and ${scores.riskLevel} = 'high' and ${active}) t
-      where (d->>'contribution')::float8 > 0
-      group by 1 order by 2 desc, 1 limit 5`);
-    const list = (Array.isArray(rows) ? rows : (rows as unknown as { rows: unknown[] }).rows) as {
-      column: string;
-      customers: number;
-    }[];
-    highRiskDrivers = list.map((r) => ({
-      column: String(r.column),
-      customers: Number(r.customers),
-    }));
-  }
+  const { labels, scored, highRiskDrivers } = await dashboardAggregates.get(
+    db,
+    ["overview", champion?.id ?? null, version?.id ?? null],
+    () => computeAggregates(db, champion?.id ?? null, version?.id ?? null),
+  );
 
   return {
     dataset: {
@@ -196,4 +144,90 @@ export async function getDashboardOverview(
     highRiskDrivers,
     recentRuns,
   };
+}
+
+interface Aggregates {
+  labels: { labelled: number; churned: number };
+  scored: DashboardOverview["scored"];
+  highRiskDrivers: DashboardOverview["highRiskDrivers"];
+}
+
+/**
+ * Every user sees the same figures, and they change only with the scores (a new generation) or a
+ * new champion or version (a new key): one computation serves every dashboard until then.
+ */
+const dashboardAggregates = sharedCache("dashboard.aggregates");
+
+/** Test and benchmark seam. */
+export function clearDashboardCache(): void {
+  dashboardAggregates.clear();
+}
+
+/** The scans over every scored customer: the expensive part of the dashboard. */
+async function computeAggregates(
+  db: Database,
+  championId: number | null,
+  versionId: number | null,
+): Promise<Aggregates> {
+  const [labels] =
+    versionId !== null
+      ? await db
+          .select({
+            labelled: sql<number>`count(${customers.label})::int`,
+            churned: sql<number>`coalesce(sum(${customers.label}), 0)::int`,
+          })
+          .from(customers)
+          .where(eq(customers.datasetVersionId, versionId))
+      : [{ labelled: 0, churned: 0 }];
+
+  let scored: DashboardOverview["scored"] = null;
+  let highRiskDrivers: DashboardOverview["highRiskDrivers"] = [];
+  if (championId !== null) {
+    const active = customerStatusCondition("active");
+    const [totals] = await db
+      .select({
+        customers: sql<number>`count(*) filter (where ${active})::int`,
+        lost: sql<number>`count(*) filter (where ${customerStatusCondition("lost")})::int`,
+        meanRisk: sql<number>`coalesce(avg(${scores.riskScore}) filter (where ${active}), 0)::float8`,
+        low: sql<number>`count(*) filter (where ${active} and ${scores.riskLevel} = 'low')::int`,
+        medium: sql<number>`count(*) filter (where ${active} and ${scores.riskLevel} = 'medium')::int`,
+        high: sql<number>`count(*) filter (where ${active} and ${scores.riskLevel} = 'high')::int`,
+        valued: sql<number>`count(${customers.monthlyValue}) filter (where ${active})::int`,
+        revenueAtRisk: sql<number>`coalesce(sum(${customers.monthlyValue} * ${scores.riskScore}) filter (where ${active}), 0)::float8`,
+        revenueHigh: sql<number>`coalesce(sum(${customers.monthlyValue}) filter (where ${active} and ${scores.riskLevel} = 'high'), 0)::float8`,
+      })
+      .from(scores)
+      .innerJoin(customers, eq(customers.id, scores.customerId))
+      .where(eq(scores.modelId, championId));
+    if (totals.customers + totals.lost > 0) {
+      const hasValue = totals.valued > 0;
+      scored = {
+        customers: totals.customers,
+        lost: totals.lost,
+        meanRisk: totals.meanRisk,
+        levels: { low: totals.low, medium: totals.medium, high: totals.high },
+        monthlyRevenueAtRisk: hasValue ? totals.revenueAtRisk : null,
+        monthlyRevenueHighRisk: hasValue ? totals.revenueHigh : null,
+      };
+    }
+    // Driver names are data (jsonb values), never SQL text.
+    const driver = sql`jsonb_array_elements(${scores.drivers})`;
+    const rows = await db.execute<{ column: string; customers: number }>(sql`
+      select d->>'column' as "column", count(*)::int as customers
+      from (select ${driver} as d from ${scores}
+            inner join ${customers} on ${customers.id} = ${scores.customerId}
+            where ${scores.modelId} = ${championId} and ${scores.riskLevel} = 'high' and ${active}) t
+      where (d->>'contribution')::float8 > 0
+      group by 1 order by 2 desc, 1 limit 5`);
+    const list = (Array.isArray(rows) ? rows : (rows as unknown as { rows: unknown[] }).rows) as {
+      column: string;
+      customers: number;
+    }[];
+    highRiskDrivers = list.map((r) => ({
+      column: String(r.column),
+      customers: Number(r.customers),
+    }));
+  }
+
+  return { labels, scored, highRiskDrivers };
 }
