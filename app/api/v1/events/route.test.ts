@@ -12,6 +12,7 @@ import { channels, getInProcessHub, type RealtimeMessage } from "@/server/realti
 import { createApiKey } from "@/server/services/api-keys";
 import { useTemporaryDataDir } from "@/server/services/datasets/test-helpers";
 import { loadPredictor } from "@/server/services/predictions";
+import { requestLogFor } from "@/server/services/rest-api/request-log";
 import { createTestDatabase, testDatabaseKinds } from "@/server/testing/database";
 import { createUser } from "@/server/testing/factories";
 import { createTrainedDataset, type TrainedDataset } from "@/server/testing/trained-dataset";
@@ -73,6 +74,7 @@ describe.each(testDatabaseKinds())("POST /api/v1/events on %s", (kind) => {
     lost = { id: Number(churned.id), externalId: churned.externalId };
   }, 240_000);
   afterAll(async () => {
+    await requestLogFor(handle.db).flush();
     await handle?.close();
     dataDir?.cleanup();
   });
