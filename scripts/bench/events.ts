@@ -5,7 +5,8 @@
  * it. Reports sustained events per second and the event → subscriber latency (from the moment a
  * batch is handed to applyEvents to the moment its message is read from the SSE stream).
  *
- *   npx tsx scripts/bench/events.ts [--rows 3000] [--batch 500] [--seconds 20] [--db pglite|postgres] [--json]
+ *   npx tsx scripts/bench/events.ts [--rows 3000] [--batch 500] [--seconds 20] [--db pglite|postgres]
+ *     [--algorithms logistic_regression,gradient_boosting] [--json]
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import http from "node:http";
@@ -18,6 +19,7 @@ import { trainModels } from "../../jobs/functions/train-models";
 import { EmbeddedRunner } from "../../jobs/runner";
 import { wireDurableWork } from "../../jobs/wire";
 import { createRng } from "../../lib/ml/random";
+import type { Algorithm } from "../../lib/ml/types";
 import { customers, models } from "../../server/db/schema";
 import { channels } from "../../server/realtime";
 import { sseResponse } from "../../server/realtime/sse";
@@ -36,6 +38,7 @@ const rows = Number(option("rows", "3000"));
 const batchSize = Number(option("batch", "500"));
 const seconds = Number(option("seconds", "20"));
 const kind = option("db", process.env.DATABASE_URL ? "postgres" : "pglite") as "pglite" | "postgres";
+const algorithms = option("algorithms", "logistic_regression,gradient_boosting").split(",") as Algorithm[];
 const asJson = args.includes("--json");
 
 const percentile = (sorted: number[], p: number) =>
