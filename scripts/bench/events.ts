@@ -64,7 +64,7 @@ async function main() {
       { id: null, label: "bench" },
       {
         datasetVersionId: imported.datasetVersionId,
-        algorithms: ["logistic_regression", "gradient_boosting"],
+        algorithms,
         folds: 3,
       },
     );
