@@ -199,6 +199,23 @@ const ROUTES: Record<string, Probe[]> = {
       allowed: 404,
     },
   ],
+  "app/api/v1/events/route.ts": [
+    // An event for an unknown dataset: the key (events:write, given to the probe key) passes first.
+    {
+      method: "POST",
+      url: "/api/v1/events",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        customer_id: "7590-VHVEG",
+        dataset_id: 999999,
+        type: "plan_change",
+        at: "2026-01-01T00:00:00Z",
+        changes: { Contract: "One year" },
+      }),
+      access: "api key",
+      allowed: 404,
+    },
+  ],
   "app/api/v1/predict/route.ts": [
     {
       method: "POST",
@@ -290,7 +307,7 @@ describe.each(testDatabaseKinds())("route handlers by caller on %s", (kind) => {
     const key = await createApiKey(
       handle.db,
       { id: keyOwner.id, label: keyOwner.email },
-      { name: "Route matrix", scopes: ["predict", "predict:batch", "datasets:write"] },
+      { name: "Route matrix", scopes: ["predict", "predict:batch", "datasets:write", "events:write"] },
     );
     credentials.set("api key", { authorization: `Bearer ${key.secret}` });
   });

@@ -2,6 +2,7 @@
  * The registry of durable functions (read by jobs/registry.ts): one export line per function.
  * Order does not matter; ids must be unique.
  */
+export { demoEvents } from "./demo-events";
 export { driftCheck } from "./drift-check";
 export { generateReport } from "./generate-report";
 export { pruneJobs } from "./prune-jobs";

@@ -31,6 +31,7 @@ const SETTING_NAMES: Record<string, string> = {
   sign_up: "self sign-up",
   retention_playbook: "the retention playbook",
   data_retention: "data retention",
+  demo_events: "the demo event generator",
 };
 
 const text = (value: unknown): string | null =>
@@ -86,6 +87,10 @@ function settingSentence(details: Details, entry: AuditSentenceInput): string {
       };
       return `set data retention: scored files ${days(v.scoredFilesDays)}, reports ${days(v.reportsDays)}, API call logs ${days(v.apiLogsDays)}`;
     }
+    case "demo_events":
+      return v.enabled === true
+        ? `turned the demo event generator on (${count(num(v.eventsPerMinute), "event")} a minute for ${count(num(v.durationMinutes), "minute")})`
+        : "turned the demo event generator off";
     default:
       return `changed ${SETTING_NAMES[key] ?? `the setting ${quoted(key, "?")}`}`;
   }

@@ -654,3 +654,52 @@ export const driftReports = pgTable(
     ),
   ],
 );
+
+// ─── Live customer events (issue 14: POST /api/v1/events, demo generator, customer timeline) ────
+
+/**
+ * A customer's features as events left them. The upload row (`customers.features`) stays as the
+ * file had it, so training and drift keep reading the data as uploaded; a customer without a row
+ * here is still as uploaded.
+ */
+export const customerCurrentFeatures = pgTable("customer_current_features", {
+  customerId: bigint("customer_id", { mode: "number" })
+    .primaryKey()
+    .references(() => customers.id, { onDelete: "cascade" }),
+  features: jsonb("features").$type<Record<string, string | number | null>>().notNull(),
+  updatedAt: timestamp("updated_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+});
+
+/** One event applied to a customer: what changed, and the champion's risk before and after it. */
+export const customerEvents = pgTable(
+  "customer_events",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    customerId: bigint("customer_id", { mode: "number" })
+      .notNull()
+      .references(() => customers.id, { onDelete: "cascade" }),
+    datasetId: integer("dataset_id")
+      .notNull()
+      .references(() => datasets.id, { onDelete: "cascade" }),
+    /** The sender's word for it ("plan_change", "support_ticket"…): shown, never interpreted. */
+    type: text("type").notNull(),
+    /** When it happened, as the sender says; receivedAt is when ChurnGuard applied it. */
+    occurredAt: timestamp("occurred_at", { withTimezone: true, mode: "date" }).notNull(),
+    changes: jsonb("changes").$type<Record<string, string | number | null>>().notNull(),
+    /** The changed columns' values just before this event. */
+    previous: jsonb("previous").$type<Record<string, string | number | null>>().notNull(),
+    modelId: integer("model_id").references(() => models.id, { onDelete: "set null" }),
+    riskBefore: real("risk_before"),
+    riskAfter: real("risk_after"),
+    levelBefore: text("level_before"),
+    levelAfter: text("level_after"),
+    /** "api" (a key's call) or "demo" (the demo generator). */
+    source: text("source").notNull(),
+    apiKeyId: integer("api_key_id").references(() => apiKeys.id, { onDelete: "set null" }),
+    receivedAt: timestamp("received_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+  },
+  (t) => [
+    index("customer_events_customer_idx").on(t.customerId, t.id),
+    index("customer_events_dataset_idx").on(t.datasetId, t.id),
+  ],
+);

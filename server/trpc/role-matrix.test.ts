@@ -71,6 +71,10 @@ const MINIMUM_ROLE: Record<string, Access> = {
   "apiKeys.revoke": "admin",
   "apiKeys.examples": "viewer",
 
+  "events.timeline": "viewer",
+  "events.demoStatus": "admin",
+  "events.configureDemo": "admin",
+
   "settings.riskBands": "viewer",
   "settings.setRiskBands": "admin",
   "settings.currency": "viewer",

@@ -8,6 +8,7 @@ import { customersRouter } from "../routers/customers/_router";
 import { dashboardRouter } from "../routers/dashboard/_router";
 import { datasetsRouter } from "../routers/datasets/_router";
 import { driftRouter } from "../routers/drift/_router";
+import { eventsRouter } from "../routers/events/_router";
 import { jobsRouter } from "../routers/jobs/_router";
 import { modelsRouter } from "../routers/models/_router";
 import { predictionsRouter } from "../routers/predictions/_router";
@@ -38,6 +39,7 @@ export const appRouter = router({
   retraining: retrainingRouter,
   jobs: jobsRouter,
   drift: driftRouter,
+  events: eventsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -15,6 +15,7 @@ import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@
 import { Skeleton } from "@/components/ui/skeleton";
 import { cn } from "@/lib/utils";
 import type { CustomerList, FilterableColumn } from "@/server/services/customers";
+import { LiveRefresh } from "../../_realtime/live-refresh";
 import {
   defaultDirection,
   LEVELS,
@@ -174,6 +175,11 @@ export function CustomersExplorer({
             Export CSV
           </a>
         </Button>
+        <LiveRefresh
+          datasetId={datasetId}
+          queryKeys={[trpc.customers.list.queryKey()]}
+          className="order-last pb-2"
+        />
         {data?.version && dataset && (
           <p className="pb-2 text-muted-foreground text-xs">
             Version {data.version.version}

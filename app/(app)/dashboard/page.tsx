@@ -17,6 +17,7 @@ import { Skeleton } from "@/components/ui/skeleton";
 import { DEFAULT_CURRENCY, formatMoney } from "@/lib/format/money";
 import { getCurrentUser } from "@/server/auth/current-user";
 import { serverApi } from "@/server/trpc/server";
+import { LiveRefresh } from "../../_realtime/live-refresh";
 import { FailedRunsBanner } from "./failed-runs-banner";
 
 export const metadata: Metadata = { title: "Dashboard" };
@@ -41,8 +42,11 @@ export default async function DashboardPage({
         title={`Welcome, ${firstName}`}
         description="Your churn overview: who is at risk, why, and what to do."
         actions={
-          selected && datasets.length > 1 ? (
-            <DatasetPicker datasets={datasets} value={selected.id} />
+          selected ? (
+            <>
+              {selected.hasChampion && <LiveRefresh datasetId={selected.id} />}
+              {datasets.length > 1 && <DatasetPicker datasets={datasets} value={selected.id} />}
+            </>
           ) : undefined
         }
       />

@@ -26,6 +26,7 @@ describe("/api/inngest", () => {
     // The registry (jobs/functions/index.ts) holds exactly these; a function dropped from it would
     // silently never run under Inngest.
     expect(getDurableFunctions().map((fn) => fn.id)).toEqual([
+      "demo-events",
       "drift-check",
       "generate-report",
       "prune-jobs",
@@ -38,6 +39,7 @@ describe("/api/inngest", () => {
     const served = toInngestFunctionList(getDurableFunctions());
     // Functions that clean up after a failure also get a cancellation handler of their own.
     expect(served.map((fn) => fn.id())).toEqual([
+      "demo-events",
       "drift-check",
       "drift-check-on-cancel",
       "generate-report",

@@ -2,10 +2,11 @@
  * API keys for the REST API. A key is `cg_live_` + 43 base64url characters (32 random bytes),
  * shown once when created; the database keeps its SHA-256 and a short prefix to tell keys apart.
  *
- * Scopes (kept to two, documented in the OpenAPI document and on the API page):
+ * Scopes (documented in the OpenAPI document and on the API page):
  *   predict        score one customer (`customer_data`)
  *   predict:batch  score up to 1,000 customers per call (`customers`)
  *   datasets:write upload a dataset's next version as CSV (`POST /api/v1/datasets/{id}/versions`)
+ *   events:write   send customer events that update features and rescore (`POST /api/v1/events`)
  *
  * authenticateApiKey sits on the hot path of every API call, so it caches keys by hash for a few
  * seconds and writes lastUsedAt at most once a minute per key, without waiting for the write.
@@ -19,13 +20,15 @@ import { apiKeys, apiRequests, users } from "../../db/schema";
 import { perDatabase } from "../../process-wide";
 import { type Actor, recordAudit } from "../audit";
 
-export const API_KEY_SCOPES = ["predict", "predict:batch", "datasets:write"] as const;
+export const API_KEY_SCOPES = ["predict", "predict:batch", "datasets:write", "events:write"] as const;
 export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
 
 export const API_KEY_SCOPE_HELP: Record<ApiKeyScope, string> = {
   predict: "Score one customer per call",
   "predict:batch": "Score up to 1,000 customers per call",
   "datasets:write": "Upload a new version of a dataset (POST /api/v1/datasets/{id}/versions)",
+  "events:write":
+    "Send up to 1,000 customer events per call that update and rescore customers (POST /api/v1/events)",
 };
 
 export const KEY_PREFIX = "cg_live_";

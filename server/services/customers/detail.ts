@@ -7,7 +7,14 @@ import { asc, eq } from "drizzle-orm";
 import { columnRecord } from "@/lib/column-record";
 import { parseDatasetSchema } from "@/lib/ml/data";
 import type { Database } from "../../db/client";
-import { customers, datasets, datasetVersions, models, scores } from "../../db/schema";
+import {
+  customerCurrentFeatures,
+  customers,
+  datasets,
+  datasetVersions,
+  models,
+  scores,
+} from "../../db/schema";
 import { loadPredictor, NoChampionError, PredictionInputError } from "../predictions";
 import { buildCustomerInsight, type CustomerInsight } from "../retention";
 import type { RiskDriver } from "../scoring/drivers";
@@ -39,7 +46,9 @@ export async function getCustomerDetail(db: Database, customerId: number) {
       id: customers.id,
       externalId: customers.externalId,
       rowNumber: customers.rowNumber,
-      features: customers.features,
+      uploaded: customers.features,
+      // Live events (server/services/events) change the current features, never the upload row.
+      current: customerCurrentFeatures.features,
       label: customers.label,
       monthlyValue: customers.monthlyValue,
       versionId: datasetVersions.id,
@@ -51,6 +60,7 @@ export async function getCustomerDetail(db: Database, customerId: number) {
     .from(customers)
     .innerJoin(datasetVersions, eq(datasetVersions.id, customers.datasetVersionId))
     .innerJoin(datasets, eq(datasets.id, datasetVersions.datasetId))
+    .leftJoin(customerCurrentFeatures, eq(customerCurrentFeatures.customerId, customers.id))
     .where(eq(customers.id, customerId));
   if (!row) {
     throw new TRPCError({
@@ -58,9 +68,10 @@ export async function getCustomerDetail(db: Database, customerId: number) {
       message: `Customer ${customerId} does not exist (the dataset may have been deleted).`,
     });
   }
+  const features = row.current ?? row.uploaded;
   const schema = parseDatasetSchema(row.schema);
   const byName = new Map(schema.columns.map((c) => [c.name, c]));
-  const fields: CustomerField[] = Object.entries(row.features)
+  const fields: CustomerField[] = Object.entries(features)
     .map(([name, value]) => ({
       name,
       value,
@@ -90,7 +101,7 @@ export async function getCustomerDetail(db: Database, customerId: number) {
   ).map((h) => ({ ...h, riskLevel: h.riskLevel as RiskLevel }));
   const championScore = history.find((h) => h.status === "champion") ?? null;
 
-  const { insight, champion, insightProblem } = await explainLive(db, row.datasetId, row.features);
+  const { insight, champion, insightProblem } = await explainLive(db, row.datasetId, features);
   const latest = championScore ?? null;
   const status: CustomerStatus = statusOfLabel(row.label);
   return {

@@ -218,6 +218,122 @@ function datasetVersionOperation(): JsonObject {
   };
 }
 
+/** POST /api/v1/events (server/services/events). */
+function eventsOperation(): JsonObject {
+  const error = (description: string) => ({
+    description,
+    content: {
+      "application/json": {
+        schema: {
+          type: "object",
+          required: ["error"],
+          properties: {
+            error: {
+              type: "object",
+              required: ["code", "message"],
+              properties: {
+                code: { type: "string" },
+                message: { type: "string" },
+                field: { type: "string" },
+                index: { type: "integer", description: "The refused event's position in `events`" },
+              },
+            },
+          },
+        },
+      },
+    },
+  });
+  const event = {
+    type: "object",
+    additionalProperties: false,
+    required: ["customer_id", "dataset_id", "type", "at", "changes"],
+    properties: {
+      customer_id: { type: "string", description: "The customer's value of the dataset's identifier column" },
+      dataset_id: { type: "integer", minimum: 1 },
+      type: {
+        type: "string",
+        examples: ["plan_change", "payment_method_change", "support_ticket", "usage_drop"],
+      },
+      at: { type: "string", format: "date-time" },
+      changes: {
+        type: "object",
+        minProperties: 1,
+        additionalProperties: { type: ["string", "number", "null"] },
+        description:
+          "Column → new value; checked like a prediction (unknown columns and categories are refused)",
+      },
+    },
+  };
+  return {
+    operationId: "sendEvents",
+    tags: ["Events"],
+    summary: "Send customer events (one, or up to 1,000 as `events`)",
+    description:
+      "Each event changes the customer's current features (the uploaded row stays as it was), is kept in the " +
+      "customer's timeline with the champion's risk before and after, rescores the customer and updates open " +
+      "dashboards, customer lists and customer pages live. A call is one transaction: a refused event (named by " +
+      "`index` and `field`) applies none of the call. The target and identifier columns cannot be changed. " +
+      "Needs the `events:write` scope; counts against the key's rate limit.",
+    security: [{ apiKey: [] }],
+    requestBody: {
+      required: true,
+      content: {
+        "application/json": {
+          schema: {
+            oneOf: [
+              event,
+              {
+                type: "object",
+                additionalProperties: false,
+                required: ["events"],
+                properties: { events: { type: "array", minItems: 1, maxItems: 1000, items: event } },
+              },
+            ],
+          },
+        },
+      },
+    },
+    responses: {
+      "200": {
+        description: "Every event was applied, in order",
+        content: {
+          "application/json": {
+            schema: {
+              type: "object",
+              required: ["accepted", "events"],
+              properties: {
+                accepted: { type: "integer" },
+                events: {
+                  type: "array",
+                  items: {
+                    type: "object",
+                    properties: {
+                      index: { type: "integer" },
+                      event_id: { type: "integer" },
+                      customer_id: { type: "string" },
+                      dataset_id: { type: "integer" },
+                      risk_before: { type: ["number", "null"] },
+                      risk_after: { type: "number" },
+                      risk_level: { type: "string", enum: ["low", "medium", "high"] },
+                      status: { type: "string", enum: ["active", "lost"] },
+                    },
+                  },
+                },
+              },
+            },
+          },
+        },
+      },
+      "400": error("A refused event: unknown customer, column or category, wrong type, bad shape"),
+      "401": error("No API key, or not a valid one"),
+      "403": error("The key lacks the events:write scope"),
+      "404": error("No dataset with this id, or it has no champion model"),
+      "413": error("The body is larger than 5 MB"),
+      "429": error("Rate limited: see Retry-After"),
+    },
+  };
+}
+
 export function buildOpenApiDocument(options: { serverUrl?: string; version?: string } = {}): JsonObject {
   return {
     openapi: "3.1.0",
@@ -232,7 +348,7 @@ export function buildOpenApiDocument(options: { serverUrl?: string; version?: st
         "Each key has a per-minute rate limit (see the X-RateLimit-* headers).",
     },
     servers: options.serverUrl ? [{ url: options.serverUrl }] : [],
-    tags: [{ name: "Predictions" }, { name: "Datasets" }],
+    tags: [{ name: "Predictions" }, { name: "Datasets" }, { name: "Events" }],
     paths: {
       "/api/v1/predict": { post: predictOperation("predict", "Score one customer or a batch") },
       "/api/ml/predict/": {
@@ -243,6 +359,7 @@ export function buildOpenApiDocument(options: { serverUrl?: string; version?: st
         ),
       },
       "/api/v1/datasets/{id}/versions": { post: datasetVersionOperation() },
+      "/api/v1/events": { post: eventsOperation() },
     },
     components: {
       schemas: componentSchemas(),

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { CurrencyForm } from "./currency-form";
 import { DataRetentionForm } from "./data-retention-form";
+import { DemoEventsForm } from "./demo-events-form";
 import { PlaybookEditor } from "./playbook-editor";
 import { RiskBandsForm } from "./risk-bands-form";
 
@@ -13,6 +14,7 @@ export default function SettingsPage() {
         <RiskBandsForm />
         <CurrencyForm />
         <DataRetentionForm />
+        <DemoEventsForm />
       </div>
       <PlaybookEditor />
     </div>

@@ -4,6 +4,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { CustomerFields } from "@/components/customers/customer-fields";
+import { EventTimeline } from "@/components/customers/event-timeline";
 import { formatFieldValue, formatMoney, formatRisk } from "@/components/customers/format";
 import { LostBadge } from "@/components/customers/lost-badge";
 import { RiskLevelBadge } from "@/components/customers/risk-level-badge";
@@ -23,6 +24,7 @@ import { Alert, AlertDescription } from "@/components/ui/alert";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { serverApi } from "@/server/trpc/server";
+import { LiveRefresh } from "../../../_realtime/live-refresh";
 
 export const metadata: Metadata = { title: "Customer" };
 
@@ -54,7 +56,10 @@ export default async function CustomerPage({ params }: { params: Promise<{ id: s
   const { id } = await params;
   const customerId = /^\d{1,15}$/.test(id) ? Number(id) : 0;
   if (!customerId || !Number.isSafeInteger(customerId)) notFound();
-  const detail = await load(customerId);
+  const [detail, timeline] = await Promise.all([
+    load(customerId),
+    serverApi().then((api) => api.events.timeline({ customerId, limit: 50 })),
+  ]);
   const { customer, dataset, latest, history, insight, champion } = detail;
   const prediction = insight?.prediction ?? null;
   const isLost = customer.status === "lost";
@@ -78,7 +83,12 @@ export default async function CustomerPage({ params }: { params: Promise<{ id: s
             · version {detail.datasetVersion.version} · row {customer.rowNumber.toLocaleString("en-US")}
           </>
         }
-        actions={isLost ? <LostBadge className="px-3 py-1 text-sm" /> : undefined}
+        actions={
+          <>
+            <LiveRefresh datasetId={dataset.id} customerId={customer.id} />
+            {isLost && <LostBadge className="px-3 py-1 text-sm" />}
+          </>
+        }
       />
 
       {isLost && (
@@ -161,6 +171,19 @@ export default async function CustomerPage({ params }: { params: Promise<{ id: s
           <RetentionActions actions={insight.actions} className="lg:col-span-1" />
         </div>
       )}
+
+      <Card className="mt-4" data-testid="customer-events">
+        <CardHeader>
+          <CardTitle>Events</CardTitle>
+          <CardDescription>
+            What changed for this customer since the upload, newest first, with the champion&apos;s risk
+            before and after each change.
+          </CardDescription>
+        </CardHeader>
+        <CardContent>
+          <EventTimeline events={timeline.events} total={timeline.total} />
+        </CardContent>
+      </Card>
 
       <Card className="mt-4" data-testid="score-history">
         <CardHeader>
