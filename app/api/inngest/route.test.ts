@@ -33,6 +33,7 @@ describe("/api/inngest", () => {
       "retraining-webhook",
       "score-batch",
       "score-champion",
+      "send-mail",
       "train-models",
     ]);
     const served = toInngestFunctionList(getDurableFunctions());
@@ -48,6 +49,7 @@ describe("/api/inngest", () => {
       "score-batch",
       "score-batch-on-cancel",
       "score-champion",
+      "send-mail",
       "train-models",
       "train-models-on-cancel",
     ]);
