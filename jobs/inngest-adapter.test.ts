@@ -26,7 +26,7 @@ const configOf = (f: unknown) =>
   })[0];
 
 function adapted(fn: AnyDurableFunction) {
-  return toInngestFunctions(fn, { client: new Inngest({ id: "churnguard" }), getDb });
+  return toInngestFunctions(fn, { client: new Inngest({ id: "churnguard" }), getDb, recordRuns: false });
 }
 
 function threeSteps(calls: { id: string; results: unknown; attempt: number; jobId: string }[]) {
@@ -175,6 +175,7 @@ describe("toInngestFunctions", () => {
     await failureHandler(
       fn,
       getDb,
+      false,
     )({
       event: {
         data: {

@@ -8,7 +8,11 @@
  * - `onFailure` is wired to Inngest's onFailure, and, because Inngest does not call onFailure for a
  *   cancelled run, to a companion function on the `inngest/function.cancelled` system event;
  * - `cancelOn` matches `cancelJob`'s event on the job id that `sendEvent` put in the event data;
- * - `cron` adds a cron trigger; the function then receives `{ scheduledFor }` like in the runner.
+ * - `cron` adds a cron trigger; the function then receives `{ scheduledFor }` like in the runner;
+ * - each run is recorded in the runner's `jobs` / `job_steps` tables (inngest-records.ts), so
+ *   Admin → Jobs lists Inngest runs too: status, current step, attempts, error, duration. (A
+ *   cancelled run of a function without onFailure has no cancellation hook and is not recorded
+ *   as cancelled.)
  */
 import { type Inngest, type InngestFunction, NonRetriableError as InngestNonRetriableError } from "inngest";
 import { type Database, getDb as getAppDb } from "@/server/db/client";
@@ -16,6 +20,13 @@ import { getInngest } from "./client";
 import type { AnyDurableFunction } from "./define";
 import { isJobCancelled, isNonRetriable, JobCancelledError, toError } from "./errors";
 import { CANCEL_EVENT, cronEventData, JOB_ID_KEY } from "./events";
+import {
+  recordEnded,
+  recordStepFailed,
+  recordStepFinished,
+  recordStepStarted,
+  recordSucceeded,
+} from "./inngest-records";
 import { toStepResult } from "./json";
 import type { Json } from "./types";
 
@@ -23,6 +34,11 @@ export interface InngestAdapterOptions {
   client?: Inngest;
   /** How steps get the database (tests pass their own). */
   getDb?: () => Promise<Database>;
+  /**
+   * Record runs in the `jobs` / `job_steps` tables for Admin → Jobs (inngest-records.ts); default
+   * true. Unit tests with a stand-in database turn it off.
+   */
+  recordRuns?: boolean;
 }
 
 const SCHEDULED_EVENT = "inngest/scheduled.timer";
@@ -73,11 +89,28 @@ function deepFreeze<T>(value: T): T {
  * Inngest's onFailure for `fn`: decodes the original event from the `inngest/function.failed`
  * payload and calls `fn.onFailure`. Exported for tests (the test engine does not run onFailure).
  */
-export function failureHandler(fn: AnyDurableFunction, getDb: () => Promise<Database>) {
+export function failureHandler(fn: AnyDurableFunction, getDb: () => Promise<Database>, recordRuns = true) {
   return async ({ event, error, runId }: { event: { data: unknown }; error: unknown; runId: string }) => {
     const failed = event.data as { event: IncomingEvent; run_id?: string };
     const { data, jobId } = decodeEvent(fn, failed.event, failed.run_id ?? runId);
-    await fn.onFailure?.({ data, error: failureError(error), db: await getDb(), jobId });
+    const db = await getDb();
+    const cause = failureError(error);
+    await fn.onFailure?.({ data, error: cause, db, jobId });
+    if (recordRuns) {
+      await recordEnded(db, runRef(fn, failed.event, jobId, data), {
+        status: isJobCancelled(cause) ? "cancelled" : "failed",
+        error: cause.message,
+      });
+    }
+  };
+}
+
+/** What identifies a run's row in the jobs table. */
+function runRef(fn: AnyDurableFunction, event: IncomingEvent, jobId: string, data: unknown) {
+  return {
+    jobId,
+    functionId: fn.id,
+    event: { name: event.name, data: (data ?? {}) as Record<string, unknown> },
   };
 }
 
@@ -90,6 +123,7 @@ export function toInngestFunctions(
 ): InngestFunction.Any[] {
   const client = options.client ?? getInngest();
   const getDb = options.getDb ?? getAppDb;
+  const recordRuns = options.recordRuns ?? true;
   const triggers = fn.cron ? [{ event: fn.event }, { cron: fn.cron }] : [{ event: fn.event }];
 
   const main = client.createFunction(
@@ -98,25 +132,41 @@ export function toInngestFunctions(
       triggers,
       retries: retriesFor(fn),
       cancelOn: [{ event: CANCEL_EVENT, if: `async.data.jobId == event.data.${JOB_ID_KEY}` }],
-      onFailure: fn.onFailure ? failureHandler(fn, getDb) : undefined,
+      onFailure: fn.onFailure ? failureHandler(fn, getDb, recordRuns) : undefined,
     },
     async ({ event, step, runId, attempt }) => {
       const { data, jobId } = decodeEvent(fn, event as IncomingEvent, runId);
+      const run = runRef(fn, event as IncomingEvent, jobId, data);
       const steps = fn.steps(data);
       const results: Record<string, Json> = {};
       for (const s of steps) {
         const value = await step.run(s.id, async () => {
+          const db = await getDb();
+          if (recordRuns) await recordStepStarted(db, run, attempt + 1);
+          const startedAt = performance.now();
           try {
             const out = await s.run({
               data,
               results: Object.freeze({ ...results }),
               jobId,
               attempt: attempt + 1,
-              db: await getDb(),
+              db,
             });
-            return toStepResult(out, s.id);
+            const json = toStepResult(out, s.id);
+            if (recordRuns) await recordStepFinished(db, run, s.id, performance.now() - startedAt);
+            return json;
           } catch (error) {
-            if (isNonRetriable(error)) {
+            const isNonRetriableError = isNonRetriable(error);
+            if (recordRuns) {
+              await recordStepFailed(db, run, {
+                stepId: s.id,
+                attempt: attempt + 1,
+                error: toError(error).message,
+                isFinal: isNonRetriableError || attempt + 1 >= fn.maxAttempts,
+                hasCleanUp: Boolean(fn.onFailure),
+              });
+            }
+            if (isNonRetriableError) {
               throw new InngestNonRetriableError(toError(error).message, { cause: error });
             }
             throw error;
@@ -125,6 +175,8 @@ export function toInngestFunctions(
         // Memoised results arrive parsed from JSON already; fresh ones are made identical to them.
         results[s.id] = deepFreeze(JSON.parse(JSON.stringify(value ?? null)) as Json);
       }
+      // Outside any step, so it runs again on a replay: recordSucceeded is idempotent.
+      if (recordRuns) await recordSucceeded(await getDb(), run);
       return { jobId, steps: steps.map((s) => s.id) };
     },
   );
@@ -140,7 +192,15 @@ export function toInngestFunctions(
     async ({ event }) => {
       const cancelled = event.data as { event: IncomingEvent; run_id: string };
       const { data, jobId } = decodeEvent(fn, cancelled.event, cancelled.run_id);
-      await fn.onFailure?.({ data, error: new JobCancelledError(), db: await getDb(), jobId });
+      const db = await getDb();
+      const error = new JobCancelledError();
+      await fn.onFailure?.({ data, error, db, jobId });
+      if (recordRuns) {
+        await recordEnded(db, runRef(fn, cancelled.event, jobId, data), {
+          status: "cancelled",
+          error: error.message,
+        });
+      }
     },
   );
   return [main, onCancelled];

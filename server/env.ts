@@ -103,6 +103,21 @@ const envSchema = z
       .max(24 * 60)
       .default(15),
 
+    /**
+     * "1": retraining webhooks may call private, loopback and link-local addresses and plain http
+     * (local use, tests). Unset: refused (server/services/retraining/webhook-guard.ts).
+     */
+    CHURNGUARD_WEBHOOK_ALLOW_PRIVATE: z
+      .enum(["", "0", "1", "true", "false"])
+      .default("")
+      .transform((v) => v === "1" || v === "true"),
+    /** Outgoing e-mail (set-password links, failed retraining notices): smtp(s)://user:pass@host:port. */
+    SMTP_URL: optionalString.refine((v) => v === undefined || /^smtps?:\/\/[^\s]+$/.test(v), {
+      message: "must be an smtp:// or smtps:// URL, e.g. smtp://user:password@mail.example.com:587",
+    }),
+    /** The From address of those e-mails, e.g. "ChurnGuard <churnguard@example.com>". Required with SMTP_URL. */
+    MAIL_FROM: optionalString,
+
     /** REST predict API: calls per API key per minute (sliding window). */
     API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
     /**
@@ -115,6 +130,13 @@ const envSchema = z
     // With only the event key, events reach Inngest but Inngest cannot call /api/inngest (it signs
     // every request with the signing key): runs stay "queued" forever and block their dataset.
     // The dev server (INNGEST_DEV) needs neither key.
+    if (env.SMTP_URL && !env.MAIL_FROM) {
+      context.addIssue({
+        code: "custom",
+        path: ["MAIL_FROM"],
+        message: "is required when SMTP_URL is set: the address e-mails are sent from",
+      });
+    }
     if (env.INNGEST_DEV) return;
     const pairs = [
       ["INNGEST_EVENT_KEY", "INNGEST_SIGNING_KEY"],

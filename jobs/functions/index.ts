@@ -10,4 +10,5 @@ export { retrainingScheduler } from "./retraining-scheduler";
 export { retrainingWebhook } from "./retraining-webhook";
 export { scoreBatch } from "./score-batch";
 export { scoreChampion } from "./score-champion";
+export { sendMail } from "./send-mail";
 export { trainModels } from "./train-models";

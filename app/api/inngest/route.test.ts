@@ -34,6 +34,7 @@ describe("/api/inngest", () => {
       "retraining-webhook",
       "score-batch",
       "score-champion",
+      "send-mail",
       "train-models",
     ]);
     const served = toInngestFunctionList(getDurableFunctions());
@@ -50,6 +51,7 @@ describe("/api/inngest", () => {
       "score-batch",
       "score-batch-on-cancel",
       "score-champion",
+      "send-mail",
       "train-models",
       "train-models-on-cancel",
     ]);

@@ -10,7 +10,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { TRPCError } from "@trpc/server";
 import { and, eq } from "drizzle-orm";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFinished, vi } from "vitest";
 import { generateTelcoLikeRows, toCsv } from "@/data/generate-sample";
 import { retrainingWebhook } from "@/jobs/functions/retraining-webhook";
 import { scoreChampion } from "@/jobs/functions/score-champion";
@@ -19,6 +19,7 @@ import { NonRetriableError } from "@/jobs/types";
 import { createRng } from "@/lib/ml/random";
 import type { DatabaseHandle } from "../../db/client";
 import { auditLog, jobs, modelDecisions, models, retrainingSchedules, trainingRuns } from "../../db/schema";
+import { resetServerEnvCache } from "../../env";
 import type { Actor } from "../../services/audit";
 import { importDatasetFromFile } from "../../services/datasets";
 import { useTemporaryDataDir } from "../../services/datasets/test-helpers";
@@ -267,6 +268,13 @@ describe.each(testDatabaseKinds())("scheduled retraining on %s", (kind) => {
   }, 300_000);
 
   it("a failed scheduled run shows a banner, is audited and calls the webhook, signed and retried", async () => {
+    // The receiver listens on 127.0.0.1, which the SSRF guard refuses unless allowed.
+    vi.stubEnv("CHURNGUARD_WEBHOOK_ALLOW_PRIVATE", "1");
+    resetServerEnvCache();
+    onTestFinished(() => {
+      vi.unstubAllEnvs();
+      resetServerEnvCache();
+    });
     const received: { body: string; signature: string | undefined }[] = [];
     let answers = [500, 200];
     const server: Server = createServer((req, res) => {
@@ -396,6 +404,13 @@ describe.each(testDatabaseKinds())("scheduled retraining on %s", (kind) => {
     ).rejects.toMatchObject({
       code: "BAD_REQUEST",
     });
+    // The SSRF guard on save: the metadata service, by its address and by a decimal spelling of loopback.
+    await expect(
+      api.retraining.updateSchedule({ ...base, webhookUrl: "http://169.254.169.254/latest/meta-data/" }),
+    ).rejects.toThrow(/169\.254\.169\.254: it is a link-local address/);
+    await expect(
+      api.retraining.updateSchedule({ ...base, webhookUrl: "https://2130706433/hook" }),
+    ).rejects.toThrow(/127\.0\.0\.1: it is a loopback address/);
     const saved = await api.retraining.updateSchedule({ ...base, cron: " 0  6 1 * * " });
     expect(saved).toMatchObject({ cron: "0 6 1 * *", preset: "monthly", isEnabled: true });
     expect(saved.nextRuns).toHaveLength(3);

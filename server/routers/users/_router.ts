@@ -1,11 +1,17 @@
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { ROLES } from "../../db/schema";
+import { mailPasswordLink } from "../../services/mail";
 import { getSetting, SIGN_UP_SETTING, setSetting } from "../../services/settings";
 import * as users from "../../services/users";
 import { adminProcedure, router } from "../../trpc/init";
 
 const userId = z.number().int().positive();
+/** The admin's page origin: the e-mailed link's address when AUTH_URL is not set (as on the page). */
+const pageOrigin = z
+  .url({ protocol: /^https?$/ })
+  .max(300)
+  .optional();
 
 /** The service's refusals, as answers a person can act on. */
 async function answering<T>(work: () => Promise<T>): Promise<T> {
@@ -36,18 +42,42 @@ export const usersRouter = router({
       answering(() => users.setRole(ctx.db, ctx.actor, input.userId, input.role)),
     ),
 
-  /** A new account without a password, and its one-time set-password link (shown once). */
-  create: adminProcedure.input(users.createUserSchema).mutation(async ({ ctx, input }) => {
-    const { user, link } = await users.createUserWithLink(ctx.db, ctx.actor, input);
-    return { user, link: linkAnswer(link) };
-  }),
+  /**
+   * A new account without a password, and its one-time set-password link (shown once; also
+   * e-mailed to the person when SMTP is configured: `emailed`).
+   */
+  create: adminProcedure
+    .input(users.createUserSchema.extend({ pageOrigin }))
+    .mutation(async ({ ctx, input }) => {
+      const { pageOrigin: origin, ...fields } = input;
+      const { user, link } = await users.createUserWithLink(ctx.db, ctx.actor, fields);
+      const emailed = await mailPasswordLink(ctx.db, {
+        email: user.email,
+        name: user.name,
+        ...link,
+        isReset: false,
+        pageOrigin: origin,
+      });
+      return { user, link: linkAnswer(link), emailed };
+    }),
 
   /** The old password stops working and every session ends; the user sets a new one via the link. */
-  resetPassword: adminProcedure
-    .input(z.object({ userId }))
-    .mutation(({ ctx, input }) =>
-      answering(async () => linkAnswer(await users.resetPassword(ctx.db, ctx.actor, input.userId))),
-    ),
+  resetPassword: adminProcedure.input(z.object({ userId, pageOrigin })).mutation(({ ctx, input }) =>
+    answering(async () => {
+      const link = await users.resetPassword(ctx.db, ctx.actor, input.userId);
+      const user = await users.getUserById(ctx.db, input.userId);
+      const emailed = user
+        ? await mailPasswordLink(ctx.db, {
+            email: user.email,
+            name: user.name,
+            ...link,
+            isReset: true,
+            pageOrigin: input.pageOrigin,
+          })
+        : false;
+      return { ...linkAnswer(link), emailed };
+    }),
+  ),
 
   /** No sign-in, and the user's live sessions end on their next request. */
   deactivate: adminProcedure

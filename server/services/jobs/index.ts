@@ -1,8 +1,8 @@
 /**
  * The admin's view of durable jobs: the embedded runner's `jobs` / `job_steps` tables listed with
  * status, current step, duration, attempts and error; retry of a failed job and cancellation of a
- * queued or running one. Under Inngest the runner's tables stay empty (Inngest keeps the history
- * in its own dashboard), which the page says.
+ * queued or running one. Under Inngest the adapter records its runs in the same tables
+ * (jobs/inngest-records.ts); retry and cancel are then done in the Inngest dashboard.
  *
  * Retry puts the job back in the queue: it resumes at its first unfinished step (finished steps are
  * idempotent and their results kept), except a batch scoring, whose clean-up removed the rows it
@@ -38,6 +38,7 @@ export const JOB_KIND_LABELS: Readonly<Record<string, string>> = {
   "score-champion": "Rescoring with a new champion",
   "generate-report": "Report",
   "prune-jobs": "Nightly clean-up",
+  "send-mail": "E-mail",
 };
 
 export function jobKindLabel(functionId: string): string {
@@ -151,8 +152,9 @@ export async function listJobs(db: Database, query: JobListQuery) {
       createdAt: row.createdAt,
       finishedAt: row.finishedAt,
       durationMs: Math.max(0, (row.finishedAt ?? now).getTime() - row.createdAt.getTime()),
-      canRetry: row.status === "failed" && isOver,
-      canCancel: isActive,
+      // Inngest owns its runs' retries and cancellations (its dashboard); the rows are a record.
+      canRetry: row.status === "failed" && isOver && row.lockedBy !== "inngest",
+      canCancel: isActive && row.lockedBy !== "inngest",
     });
   }
   return { items, nextCursor: hasMore ? page[page.length - 1].id : null };

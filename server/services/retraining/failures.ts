@@ -1,13 +1,15 @@
 /**
  * A scheduled run that fails (or cannot start) notifies: the schedule keeps the error and shows a
- * banner to managers until dismissed, an audit entry is written, and when the dataset has a
- * webhook a signed delivery is queued as durable work (retried by the runner).
+ * banner to managers until dismissed, an audit entry is written, managers and admins are e-mailed
+ * when SMTP is configured, and when the dataset has a webhook a signed delivery is queued as
+ * durable work (both retried by the runner).
  */
 import { eq } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { datasets, retrainingSchedules, trainingRuns } from "../../db/schema";
 import { startDurableWork } from "../../durable/port";
 import { recordAudit, SYSTEM_ACTOR } from "../audit";
+import { mailRetrainingFailure } from "../mail";
 import { WEBHOOK_REQUESTED_EVENT } from "./webhook";
 
 export async function recordScheduledFailure(
@@ -15,7 +17,7 @@ export async function recordScheduledFailure(
   input: { datasetId: number; runId: number | null; error: string; now?: Date },
 ): Promise<void> {
   const now = input.now ?? new Date();
-  const hasWebhook = await db.transaction(async (tx) => {
+  const { hasWebhook, datasetName } = await db.transaction(async (tx) => {
     const [schedule] = await tx
       .update(retrainingSchedules)
       .set({
@@ -36,8 +38,18 @@ export async function recordScheduledFailure(
       targetId: input.runId ?? input.datasetId,
       details: { datasetId: input.datasetId, dataset: dataset?.name ?? null, error: input.error },
     });
-    return Boolean(schedule?.webhookUrl);
+    return { hasWebhook: Boolean(schedule?.webhookUrl), datasetName: dataset?.name ?? null };
   });
+  // After commit: under Inngest these leave at once and could not be rolled back.
+  await mailRetrainingFailure(db, {
+    datasetId: input.datasetId,
+    datasetName,
+    runId: input.runId,
+    error: input.error,
+    failedAt: now,
+  }).catch((error) =>
+    console.error(`[retraining] could not e-mail the failure of dataset ${input.datasetId}`, error),
+  );
   if (!hasWebhook) return;
   try {
     await startDurableWork(db, WEBHOOK_REQUESTED_EVENT, {

@@ -30,3 +30,4 @@ export {
   WEBHOOK_REQUESTED_EVENT,
   WebhookDeliveryError,
 } from "./webhook";
+export { privateAddressKind, WebhookTargetError, webhookUrlProblem } from "./webhook-guard";

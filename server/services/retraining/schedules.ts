@@ -21,6 +21,7 @@ import type { Database } from "../../db/client";
 import { datasets, retrainingSchedules, users } from "../../db/schema";
 import { type Actor, recordAudit } from "../audit";
 import { DEFAULT_RULE } from "./rule";
+import { webhookPolicy, webhookUrlProblem } from "./webhook-guard";
 
 export const updateScheduleInputSchema = z.object({
   datasetId: z.number().int().positive(),
@@ -36,10 +37,11 @@ export const updateScheduleInputSchema = z.object({
     .string()
     .trim()
     .max(2000)
-    .refine(
-      (url) => url === "" || /^https?:\/\/[^\s]+$/i.test(url),
-      "Enter an http(s) URL, or leave it empty",
-    )
+    .superRefine((url, context) => {
+      // Checked again at send time, with the name resolved (webhook-guard.ts).
+      const problem = url === "" ? null : webhookUrlProblem(url, webhookPolicy());
+      if (problem) context.addIssue({ code: "custom", message: problem });
+    })
     .transform((url) => (url === "" ? null : url))
     .nullable()
     .default(null),

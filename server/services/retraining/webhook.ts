@@ -6,12 +6,25 @@
  *   X-ChurnGuard-Event: retraining.failed
  *
  * Delivery is a durable job (jobs/functions/retraining-webhook.ts): a non-2xx answer or a network
- * error throws, and the runner retries with backoff.
+ * error throws, and the runner retries with backoff; a target the SSRF guard refuses
+ * (webhook-guard.ts) fails at once.
  */
 import { createHmac } from "node:crypto";
+import { request as httpRequest } from "node:http";
+import { request as httpsRequest } from "node:https";
+import type { LookupFunction } from "node:net";
 import { eq } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { retrainingSchedules } from "../../db/schema";
+import {
+  guardedLookup,
+  type Resolve,
+  systemResolve,
+  type WebhookPolicy,
+  WebhookTargetError,
+  webhookPolicy,
+  webhookUrlProblem,
+} from "./webhook-guard";
 
 export const WEBHOOK_REQUESTED_EVENT = "churnguard/retraining.webhook-requested";
 export const SIGNATURE_HEADER = "X-ChurnGuard-Signature";
@@ -28,37 +41,91 @@ export class WebhookDeliveryError extends Error {
   }
 }
 
-/** Sends one payload to the dataset's current webhook (none configured any more: nothing to do). */
+export interface DeliveryOptions {
+  /** Name resolution (tests pass a fake one to play DNS rebinding). */
+  resolve?: Resolve;
+  policy?: WebhookPolicy;
+}
+
+/**
+ * Sends one payload to the dataset's current webhook (none configured any more: nothing to do).
+ * The URL is checked again (the rules may be stricter now than when it was saved), and the name
+ * is resolved and checked inside the connection (webhook-guard.ts). A refused target is not
+ * retried: a retry cannot make it acceptable.
+ */
 export async function deliverWebhook(
   db: Database,
   datasetId: number,
   payload: Record<string, unknown>,
-  options: { fetch?: typeof fetch } = {},
+  options: DeliveryOptions = {},
 ): Promise<{ delivered: boolean; status?: number }> {
   const [schedule] = await db
     .select({ url: retrainingSchedules.webhookUrl, secret: retrainingSchedules.webhookSecret })
     .from(retrainingSchedules)
     .where(eq(retrainingSchedules.datasetId, datasetId));
   if (!schedule?.url || !schedule.secret) return { delivered: false };
+  const policy = options.policy ?? webhookPolicy();
+  const problem = webhookUrlProblem(schedule.url, policy);
+  if (problem) throw new WebhookTargetError(problem);
   const body = JSON.stringify(payload);
-  let response: Response;
-  try {
-    response = await (options.fetch ?? fetch)(schedule.url, {
-      method: "POST",
-      headers: {
-        "content-type": "application/json",
-        [SIGNATURE_HEADER]: signWebhookBody(schedule.secret, body),
-        "X-ChurnGuard-Event": String(payload.event ?? "retraining.failed"),
+  const status = await postJson(
+    new URL(schedule.url),
+    {
+      [SIGNATURE_HEADER]: signWebhookBody(schedule.secret, body),
+      "X-ChurnGuard-Event": String(payload.event ?? "retraining.failed"),
+    },
+    body,
+    guardedLookup(options.resolve ?? systemResolve, policy),
+  );
+  if (status >= 300 && status < 400) {
+    throw new WebhookDeliveryError(`The webhook answered ${status}: redirects are not followed`);
+  }
+  if (status < 200 || status >= 300) {
+    throw new WebhookDeliveryError(`The webhook answered ${status}`);
+  }
+  return { delivered: true, status };
+}
+
+/**
+ * node:http(s) rather than fetch: fetch takes no per-request `lookup`, and the guard must check
+ * the very address the socket connects to. Node's client never follows redirects.
+ */
+function postJson(
+  url: URL,
+  headers: Record<string, string>,
+  body: string,
+  lookup: LookupFunction,
+): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const request = (url.protocol === "https:" ? httpsRequest : httpRequest)(
+      url,
+      {
+        method: "POST",
+        headers: {
+          ...headers,
+          "content-type": "application/json",
+          "content-length": Buffer.byteLength(body),
+          "user-agent": "ChurnGuard-Webhook/1",
+        },
+        lookup,
+        // A fresh connection each time: a pooled socket would skip the lookup, hence the guard.
+        agent: false,
+        timeout: TIMEOUT_MS,
       },
-      body,
-      redirect: "manual",
-      signal: AbortSignal.timeout(TIMEOUT_MS),
+      (response) => {
+        response.resume(); // the body is not read; draining frees the socket
+        response.on("end", () => resolve(response.statusCode ?? 0));
+        response.on("error", reject);
+      },
+    );
+    request.on("timeout", () => request.destroy(new Error(`no answer within ${TIMEOUT_MS / 1000} s`)));
+    request.on("error", (error) => {
+      reject(
+        error instanceof WebhookTargetError
+          ? error
+          : new WebhookDeliveryError(`The webhook could not be reached: ${error.message}`),
+      );
     });
-  } catch (error) {
-    throw new WebhookDeliveryError(`The webhook could not be reached: ${(error as Error).message}`);
-  }
-  if (response.status < 200 || response.status >= 300) {
-    throw new WebhookDeliveryError(`The webhook answered ${response.status}`);
-  }
-  return { delivered: true, status: response.status };
+    request.end(body);
+  });
 }

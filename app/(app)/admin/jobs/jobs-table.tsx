@@ -115,8 +115,8 @@ export function JobsTable() {
       <CardContent className="space-y-4">
         {isInngest && (
           <p className="rounded-md border bg-muted/50 p-3 text-sm">
-            Jobs run on Inngest: their history, retries and cancellations are in the Inngest dashboard. This
-            list shows jobs of the embedded runner only.
+            Jobs run on Inngest. This list shows each run as ChurnGuard recorded it (status, step, attempts,
+            error, duration); retry or cancel a run in the Inngest dashboard.
           </p>
         )}
         <fieldset className="flex flex-wrap gap-2" aria-label="Filter by status">

@@ -24,8 +24,10 @@ import { ROLE_HELP, type Role } from "./roles";
 
 interface Created {
   name: string;
+  email: string;
   token: string;
   expiresAt: Date;
+  emailed: boolean;
 }
 
 /** Name, email and role in; then the one-time link that lets the new user choose a password. */
@@ -42,8 +44,14 @@ export function AddUserDialog() {
 
   const create = useMutation(
     trpc.users.create.mutationOptions({
-      onSuccess: ({ user, link }) => {
-        setCreated({ name: user.name, token: link.token, expiresAt: link.expiresAt });
+      onSuccess: ({ user, link, emailed }) => {
+        setCreated({
+          name: user.name,
+          email: user.email,
+          token: link.token,
+          expiresAt: link.expiresAt,
+          emailed,
+        });
         setErrors({});
         queryClient.invalidateQueries({ queryKey: trpc.users.list.queryKey() });
       },
@@ -111,7 +119,12 @@ export function AddUserDialog() {
                 The account exists; it signs in once its owner has chosen a password.
               </DialogDescription>
             </DialogHeader>
-            <PasswordLink token={created.token} expiresAt={created.expiresAt} forName={created.name} />
+            <PasswordLink
+              token={created.token}
+              expiresAt={created.expiresAt}
+              forName={created.name}
+              emailedTo={created.emailed ? created.email : null}
+            />
             <DialogFooter>
               <DialogClose asChild>
                 <Button>Done</Button>
@@ -123,7 +136,7 @@ export function AddUserDialog() {
             className="space-y-5"
             onSubmit={(event) => {
               event.preventDefault();
-              create.mutate({ name, email, role });
+              create.mutate({ name, email, role, pageOrigin: window.location.origin });
             }}
           >
             <DialogHeader>

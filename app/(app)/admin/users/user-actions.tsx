@@ -26,6 +26,7 @@ import { PasswordLink } from "./password-link";
 interface ActionUser {
   id: number;
   name: string;
+  email: string;
   isDeactivated: boolean;
   isYou: boolean;
 }
@@ -33,7 +34,7 @@ interface ActionUser {
 type Step =
   | { kind: "confirm-reset" }
   | { kind: "confirm-deactivate" }
-  | { kind: "link"; token: string; expiresAt: Date };
+  | { kind: "link"; token: string; expiresAt: Date; emailed: boolean };
 
 /** Per-row account actions; the ones that lock someone out ask first and say what happens. */
 export function UserActions({ user }: { user: ActionUser }) {
@@ -46,7 +47,7 @@ export function UserActions({ user }: { user: ActionUser }) {
   const reset = useMutation(
     trpc.users.resetPassword.mutationOptions({
       onSuccess: (link) => {
-        setStep({ kind: "link", token: link.token, expiresAt: link.expiresAt });
+        setStep({ kind: "link", token: link.token, expiresAt: link.expiresAt, emailed: link.emailed });
         refresh();
       },
       onError,
@@ -114,7 +115,12 @@ export function UserActions({ user }: { user: ActionUser }) {
                   Their old password no longer works and they have been signed out everywhere.
                 </DialogDescription>
               </DialogHeader>
-              <PasswordLink token={step.token} expiresAt={step.expiresAt} forName={user.name} />
+              <PasswordLink
+                token={step.token}
+                expiresAt={step.expiresAt}
+                forName={user.name}
+                emailedTo={step.emailed ? user.email : null}
+              />
               <DialogFooter>
                 <DialogClose asChild>
                   <Button>Done</Button>
@@ -146,7 +152,7 @@ export function UserActions({ user }: { user: ActionUser }) {
                   disabled={isPending}
                   onClick={() =>
                     step?.kind === "confirm-reset"
-                      ? reset.mutate({ userId: user.id })
+                      ? reset.mutate({ userId: user.id, pageOrigin: window.location.origin })
                       : deactivate.mutate({ userId: user.id })
                   }
                 >

@@ -130,6 +130,7 @@ export function UsersTable({ currentUserId }: { currentUserId: number }) {
                           user={{
                             id: user.id,
                             name: user.name,
+                            email: user.email,
                             isDeactivated: user.deactivatedAt !== null,
                             isYou: user.id === currentUserId,
                           }}
