@@ -28,7 +28,9 @@ describe("packed training tables", () => {
     expect(3 in lazy).toBe(false);
     expect(lazy[3]).toBeUndefined();
     const seen: (readonly string[])[] = [];
-    lazy.forEach((row) => seen.push(row));
+    lazy.forEach((row) => {
+      seen.push(row);
+    });
     expect(seen).toEqual(rows);
     expect(lazy.slice(1, 3)).toEqual(rows.slice(1, 3));
     expect([...lazy]).toEqual(rows);
