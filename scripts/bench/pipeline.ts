@@ -4,12 +4,17 @@
  * DATABASE_URL is set), plus the publish-to-subscriber latency of progress events (SSE path).
  *
  *   npm run bench:pipeline [-- --file ../shared/data/telco-customer-churn.csv] [--json]
+ *   npm run bench:pipeline -- --rows 1000000 [--only pglite|postgres]
+ *
+ * `--rows N` first writes a synthetic Telco-shaped file of N customers (scripts/bench/synthetic-telco.ts)
+ * to a temporary folder and runs on that. Peak RSS of the process (sampled every 250 ms, plus
+ * the kernel's high-water mark) is reported per database.
  *
  * The model fitting, explaining and scoring run on worker threads as in the app's embedded mode
  * (TRAINING_WORKER_THREADS=0 runs them on the main thread, for comparison); the event-loop delay
  * of the main thread during training shows what a web request would have waited.
  */
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
@@ -27,23 +32,42 @@ import { startTraining } from "../../server/services/training";
 import { getComputePool } from "../../server/services/training/compute-pool";
 import { openFreshDatabase } from "./fresh-database";
 import { benchRealtime } from "./realtime";
+import { writeSyntheticTelco } from "./synthetic-telco";
 
 wireDurableWork();
 
 const { values } = parseArgs({
   options: {
     file: { type: "string", default: TELCO_CSV },
+    rows: { type: "string" },
+    only: { type: "string" },
     json: { type: "boolean", default: false },
   },
 });
-const file = path.resolve(values.file as string);
+// Files go to a throw-away folder, never the app's .data.
+const dataDir = mkdtempSync(path.join(os.tmpdir(), "churnguard-bench-"));
+let file = path.resolve(values.file as string);
+if (!existsSync(TELCO_CSV) && values.rows) {
+  console.error(`--rows resamples ${TELCO_CSV}, which is absent`);
+  process.exit(1);
+}
+if (values.rows) {
+  const rows = Number(values.rows);
+  if (!Number.isInteger(rows) || rows < 1) {
+    console.error(`--rows expects a positive whole number, got "${values.rows}"`);
+    process.exit(1);
+  }
+  file = path.join(dataDir, `synthetic-telco-${rows}.csv`);
+  const t0 = performance.now();
+  await writeSyntheticTelco(TELCO_CSV, file, rows);
+  console.error(
+    `wrote ${rows} synthetic rows (${(statSync(file).size / 1e6).toFixed(0)} MB) in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+  );
+}
 if (!existsSync(file)) {
   console.error(`No such file: ${file}`);
   process.exit(1);
 }
-
-// Files go to a throw-away folder, never the app's .data.
-const dataDir = mkdtempSync(path.join(os.tmpdir(), "churnguard-bench-"));
 process.env.DATA_DIR = dataDir;
 delete process.env.S3_BUCKET;
 resetServerEnvCache();
@@ -62,11 +86,29 @@ interface PipelineResult {
   compute: "workers" | "in-process";
   /** Event-loop delay of the main thread during training (what a web request would have waited). */
   eventLoopDelayMs: { p50: number; p99: number; max: number };
+  /** Highest resident set size sampled during this database's run, MB. */
+  peakRssMb: number;
+}
+
+/** Samples RSS every 250 ms; process.resourceUsage().maxRSS is the whole process's lifetime peak. */
+function rssSampler(): { stop: () => number } {
+  let peak = process.memoryUsage.rss();
+  const timer = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage.rss());
+  }, 250);
+  timer.unref();
+  return {
+    stop: () => {
+      clearInterval(timer);
+      return Math.max(peak, process.memoryUsage.rss()) / 1e6;
+    },
+  };
 }
 
 async function benchPipeline(kind: "pglite" | "postgres"): Promise<PipelineResult> {
   const { handle, cleanup } = await openFreshDatabase(kind, { dataDir, name: "churnguard_bench" });
   const { db } = handle;
+  const rss = rssSampler();
   try {
     const started = performance.now();
     const imported = await importDatasetFromFile(db, SYSTEM_ACTOR, { filePath: file, name: "Benchmark" });
@@ -114,20 +156,29 @@ async function benchPipeline(kind: "pglite" | "postgres"): Promise<PipelineResul
         p99: delay.percentile(99) / 1e6,
         max: delay.max / 1e6,
       },
+      peakRssMb: rss.stop(),
     };
   } finally {
     await cleanup();
   }
 }
 
-const kinds: ("pglite" | "postgres")[] = process.env.DATABASE_URL ? ["pglite", "postgres"] : ["pglite"];
+const kinds = (process.env.DATABASE_URL ? ["pglite", "postgres"] : ["pglite"]).filter(
+  (k) => !values.only || k === values.only,
+) as ("pglite" | "postgres")[];
 const pipelines: PipelineResult[] = [];
 for (const kind of kinds) pipelines.push(await benchPipeline(kind));
 const realtime = await benchRealtime({ messages: 300, subscriberCounts: [1, 25] });
 rmSync(dataDir, { recursive: true, force: true });
 
 if (values.json) {
-  console.log(JSON.stringify({ file: path.basename(file), pipelines, realtime }, null, 2));
+  console.log(
+    JSON.stringify(
+      { file: path.basename(file), maxRssMb: process.resourceUsage().maxRSS / 1e3, pipelines, realtime },
+      null,
+      2,
+    ),
+  );
 } else {
   for (const p of pipelines) {
     console.log(
@@ -135,7 +186,7 @@ if (values.json) {
     );
     const d = p.eventLoopDelayMs;
     console.log(
-      `  compute ${p.compute}; main-thread event-loop delay during training: p50 ${d.p50.toFixed(1)} ms, p99 ${d.p99.toFixed(1)} ms, max ${d.max.toFixed(1)} ms`,
+      `  peak RSS ${p.peakRssMb.toFixed(0)} MB (process lifetime max ${(process.resourceUsage().maxRSS / 1e3).toFixed(0)} MB); compute ${p.compute}; main-thread event-loop delay during training: p50 ${d.p50.toFixed(1)} ms, p99 ${d.p99.toFixed(1)} ms, max ${d.max.toFixed(1)} ms`,
     );
     for (const s of p.steps) console.log(`  ${s.step.padEnd(28)} ${s.seconds.toFixed(2)} s`);
   }

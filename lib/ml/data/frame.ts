@@ -67,7 +67,11 @@ export function findFrameColumn(frame: Frame, name: string): FrameColumn | undef
 /** Builds a frame from parsed rows in one go. */
 export function buildFrame(data: TabularData, schema: DatasetSchema, options: FrameOptions = {}): Frame {
   const builder = createFrameBuilder(data.columns, schema, options);
-  builder.append(data.rows);
+  // In slices: the builder reads column by column, and rows decoded on access (a worker's packed
+  // table, server/services/training/packed-rows.ts) are then decoded once per slice, not per cell.
+  const SLICE = 8_192;
+  if (data.rows.length <= SLICE) builder.append(data.rows);
+  else for (let s = 0; s < data.rows.length; s += SLICE) builder.append(data.rows.slice(s, s + SLICE));
   return builder.finish();
 }
 

@@ -24,6 +24,14 @@ export {
 } from "./cross-validate";
 export { evaluateHoldout, type HoldoutEvaluation } from "./holdout";
 export {
+  CV_MAX_ROWS,
+  crossValidationRows,
+  crossValidationSentence,
+  FIT_MAX_ROWS,
+  finalFitRows,
+  stratifiedSubsample,
+} from "./large-data";
+export {
   type Partition,
   type StratifiedKFoldOptions,
   type StratifiedSplitOptions,

@@ -12,6 +12,10 @@ export interface StoredModelMetrics {
   test: BinaryEvaluation;
   trainingRows: number;
   testRows: number;
+  /** Rows the cross-validation ran on: a stratified sample on large data (absent on older models = all). */
+  crossValidationRows?: number;
+  /** Rows the final fit used (the SVM and logistic regression subsample large data; absent = all). */
+  finalFitRows?: number;
   encodedFeatures: number;
   finalFitSeconds: number;
   trainingSeconds: number;

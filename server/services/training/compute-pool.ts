@@ -39,6 +39,7 @@ import {
   interruptCheck,
   raiseInterruptFlag,
 } from "./interrupt";
+import { packTable } from "./packed-rows";
 
 export interface ComputeRequest<K extends ComputeTaskName> {
   task: K;
@@ -320,7 +321,7 @@ export class ComputePool {
     };
     if (!hasTable && request.table) {
       const { schema, columns, rows } = request.table;
-      message.table = { schema, columns, rows };
+      message.table = packTable(request.table) ?? { schema, columns, rows };
     }
     entry.task = { ...task, id };
     entry.worker.ref();

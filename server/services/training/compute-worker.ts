@@ -14,14 +14,15 @@ import {
   type SplitParams,
 } from "./compute";
 import { type InterruptSpec, interruptCheck } from "./interrupt";
+import { type PackedTable, unpackTable } from "./packed-rows";
 
 export interface WorkerRequest {
   id: number;
   task: ComputeTaskName;
   /** 0 for a task without a table. */
   tableId: number;
-  /** Sent only when this worker does not have the table yet. */
-  table?: ComputeTable;
+  /** Sent only when this worker does not have the table yet (packed: one string per row). */
+  table?: ComputeTable | PackedTable;
   split?: SplitParams;
   input: unknown;
   /** A shared stop flag and a time budget, checked by lib/ml between units of work. */
@@ -40,7 +41,8 @@ function tableEntry(request: WorkerRequest) {
   let entry = tables.get(request.tableId);
   if (!entry) {
     if (!request.table) throw new Error(`Worker has no table ${request.tableId}`);
-    entry = { table: request.table, prepared: new Map() };
+    const table = "packedRows" in request.table ? unpackTable(request.table) : request.table;
+    entry = { table, prepared: new Map() };
     tables.set(request.tableId, entry);
     while (tables.size > MAX_TABLES) tables.delete(tables.keys().next().value as number);
   } else {

@@ -26,7 +26,7 @@ import {
 } from "@/lib/ml";
 import type { BalancingMethod } from "@/lib/ml/balance";
 import { buildTrainingSet, type DatasetSchema, type TrainingSet } from "@/lib/ml/data";
-import { type Partition, stratifiedSplit } from "@/lib/ml/evaluate";
+import { crossValidationRows, finalFitRows, type Partition, stratifiedSplit } from "@/lib/ml/evaluate";
 import type { RawRecord } from "@/lib/ml/features";
 import { takeLabels } from "@/lib/ml/matrix";
 import { createRng, deriveSeed, shuffleInPlace } from "@/lib/ml/random";
@@ -141,10 +141,14 @@ export interface TrainOutput {
   scoreHistogram: { binWidth: number; churned: number[]; retained: number[] };
   trainingRows: number;
   testRows: number;
+  /** Training rows the cross-validation ran on (fewer than trainingRows on large data: a stratified sample). */
+  crossValidationRows: number;
+  /** Rows the final fit used (the SVM and logistic regression subsample large data). */
+  finalFitRows: number;
   finalFitSeconds: number;
   trainingSeconds: number;
   tuning: TuningSummary | null;
-  /** Out-of-fold P(churn) of every training row (for the blend step); not stored with the model. */
+  /** Out-of-fold P(churn) of the cross-validated rows (crossValidationRows of them; the blend step's input); not stored with the model. */
   oof: number[];
 }
 
@@ -159,7 +163,11 @@ export function trainAlgorithm(data: PreparedData, table: ComputeTable, input: T
   const trainFrame = selectRows(data.training.frame, data.split.train);
   const started = performance.now();
   const budget = input.tuning;
-  const evaluation = crossValidateAlgorithm(schema, trainFrame, data.trainLabels, algorithm, {
+  // Large training parts: CV on a stratified subsample (large-data.ts); the final fit uses all rows.
+  const cvRows = crossValidationRows(data.trainLabels, input.seed);
+  const cvFrame = cvRows ? selectRows(trainFrame, cvRows) : trainFrame;
+  const cvLabels = cvRows ? takeLabels(data.trainLabels, cvRows) : data.trainLabels;
+  const evaluation = crossValidateAlgorithm(schema, cvFrame, cvLabels, algorithm, {
     algorithmOptions: RECOMMENDED_ALGORITHM_OPTIONS,
     balancing: input.balancing,
     folds: input.folds,
@@ -178,6 +186,7 @@ export function trainAlgorithm(data: PreparedData, table: ComputeTable, input: T
     schema,
     frame: trainFrame,
     labels: data.trainLabels,
+    rows: finalFitRows(data.trainLabels, algorithm, input.seed) ?? undefined,
     algorithm,
     algorithmOptions,
     balancing: input.balancing,
@@ -215,6 +224,8 @@ export function trainAlgorithm(data: PreparedData, table: ComputeTable, input: T
     scoreHistogram: scoreHistogram(data.testLabels, proba),
     trainingRows: data.split.train.length,
     testRows: data.split.validation.length,
+    crossValidationRows: cvLabels.length,
+    finalFitRows: fitted.metadata.trainingRows,
     finalFitSeconds,
     trainingSeconds,
     tuning:
@@ -252,7 +263,8 @@ export interface BlendInput {
   trainedAt: string;
 }
 
-export interface BlendOutput extends Omit<TrainOutput, "algorithm" | "cv" | "tuning" | "oof"> {
+export interface BlendOutput
+  extends Omit<TrainOutput, "algorithm" | "cv" | "tuning" | "oof" | "finalFitRows"> {
   algorithm: "blend";
   cv: BlendSummary & { foldAucs: number[] };
   blend: { members: [Algorithm, Algorithm]; weight: number; space: string };
@@ -265,7 +277,17 @@ export interface BlendOutput extends Omit<TrainOutput, "algorithm" | "cv" | "tun
  */
 export function blendAlgorithms(data: PreparedData, input: BlendInput): BlendOutput {
   const started = performance.now();
-  const partitions = stratifiedKFold(data.trainLabels, { folds: input.folds, seed: input.seed });
+  // The members' out-of-fold predictions cover the rows their cross-validation ran on: the same
+  // seeded subsample on large data, so the blend is weighted and cross-fitted on exactly those.
+  const cvRows = crossValidationRows(data.trainLabels, input.seed);
+  const cvLabels = cvRows ? takeLabels(data.trainLabels, cvRows) : data.trainLabels;
+  for (const m of input.members) {
+    if (m.oof.length !== cvLabels.length)
+      throw new Error(
+        `${m.algorithm}'s out-of-fold predictions cover ${m.oof.length} rows, expected ${cvLabels.length}`,
+      );
+  }
+  const partitions = stratifiedKFold(cvLabels, { folds: input.folds, seed: input.seed });
   const asMember = (m: BlendMemberTrained) => {
     const model = ChurnModel.fromJSON(m.modelJson);
     const evaluation = {
@@ -287,7 +309,7 @@ export function blendAlgorithms(data: PreparedData, input: BlendInput): BlendOut
     } as unknown as AlgorithmEvaluation; // trainBlend reads the result only
     return { evaluation, model };
   };
-  const trained = trainBlend(data.trainLabels, asMember(input.members[0]), asMember(input.members[1]), {
+  const trained = trainBlend(cvLabels, asMember(input.members[0]), asMember(input.members[1]), {
     trainedAt: input.trainedAt,
   });
   const modelJson = JSON.stringify(trained.model.toJSON());
@@ -307,6 +329,7 @@ export function blendAlgorithms(data: PreparedData, input: BlendInput): BlendOut
     scoreHistogram: scoreHistogram(data.testLabels, proba),
     trainingRows: data.split.train.length,
     testRows: data.split.validation.length,
+    crossValidationRows: cvLabels.length,
     // Members fit once each; a tie on CV AUC goes to the single (faster) model.
     finalFitSeconds: input.members[0].fitSeconds + input.members[1].fitSeconds,
     trainingSeconds: seconds,

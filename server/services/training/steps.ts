@@ -401,8 +401,10 @@ export async function trainAlgorithmStep(
     metrics: {
       cv: s,
       test,
+      finalFitRows: out.finalFitRows,
       trainingRows: out.trainingRows,
       testRows: out.testRows,
+      crossValidationRows: out.crossValidationRows,
       encodedFeatures: out.encodedFeatures,
       finalFitSeconds: out.finalFitSeconds,
       trainingSeconds: out.trainingSeconds,
@@ -535,6 +537,7 @@ export async function blendStep(db: Database, runId: number, options: StepOption
       test: out.test,
       trainingRows: out.trainingRows,
       testRows: out.testRows,
+      crossValidationRows: out.crossValidationRows,
       encodedFeatures: out.encodedFeatures,
       finalFitSeconds: out.finalFitSeconds,
       trainingSeconds: out.trainingSeconds,

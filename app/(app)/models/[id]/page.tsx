@@ -20,6 +20,7 @@ import { ModelStatusBadge } from "@/components/models/model-status-badge";
 import { ParameterList } from "@/components/models/parameter-list";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
+import { crossValidationSentence } from "@/lib/ml/evaluate/large-data";
 import { getCurrentUser } from "@/server/auth/current-user";
 import type { StoredModelParams } from "@/server/services/models";
 import { serverApi } from "@/server/trpc/server";
@@ -286,6 +287,16 @@ export default async function ModelPage({ params }: { params: Promise<{ id: stri
               </CardDescription>
             </CardHeader>
             <CardContent className="space-y-4">
+              <p className="text-sm">
+                {crossValidationSentence({
+                  rows: view.metrics.crossValidationRows ?? view.metrics.trainingRows,
+                  of: view.metrics.trainingRows,
+                  folds: view.params.folds,
+                })}
+                {view.metrics.finalFitRows !== undefined &&
+                  view.metrics.finalFitRows < view.metrics.trainingRows &&
+                  ` Above ${view.metrics.finalFitRows.toLocaleString("en-US")} rows this algorithm fits on a stratified sample of that many.`}
+              </p>
               {view.params.blend && (
                 <p className="text-sm">
                   Blend of {algorithmName(view.params.blend.members[0]).toLowerCase()} (weight{" "}
