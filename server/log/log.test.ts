@@ -108,7 +108,7 @@ describe("the server log", () => {
       rowNumber: 12,
     });
     // What is safe stays useful: the error's type, message shape, the SQL text with placeholders.
-    const err = line.err as Record<string, any>;
+    const err = line.err as Record<string, unknown>;
     expect(err).toMatchObject({ type: "Error", message: "wrapped" });
     expect(err.cause).toMatchObject({
       message: "insert failed for key cg_live_[redacted]",
