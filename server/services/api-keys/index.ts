@@ -6,6 +6,7 @@
  *   predict        score one customer (`customer_data`)
  *   predict:batch  score up to 1,000 customers per call (`customers`)
  *   datasets:write upload a dataset's next version as CSV (`POST /api/v1/datasets/{id}/versions`)
+ *   metrics:read   scrape the Prometheus metrics (`GET /api/metrics`)
  *
  * authenticateApiKey sits on the hot path of every API call, so it caches keys by hash for a few
  * seconds and writes lastUsedAt at most once a minute per key, without waiting for the write.
@@ -19,13 +20,14 @@ import { apiKeys, apiRequests, users } from "../../db/schema";
 import { perDatabase } from "../../process-wide";
 import { type Actor, recordAudit } from "../audit";
 
-export const API_KEY_SCOPES = ["predict", "predict:batch", "datasets:write"] as const;
+export const API_KEY_SCOPES = ["predict", "predict:batch", "datasets:write", "metrics:read"] as const;
 export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
 
 export const API_KEY_SCOPE_HELP: Record<ApiKeyScope, string> = {
   predict: "Score one customer per call",
   "predict:batch": "Score up to 1,000 customers per call",
   "datasets:write": "Upload a new version of a dataset (POST /api/v1/datasets/{id}/versions)",
+  "metrics:read": "Read the server's Prometheus metrics (GET /api/metrics)",
 };
 
 export const KEY_PREFIX = "cg_live_";
