@@ -31,7 +31,7 @@ const scrape = (key: string | null) =>
   );
 
 /** The value of one series in the text format, or undefined. */
-function valueOf(text: string, series: string): number | undefined {
+function seriesValue(text: string, series: string): number | undefined {
   const line = text.split("\n").find((l) => l.startsWith(`${series} `));
   return line === undefined ? undefined : Number(line.slice(series.length + 1));
 }
@@ -78,7 +78,7 @@ describe.each(testDatabaseKinds())("GET /api/metrics on %s", (kind) => {
   it("counts a predict call, a job run and the waiting jobs, in Prometheus text", async () => {
     const before = await (await scrape(metricsKey)).text();
     const predictSeries = 'churnguard_predict_calls_total{endpoint="/api/v1/predict",status="404"}';
-    const predictsBefore = valueOf(before, predictSeries) ?? 0;
+    const predictsBefore = seriesValue(before, predictSeries) ?? 0;
 
     const call = await predict(
       new Request("http://localhost/api/v1/predict", {
@@ -125,15 +125,15 @@ describe.each(testDatabaseKinds())("GET /api/metrics on %s", (kind) => {
     ]) {
       expect(text, name).toContain(`# TYPE ${name} `);
     }
-    expect(valueOf(text, predictSeries)).toBe(predictsBefore + 1);
-    expect(valueOf(text, `churnguard_job_runs_total{function="${fn.id}",outcome="succeeded"}`)).toBe(1);
+    expect(seriesValue(text, predictSeries)).toBe(predictsBefore + 1);
+    expect(seriesValue(text, `churnguard_job_runs_total{function="${fn.id}",outcome="succeeded"}`)).toBe(1);
     expect(
-      valueOf(
+      seriesValue(
         text,
         `churnguard_job_step_duration_seconds_count{function="${fn.id}",step="only",outcome="ok"}`,
       ),
     ).toBe(1);
-    expect(valueOf(text, `churnguard_job_queue_depth{function="${fn.id}",status="queued"}`)).toBe(1);
+    expect(seriesValue(text, `churnguard_job_queue_depth{function="${fn.id}",status="queued"}`)).toBe(1);
     // The keys that called are nowhere in the answer.
     expect(text).not.toContain(predictKey);
     expect(text).not.toContain("cg_live_");
@@ -144,7 +144,7 @@ describe.each(testDatabaseKinds())("GET /api/metrics on %s", (kind) => {
       Response.json({ requestId }, { status: 418 }),
     );
     const series = 'churnguard_http_requests_total{method="GET",route="/api/things/[id]",status="418"}';
-    const countNow = async () => valueOf(await (await scrape(metricsKey)).text(), series) ?? 0;
+    const countNow = async () => seriesValue(await (await scrape(metricsKey)).text(), series) ?? 0;
     const start = await countNow();
 
     setNodeServerObserves(false);
@@ -190,10 +190,13 @@ describe.each(testDatabaseKinds())("GET /api/metrics on %s", (kind) => {
       await new Promise((resolve) => setTimeout(resolve, 50));
       const text = await (await scrape(metricsKey)).text();
       expect(
-        valueOf(text, 'churnguard_http_requests_total{method="GET",route="/customers/[id]",status="200"}'),
+        seriesValue(
+          text,
+          'churnguard_http_requests_total{method="GET",route="/customers/[id]",status="200"}',
+        ),
       ).toBeGreaterThanOrEqual(2);
       expect(
-        valueOf(text, 'churnguard_http_requests_total{method="GET",route="(unmatched)",status="404"}'),
+        seriesValue(text, 'churnguard_http_requests_total{method="GET",route="(unmatched)",status="404"}'),
       ).toBeGreaterThanOrEqual(1);
       expect(text).not.toContain("7590-VHVEG");
       expect(text).not.toContain("wp-login");
