@@ -17,6 +17,7 @@ import { and, desc, eq, gte, isNotNull, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Database } from "../../db/client";
 import { apiKeys, apiRequests, users } from "../../db/schema";
+import { logger } from "../../log";
 import { perDatabase } from "../../process-wide";
 import { type Actor, recordAudit } from "../audit";
 
@@ -296,7 +297,7 @@ function touchLastUsed(db: Database, keyId: number, now: number): void {
     .where(eq(apiKeys.id, keyId))
     .then(
       () => {},
-      (error: unknown) => console.error("[api] could not record lastUsedAt of key", keyId, error),
+      (error: unknown) => logger("api").error({ err: error, keyId }, "could not record lastUsedAt of key"),
     );
 }
 
