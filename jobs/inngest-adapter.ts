@@ -12,6 +12,8 @@
  */
 import { type Inngest, type InngestFunction, NonRetriableError as InngestNonRetriableError } from "inngest";
 import { type Database, getDb as getAppDb } from "@/server/db/client";
+import { withLogContext } from "@/server/log";
+import { observeJobRun, observeJobStep } from "@/server/metrics";
 import { getInngest } from "./client";
 import type { AnyDurableFunction } from "./define";
 import { isJobCancelled, isNonRetriable, JobCancelledError, toError } from "./errors";
@@ -77,6 +79,7 @@ export function failureHandler(fn: AnyDurableFunction, getDb: () => Promise<Data
   return async ({ event, error, runId }: { event: { data: unknown }; error: unknown; runId: string }) => {
     const failed = event.data as { event: IncomingEvent; run_id?: string };
     const { data, jobId } = decodeEvent(fn, failed.event, failed.run_id ?? runId);
+    observeJobRun({ functionId: fn.id, outcome: "failed" });
     await fn.onFailure?.({ data, error: failureError(error), db: await getDb(), jobId });
   };
 }
@@ -106,25 +109,35 @@ export function toInngestFunctions(
       const results: Record<string, Json> = {};
       for (const s of steps) {
         const value = await step.run(s.id, async () => {
+          const started = performance.now();
+          let outcome = "failed";
           try {
-            const out = await s.run({
-              data,
-              results: Object.freeze({ ...results }),
-              jobId,
-              attempt: attempt + 1,
-              db: await getDb(),
-            });
+            const out = await withLogContext({ jobId, function: fn.id }, async () =>
+              s.run({
+                data,
+                results: Object.freeze({ ...results }),
+                jobId,
+                attempt: attempt + 1,
+                db: await getDb(),
+              }),
+            );
+            outcome = "ok";
             return toStepResult(out, s.id);
           } catch (error) {
             if (isNonRetriable(error)) {
               throw new InngestNonRetriableError(toError(error).message, { cause: error });
             }
             throw error;
+          } finally {
+            const seconds = (performance.now() - started) / 1000;
+            observeJobStep({ functionId: fn.id, step: s.id, outcome, seconds });
           }
         });
         // Memoised results arrive parsed from JSON already; fresh ones are made identical to them.
         results[s.id] = deepFreeze(JSON.parse(JSON.stringify(value ?? null)) as Json);
       }
+      // Reached once per run: Inngest replays memoised steps without running them again.
+      observeJobRun({ functionId: fn.id, outcome: "succeeded" });
       return { jobId, steps: steps.map((s) => s.id) };
     },
   );
@@ -140,6 +153,7 @@ export function toInngestFunctions(
     async ({ event }) => {
       const cancelled = event.data as { event: IncomingEvent; run_id: string };
       const { data, jobId } = decodeEvent(fn, cancelled.event, cancelled.run_id);
+      observeJobRun({ functionId: fn.id, outcome: "cancelled" });
       await fn.onFailure?.({ data, error: new JobCancelledError(), db: await getDb(), jobId });
     },
   );
