@@ -12,7 +12,17 @@ const nextConfig = {
   // Parallel builds on one checkout (several people or agents) each use their own folder.
   distDir: process.env.NEXT_DIST_DIR || ".next",
   // Native or WASM packages load files next to themselves at run time: keep them out of the bundle.
-  serverExternalPackages: ["@electric-sql/pglite", "@node-rs/argon2", "pdfkit", "postgres"],
+  serverExternalPackages: [
+    "@electric-sql/pglite",
+    "@node-rs/argon2",
+    "pdfkit",
+    "postgres",
+    // pino and pino-pretty load optional modules and worker files by path at run time.
+    "pino",
+    "pino-pretty",
+    "thread-stream",
+    "prom-client",
+  ],
   // Migrations are read from disk on start, so deployments must ship them.
   outputFileTracingIncludes: { "/*": ["./server/db/migrations/**/*", "./data/*.csv"] },
   // `npm test` typechecks and lints the whole tree first; the build does not repeat it.

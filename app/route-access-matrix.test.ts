@@ -103,6 +103,8 @@ const ROUTES: Record<string, Probe[]> = {
     { method: "POST", url: "/api/inngest", body: "{}", access: "inngest", allowed: 404 },
     { method: "PUT", url: "/api/inngest", access: "inngest", allowed: 404 },
   ],
+  // The probe key holds metrics:read; a key without it gets 403 (app/api/metrics/route.test.ts).
+  "app/api/metrics/route.ts": [{ method: "GET", url: "/api/metrics", access: "api key", allowed: 200 }],
   "app/api/ml/predict/route.ts": [
     {
       method: "POST",
@@ -307,7 +309,10 @@ describe.each(testDatabaseKinds())("route handlers by caller on %s", (kind) => {
     const key = await createApiKey(
       handle.db,
       { id: keyOwner.id, label: keyOwner.email },
-      { name: "Route matrix", scopes: ["predict", "predict:batch", "datasets:write", "events:write"] },
+      {
+        name: "Route matrix",
+        scopes: ["predict", "predict:batch", "datasets:write", "events:write", "metrics:read"],
+      },
     );
     credentials.set("api key", { authorization: `Bearer ${key.secret}` });
   });

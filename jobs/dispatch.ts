@@ -11,6 +11,7 @@ import { randomUUID } from "node:crypto";
 import { type Database, getDatabase } from "@/server/db/client";
 import type { DurableWorkOptions } from "@/server/durable/port";
 import { isOnLambda, usesInngest } from "@/server/env";
+import { logger } from "@/server/log";
 import { processWide } from "@/server/process-wide";
 import { getInngest } from "./client";
 import { CANCEL_EVENT, JOB_ID_KEY } from "./events";
@@ -116,7 +117,7 @@ export function startEmbeddedRunner(
     });
     runner.start();
     const names = functions.map((fn) => fn.id).join(", ") || "none";
-    console.log(`[churnguard:jobs] embedded runner started (functions: ${names})`);
+    logger("jobs").info(`embedded runner started (functions: ${names})`);
     return runner;
   })();
   singleton.starting.catch(() => {

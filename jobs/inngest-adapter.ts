@@ -16,6 +16,8 @@
  */
 import { type Inngest, type InngestFunction, NonRetriableError as InngestNonRetriableError } from "inngest";
 import { type Database, getDb as getAppDb } from "@/server/db/client";
+import { withLogContext } from "@/server/log";
+import { observeJobRun, observeJobStep } from "@/server/metrics";
 import { getInngest } from "./client";
 import type { AnyDurableFunction } from "./define";
 import { isJobCancelled, isNonRetriable, JobCancelledError, toError } from "./errors";
@@ -95,6 +97,7 @@ export function failureHandler(fn: AnyDurableFunction, getDb: () => Promise<Data
     const { data, jobId } = decodeEvent(fn, failed.event, failed.run_id ?? runId);
     const db = await getDb();
     const cause = failureError(error);
+    observeJobRun({ functionId: fn.id, outcome: isJobCancelled(cause) ? "cancelled" : "failed" });
     await fn.onFailure?.({ data, error: cause, db, jobId });
     if (recordRuns) {
       await recordEnded(db, runRef(fn, failed.event, jobId, data), {
@@ -143,17 +146,21 @@ export function toInngestFunctions(
         const value = await step.run(s.id, async () => {
           const db = await getDb();
           if (recordRuns) await recordStepStarted(db, run, attempt + 1);
-          const startedAt = performance.now();
+          const started = performance.now();
+          let outcome = "failed";
           try {
-            const out = await s.run({
-              data,
-              results: Object.freeze({ ...results }),
-              jobId,
-              attempt: attempt + 1,
-              db,
-            });
+            const out = await withLogContext({ jobId, function: fn.id }, async () =>
+              s.run({
+                data,
+                results: Object.freeze({ ...results }),
+                jobId,
+                attempt: attempt + 1,
+                db,
+              }),
+            );
+            outcome = "ok";
             const json = toStepResult(out, s.id);
-            if (recordRuns) await recordStepFinished(db, run, s.id, performance.now() - startedAt);
+            if (recordRuns) await recordStepFinished(db, run, s.id, performance.now() - started);
             return json;
           } catch (error) {
             const isNonRetriableError = isNonRetriable(error);
@@ -170,13 +177,18 @@ export function toInngestFunctions(
               throw new InngestNonRetriableError(toError(error).message, { cause: error });
             }
             throw error;
+          } finally {
+            const seconds = (performance.now() - started) / 1000;
+            observeJobStep({ functionId: fn.id, step: s.id, outcome, seconds });
           }
         });
         // Memoised results arrive parsed from JSON already; fresh ones are made identical to them.
         results[s.id] = deepFreeze(JSON.parse(JSON.stringify(value ?? null)) as Json);
       }
-      // Outside any step, so it runs again on a replay: recordSucceeded is idempotent.
+      // Reached once all steps are memoised (Inngest replays them without running them again);
+      // a retried final request reaches it again, which recordSucceeded tolerates.
       if (recordRuns) await recordSucceeded(await getDb(), run);
+      observeJobRun({ functionId: fn.id, outcome: "succeeded" });
       return { jobId, steps: steps.map((s) => s.id) };
     },
   );
@@ -194,6 +206,7 @@ export function toInngestFunctions(
       const { data, jobId } = decodeEvent(fn, cancelled.event, cancelled.run_id);
       const db = await getDb();
       const error = new JobCancelledError();
+      observeJobRun({ functionId: fn.id, outcome: "cancelled" });
       await fn.onFailure?.({ data, error, db, jobId });
       if (recordRuns) {
         await recordEnded(db, runRef(fn, cancelled.event, jobId, data), {

@@ -1,4 +1,5 @@
 import { getDb } from "@/server/db/client";
+import { logger } from "@/server/log";
 import { sendEvent, startEmbeddedRunner, stopEmbeddedRunner } from "./dispatch";
 import { RETRAINING_TICK_EVENT } from "./functions/retraining-scheduler";
 
@@ -13,7 +14,7 @@ export async function startJobRunner(): Promise<void> {
     try {
       await sendEvent(await getDb(), RETRAINING_TICK_EVENT, {});
     } catch (error) {
-      console.error("[churnguard:jobs] could not check for missed retraining runs", error);
+      logger("jobs").error({ err: error }, "could not check for missed retraining runs");
     }
   }
 }

@@ -61,6 +61,7 @@ export async function serve({ port = 3000, hostname } = {}) {
 
   const server = http.createServer((request, response) => {
     request.headers[PEER_ADDRESS_HEADER] = `${peerToken} ${request.socket.remoteAddress ?? ""}`;
+    hooks()?.observe?.(request, response);
     const handler = hooks()?.route(request);
     if (!handler) return void handleWithNext(request, response);
     for (const { key, value } of securityHeaders) response.setHeader(key, value);

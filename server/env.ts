@@ -55,7 +55,9 @@ const envSchema = z
     AUTH_COGNITO_ID: optionalString,
     AUTH_COGNITO_SECRET: optionalString,
     AUTH_COGNITO_ISSUER: optionalUrl,
-    LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+    // server/log reads it from process.env itself (the logger exists before this check runs); listed
+    // here so a misspelt level is reported at start.
+    LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
 
     // Files: S3 when S3_BUCKET is set, else a folder under DATA_DIR.
     S3_BUCKET: optionalString,

@@ -1,5 +1,6 @@
 import { getDatabase } from "./db/client";
 import { assertDeployableConfiguration, isEmbeddedDatabase, serverEnv } from "./env";
+import { logger } from "./log";
 import { cleanupStagedUploads } from "./services/datasets";
 import { ensureDemoAdmin, ensureSampleData } from "./services/demo-seed";
 
@@ -14,8 +15,8 @@ export async function onServerStart(): Promise<void> {
   assertDeployableConfiguration();
   const started = performance.now();
   const handle = await getDatabase();
-  console.log(
-    `[churnguard] database ready (${handle.kind}${handle.kind === "pglite" ? ` at ${env.dataDir}` : ""}) in ${Math.round(performance.now() - started)} ms`,
+  logger("startup").info(
+    `database ready (${handle.kind}${handle.kind === "pglite" ? ` at ${env.dataDir}` : ""}) in ${Math.round(performance.now() - started)} ms`,
   );
   const shouldSeed = env.SEED_DEMO === "always" || (env.SEED_DEMO === "auto" && isEmbeddedDatabase());
   if (shouldSeed) {
@@ -27,14 +28,14 @@ export async function onServerStart(): Promise<void> {
     try {
       const sample = await ensureSampleData(handle.db, { trainModels: true });
       if (sample.runId)
-        console.log(`[churnguard] sample data set imported; training run ${sample.runId} queued`);
+        logger("startup").info(`sample data set imported; training run ${sample.runId} queued`);
     } catch (error) {
       // The app is still usable without the demo content; say why it is missing.
-      console.error("[churnguard] could not prepare the demo content:", error);
+      logger("startup").error({ err: error }, "could not prepare the demo content");
     }
   }
   cleanupStagedUploads().catch((error) =>
-    console.error("[churnguard] staged upload clean-up failed:", error),
+    logger("startup").error({ err: error }, "staged upload clean-up failed"),
   );
 }
 

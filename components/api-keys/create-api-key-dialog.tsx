@@ -23,7 +23,7 @@ import { Label } from "@/components/ui/label";
 import { CopyButton } from "./copy-button";
 
 export interface ScopeOption {
-  id: "predict" | "predict:batch" | "datasets:write" | "events:write";
+  id: "predict" | "predict:batch" | "datasets:write" | "events:write" | "metrics:read";
   help: string;
 }
 

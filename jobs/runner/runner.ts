@@ -19,6 +19,8 @@
 import { randomUUID } from "node:crypto";
 import os from "node:os";
 import type { Database } from "@/server/db/client";
+import { logger, withLogContext } from "@/server/log";
+import { observeJobRun, observeJobStep } from "@/server/metrics";
 import type { AnyDurableFunction } from "../define";
 import { isJobCancelled, isNonRetriable, JobCancelledError, toError } from "../errors";
 import { cronEventData } from "../events";
@@ -82,9 +84,9 @@ export function defaultBackoffMs(attempt: number): number {
 }
 
 const consoleLogger: RunnerLogger = {
-  info: (m) => console.log(`[churnguard:jobs] ${m}`),
-  warn: (m) => console.warn(`[churnguard:jobs] ${m}`),
-  error: (m, e) => console.error(`[churnguard:jobs] ${m}`, e ?? ""),
+  info: (m) => logger("jobs").info(m),
+  warn: (m) => logger("jobs").warn(m),
+  error: (m, e) => logger("jobs").error({ err: e }, m),
 };
 
 type StepOutcome =
@@ -343,7 +345,12 @@ export class EmbeddedRunner {
     }
   }
 
-  private async runJob(fn: AnyDurableFunction, job: JobRow): Promise<void> {
+  /** Every line logged while the job runs names the job and its function. */
+  private runJob(fn: AnyDurableFunction, job: JobRow): Promise<void> {
+    return withLogContext({ jobId: job.id, function: fn.id }, () => this.runJobInScope(fn, job));
+  }
+
+  private async runJobInScope(fn: AnyDurableFunction, job: JobRow): Promise<void> {
     const parsed = this.parseData(fn, job);
     const data = parsed.ok ? parsed.data : job.event.data;
 
@@ -352,6 +359,8 @@ export class EmbeddedRunner {
         job.status === "cancelled"
           ? new JobCancelledError(job.error ?? "Cancelled")
           : new Error(job.error ?? "Job failed");
+      if (job.status === "cancelled")
+        observeJobRun({ functionId: fn.id, outcome: "cancelled", queuedAt: job.createdAt });
       return this.finalize(fn, job.id, data, error, job.attempts);
     }
     if (!parsed.ok) return this.fail(fn, job.id, data, parsed.error);
@@ -395,6 +404,7 @@ export class EmbeddedRunner {
       if (ownership === "lost") return;
       if (ownership === "cancelled") return this.finalize(fn, job.id, data, new JobCancelledError(), 0);
 
+      const stepStarted = performance.now();
       const outcome = await this.runStep(step, {
         data,
         results: Object.freeze({ ...results }),
@@ -402,6 +412,8 @@ export class EmbeddedRunner {
         attempt,
         db: this.db,
       });
+      const seconds = (performance.now() - stepStarted) / 1000;
+      observeJobStep({ functionId: fn.id, step: step.id, outcome: outcome.kind, seconds });
       if (outcome.kind === "killed" || outcome.kind === "lost" || this.isKilled) return;
 
       if (outcome.kind === "ok") {
@@ -438,7 +450,9 @@ export class EmbeddedRunner {
       return;
     }
 
-    if (await markSucceeded(this.db, { jobId: job.id, workerId: this.workerId, now: this.now() })) return;
+    if (await markSucceeded(this.db, { jobId: job.id, workerId: this.workerId, now: this.now() })) {
+      return observeJobRun({ functionId: fn.id, outcome: "succeeded", queuedAt: job.createdAt });
+    }
     this.log.warn(`job ${job.id} finished its steps after losing its lease; another worker owns it now`);
   }
 
@@ -506,6 +520,7 @@ export class EmbeddedRunner {
     this.log.warn(
       `job ${jobId} (${fn.id}) ${isJobCancelled(error) ? "cancelled" : "failed"}: ${description}`,
     );
+    observeJobRun({ functionId: fn.id, outcome: isJobCancelled(error) ? "cancelled" : "failed" });
     return this.finalize(fn, jobId, data, error, 0);
   }
 

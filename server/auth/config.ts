@@ -6,6 +6,7 @@ import { signInSchema } from "@/lib/validation/account";
 import { getDb } from "../db/client";
 import type { Role } from "../db/schema";
 import { serverEnv } from "../env";
+import { logger } from "../log";
 import { authenticate, findOrCreateOidcUser, signOutEverywhere } from "../services/users";
 import { checkOidcSignIn } from "./oidc";
 import { requestIp } from "./request-ip";
@@ -94,7 +95,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
     // A wrong password is an expected outcome (throttled and audited), not a server error.
     error(error) {
       if ((error as { type?: string }).type === "CredentialsSignin") return;
-      console.error("[auth]", error);
+      logger("auth").error({ err: error }, "Auth.js reported an error");
     },
   },
   providers: providers(),

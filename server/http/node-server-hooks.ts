@@ -10,8 +10,11 @@
  * same service.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
+import path from "node:path";
 import { getDb } from "../db/client";
+import { type RouteLabeler, routeLabelerForBuild } from "../metrics/routes";
 import { endpointOf, flushAllRequestLogs } from "../services/rest-api";
+import { createRequestObserver, type RequestObserver } from "./observe";
 import { handleNodePredict } from "./predict-adapters";
 
 export type NodeHandler = (request: IncomingMessage, response: ServerResponse) => Promise<void>;
@@ -19,6 +22,8 @@ export type NodeHandler = (request: IncomingMessage, response: ServerResponse) =
 export interface NodeServerHooks {
   /** The handler that answers this request here, or null to let Next.js answer it. */
   route(request: IncomingMessage): NodeHandler | null;
+  /** Called first for every request: request id, latency and the request log (./observe.ts). */
+  observe?: RequestObserver;
   /** Writes what is buffered and stops background work; the server awaits it before exiting. */
   shutdown(): Promise<void>;
 }
@@ -34,8 +39,14 @@ export function isPredictCall(method: string | undefined, url: string | undefine
 
 const predict: NodeHandler = async (request, response) => handleNodePredict(request, response, await getDb());
 
-export function createNodeServerHooks(options: { onShutdown?: () => Promise<void> } = {}): NodeServerHooks {
+export function createNodeServerHooks(
+  options: { onShutdown?: () => Promise<void>; labelRoute?: RouteLabeler } = {},
+): NodeServerHooks {
+  const labelRoute =
+    options.labelRoute ??
+    routeLabelerForBuild(path.join(process.cwd(), process.env.NEXT_DIST_DIR || ".next"));
   return {
+    observe: createRequestObserver(labelRoute),
     route: (request) => (isPredictCall(request.method, request.url) ? predict : null),
     async shutdown() {
       await Promise.all([flushAllRequestLogs(), options.onShutdown?.()]);

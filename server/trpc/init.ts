@@ -7,6 +7,8 @@ import { ZodError, z } from "zod";
 import type { Database } from "../db/client";
 import type { Role } from "../db/schema";
 import { FieldValidationError } from "../errors";
+import { logger, withLogContext } from "../log";
+import { observeTrpcCall } from "../metrics";
 import type { Actor } from "../services/audit";
 import type { PublicUser } from "../services/users";
 
@@ -24,9 +26,17 @@ export function createInnerContext(input: {
   db: Database;
   user: PublicUser | null;
   ip?: string | null;
+  requestId?: string;
 }): Context {
-  return { db: input.db, user: input.user, ip: input.ip ?? null, requestId: crypto.randomUUID() };
+  return {
+    db: input.db,
+    user: input.user,
+    ip: input.ip ?? null,
+    requestId: input.requestId ?? crypto.randomUUID(),
+  };
 }
+
+const log = logger("trpc");
 
 // ─── 2. Initialisation ────────────────────────────────────────────────────────────────────────
 
@@ -56,14 +66,21 @@ export const router = t.router;
  * Errors a person can act on pass through; anything unexpected is logged with the request id and
  * reported as a generic failure, so internals never reach the browser.
  */
-const errorBoundary = t.middleware(async ({ ctx, next, path }) => {
-  const result = await next();
+const errorBoundary = t.middleware(async ({ ctx, next, path, type }) => {
+  const started = performance.now();
+  const result = await withLogContext({ requestId: ctx.requestId, userId: ctx.user?.id }, () => next());
+  observeTrpcCall({
+    procedure: path,
+    type,
+    outcome: result.ok ? "ok" : result.error.code,
+    seconds: (performance.now() - started) / 1000,
+  });
   if (!result.ok) {
     const error = result.error;
     if (error.cause instanceof FieldValidationError) {
       result.error = new TRPCError({ code: "BAD_REQUEST", message: error.cause.message, cause: error.cause });
     } else if (error.code === "INTERNAL_SERVER_ERROR") {
-      console.error(`[trpc] ${path} failed (request ${ctx.requestId})`, error.cause ?? error);
+      log.error({ err: error.cause ?? error, procedure: path, requestId: ctx.requestId }, "procedure failed");
       result.error = new TRPCError({
         code: "INTERNAL_SERVER_ERROR",
         message: `Something went wrong on our side. Reference: ${ctx.requestId}`,

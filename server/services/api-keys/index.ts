@@ -7,6 +7,7 @@
  *   predict:batch  score up to 1,000 customers per call (`customers`)
  *   datasets:write upload a dataset's next version as CSV (`POST /api/v1/datasets/{id}/versions`)
  *   events:write   send customer events that update features and rescore (`POST /api/v1/events`)
+ *   metrics:read   scrape the Prometheus metrics (`GET /api/metrics`)
  *
  * authenticateApiKey sits on the hot path of every API call, so it caches keys by hash for a few
  * seconds and writes lastUsedAt at most once a minute per key, without waiting for the write.
@@ -17,10 +18,17 @@ import { and, desc, eq, gte, isNotNull, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Database } from "../../db/client";
 import { apiKeys, apiRequests, users } from "../../db/schema";
+import { logger } from "../../log";
 import { perDatabase } from "../../process-wide";
 import { type Actor, recordAudit } from "../audit";
 
-export const API_KEY_SCOPES = ["predict", "predict:batch", "datasets:write", "events:write"] as const;
+export const API_KEY_SCOPES = [
+  "predict",
+  "predict:batch",
+  "datasets:write",
+  "events:write",
+  "metrics:read",
+] as const;
 export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
 
 export const API_KEY_SCOPE_HELP: Record<ApiKeyScope, string> = {
@@ -29,6 +37,7 @@ export const API_KEY_SCOPE_HELP: Record<ApiKeyScope, string> = {
   "datasets:write": "Upload a new version of a dataset (POST /api/v1/datasets/{id}/versions)",
   "events:write":
     "Send up to 1,000 customer events per call that update and rescore customers (POST /api/v1/events)",
+  "metrics:read": "Read the server's Prometheus metrics (GET /api/metrics)",
 };
 
 export const KEY_PREFIX = "cg_live_";
@@ -297,7 +306,7 @@ function touchLastUsed(db: Database, keyId: number, now: number): void {
     .where(eq(apiKeys.id, keyId))
     .then(
       () => {},
-      (error: unknown) => console.error("[api] could not record lastUsedAt of key", keyId, error),
+      (error: unknown) => logger("api").error({ err: error, keyId }, "could not record lastUsedAt of key"),
     );
 }
 

@@ -8,6 +8,7 @@ import type { Database } from "../../db/client";
 import { datasets, models, scoreBatches, users } from "../../db/schema";
 import type { AnyDurableFunction } from "../../durable/contract";
 import { cancelDurableWork, startDurableWork } from "../../durable/port";
+import { logger } from "../../log";
 import { type FileStorage, getStorage } from "../../storage";
 import { type Actor, recordAudit } from "../audit";
 import { chunkKey } from "./chunks";
@@ -147,7 +148,7 @@ export async function cancelBatch(db: Database, actor: Actor, batchId: number): 
   });
   if (batch.jobId) {
     await cancelDurableWork(db, batch.jobId).catch((error) =>
-      console.warn(`[batch-scoring] could not cancel job ${batch.jobId}`, error),
+      logger("batch-scoring").warn({ err: error }, `could not cancel job ${batch.jobId}`),
     );
   }
   await publishBatchProgress(batch.datasetId, {

@@ -18,6 +18,7 @@ import { readCsvBatches } from "@/lib/ml/data";
 import type { Database } from "../../db/client";
 import { batchScores, scoreBatches } from "../../db/schema";
 import { NonRetriableError } from "../../durable/contract";
+import { observeScoring } from "../../metrics";
 import { type FileStorage, getStorage } from "../../storage";
 import { checkDriftAfterBatch } from "../drift/requests";
 import { getPlaybook } from "../retention";
@@ -328,6 +329,7 @@ export async function finaliseBatchStep(
     })
     .where(eq(scoreBatches.id, batchId));
   await removeChunkFiles(storage, batch, chunks);
+  if (batch.startedAt) observeScoring("batch", (Date.now() - batch.startedAt.getTime()) / 1000);
   await publishBatchProgress(batch.datasetId, {
     batchId,
     status: "succeeded",

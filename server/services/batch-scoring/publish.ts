@@ -1,3 +1,4 @@
+import { logger } from "../../log";
 import { channels, getPublisher } from "../../realtime";
 import { progressThrottle } from "../../realtime/throttle";
 
@@ -28,6 +29,6 @@ export async function publishBatchProgress(datasetId: number, event: BatchProgre
   try {
     await send();
   } catch (error) {
-    console.warn(`[batch-scoring] could not publish progress of batch ${event.batchId}`, error);
+    logger("batch-scoring").warn({ err: error }, `could not publish progress of batch ${event.batchId}`);
   }
 }

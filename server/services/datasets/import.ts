@@ -27,6 +27,7 @@ import {
 import type { Database } from "../../db/client";
 import { datasets, datasetVersions } from "../../db/schema";
 import { FieldValidationError } from "../../errors";
+import { logger } from "../../log";
 import { FileNotFoundError, type FileStorage, getStorage } from "../../storage";
 import { type Actor, recordAudit } from "../audit";
 import { checkDriftAfterImport } from "../drift/requests";
@@ -221,8 +222,8 @@ export async function importDataset(
     // A new version of a dataset with a champion: compare it with the champion's training data.
     await checkDriftAfterImport(db, actor, result);
     const durationMs = Math.round(performance.now() - started);
-    console.info(
-      `[datasets] imported ${result.rowCount} rows as "${result.name}" v${result.version} in ${durationMs} ms ` +
+    logger("datasets").info(
+      `imported ${result.rowCount} rows as "${result.name}" v${result.version} in ${durationMs} ms ` +
         `(checks ${Math.round(inspectedAt - started)} ms, rows and profile ${Math.round(performance.now() - inspectedAt)} ms, of which database writes ${Math.round(writeMs)} ms)`,
     );
     return { ...result, durationMs };
@@ -385,8 +386,8 @@ async function insertCustomers(
     if (Number.isFinite(max)) latest.set(column.name, max);
   }
   if (repeatedRows > 0) {
-    console.info(
-      `[datasets] skipped ${repeatedRows} row(s) repeating an earlier row with the same identifier`,
+    logger("datasets").info(
+      `skipped ${repeatedRows} row(s) repeating an earlier row with the same identifier`,
     );
   }
   return {

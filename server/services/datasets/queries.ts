@@ -15,6 +15,7 @@ import {
   trainingRuns,
   users,
 } from "../../db/schema";
+import { logger } from "../../log";
 import { type FileStorage, getStorage } from "../../storage";
 import { type Actor, recordAudit } from "../audit";
 import { DatasetBusyError, DatasetNotFoundError } from "./errors";
@@ -310,7 +311,10 @@ export async function deleteDataset(
     try {
       for await (const file of storage.list(folder)) keys.push(file.key);
     } catch (error) {
-      console.error(`[datasets] could not list scored-file folder ${folder} of dataset ${datasetId}`, error);
+      logger("datasets").error(
+        { err: error },
+        `could not list scored-file folder ${folder} of dataset ${datasetId}`,
+      );
     }
   }
   let filesDeleted = 0;
@@ -319,7 +323,10 @@ export async function deleteDataset(
       await storage.delete(key);
       filesDeleted++;
     } catch (error) {
-      console.error(`[datasets] could not delete file ${key} of deleted dataset ${datasetId}`, error);
+      logger("datasets").error(
+        { err: error },
+        `could not delete file ${key} of deleted dataset ${datasetId}`,
+      );
     }
   }
   return { id: datasetId, name, filesDeleted };

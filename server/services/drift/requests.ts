@@ -15,6 +15,7 @@ import { and, desc, eq, gt, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { datasets, datasetVersions, driftReports, models, scoreBatches } from "../../db/schema";
 import { startDurableWork } from "../../durable/port";
+import { logger } from "../../log";
 import { type Actor, recordAudit } from "../audit";
 
 export const DRIFT_CHECK_REQUESTED = "churnguard/drift.check-requested";
@@ -204,10 +205,7 @@ export async function checkDriftNow(db: Database, actor: Actor, datasetId: numbe
 }
 
 function logHookFailure(what: string, error: unknown) {
-  console.warn(
-    `[drift] could not start the drift check of ${what}:`,
-    error instanceof Error ? error.message : error,
-  );
+  logger("drift").warn({ err: error }, `could not start the drift check of ${what}`);
 }
 
 /** After an import: compare the new version with the champion's training data (never throws). */

@@ -11,6 +11,7 @@ import type { ModelAlgorithm } from "@/lib/ml/types";
 import type { Database } from "../../db/client";
 import { datasets, models } from "../../db/schema";
 import { startDurableWork } from "../../durable/port";
+import { logger } from "../../log";
 import { type Actor, recordAudit } from "../audit";
 
 export type ModelRecord = typeof models.$inferSelect;
@@ -175,7 +176,10 @@ export async function queueChampionScoring(db: Database, change: ChampionChange)
   try {
     await startDurableWork(db, "churnguard/champion.changed", { modelId: change.modelId });
   } catch (error) {
-    console.error(`Scoring with the new champion (model ${change.modelId}) could not be queued`, error);
+    logger("models").error(
+      { err: error },
+      `scoring with the new champion (model ${change.modelId}) could not be queued`,
+    );
   }
   return change;
 }

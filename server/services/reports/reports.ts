@@ -10,6 +10,7 @@ import type { Database } from "../../db/client";
 import { campaigns, datasets, models, reports, users } from "../../db/schema";
 import { NonRetriableError } from "../../durable/contract";
 import { startDurableWork } from "../../durable/port";
+import { logger } from "../../log";
 import { channels, getPublisher } from "../../realtime";
 import { type FileStorage, getStorage } from "../../storage";
 import { type Actor, recordAudit } from "../audit";
@@ -89,7 +90,7 @@ async function publishProgress(datasetId: number, reportId: number, status: stri
       progress,
     });
   } catch (error) {
-    console.warn(`[reports] could not publish progress of report ${reportId}`, error);
+    logger("reports").warn({ err: error }, `could not publish progress of report ${reportId}`);
   }
 }
 

@@ -14,6 +14,7 @@ import { DatasetError, parseDatasetSchema } from "@/lib/ml/data";
 import type { Database } from "../../db/client";
 import { datasets, datasetVersions } from "../../db/schema";
 import { FieldValidationError } from "../../errors";
+import { logger } from "../../log";
 import { getStorage } from "../../storage";
 import { authenticateApiKey, bearerTokenOf, hasScope } from "../api-keys";
 import type { Actor } from "../audit";
@@ -173,7 +174,7 @@ export async function answerVersionUpload(
     if (error instanceof Error && error.name === "IdentifierError")
       return fail(400, "invalid_file", error.message, headers);
     const reference = crypto.randomUUID();
-    console.error(`[api] dataset version upload failed (reference ${reference})`, error);
+    logger("api").error({ err: error, reference }, "dataset version upload failed");
     return fail(500, "internal_error", `Something went wrong on our side. Reference: ${reference}`, headers);
   } finally {
     // Nothing half-written: a staged file that was not imported is removed.

@@ -11,6 +11,8 @@ import { columnRecordOf } from "@/lib/column-record";
 import { quoteValue, truncateText } from "@/lib/quote-value";
 import type { Database } from "../../db/client";
 import { serverEnv } from "../../env";
+import { logger } from "../../log";
+import { observePredictCall } from "../../metrics";
 import { perDatabase } from "../../process-wide";
 import { authenticateApiKey, bearerTokenOf, hasScope } from "../api-keys";
 import {
@@ -372,7 +374,7 @@ export async function answerPredictCall(call: PredictCall, db: Database): Promis
       );
     } else {
       const reference = crypto.randomUUID();
-      console.error(`[api] ${log.endpoint} failed (reference ${reference})`, error);
+      logger("api").error({ err: error, reference, endpoint: log.endpoint }, "predict call failed");
       log.errorCode = "internal_error";
       response = json(
         500,
@@ -389,5 +391,6 @@ export async function answerPredictCall(call: PredictCall, db: Database): Promis
   log.status = response.status;
   log.latencyMs = performance.now() - started;
   requestLogFor(db).add(log);
+  observePredictCall(log);
   return response;
 }

@@ -9,6 +9,7 @@
  */
 import type { Database } from "../../db/client";
 import { apiRequests } from "../../db/schema";
+import { logger } from "../../log";
 import { perDatabase, processWide } from "../../process-wide";
 
 export interface ApiRequestLogRow {
@@ -66,7 +67,7 @@ export class ApiRequestLog {
       try {
         await this.db.insert(apiRequests).values(batch);
       } catch (error) {
-        console.error(`[api] could not write ${batch.length} request log rows:`, error);
+        logger("api").error({ err: error }, `could not write ${batch.length} request log rows`);
       }
     });
     return this.flushing;

@@ -8,6 +8,7 @@ import { eq } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { datasets, retrainingSchedules, trainingRuns } from "../../db/schema";
 import { startDurableWork } from "../../durable/port";
+import { logger } from "../../log";
 import { recordAudit, SYSTEM_ACTOR } from "../audit";
 import { mailRetrainingFailure } from "../mail";
 import { WEBHOOK_REQUESTED_EVENT } from "./webhook";
@@ -63,7 +64,10 @@ export async function recordScheduledFailure(
       },
     });
   } catch (error) {
-    console.error(`[retraining] could not queue the failure webhook of dataset ${input.datasetId}`, error);
+    logger("retraining").error(
+      { err: error },
+      `could not queue the failure webhook of dataset ${input.datasetId}`,
+    );
   }
 }
 

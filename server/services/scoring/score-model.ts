@@ -6,6 +6,7 @@
 import { and, count, eq } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { customers, models, scores } from "../../db/schema";
+import { observeScoring } from "../../metrics";
 import { loadDatasetVersionRows } from "../datasets/queries";
 import { loadModel } from "../models/artifacts";
 import { getRiskBands } from "../settings";
@@ -49,5 +50,8 @@ export async function scoreModelCustomers(
     loadDatasetVersionRows(db, coverage.datasetVersionId),
     getRiskBands(db),
   ]);
-  return scoreCustomers(db, { modelId, model, table, bands, onBatch: options.onBatch });
+  const started = performance.now();
+  const summary = await scoreCustomers(db, { modelId, model, table, bands, onBatch: options.onBatch });
+  observeScoring("champion", (performance.now() - started) / 1000);
+  return summary;
 }

@@ -23,6 +23,7 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 import { withInterruptCheck } from "@/lib/ml/interrupt";
+import { logger } from "../../log";
 import {
   type ComputeTable,
   type ComputeTaskName,
@@ -244,9 +245,7 @@ export class ComputePool {
       worker = createWorker(this.execArgv);
     } catch (error) {
       this.isBroken = true;
-      console.warn(
-        `[churnguard:training] worker threads unavailable, computing in-process: ${(error as Error).message}`,
-      );
+      logger("training").warn({ err: error }, "worker threads unavailable, computing in-process");
       return null;
     }
     const entry: PoolWorker = {
@@ -284,9 +283,7 @@ export class ComputePool {
       } else if (!entry.isReady) {
         // The entry could not load (no TypeScript loader, bundling problem): stop using workers.
         this.isBroken = true;
-        console.warn(
-          `[churnguard:training] worker threads unavailable, computing in-process: ${error.message}`,
-        );
+        logger("training").warn({ err: error }, "worker threads unavailable, computing in-process");
         if (task) this.runHere(task);
       } else if (task) {
         task.reject(error);

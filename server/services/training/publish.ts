@@ -1,3 +1,4 @@
+import { logger } from "../../log";
 import { channels, getPublisher } from "../../realtime";
 import { progressThrottle } from "../../realtime/throttle";
 import type { TRAINING_EVENTS } from "./events";
@@ -25,6 +26,6 @@ export async function publishRunEvent(
   try {
     await send();
   } catch (error) {
-    console.warn(`[training] could not publish "${event}" for run ${runId}`, error);
+    logger("training").warn({ err: error, runId }, `could not publish "${event}" for run ${runId}`);
   }
 }

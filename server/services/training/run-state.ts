@@ -7,6 +7,7 @@ import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { trainingRuns } from "../../db/schema";
 import { NonRetriableError } from "../../durable/contract";
+import { observeTrainingRun } from "../../metrics";
 import { type FailedEvent, TRAINING_EVENTS } from "./events";
 import { parseTrainingParams, type TrainingParams } from "./params";
 import { type PlannedStep, progressAt, runPlan } from "./plan";
@@ -130,6 +131,7 @@ export async function markRunSucceeded(db: Database, runId: number): Promise<Tra
     .where(and(eq(trainingRuns.id, runId), inArray(trainingRuns.status, ["queued", "running", "succeeded"])))
     .returning();
   if (!run) throw new NonRetriableError(`Training run ${runId} is no longer active`);
+  observeTrainingRun(run);
   return run;
 }
 
@@ -171,6 +173,7 @@ export async function closeFailedRun(
     )
     .returning();
   if (!closed) return;
+  observeTrainingRun(closed);
   const event: FailedEvent = { runId, status, error: text };
   await publishRunEvent(runId, TRAINING_EVENTS.failed, event);
 }

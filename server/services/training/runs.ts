@@ -10,6 +10,7 @@ import type { Database } from "../../db/client";
 import { datasets, datasetVersions, jobSteps, models, trainingRuns, users } from "../../db/schema";
 import type { AnyDurableFunction } from "../../durable/contract";
 import { cancelDurableWork, startDurableWork } from "../../durable/port";
+import { logger } from "../../log";
 import { type Actor, recordAudit } from "../audit";
 import { modelsOfRuns } from "../models/queries";
 import { getComputePool } from "./compute-pool";
@@ -212,7 +213,7 @@ export async function cancelTraining(db: Database, actor: Actor, runId: number) 
   getComputePool().interrupt(trainingRunTag(runId));
   if (result.jobId) {
     await cancelDurableWork(db, result.jobId).catch((error) =>
-      console.warn(`[training] could not cancel job ${result.jobId} of run ${runId}`, error),
+      logger("training").warn({ err: error, runId }, `could not cancel job ${result.jobId} of run ${runId}`),
     );
   }
   if (result.status === "cancelled") {
