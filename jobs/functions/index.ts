@@ -4,6 +4,7 @@
  */
 export { driftCheck } from "./drift-check";
 export { generateReport } from "./generate-report";
+export { importUpload } from "./import-upload";
 export { pruneJobs } from "./prune-jobs";
 export { retrainingScheduler } from "./retraining-scheduler";
 export { retrainingWebhook } from "./retraining-webhook";
