@@ -205,7 +205,12 @@ export async function openReportDownload(
   actor: Actor,
   reportId: number,
   storage: FileStorage = getStorage(),
-): Promise<{ fileName: string; sizeBytes: number | null; body: AsyncIterable<Uint8Array> }> {
+): Promise<{
+  fileName: string;
+  sizeBytes: number | null;
+  storageKey: string;
+  body: AsyncIterable<Uint8Array>;
+}> {
   const [report] = await db
     .select({
       id: reports.id,
@@ -236,6 +241,7 @@ export async function openReportDownload(
   return {
     fileName: `churnguard-${safe}-${day}.pdf`,
     sizeBytes: report.sizeBytes,
+    storageKey: report.storageKey,
     body: storage.get(report.storageKey),
   };
 }
