@@ -5,7 +5,7 @@
  * (the embedded mode) both helpers return null and the route streams as before.
  */
 import { randomUUID } from "node:crypto";
-import { type FileStorage, getStorage, S3FileStorage } from "../storage";
+import { type FileStorage, getStorage, isS3Storage, type S3FileStorage } from "../storage";
 
 /** The browser follows the redirect at once; five minutes leaves room for a slow first byte. */
 const DOWNLOAD_URL_SECONDS = 5 * 60;
@@ -26,7 +26,7 @@ export async function redirectToStoredFile(
   headers: DownloadHeaders,
   storage: FileStorage = getStorage(),
 ): Promise<Response | null> {
-  if (!(storage instanceof S3FileStorage)) return null;
+  if (!isS3Storage(storage)) return null;
   return redirectTo(storage, key, headers);
 }
 
@@ -40,7 +40,7 @@ export async function redirectToGeneratedFile(
   headers: DownloadHeaders,
   storage: FileStorage = getStorage(),
 ): Promise<Response | null> {
-  if (!(storage instanceof S3FileStorage)) return null;
+  if (!isS3Storage(storage)) return null;
   const key = `uploads/download-${randomUUID()}/file`;
   await storage.put(key, body());
   return redirectTo(storage, key, headers);

@@ -16,7 +16,13 @@ import { DatasetError } from "@/lib/ml/data";
 import type { Database } from "../../db/client";
 import { startDurableWork } from "../../durable/port";
 import { serverEnv } from "../../env";
-import { FileNotFoundError, type FileStorage, getStorage, S3FileStorage } from "../../storage";
+import {
+  FileNotFoundError,
+  type FileStorage,
+  getStorage,
+  isS3Storage,
+  type S3FileStorage,
+} from "../../storage";
 import type { Actor } from "../audit";
 import { BatchFileError, stageBatchUpload } from "../batch-scoring";
 import { stageUpload, UploadTooLargeError } from "../datasets";
@@ -104,7 +110,7 @@ export class DirectUploadRequestError extends Error {
 
 /** True when files go to S3, and the browser should therefore upload to the bucket itself. */
 export function directUploadsEnabled(storage: FileStorage = getStorage()): storage is S3FileStorage {
-  return storage instanceof S3FileStorage;
+  return isS3Storage(storage);
 }
 
 function s3(storage: FileStorage): S3FileStorage {
