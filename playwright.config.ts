@@ -13,6 +13,8 @@ const executablePath =
 
 export default defineConfig({
   testDir: "./e2e",
+  // Needs its own server (files in S3): playwright.s3-storage.config.ts.
+  testIgnore: ["**/s3-storage.spec.ts"],
   outputDir: "./test-results",
   fullyParallel: false,
   workers: 1,

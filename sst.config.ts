@@ -77,6 +77,34 @@ export default $config({
         },
       ],
     });
+    // Browsers upload straight to the bucket through presigned multipart URLs and download through
+    // presigned GETs (Lambda stops at 6 MB each way): CORS must allow the PUT and expose ETag, which
+    // the browser sends back to complete the upload. The signed URL is the authorisation.
+    const publicOrigin = process.env.CHURNGUARD_DOMAIN ? `https://${process.env.CHURNGUARD_DOMAIN}` : "*";
+    new aws.s3.BucketCorsConfiguration("FilesCors", {
+      bucket: files.name,
+      corsRules: [
+        {
+          allowedMethods: ["PUT", "GET", "HEAD"],
+          allowedOrigins: [publicOrigin],
+          allowedHeaders: ["*"],
+          exposeHeaders: ["ETag"],
+          maxAgeSeconds: 3000,
+        },
+      ],
+    });
+    // Parts of an upload the browser never completed are invisible but billed: drop them after a day.
+    new aws.s3.BucketLifecycleConfiguration("FilesLifecycle", {
+      bucket: files.name,
+      rules: [
+        {
+          id: "abort-incomplete-uploads",
+          status: "Enabled",
+          filter: { prefix: "uploads/" },
+          abortIncompleteMultipartUpload: { daysAfterInitiation: 1 },
+        },
+      ],
+    });
     const kmsAccess = {
       actions: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"],
       resources: [filesKey.arn],

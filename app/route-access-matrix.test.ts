@@ -169,6 +169,44 @@ const ROUTES: Record<string, Probe[]> = {
       allowed: 400, // no dataset chosen
     },
   ],
+  // Local storage in this matrix: direct uploads are S3-only (409), unknown uploads 404.
+  "app/api/uploads/route.ts": [
+    {
+      method: "POST",
+      url: "/api/uploads",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ purpose: "dataset", fileName: "a.csv", sizeBytes: 10 }),
+      access: "manager",
+      allowed: 409,
+    },
+  ],
+  "app/api/uploads/[id]/route.ts": [
+    {
+      method: "GET",
+      url: "/api/uploads/00000000-0000-4000-8000-000000000000",
+      params: { id: "00000000-0000-4000-8000-000000000000" },
+      access: "manager",
+      allowed: 404,
+    },
+    {
+      method: "DELETE",
+      url: "/api/uploads/00000000-0000-4000-8000-000000000000",
+      params: { id: "00000000-0000-4000-8000-000000000000" },
+      access: "manager",
+      allowed: 204,
+    },
+  ],
+  "app/api/uploads/[id]/complete/route.ts": [
+    {
+      method: "POST",
+      url: "/api/uploads/00000000-0000-4000-8000-000000000000/complete",
+      params: { id: "00000000-0000-4000-8000-000000000000" },
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ parts: [{ partNumber: 1, etag: "x" }] }),
+      access: "manager",
+      allowed: 409,
+    },
+  ],
   // The procedures themselves are covered by server/trpc/role-matrix.test.ts; this checks that the
   // HTTP context reads the session and the user's current role.
   "app/api/trpc/[trpc]/route.ts": [

@@ -88,4 +88,7 @@ npx next build
 step "End-to-end journeys (Playwright, Chromium)"
 PLAYWRIGHT_JSON_OUTPUT_NAME=.test-reports/playwright.json npx playwright test --reporter=list,json
 
+step "End-to-end journey with files in S3 (fake S3 server, presigned uploads and downloads)"
+npx playwright test -c playwright.s3-storage.config.ts
+
 node scripts/test-summary.mjs .test-reports/vitest.json .test-reports/playwright.json

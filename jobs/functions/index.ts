@@ -5,6 +5,7 @@
 export { demoEvents } from "./demo-events";
 export { driftCheck } from "./drift-check";
 export { generateReport } from "./generate-report";
+export { importUpload } from "./import-upload";
 export { pruneJobs } from "./prune-jobs";
 export { retrainingScheduler } from "./retraining-scheduler";
 export { retrainingWebhook } from "./retraining-webhook";

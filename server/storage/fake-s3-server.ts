@@ -1,6 +1,12 @@
 /**
  * A minimal in-process S3 (path-style) for testing S3FileStorage through the real SDK: single and
  * multipart uploads, get, head, delete, copy and ListObjectsV2. Test-only; not a general emulator.
+ *
+ * Also what a browser meets on presigned URLs: CORS (preflight, ETag exposed, as the bucket's CORS
+ * rule in sst.config.ts), expiry of presigned URLs, refusal of a presigned part URL that carries a
+ * checksum of the empty body (what S3 does to the SDK's default presigned URLs), ETags checked on
+ * CompleteMultipartUpload, and response-content-* overrides on GET. Signatures are not verified.
+ * `scripts/fake-s3.ts` serves it on a fixed port for the production-shape e2e journey.
  */
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -41,9 +47,33 @@ function decodeAwsChunked(raw: Buffer): Buffer {
   return Buffer.concat(out);
 }
 
+const partEtag = (partNumber: number, size: number) => `"part-${partNumber}-${size}"`;
+
 const xmlEscape = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 
-export async function startFakeS3(bucket: string): Promise<FakeS3> {
+const CORS_HEADERS = {
+  "access-control-allow-origin": "*",
+  "access-control-allow-methods": "GET, PUT, POST, DELETE, HEAD",
+  "access-control-allow-headers": "*",
+  "access-control-expose-headers": "ETag",
+  "access-control-max-age": "3000",
+};
+
+/** A presigned URL past X-Amz-Date + X-Amz-Expires (S3 answers 403 AccessDenied "Request has expired"). */
+function isExpired(q: URLSearchParams, now = Date.now()): boolean {
+  const date = q.get("X-Amz-Date");
+  const expires = Number(q.get("X-Amz-Expires"));
+  if (!date || !Number.isFinite(expires)) return false;
+  const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(date);
+  if (!m) return true;
+  const signedAt = Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6]);
+  return now > signedAt + expires * 1000;
+}
+
+export async function startFakeS3(
+  bucket: string,
+  options: { port?: number; host?: string } = {},
+): Promise<FakeS3> {
   const objects = new Map<string, StoredObject>();
   const uploads = new Map<string, { key: string; parts: Map<number, Buffer> }>();
   const operations: string[] = [];
@@ -55,9 +85,17 @@ export async function startFakeS3(bucket: string): Promise<FakeS3> {
     const key = decodeURIComponent(rest.join("/"));
     const q = url.searchParams;
     const send = (status: number, body = "", headers: Record<string, string> = {}) => {
-      response.writeHead(status, { "content-type": "application/xml", ...headers });
+      response.writeHead(status, { "content-type": "application/xml", ...CORS_HEADERS, ...headers });
       response.end(body);
     };
+    if (request.method === "OPTIONS") {
+      operations.push("Preflight");
+      response.writeHead(204, CORS_HEADERS);
+      return response.end();
+    }
+    if (q.has("X-Amz-Signature") && isExpired(q)) {
+      return send(403, "<Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>");
+    }
     const notFound = () =>
       send(404, "<Error><Code>NoSuchKey</Code><Message>The specified key does not exist.</Message></Error>");
     if (bucketName !== bucket) return send(404, "<Error><Code>NoSuchBucket</Code></Error>");
@@ -91,15 +129,38 @@ export async function startFakeS3(bucket: string): Promise<FakeS3> {
       operations.push("UploadPart");
       const upload = uploads.get(q.get("uploadId") as string);
       if (!upload) return send(404, "<Error><Code>NoSuchUpload</Code></Error>");
-      upload.parts.set(Number(q.get("partNumber")), await readBody(request));
-      return send(200, "", { etag: `"part-${q.get("partNumber")}"` });
+      const body = await readBody(request);
+      if (q.get("x-amz-checksum-crc32") === "AAAAAA==" && body.length > 0) {
+        return send(
+          400,
+          "<Error><Code>BadDigest</Code><Message>The CRC32 you specified did not match the calculated checksum.</Message></Error>",
+        );
+      }
+      const partNumber = Number(q.get("partNumber"));
+      upload.parts.set(partNumber, body);
+      return send(200, "", { etag: partEtag(partNumber, body.length) });
     }
     if (method === "POST" && q.has("uploadId")) {
       operations.push("CompleteMultipartUpload");
-      await readBody(request);
+      const xml = (await readBody(request)).toString();
       const upload = uploads.get(q.get("uploadId") as string);
       if (!upload) return send(404, "<Error><Code>NoSuchUpload</Code></Error>");
-      const numbers = [...upload.parts.keys()].sort((a, b) => a - b);
+      const listed = [...xml.matchAll(/<Part>([\s\S]*?)<\/Part>/g)].map((m) => ({
+        number: Number(/<PartNumber>(\d+)<\/PartNumber>/.exec(m[1])?.[1]),
+        etag: /<ETag>([^<]*)<\/ETag>/.exec(m[1])?.[1]?.replace(/&quot;/g, '"'),
+      }));
+      for (const part of listed) {
+        const body = upload.parts.get(part.number);
+        if (!body || part.etag !== partEtag(part.number, body.length)) {
+          return send(
+            400,
+            "<Error><Code>InvalidPart</Code><Message>One or more of the specified parts could not be found or its ETag did not match.</Message></Error>",
+          );
+        }
+      }
+      const numbers = (listed.length > 0 ? listed.map((p) => p.number) : [...upload.parts.keys()]).sort(
+        (a, b) => a - b,
+      );
       objects.set(upload.key, {
         body: Buffer.concat(numbers.map((n) => upload.parts.get(n) as Buffer)),
         modifiedAt: new Date(),
@@ -143,7 +204,11 @@ export async function startFakeS3(bucket: string): Promise<FakeS3> {
         return notFound();
       }
       response.writeHead(200, {
-        "content-type": "application/octet-stream",
+        ...CORS_HEADERS,
+        "content-type": q.get("response-content-type") ?? "application/octet-stream",
+        ...(q.has("response-content-disposition")
+          ? { "content-disposition": q.get("response-content-disposition") as string }
+          : {}),
         "content-length": String(object.body.length),
         "last-modified": object.modifiedAt.toUTCString(),
         etag: '"x"',
@@ -157,7 +222,9 @@ export async function startFakeS3(bucket: string): Promise<FakeS3> {
     }
     send(400, "<Error><Code>NotImplemented</Code></Error>");
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  await new Promise<void>((resolve) =>
+    server.listen(options.port ?? 0, options.host ?? "127.0.0.1", resolve),
+  );
   const { port } = server.address() as AddressInfo;
   return {
     endpoint: `http://127.0.0.1:${port}`,

@@ -1,7 +1,7 @@
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { resetServerEnvCache } from "../env";
-import { getStorage, LocalFileStorage, S3FileStorage } from "./index";
+import { getStorage, isS3Storage, LocalFileStorage, S3FileStorage } from "./index";
 
 const saved = { ...process.env };
 
@@ -35,5 +35,17 @@ describe("getStorage", () => {
     delete process.env.S3_BUCKET;
     resetServerEnvCache();
     expect(getStorage().kind).toBe("local");
+  });
+});
+
+describe("isS3Storage", () => {
+  it("recognises S3 storage by its kind and methods, also an instance of another bundle's copy of the class", () => {
+    expect(isS3Storage(new S3FileStorage({ bucket: "b", region: "eu-west-1" }))).toBe(true);
+    expect(isS3Storage(new LocalFileStorage("/tmp/churnguard-is-s3"))).toBe(false);
+    // What Next.js hands a route when another bundle created the process-wide instance.
+    const foreign = Object.create(null);
+    Object.assign(foreign, { kind: "s3", startPresignedUpload: () => {} });
+    expect(isS3Storage(foreign)).toBe(true);
+    expect(foreign instanceof S3FileStorage).toBe(false);
   });
 });

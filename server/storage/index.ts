@@ -30,3 +30,14 @@ export function getStorage(): FileStorage {
   globalStore.__churnguardStorage = { config, storage };
   return storage;
 }
+
+/**
+ * True for S3 storage. Not `instanceof`: getStorage() keeps one instance per process while
+ * Next.js bundles this module once per route bundle, so the instance may come from another
+ * bundle's copy of the class.
+ */
+export function isS3Storage(storage: FileStorage): storage is S3FileStorage {
+  return (
+    storage.kind === "s3" && typeof (storage as Partial<S3FileStorage>).startPresignedUpload === "function"
+  );
+}

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { type FakeS3, startFakeS3 } from "./fake-s3-server";
-import { resolveS3Region, S3FileStorage } from "./s3";
+import { attachmentDisposition, resolveS3Region, S3FileStorage } from "./s3";
 import { FileNotFoundError, InvalidStorageKeyError } from "./types";
 
 async function collect(iterable: AsyncIterable<Uint8Array>): Promise<Buffer> {
@@ -91,5 +91,104 @@ describe("the bucket's region", () => {
     const pinnedClient = (pinned as unknown as { client: { config: { region: () => Promise<string> } } })
       .client;
     expect(await pinnedClient.config.region()).toBe("ap-southeast-2");
+  });
+});
+
+describe("presigned URLs for the browser (uploads and downloads that bypass Lambda's 6 MB limit)", () => {
+  let s3: FakeS3;
+  let storage: S3FileStorage;
+
+  beforeAll(async () => {
+    s3 = await startFakeS3("churnguard-presign");
+    process.env.AWS_ACCESS_KEY_ID ??= "test";
+    process.env.AWS_SECRET_ACCESS_KEY ??= "test";
+    storage = new S3FileStorage({ bucket: "churnguard-presign", region: "eu-west-1", endpoint: s3.endpoint });
+  });
+  afterAll(async () => {
+    await s3?.close();
+  });
+
+  it("fills a multipart upload through presigned part URLs, as a browser would, and completes it", async () => {
+    const { multipartUploadId, partUrls } = await storage.startPresignedUpload("incoming/u1/data.csv", {
+      partCount: 2,
+      expiresInSeconds: 600,
+      contentType: "text/csv",
+    });
+    expect(partUrls).toHaveLength(2);
+    for (const url of partUrls) {
+      const query = new URL(url).searchParams;
+      expect(query.get("X-Amz-Signature")).toMatch(/^[0-9a-f]{64}$/);
+      // The SDK's default would sign the CRC32 of an empty body, which S3 refuses for a real part.
+      expect([...query.keys()].filter((k) => k.toLowerCase().includes("checksum"))).toEqual([]);
+    }
+    const parts = [Buffer.alloc(5 * 1024 * 1024, "a"), Buffer.from("tail")];
+    const etags = await Promise.all(
+      partUrls.map(async (url, i) => {
+        // A browser's preflight: the bucket must expose ETag or the client cannot complete.
+        const preflight = await fetch(url, { method: "OPTIONS" });
+        expect(preflight.headers.get("access-control-expose-headers")).toContain("ETag");
+        const response = await fetch(url, { method: "PUT", body: parts[i] });
+        expect(response.status).toBe(200);
+        return response.headers.get("etag") as string;
+      }),
+    );
+    expect(await storage.exists("incoming/u1/data.csv")).toBe(false);
+    // Parts may finish in any order: completion sorts them.
+    await storage.completePresignedUpload("incoming/u1/data.csv", multipartUploadId, [
+      { partNumber: 2, etag: etags[1] },
+      { partNumber: 1, etag: etags[0] },
+    ]);
+    expect(await storage.sizeOf("incoming/u1/data.csv")).toBe(5 * 1024 * 1024 + 4);
+    expect(
+      Buffer.from(await storage.getBytes("incoming/u1/data.csv"))
+        .subarray(-4)
+        .toString(),
+    ).toBe("tail");
+  });
+
+  it("refuses a completion whose ETags the browser did not read back, and aborts cleanly", async () => {
+    const { multipartUploadId, partUrls } = await storage.startPresignedUpload("incoming/u2/data.csv", {
+      partCount: 1,
+      expiresInSeconds: 600,
+    });
+    await fetch(partUrls[0], { method: "PUT", body: "abc" });
+    await expect(
+      storage.completePresignedUpload("incoming/u2/data.csv", multipartUploadId, [
+        { partNumber: 1, etag: "" },
+      ]),
+    ).rejects.toMatchObject({ name: "InvalidPart" });
+    await storage.abortPresignedUpload("incoming/u2/data.csv", multipartUploadId);
+    await storage.abortPresignedUpload("incoming/u2/data.csv", multipartUploadId);
+    expect(s3.operations).toContain("AbortMultipartUpload");
+    await expect(storage.sizeOf("incoming/u2/data.csv")).rejects.toBeInstanceOf(FileNotFoundError);
+    await expect(storage.startPresignedUpload("x/y", { partCount: 0, expiresInSeconds: 1 })).rejects.toThrow(
+      RangeError,
+    );
+  });
+
+  it("signs a GET that downloads under the given name and type, and stops working when it expires", async () => {
+    await storage.put("exports/report.pdf", new TextEncoder().encode("%PDF-1.7"));
+    const url = await storage.presignedDownloadUrl("exports/report.pdf", {
+      contentDisposition: attachmentDisposition("Q3 churn — report.pdf"),
+      contentType: "application/pdf",
+      expiresInSeconds: 60,
+    });
+    const response = await fetch(url);
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toBe("application/pdf");
+    expect(response.headers.get("content-disposition")).toBe(
+      `attachment; filename="Q3 churn _ report.pdf"; filename*=UTF-8''Q3%20churn%20%E2%80%94%20report.pdf`,
+    );
+    expect(await response.text()).toBe("%PDF-1.7");
+
+    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.setSystemTime(new Date(Date.now() - 10 * 60_000));
+    const stale = await storage.presignedDownloadUrl("exports/report.pdf", {
+      contentDisposition: "attachment",
+      contentType: "application/pdf",
+      expiresInSeconds: 60,
+    });
+    vi.useRealTimers();
+    expect((await fetch(stale)).status).toBe(403);
   });
 });

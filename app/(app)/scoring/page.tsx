@@ -6,6 +6,7 @@ import { PageHeader } from "@/components/layout/page-header";
 import { Button } from "@/components/ui/button";
 import { getCurrentUser } from "@/server/auth/current-user";
 import { serverEnv } from "@/server/env";
+import { directUploadsEnabled } from "@/server/services/direct-uploads";
 import { serverApi } from "@/server/trpc/server";
 import { ScoringWorkspace } from "./scoring-workspace";
 
@@ -55,6 +56,7 @@ export default async function ScoringPage() {
         initialBatches={batches}
         canScore={canScore && datasets.length > 0}
         maxBytes={serverEnv().UPLOAD_MAX_BYTES}
+        direct={directUploadsEnabled()}
       />
     </>
   );

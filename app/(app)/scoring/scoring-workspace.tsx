@@ -60,11 +60,14 @@ export function ScoringWorkspace({
   initialBatches,
   canScore,
   maxBytes,
+  direct = false,
 }: {
   datasets: ScorableDataset[];
   initialBatches: BatchView[];
   canScore: boolean;
   maxBytes: number;
+  /** Files go straight to S3 (presigned), not through the app. */
+  direct?: boolean;
 }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
@@ -75,7 +78,7 @@ export function ScoringWorkspace({
     upload: send,
     cancel: cancelUpload,
     isBusy,
-  } = useCsvUpload<BatchUploadPreview>(maxBytes);
+  } = useCsvUpload<BatchUploadPreview>(maxBytes, direct);
   const [selectedId, setSelectedId] = useState<number | null>(
     initialBatches.find((b) => isActive(b.status))?.id ?? null,
   );
@@ -135,7 +138,10 @@ export function ScoringWorkspace({
   );
 
   const upload = (file: File) =>
-    send(file, `/api/score-batches?datasetId=${datasetId}&name=${encodeURIComponent(file.name)}`);
+    send(file, `/api/score-batches?datasetId=${datasetId}&name=${encodeURIComponent(file.name)}`, {
+      purpose: "score-batch",
+      datasetId,
+    });
 
   const startOver = () => {
     if (phase.kind === "preview") discard.mutate({ uploadId: phase.preview.uploadId });

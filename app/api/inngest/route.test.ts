@@ -29,6 +29,7 @@ describe("/api/inngest", () => {
       "demo-events",
       "drift-check",
       "generate-report",
+      "import-upload",
       "prune-jobs",
       "retraining-scheduler",
       "retraining-webhook",
@@ -45,6 +46,8 @@ describe("/api/inngest", () => {
       "drift-check-on-cancel",
       "generate-report",
       "generate-report-on-cancel",
+      "import-upload",
+      "import-upload-on-cancel",
       "prune-jobs",
       "retraining-scheduler",
       "retraining-webhook",
@@ -61,7 +64,7 @@ describe("/api/inngest", () => {
     const body = (await res.json()) as { function_count?: number; mode?: string };
     // Inngest also counts the onFailure handler of each function that has one as a function.
     const withFailureHandler = getDurableFunctions().filter((fn) => fn.onFailure).length;
-    expect(withFailureHandler).toBe(4); // drift-check, generate-report, score-batch, train-models
+    expect(withFailureHandler).toBe(5); // drift-check, generate-report, import-upload, score-batch, train-models
     expect(body).toMatchObject({ mode: "dev", function_count: served.length + withFailureHandler });
   });
 });

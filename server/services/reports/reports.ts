@@ -206,7 +206,12 @@ export async function openReportDownload(
   actor: Actor,
   reportId: number,
   storage: FileStorage = getStorage(),
-): Promise<{ fileName: string; sizeBytes: number | null; body: AsyncIterable<Uint8Array> }> {
+): Promise<{
+  fileName: string;
+  sizeBytes: number | null;
+  storageKey: string;
+  body: AsyncIterable<Uint8Array>;
+}> {
   const [report] = await db
     .select({
       id: reports.id,
@@ -237,6 +242,7 @@ export async function openReportDownload(
   return {
     fileName: `churnguard-${safe}-${day}.pdf`,
     sizeBytes: report.sizeBytes,
+    storageKey: report.storageKey,
     body: storage.get(report.storageKey),
   };
 }

@@ -2,7 +2,8 @@
  * GET /customers/export?dataset=<id>&… — the customers list as CSV, with the page's own URL
  * parameters (active or lost, levels, column filters, search, sort). Any signed-in user (viewers
  * read everything).
- * Streamed in chunks; 401 without a session, 400 for a filter column the dataset does not have,
+ * Streamed in chunks (with S3 storage: written to the bucket, then 303 to a presigned URL, since
+ * Lambda answers at most 6 MB); 401 without a session, 400 for a filter column the dataset does not have,
  * 404 for an unknown dataset.
  */
 import { TRPCError } from "@trpc/server";
@@ -10,6 +11,7 @@ import { ZodError } from "zod";
 import { auth } from "@/server/auth/config";
 import { userOfSession } from "@/server/auth/session-user";
 import { getDb } from "@/server/db/client";
+import { encodeLines, redirectToGeneratedFile } from "@/server/http/direct-download";
 import { exportCustomersCsv } from "@/server/services/customers";
 import { parseListState } from "../list-state";
 
@@ -47,6 +49,11 @@ export async function GET(request: Request): Promise<Response> {
     if (error instanceof ZodError) return errorResponse(400, "BAD_REQUEST", "Invalid export parameters.");
     throw error;
   }
+  const direct = await redirectToGeneratedFile(() => encodeLines(csv.body), {
+    contentDisposition: `attachment; filename="${csv.fileName}"`,
+    contentType: "text/csv; charset=utf-8",
+  });
+  if (direct) return direct;
   const encoder = new TextEncoder();
   const iterator = csv.body;
   const stream = new ReadableStream<Uint8Array>({

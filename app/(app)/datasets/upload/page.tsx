@@ -5,6 +5,7 @@ import { EmptyState } from "@/components/layout/empty-state";
 import { PageHeader } from "@/components/layout/page-header";
 import { getCurrentUser } from "@/server/auth/current-user";
 import { serverEnv } from "@/server/env";
+import { directUploadsEnabled } from "@/server/services/direct-uploads";
 import { UploadWizard } from "./upload-wizard";
 
 export const metadata: Metadata = { title: "Upload a dataset" };
@@ -26,7 +27,7 @@ export default async function UploadDatasetPage() {
         description="Upload a customer CSV, check how each column was read, adjust the target, identifier and excluded columns, then import."
       />
       {canUpload ? (
-        <UploadWizard maxBytes={serverEnv().UPLOAD_MAX_BYTES} />
+        <UploadWizard maxBytes={serverEnv().UPLOAD_MAX_BYTES} direct={directUploadsEnabled()} />
       ) : (
         <EmptyState icon={Lock} title="Managers upload data">
           You can see datasets and their profiles; uploading and importing need the manager role. Ask an admin

@@ -29,10 +29,13 @@ const ERROR_TITLES: Record<string, string> = {
   TOO_MANY_FEATURES: "Too many columns for the number of customers",
 };
 
-/** Upload (useCsvUpload: raw body with progress) → preview → import. */
-export function UploadWizard({ maxBytes }: { maxBytes: number }) {
-  const { phase, setPhase, upload: send, cancel, isBusy } = useCsvUpload<UploadPreview>(maxBytes);
-  const upload = (file: File) => send(file, `/api/datasets/uploads?name=${encodeURIComponent(file.name)}`);
+/**
+ * Upload (useCsvUpload: raw body with progress, or straight to S3 when `direct`) → preview → import.
+ */
+export function UploadWizard({ maxBytes, direct = false }: { maxBytes: number; direct?: boolean }) {
+  const { phase, setPhase, upload: send, cancel, isBusy } = useCsvUpload<UploadPreview>(maxBytes, direct);
+  const upload = (file: File) =>
+    send(file, `/api/datasets/uploads?name=${encodeURIComponent(file.name)}`, { purpose: "dataset" });
 
   if (phase.kind === "preview") {
     return <ImportPreview preview={phase.preview} onStartOver={() => setPhase({ kind: "choose" })} />;

@@ -1,11 +1,12 @@
 /**
  * GET /api/reports/<id>/download — a generated report's PDF (any signed-in user; viewers read
- * everything), streamed from storage. Every download is audited. 401, 404, or 409 while the report
+ * everything), streamed from local storage, or 303 to a presigned S3 URL when files are in S3. Every download is audited. 401, 404, or 409 while the report
  * is still being generated (or failed).
  */
 import { TRPCError } from "@trpc/server";
 import { requestIp } from "@/server/auth/request-ip";
 import { getDb } from "@/server/db/client";
+import { redirectToStoredFile } from "@/server/http/direct-download";
 import { errorResponse, sessionUser } from "@/server/http/route-helpers";
 import { openReportDownload, ReportNotReadyError } from "@/server/services/reports";
 
@@ -22,6 +23,11 @@ export async function GET(request: Request, context: { params: Promise<{ id: str
   const ip = requestIp(request.headers);
   try {
     const file = await openReportDownload(db, { id: user.id, label: user.email, ip }, reportId);
+    const direct = await redirectToStoredFile(file.storageKey, {
+      contentDisposition: `attachment; filename="${file.fileName}"`,
+      contentType: "application/pdf",
+    });
+    if (direct) return direct;
     const iterator = file.body[Symbol.asyncIterator]();
     const stream = new ReadableStream<Uint8Array>({
       async pull(controller) {

@@ -1,9 +1,12 @@
 /**
  * GET /api/score-batches/<id>/download — the scored file as CSV (any signed-in user: viewers read
  * everything). Streamed: the original rows read again from storage, each followed by risk_score,
- * risk_level, top_drivers, recommended_action and warnings. 401, 404, or 409 while not finished.
+ * risk_level, top_drivers, recommended_action and warnings. With S3 storage the file is written to
+ * the bucket and the answer is 303 to a presigned URL (Lambda answers at most 6 MB).
+ * 401, 404, or 409 while not finished.
  */
 import { getDb } from "@/server/db/client";
+import { redirectToGeneratedFile } from "@/server/http/direct-download";
 import { errorResponse, sessionUser } from "@/server/http/route-helpers";
 import {
   BatchNotFoundError,
@@ -27,6 +30,11 @@ export async function GET(
   if (batchId === null) return errorResponse(404, "NOT_FOUND", "No such scoring batch.");
   try {
     const csv = await streamScoredCsv(db, batchId);
+    const direct = await redirectToGeneratedFile(() => csv.body, {
+      contentDisposition: contentDisposition(csv.fileName),
+      contentType: "text/csv; charset=utf-8",
+    });
+    if (direct) return direct;
     const iterator = csv.body;
     const stream = new ReadableStream<Uint8Array>({
       async pull(controller) {
