@@ -696,7 +696,7 @@ export const retentionActions = pgTable(
       .references(() => customers.id, { onDelete: "cascade" }),
     externalId: text("external_id").notNull(),
     isHoldout: boolean("is_holdout").notNull(),
-    /** The recommended action (editable); null for the hold-out group. */
+    /** The recommended action (editable); for the hold-out, the action it would have got (not given). */
     action: text("action"),
     ownerId: integer("owner_id").references(() => users.id, { onDelete: "set null" }),
     dueDate: timestamp("due_date", { withTimezone: true, mode: "date" }),
