@@ -77,7 +77,7 @@ test.describe("a manager assigns a saved plan, records outcomes and reads the me
     );
     await expect(page.getByText("Outcomes known for 40 of 40 customers")).toBeVisible();
     await expect(page.getByRole("table", { name: "Risk decile" })).toBeVisible();
-    await expect(page.getByRole("table", { name: "Action" })).toBeVisible();
+    await expect(page.getByRole("table", { name: "Action", exact: true })).toBeVisible();
     await page.screenshot({ path: `${ARTIFACTS}/campaign-results.png`, fullPage: true });
   });
 });
