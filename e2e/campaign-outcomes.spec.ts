@@ -79,5 +79,16 @@ test.describe("a manager assigns a saved plan, records outcomes and reads the me
     await expect(page.getByRole("table", { name: "Risk decile" })).toBeVisible();
     await expect(page.getByRole("table", { name: "Action", exact: true })).toBeVisible();
     await page.screenshot({ path: `${ARTIFACTS}/campaign-results.png`, fullPage: true });
+
+    // A hand-picked selection: the customers shown in the list become a campaign of their own.
+    await page.getByRole("link", { name: "Customers", exact: true }).first().click();
+    await page.getByRole("button", { name: /^Assign actions to these \d+$/ }).click();
+    const dialog = page.getByRole("dialog");
+    await dialog.getByLabel("Campaign name").fill("E2E hand-picked");
+    await dialog.getByRole("button", { name: "Assign actions" }).click();
+    await expect(page).toHaveURL(/\/campaigns\/\d+$/, { timeout: 30_000 });
+    await expect(page.getByRole("heading", { name: "E2E hand-picked" })).toBeVisible();
+    await expect(page.getByRole("table", { name: "Actions and outcomes" })).toBeVisible();
+    await expect(page.getByText(/\d+ customers got an action, \d+ were held out \(10 %/)).toBeVisible();
   });
 });
