@@ -204,9 +204,9 @@ export async function assignSelection(
       )
     ).map((d) => [d.customerId, d]),
   );
-  const valueOf = (monthly: number | null) => (monthly ?? 0) * 12;
+  const yearValue = (monthly: number | null) => (monthly ?? 0) * 12;
   const acceptanceRate = 0.3;
-  const savedValue = ranked.reduce((s, r) => s + r.risk * valueOf(r.monthly) * acceptanceRate, 0);
+  const savedValue = ranked.reduce((s, r) => s + r.risk * yearValue(r.monthly) * acceptanceRate, 0);
   const [version] = await db
     .select({ id: datasetVersions.id })
     .from(datasetVersions)
@@ -262,8 +262,8 @@ export async function assignSelection(
         externalId: r.externalId,
         riskScore: r.risk,
         riskLevel: detail?.riskLevel ?? "unknown",
-        customerValue: valueOf(r.monthly),
-        expectedSavedValue: r.risk * valueOf(r.monthly) * acceptanceRate,
+        customerValue: yearValue(r.monthly),
+        expectedSavedValue: r.risk * yearValue(r.monthly) * acceptanceRate,
         drivers: detail?.drivers ?? [],
         reason: detail?.reason ?? "Picked by hand",
         action: detail?.action ?? null,

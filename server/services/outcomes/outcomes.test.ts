@@ -178,8 +178,10 @@ describe.each(testDatabaseKinds())("retention actions and outcomes on %s", (kind
     const held = rows.filter((r) => r.isHoldout);
     // Treated: 150 retained, 30 churned (83.3 %); hold-out: 12 retained, 8 churned (60 %).
     const lines = ["Customer ID,Outcome,Date"];
-    treated.forEach((r, i) => lines.push(`${r.externalId},${i < 150 ? "Retained" : "churned"},2026-02-01`));
-    held.forEach((r, i) => lines.push(`${r.externalId},${i < 12 ? "retained" : "churned"},2026-02-01`));
+    for (const [i, r] of treated.entries())
+      lines.push(`${r.externalId},${i < 150 ? "Retained" : "churned"},2026-02-01`);
+    for (const [i, r] of held.entries())
+      lines.push(`${r.externalId},${i < 12 ? "retained" : "churned"},2026-02-01`);
     const imported = await manager().outcomes.importCsv({
       campaignId,
       csv: `\ufeff${lines.join("\r\n")}\r\n`,
