@@ -211,6 +211,8 @@ export async function assignSelection(
     .select({ id: datasetVersions.id })
     .from(datasetVersions)
     .where(eq(datasetVersions.id, scope.version.id));
+  // Read before the transaction: on PGlite (one connection) a query outside it would wait forever.
+  const currency = await getCurrency(db);
   const campaignId = await db.transaction(async (tx) => {
     const t = tx as unknown as Database;
     const [campaign] = await t
@@ -244,7 +246,7 @@ export async function assignSelection(
           profitLower: null,
           profitUpper: null,
           minRisk: ranked[ranked.length - 1].risk,
-          currency: await getCurrency(db),
+          currency,
           championVersion: scope.champion?.version ?? 0,
           valueNote: "12 months of monthly charges (hand-picked selection)",
           calibrationError: null,
