@@ -162,6 +162,16 @@ export const AUDIT_SENTENCES: Readonly<Record<string, Describe>> = {
 
   // Campaigns and reports
   "campaign.create": (d) => `saved campaign ${quoted(d.name, "?")} (${count(num(d.targets), "customer")})`,
+  "campaign.assign": (d, e) =>
+    `assigned actions for ${quoted(d.name, ref(e, "campaign"))}: ${count(num(d.treated), "customer")} to act on, ${count(num(d.holdout), "customer")} held out (seed ${num(d.seed) ?? "?"})`,
+  "campaign.action_updated": (d, e) =>
+    `changed the action for ${quoted(d.customer, "a customer")} in ${ref(e, "campaign")}`,
+  "campaign.outcome_recorded": (d, e) =>
+    `recorded ${quoted(d.outcome, "an outcome")} for ${quoted(d.customer, "a customer")} in ${ref(e, "campaign")}`,
+  "campaign.outcomes_imported": (d, e) =>
+    `imported ${count(num(d.rows), "outcome")} into ${quoted(d.name, ref(e, "campaign"))} from a CSV file`,
+  "campaign.outcomes_from_data": (d, e) =>
+    `read outcomes of ${quoted(d.name, ref(e, "campaign"))} from dataset version ${num(d.version) ?? "?"}: ${count(num(d.churned), "churned customer")}, ${count(num(d.retained), "retained customer")}`,
   "report.generate": (d) => `generated the report ${quoted(d.title, "?")}`,
   "report.download": (_d, e) => `downloaded ${ref(e, "report")}`,
 

@@ -703,3 +703,72 @@ export const customerEvents = pgTable(
     index("customer_events_dataset_idx").on(t.datasetId, t.id),
   ],
 );
+
+// ─── Retention actions and outcomes (issue 14) ──────────────────────────────────────────────────
+
+export const OUTCOMES = ["pending", "contacted", "accepted", "retained", "churned"] as const;
+export type Outcome = (typeof OUTCOMES)[number];
+export const OUTCOME_SOURCES = ["manual", "csv", "dataset"] as const;
+export type OutcomeSource = (typeof OUTCOME_SOURCES)[number];
+
+/** One assignment of a saved campaign's targets: the hold-out share, the seed of its draw, the window. */
+export const retentionAssignments = pgTable("retention_assignments", {
+  id: serial("id").primaryKey(),
+  campaignId: integer("campaign_id")
+    .notNull()
+    .unique("retention_assignments_campaign_key")
+    .references(() => campaigns.id, { onDelete: "cascade" }),
+  holdoutShare: real("holdout_share").notNull(),
+  /** The seed of the stratified draw: the same seed over the same targets gives the same group. */
+  seed: integer("seed").notNull(),
+  /** A customer still active this many days after assignment counts as retained. */
+  windowDays: integer("window_days").notNull(),
+  treatedCount: integer("treated_count").notNull(),
+  holdoutCount: integer("holdout_count").notNull(),
+  createdById: integer("created_by_id").references(() => users.id, { onDelete: "set null" }),
+  createdAt: createdAt(),
+});
+
+/** One targeted customer: the action (none for the hold-out), its owner and due date, the outcome. */
+export const retentionActions = pgTable(
+  "retention_actions",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    assignmentId: integer("assignment_id")
+      .notNull()
+      .references(() => retentionAssignments.id, { onDelete: "cascade" }),
+    campaignId: integer("campaign_id")
+      .notNull()
+      .references(() => campaigns.id, { onDelete: "cascade" }),
+    customerId: bigint("customer_id", { mode: "number" })
+      .notNull()
+      .references(() => customers.id, { onDelete: "cascade" }),
+    externalId: text("external_id").notNull(),
+    isHoldout: boolean("is_holdout").notNull(),
+    /** The recommended action (editable); for the hold-out, the action it would have got (not given). */
+    action: text("action"),
+    ownerId: integer("owner_id").references(() => users.id, { onDelete: "set null" }),
+    dueDate: timestamp("due_date", { withTimezone: true, mode: "date" }),
+    riskScore: real("risk_score").notNull(),
+    /** 1 = the tenth of the targets with the highest risk. */
+    riskDecile: smallint("risk_decile").notNull(),
+    customerValue: real("customer_value").notNull(),
+    outcome: text("outcome").$type<Outcome>().notNull().default("pending"),
+    outcomeAt: timestamp("outcome_at", { withTimezone: true, mode: "date" }),
+    outcomeSource: text("outcome_source").$type<OutcomeSource>(),
+    outcomeById: integer("outcome_by_id").references(() => users.id, { onDelete: "set null" }),
+  },
+  (t) => [
+    uniqueIndex("retention_actions_campaign_customer_key").on(t.campaignId, t.customerId),
+    index("retention_actions_campaign_external_idx").on(t.campaignId, t.externalId),
+    index("retention_actions_owner_outcome_idx").on(t.ownerId, t.outcome),
+    check(
+      "retention_actions_outcome_known",
+      sql`${t.outcome} in ('pending', 'contacted', 'accepted', 'retained', 'churned')`,
+    ),
+    check(
+      "retention_actions_holdout_not_contacted",
+      sql`not ${t.isHoldout} or ${t.outcome} in ('pending', 'retained', 'churned')`,
+    ),
+  ],
+);

@@ -91,6 +91,17 @@ const MINIMUM_ROLE: Record<string, Access> = {
   "campaigns.get": "viewer",
   "campaigns.save": "manager",
 
+  "outcomes.results": "viewer",
+  "outcomes.actions": "viewer",
+  "outcomes.mine": "viewer",
+  "outcomes.owners": "viewer",
+  "outcomes.assign": "manager",
+  "outcomes.assignSelection": "manager",
+  "outcomes.updateAction": "manager",
+  "outcomes.record": "manager",
+  "outcomes.importCsv": "manager",
+  "outcomes.fromNewerData": "manager",
+
   "reports.list": "viewer",
   "reports.get": "viewer",
   "reports.generate": "manager",

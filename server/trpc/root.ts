@@ -11,6 +11,7 @@ import { driftRouter } from "../routers/drift/_router";
 import { eventsRouter } from "../routers/events/_router";
 import { jobsRouter } from "../routers/jobs/_router";
 import { modelsRouter } from "../routers/models/_router";
+import { outcomesRouter } from "../routers/outcomes/_router";
 import { predictionsRouter } from "../routers/predictions/_router";
 import { reportsRouter } from "../routers/reports/_router";
 import { retrainingRouter } from "../routers/retraining/_router";
@@ -35,6 +36,7 @@ export const appRouter = router({
   predictions: predictionsRouter,
   analytics: analyticsRouter,
   campaigns: campaignsRouter,
+  outcomes: outcomesRouter,
   reports: reportsRouter,
   retraining: retrainingRouter,
   jobs: jobsRouter,

@@ -7,6 +7,7 @@ import { useEffect, useId, useMemo, useRef, useState } from "react";
 import { type CustomerSortKey, CustomersTable } from "@/components/customers/customers-table";
 import { formatMoney, formatRisk } from "@/components/customers/format";
 import { StatusSwitch } from "@/components/customers/status-switch";
+import { AssignSelectionDialog } from "@/components/outcomes/assign-selection-dialog";
 import { useTRPC } from "@/components/trpc/client";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader } from "@/components/ui/card";
@@ -56,6 +57,7 @@ export function CustomersExplorer({
   columns,
   initialList,
   initialSearch,
+  canAssign = false,
 }: {
   datasets: { id: number; name: string; championVersion: number; algorithm: string }[];
   datasetId: number;
@@ -63,6 +65,8 @@ export function CustomersExplorer({
   initialList: CustomerList;
   /** The URL the server rendered `initialList` for. */
   initialSearch: string;
+  /** Managers may turn the customers shown into a campaign with actions (retention outcomes). */
+  canAssign?: boolean;
 }) {
   const trpc = useTRPC();
   const router = useRouter();
@@ -437,6 +441,9 @@ export function CustomersExplorer({
               {Math.min(data.page * data.pageSize, data.summary.customers).toLocaleString("en-US")} of{" "}
               {data.summary.customers.toLocaleString("en-US")} {isLostView ? "lost" : "active"} customers
             </p>
+            {canAssign && !isLostView && (
+              <AssignSelectionDialog datasetId={datasetId} customers={data.rows} />
+            )}
             <div className="flex items-center gap-2">
               <span id={ids.size} className="text-muted-foreground text-xs">
                 Rows per page

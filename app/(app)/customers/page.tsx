@@ -91,6 +91,7 @@ async function CustomersList({
           columns={options.columns}
           initialList={list}
           initialSearch={listStateToSearch({ ...state, datasetId })}
+          canAssign={canTrain}
         />
       )}
     </>

@@ -6,6 +6,10 @@ import { notFound } from "next/navigation";
 import { TargetsTable } from "@/components/campaigns/targets-table";
 import { DateTime } from "@/components/format/date-time";
 import { PageHeader } from "@/components/layout/page-header";
+import { ActionsTable } from "@/components/outcomes/actions-table";
+import { AssignForm } from "@/components/outcomes/assign-form";
+import { OutcomeTools } from "@/components/outcomes/outcome-tools";
+import { ResultsPanel } from "@/components/outcomes/results-panel";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { formatMoney } from "@/lib/format/money";
@@ -45,11 +49,18 @@ export default async function CampaignPage({
     if (error instanceof TRPCError && error.code === "NOT_FOUND") notFound();
     throw error;
   });
+  const actionsPageText = Array.isArray(query.actions) ? query.actions[0] : query.actions;
+  const actionsPage = /^\d{1,6}$/.test(actionsPageText ?? "") ? Math.max(1, Number(actionsPageText)) : 1;
+  const results = await api.outcomes.results({ campaignId });
+  const actions = results.assignment
+    ? await api.outcomes.actions({ campaignId, page: actionsPage, pageSize: 25 })
+    : null;
   const { summary, inputs } = campaign;
   const money = (v: number | null) => formatMoney(v, summary.currency);
   const range = (low: number | null, high: number | null) =>
     low === null || high === null ? undefined : `range ${money(low)} to ${money(high)}`;
   const canReport = user?.role === "manager" || user?.role === "admin";
+  const canAct = canReport;
   return (
     <>
       <Link
@@ -115,6 +126,58 @@ export default async function CampaignPage({
         · ranked by {inputs.ranking === "risk" ? "churn risk" : "expected saved value"}. Ranges reflect how
         well the model's risks matched real churn on customers it never saw.
       </p>
+      <section aria-label="Actions and outcomes" className="mt-6 space-y-6">
+        {results.assignment && "overall" in results ? (
+          <>
+            <ResultsPanel results={results} />
+            <Card>
+              <CardHeader>
+                <CardTitle>Actions and outcomes</CardTitle>
+                <CardDescription>
+                  Riskiest first. Outcomes can also come from a CSV file or from a newer upload of the
+                  dataset.
+                </CardDescription>
+              </CardHeader>
+              <CardContent className="space-y-4">
+                {canAct && <OutcomeTools campaignId={campaign.id} />}
+                {actions && (
+                  <>
+                    <ActionsTable rows={actions.rows} canAct={canAct} label="Actions and outcomes" />
+                    {actions.pageCount > 1 && (
+                      <nav aria-label="Action pages" className="flex items-center justify-between text-sm">
+                        <span className="text-muted-foreground">
+                          Page {actions.page} of {actions.pageCount}
+                        </span>
+                        <div className="flex gap-2">
+                          {actions.page > 1 && (
+                            <Button asChild variant="outline" size="sm">
+                              <Link href={`/campaigns/${campaign.id}?actions=${actions.page - 1}`}>
+                                Previous
+                              </Link>
+                            </Button>
+                          )}
+                          {actions.page < actions.pageCount && (
+                            <Button asChild variant="outline" size="sm">
+                              <Link href={`/campaigns/${campaign.id}?actions=${actions.page + 1}`}>Next</Link>
+                            </Button>
+                          )}
+                        </div>
+                      </nav>
+                    )}
+                  </>
+                )}
+              </CardContent>
+            </Card>
+          </>
+        ) : canAct ? (
+          <AssignForm campaignId={campaign.id} targetCount={campaign.targetCount} />
+        ) : (
+          <p className="rounded-lg border p-4 text-muted-foreground text-sm">
+            No actions assigned yet: a manager assigns this plan&apos;s customers to owners, with a hold-out
+            group, to measure whether the campaign works.
+          </p>
+        )}
+      </section>
       <Card className="mt-6">
         <CardHeader>
           <CardTitle>Customers to contact</CardTitle>
