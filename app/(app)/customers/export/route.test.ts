@@ -7,6 +7,7 @@ import { encode } from "next-auth/jwt";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { parseCsv } from "@/lib/ml/data";
 import type { DatabaseHandle } from "@/server/db/client";
+import { rootLogger } from "@/server/log";
 import { useTemporaryDataDir } from "@/server/services/datasets/test-helpers";
 import { signInCookie } from "@/server/testing/auth-session";
 import { createTestDatabase, testDatabaseKinds } from "@/server/testing/database";
@@ -64,17 +65,27 @@ describe.each(testDatabaseKinds())("GET /customers/export on %s", (kind) => {
       secret: "not-the-apps-secret-0123456789abcdefgh",
       salt: "authjs.session-token",
     });
-    // Auth.js logs the cookie it could not open; keep it out of the test output, but check it.
-    const logged = vi.spyOn(console, "error").mockImplementation(() => {});
-    let labels: unknown[];
+    // Auth.js reports the cookie it could not open through our logger: keep it out of the test
+    // output, but check it was reported.
+    const root = rootLogger();
+    const makeChild = root.child.bind(root);
+    const authErrors: string[] = [];
+    const children = vi.spyOn(root, "child").mockImplementation((bindings, options) => {
+      const child = makeChild(bindings, options);
+      if (bindings.component === "auth") {
+        vi.spyOn(child, "error").mockImplementation(((_: unknown, message?: string) => {
+          authErrors.push(String(message));
+        }) as never);
+      }
+      return child;
+    });
     try {
       response = await exportOf(query, `authjs.session-token=${forged}`);
-      labels = logged.mock.calls.map(([label]) => label);
     } finally {
-      logged.mockRestore();
+      children.mockRestore();
     }
     expect(response.status).toBe(401);
-    expect(labels).toEqual(["[auth]"]);
+    expect(authErrors).toEqual(["Auth.js reported an error"]);
   });
 
   it("answers 400 without a dataset and for a filter column the dataset does not have", async () => {
