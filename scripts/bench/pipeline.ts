@@ -4,7 +4,7 @@
  * DATABASE_URL is set), plus the publish-to-subscriber latency of progress events (SSE path).
  *
  *   npm run bench:pipeline [-- --file ../shared/data/telco-customer-churn.csv] [--json]
- *   npm run bench:pipeline -- --rows 1000000 [--only pglite|postgres]
+ *   npm run bench:pipeline -- --rows 1000000 [--only pglite|postgres] [--tuning quick|thorough]
  *
  * `--rows N` first writes a synthetic Telco-shaped file of N customers (scripts/bench/synthetic-telco.ts)
  * to a temporary folder and runs on that. Peak RSS of the process (sampled every 250 ms, plus
@@ -30,6 +30,7 @@ import { SYSTEM_ACTOR } from "../../server/services/audit";
 import { importDatasetFromFile } from "../../server/services/datasets";
 import { startTraining } from "../../server/services/training";
 import { getComputePool } from "../../server/services/training/compute-pool";
+import { DEFAULT_TUNING, TUNING_BUDGETS, type TuningBudget } from "../../server/services/training/params";
 import { openFreshDatabase } from "./fresh-database";
 import { benchRealtime } from "./realtime";
 import { writeSyntheticTelco } from "./synthetic-telco";
@@ -41,9 +42,15 @@ const { values } = parseArgs({
     file: { type: "string", default: TELCO_CSV },
     rows: { type: "string" },
     only: { type: "string" },
+    tuning: { type: "string", default: DEFAULT_TUNING },
     json: { type: "boolean", default: false },
   },
 });
+if (!(TUNING_BUDGETS as readonly string[]).includes(values.tuning as string)) {
+  console.error(`--tuning expects one of ${TUNING_BUDGETS.join(", ")}, got "${values.tuning}"`);
+  process.exit(1);
+}
+const tuning = values.tuning as TuningBudget;
 // Files go to a throw-away folder, never the app's .data.
 const dataDir = mkdtempSync(path.join(os.tmpdir(), "churnguard-bench-"));
 let file = path.resolve(values.file as string);
@@ -116,7 +123,7 @@ async function benchPipeline(kind: "pglite" | "postgres"): Promise<PipelineResul
     const run = await startTraining(
       db,
       SYSTEM_ACTOR,
-      { datasetVersionId: imported.datasetVersionId },
+      { datasetVersionId: imported.datasetVersionId, tuning },
       { functions: [trainModels] },
     );
     const runner = new EmbeddedRunner({ db, functions: [trainModels], logger: silent, backoffMs: () => 0 });

@@ -57,6 +57,8 @@ export interface CompareOptions {
    * judges the whole procedure (search included) on rows the search never saw. Default: none.
    */
   tuning?: TuningBudget;
+  /** The search leaves out trees deeper than this (large data: see large-data.ts). */
+  tuningMaxTreeDepth?: number | null;
   /** Every inner fit of the nested search (outer fold, rows fitted and scored): for leakage tests. */
   onTuningFit?: (event: { outerFold: number; fitRows: Uint32Array; scoreRows: Uint32Array }) => void;
 }
@@ -100,6 +102,7 @@ export function crossValidateAlgorithm(
         balancing: options.balancing,
         smote: options.smote,
         pipeline: options.pipeline,
+        maxTreeDepth: options.tuningMaxTreeDepth,
         onFit: options.onTuningFit
           ? ({ fitRows, scoreRows }) => options.onTuningFit?.({ outerFold, fitRows, scoreRows })
           : undefined,

@@ -27,9 +27,14 @@ export {
   CV_MAX_ROWS,
   crossValidationRows,
   crossValidationSentence,
+  DEEP_TREES_MAX_ROWS,
   FIT_MAX_ROWS,
   finalFitRows,
+  LARGE_DATA_MAX_TREE_DEPTH,
+  QUICK_TUNING_MAX_ROWS,
   stratifiedSubsample,
+  type TuningPlan,
+  tuningPlan,
 } from "./large-data";
 export {
   type Partition,

@@ -1,11 +1,16 @@
 import { describe, expect, it } from "vitest";
+import { candidatesFor } from "../tuning/search-space";
 import {
   CV_MAX_ROWS,
   crossValidationRows,
   crossValidationSentence,
+  DEEP_TREES_MAX_ROWS,
   FIT_MAX_ROWS,
   finalFitRows,
+  LARGE_DATA_MAX_TREE_DEPTH,
+  QUICK_TUNING_MAX_ROWS,
   stratifiedSubsample,
+  tuningPlan,
 } from "./large-data";
 
 /** `n` labels with churn on every `every`-th row. */
@@ -58,6 +63,48 @@ describe("the large-data decisions", () => {
       FIT_MAX_ROWS.logistic_regression as number,
     );
     expect(finalFitRows(labels(90_000, 4), "svm", 42)).toBeNull();
+  });
+
+  it("bounds the search by data size: quick skipped above its size (and says why), thorough without deep trees", () => {
+    expect(tuningPlan(undefined, 1_000_000)).toEqual({ budget: null, skipped: null, maxTreeDepth: null });
+    expect(tuningPlan("quick", DEEP_TREES_MAX_ROWS)).toEqual({
+      budget: "quick",
+      skipped: null,
+      maxTreeDepth: null,
+    });
+    expect(tuningPlan("thorough", 5_634).maxTreeDepth).toBeNull();
+    expect(tuningPlan("quick", QUICK_TUNING_MAX_ROWS)).toEqual({
+      budget: "quick",
+      skipped: null,
+      maxTreeDepth: LARGE_DATA_MAX_TREE_DEPTH,
+    });
+    const quick = tuningPlan("quick", 80_000);
+    expect(quick.budget).toBeNull();
+    expect(quick.skipped).toBe(
+      "80,000 training rows, more than the 20,000 a quick search covers (it would take longer than training itself); choose Thorough to search",
+    );
+    expect(tuningPlan("thorough", 80_000)).toEqual({
+      budget: "thorough",
+      skipped: null,
+      maxTreeDepth: LARGE_DATA_MAX_TREE_DEPTH,
+    });
+  });
+
+  it("clamps deeper trees in a limited search, keeping the recommended configuration first", () => {
+    const depth = (c: Record<string, unknown>) => (typeof c.maxDepth === "number" ? c.maxDepth : 0);
+    const unlimited = candidatesFor("random_forest", "quick", 42);
+    expect(unlimited).toContainEqual({ maxDepth: 12, minSamplesLeaf: 2, maxFeatures: 0.33 });
+    expect(candidatesFor("random_forest", "quick", 42, { maxTreeDepth: 8 })).toEqual([
+      {},
+      { maxDepth: 8, minSamplesLeaf: 5 },
+      { maxDepth: 8, minSamplesLeaf: 2, maxFeatures: 0.33 },
+    ]);
+    for (const algorithm of ["random_forest", "gradient_boosting"] as const) {
+      const limited = candidatesFor(algorithm, "thorough", 42, { maxTreeDepth: LARGE_DATA_MAX_TREE_DEPTH });
+      expect(limited[0]).toEqual({});
+      expect(limited.length).toBeGreaterThan(3);
+      for (const c of limited) expect(depth(c)).toBeLessThanOrEqual(LARGE_DATA_MAX_TREE_DEPTH);
+    }
   });
 
   it("says on the model page which rows the cross-validation used", () => {

@@ -10,12 +10,61 @@
  *   solvers keep a dense copy of the encoded rows and the SVM's dual/RFF fit grows faster than
  *   linearly, while a linear boundary over ~20 encoded features is pinned down long before
  *   100,000 rows. Trees bin their inputs (uint8) and fit on every row.
+ * - The hyper-parameter search is bounded by data size. Above DEEP_TREES_MAX_ROWS training rows
+ *   it tries no tree deeper than LARGE_DATA_MAX_TREE_DEPTH (deeper candidates are clamped): a
+ *   depth-12 forest with 2 rows per leaf grows thousands of leaves per tree on that much data,
+ *   and explaining every customer with it (TreeSHAP is linear in leaves x path length per tree)
+ *   took longer than everything else together (measured: 100,000 rows unfinished after 43
+ *   minutes, BENCHMARKS.md). "quick" is meant to cost about a plain run; above
+ *   QUICK_TUNING_MAX_ROWS its nested search (3 candidates inside each of k folds) costs several
+ *   final fits, so it is skipped and the model page says so; "thorough" still searches.
  */
+
 import { createRng, deriveSeed, shuffleInPlace } from "../random";
+import type { TuningBudget } from "../tuning/search-space";
 import type { Algorithm } from "../types";
 
-/** Training rows above which cross-validation uses a stratified subsample of this many. */
-export const CV_MAX_ROWS = 50_000;
+/**
+ * Training rows above which cross-validation uses a stratified subsample of this many. At 20,000
+ * rows the CV AUC's standard error is ~0.004 (Hanley & McNeil), below the gaps between algorithms
+ * it is used to rank, and 5 folds of it cost about one final fit on 80,000 rows.
+ */
+export const CV_MAX_ROWS = 20_000;
+
+/** Training rows above which a "quick" search is skipped (recommended settings kept). */
+export const QUICK_TUNING_MAX_ROWS = 20_000;
+
+/** Training rows up to which a search may try trees deeper than LARGE_DATA_MAX_TREE_DEPTH. */
+export const DEEP_TREES_MAX_ROWS = 10_000;
+
+/** Deepest tree a search tries above DEEP_TREES_MAX_ROWS training rows (at most 256 leaves). */
+export const LARGE_DATA_MAX_TREE_DEPTH = 8;
+
+export interface TuningPlan {
+  /** The search to run, or null for none. */
+  budget: TuningBudget | null;
+  /** Why the asked-for search does not run (shown on the model page), when it does not. */
+  skipped: string | null;
+  /** Candidates with a deeper `maxDepth` are left out, when set. */
+  maxTreeDepth: number | null;
+}
+
+/** What search a run asking for `budget` gets on a training part of `trainingRows` rows. */
+export function tuningPlan(budget: TuningBudget | undefined, trainingRows: number): TuningPlan {
+  if (!budget) return { budget: null, skipped: null, maxTreeDepth: null };
+  if (trainingRows <= DEEP_TREES_MAX_ROWS) return { budget, skipped: null, maxTreeDepth: null };
+  if (trainingRows <= QUICK_TUNING_MAX_ROWS)
+    return { budget, skipped: null, maxTreeDepth: LARGE_DATA_MAX_TREE_DEPTH };
+  const n = trainingRows.toLocaleString("en-US");
+  if (budget === "quick") {
+    return {
+      budget: null,
+      skipped: `${n} training rows, more than the ${QUICK_TUNING_MAX_ROWS.toLocaleString("en-US")} a quick search covers (it would take longer than training itself); choose Thorough to search`,
+      maxTreeDepth: null,
+    };
+  }
+  return { budget, skipped: null, maxTreeDepth: LARGE_DATA_MAX_TREE_DEPTH };
+}
 
 /** Rows a final fit uses at most, per algorithm (null = every row). */
 export const FIT_MAX_ROWS: Readonly<Record<Algorithm, number | null>> = Object.freeze({

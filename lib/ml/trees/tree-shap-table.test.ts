@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { bruteForceShap } from "./test-trees";
 import { createTree, type Tree } from "./tree";
-import { MAX_TABLE_PATH_FEATURES, TreeShapTable } from "./tree-shap-table";
+import { MAX_TABLE_ENTRIES, MAX_TABLE_PATH_FEATURES, TreeShapTable } from "./tree-shap-table";
 
 interface NodeSpec {
   feature?: number;
@@ -146,6 +146,28 @@ describe("TreeShapTable", () => {
     const phi = shapOf(atCap, row);
     expect(phi.reduce((s, v) => s + v, 0)).toBeCloseTo(-1 - expectedValue(atCap), 10);
     expect(TreeShapTable.build(treeOf(chain(MAX_TABLE_PATH_FEATURES + 1)))).toBeNull();
+  });
+
+  it("declines a tree whose tables would outgrow MAX_TABLE_ENTRIES (deep forests on large data)", () => {
+    // A complete tree splitting on feature k at depth k: 2^depth leaves of `depth` path features,
+    // so 4^depth table entries: 65,536 at depth 8 (kept), 1,048,576 at depth 10 (declined).
+    const complete = (depth: number): NodeSpec[] => {
+      const nodes: NodeSpec[] = [];
+      const internal = (1 << depth) - 1;
+      for (let i = (1 << (depth + 1)) - 2; i >= 0; i--) {
+        if (i >= internal) nodes[i] = { value: i % 7, cover: 1 };
+        else {
+          const level = 31 - Math.clz32(i + 1);
+          const cover = (nodes[2 * i + 1].cover ?? 0) + (nodes[2 * i + 2].cover ?? 0);
+          nodes[i] = { feature: level, threshold: 0.5, left: 2 * i + 1, right: 2 * i + 2, cover };
+        }
+      }
+      return nodes;
+    };
+    expect(4 ** 8).toBeLessThanOrEqual(MAX_TABLE_ENTRIES);
+    expect(TreeShapTable.build(treeOf(complete(8)))).not.toBeNull();
+    expect(4 ** 10).toBeGreaterThan(MAX_TABLE_ENTRIES);
+    expect(TreeShapTable.build(treeOf(complete(10)))).toBeNull();
   });
 
   it("declines a tree with a split that saw no training weight", () => {

@@ -12,6 +12,11 @@ import type { Tree } from "./tree";
 
 /** Leaves with more distinct path features use Algorithm 2 instead (a table is 2^d doubles). */
 export const MAX_TABLE_PATH_FEATURES = 12;
+/**
+ * A tree whose leaves' tables hold more doubles than this (2 MB) uses Algorithm 2: a deep tree
+ * with thousands of leaves of 10-12 path features would otherwise need hundreds of MB per forest.
+ */
+export const MAX_TABLE_ENTRIES = 1 << 18;
 
 /** SHAPLEY_WEIGHTS[d * STRIDE + k] = k!(d-1-k)!/d!, the weight of a coalition of k of d path features. */
 const WEIGHT_STRIDE = MAX_TABLE_PATH_FEATURES + 1;
@@ -69,7 +74,10 @@ export class TreeShapTable {
     this.weights = parts.weights;
   }
 
-  /** The table of a tree, or null when a leaf has more than MAX_TABLE_PATH_FEATURES distinct path features. */
+  /**
+   * The table of a tree, or null when a leaf has more than MAX_TABLE_PATH_FEATURES distinct path
+   * features or the tables would exceed MAX_TABLE_ENTRIES.
+   */
   static build(tree: Tree): TreeShapTable | null {
     const n = tree.nodeCount;
     const { feature, left, right, cover, value } = tree;
@@ -96,6 +104,7 @@ export class TreeShapTable {
         tableStart[node] = tableTotal;
         leafFeatureTotal += d;
         tableTotal += 1 << d;
+        if (tableTotal > MAX_TABLE_ENTRIES) return null;
         continue;
       }
       if (!(cover[node] > 0)) return null;

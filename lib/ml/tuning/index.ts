@@ -1,6 +1,7 @@
 export {
   CANDIDATES_PER_BUDGET,
   type Candidate,
+  type CandidateLimits,
   candidatesFor,
   optionsWith,
   TUNING_BUDGETS,

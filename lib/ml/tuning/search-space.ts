@@ -69,11 +69,28 @@ function key(candidate: Candidate): string {
   return JSON.stringify(Object.entries(candidate).sort(([a], [b]) => (a < b ? -1 : 1)));
 }
 
-/** The candidates of one search, deterministic for (algorithm, budget, seed), without duplicates. */
-export function candidatesFor(algorithm: Algorithm, budget: TuningBudget, seed: number): Candidate[] {
+export interface CandidateLimits {
+  /** Trees deeper than this are clamped to it (large data: explanation cost). */
+  maxTreeDepth?: number | null;
+}
+
+/**
+ * The candidates of one search, deterministic for (algorithm, budget, seed, limits), without
+ * duplicates. The recommended configuration (first) is always within the limits.
+ */
+export function candidatesFor(
+  algorithm: Algorithm,
+  budget: TuningBudget,
+  seed: number,
+  limits: CandidateLimits = {},
+): Candidate[] {
   const out: Candidate[] = [];
   const seen = new Set<string>();
-  const add = (candidate: Candidate) => {
+  const maxDepth = limits.maxTreeDepth ?? Number.POSITIVE_INFINITY;
+  const add = (drawn: Candidate) => {
+    // Deeper trees are clamped to the limit: the candidate still tries its leaf size and features.
+    const candidate =
+      typeof drawn.maxDepth === "number" && drawn.maxDepth > maxDepth ? { ...drawn, maxDepth } : drawn;
     const k = key(candidate);
     if (seen.has(k)) return false;
     seen.add(k);

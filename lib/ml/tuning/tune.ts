@@ -54,6 +54,8 @@ export interface TuneOptions {
   balancing?: BalancingMethod;
   smote?: Omit<SmoteOptions, "seed" | "categoricalGroups">;
   pipeline?: Omit<FeaturePipelineOptions, "standardize">;
+  /** Leave out candidates with trees deeper than this (see lib/ml/evaluate/large-data.ts). */
+  maxTreeDepth?: number | null;
   /** Called for every inner fit with the rows (indices of `frame`) it was fitted on and scored on. */
   onFit?: (event: { fitRows: Uint32Array; scoreRows: Uint32Array; candidate: Candidate }) => void;
 }
@@ -123,7 +125,7 @@ export function tuneAlgorithm(options: TuneOptions): TuningResult {
       skipped: `fewer than ${MIN_TUNING_MINORITY_ROWS * INNER_FOLDS[budget]} rows of the rarer class: recommended options kept`,
     };
   }
-  const candidates = candidatesFor(algorithm, budget, seed);
+  const candidates = candidatesFor(algorithm, budget, seed, { maxTreeDepth: options.maxTreeDepth });
   if (candidates.length === 1) {
     // Nothing to compare: no inner fits.
     return {

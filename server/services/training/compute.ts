@@ -26,7 +26,13 @@ import {
 } from "@/lib/ml";
 import type { BalancingMethod } from "@/lib/ml/balance";
 import { buildTrainingSet, type DatasetSchema, type TrainingSet } from "@/lib/ml/data";
-import { crossValidationRows, finalFitRows, type Partition, stratifiedSplit } from "@/lib/ml/evaluate";
+import {
+  crossValidationRows,
+  finalFitRows,
+  type Partition,
+  stratifiedSplit,
+  tuningPlan,
+} from "@/lib/ml/evaluate";
 import type { RawRecord } from "@/lib/ml/features";
 import { takeLabels } from "@/lib/ml/matrix";
 import { createRng, deriveSeed, shuffleInPlace } from "@/lib/ml/random";
@@ -127,6 +133,20 @@ export interface TuningSummary {
   skipped: string | null;
 }
 
+/** The summary of a search the data size ruled out: the recommended options, and why. */
+function skippedTuning(budget: TuningBudget, algorithm: Algorithm, reason: string): TuningSummary {
+  return {
+    budget,
+    chosen: {},
+    options: { ...(RECOMMENDED_ALGORITHM_OPTIONS[algorithm] ?? {}) },
+    innerAuc: null,
+    candidates: 0,
+    innerFolds: 0,
+    perFold: [],
+    skipped: reason,
+  };
+}
+
 export interface TrainOutput {
   algorithm: Algorithm;
   /** The serialised ChurnModel, exactly the artifact's bytes once UTF-8 encoded. */
@@ -162,8 +182,10 @@ export function trainAlgorithm(data: PreparedData, table: ComputeTable, input: T
   const schema = table.schema;
   const trainFrame = selectRows(data.training.frame, data.split.train);
   const started = performance.now();
-  const budget = input.tuning;
-  // Large training parts: CV on a stratified subsample (large-data.ts); the final fit uses all rows.
+  // Large training parts: CV on a stratified subsample, a bounded search (large-data.ts); the
+  // final fit uses all rows.
+  const plan = tuningPlan(input.tuning, data.trainLabels.length);
+  const budget = plan.budget ?? undefined;
   const cvRows = crossValidationRows(data.trainLabels, input.seed);
   const cvFrame = cvRows ? selectRows(trainFrame, cvRows) : trainFrame;
   const cvLabels = cvRows ? takeLabels(data.trainLabels, cvRows) : data.trainLabels;
@@ -174,6 +196,7 @@ export function trainAlgorithm(data: PreparedData, table: ComputeTable, input: T
     seed: input.seed,
     threshold: { kind: "f1" },
     tuning: budget,
+    tuningMaxTreeDepth: plan.maxTreeDepth,
   });
   // The deployed model's options: the setting most training folds' searches chose (the CV above
   // judged the search itself, fold by fold, on rows it never saw); no second search on all rows.
@@ -228,8 +251,9 @@ export function trainAlgorithm(data: PreparedData, table: ComputeTable, input: T
     finalFitRows: fitted.metadata.trainingRows,
     finalFitSeconds,
     trainingSeconds,
-    tuning:
-      budget && finalTuning
+    tuning: plan.skipped
+      ? skippedTuning(input.tuning as TuningBudget, algorithm, plan.skipped)
+      : budget && finalTuning
         ? {
             budget,
             chosen: { ...finalTuning.chosen },
