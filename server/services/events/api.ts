@@ -6,8 +6,7 @@
  * Calls count against the key's rate limit and are logged (without their content) like predict.
  */
 import type { Database } from "../../db/client";
-import { authenticateApiKey, bearerTokenOf, hasScope } from "../api-keys";
-import { limiterFor } from "../rest-api/handler";
+import { admitApiCall } from "../rest-api/admit";
 import { type ApiRequestLogRow, requestLogFor } from "../rest-api/request-log";
 import { MAX_BODY_BYTES } from "../rest-api/schemas";
 import { applyEvents, EventInputError, parseEventsBody } from "./ingest";
@@ -25,13 +24,6 @@ export interface EventsAnswer {
   headers: Record<string, string>;
   body: Record<string, unknown>;
 }
-
-const AUTH_FAILURES = {
-  missing: ["missing_api_key", "Send your API key as `Authorization: Bearer <key>`"],
-  malformed: ["invalid_api_key", "This is not a ChurnGuard API key (they start with cg_live_)"],
-  unknown: ["invalid_api_key", "The API key is not valid"],
-  revoked: ["revoked_api_key", "The API key was revoked; ask an admin for a new one"],
-} as const;
 
 class CallError extends Error {
   constructor(
@@ -70,30 +62,16 @@ async function answer(
   log: ApiRequestLogRow,
   headers: Record<string, string>,
 ): Promise<EventsAnswer> {
-  const auth = await authenticateApiKey(db, bearerTokenOf(call.authorization));
-  if (!auth.ok) {
-    const [code, message] = AUTH_FAILURES[auth.reason];
-    throw new CallError(401, code, message, {}, { "WWW-Authenticate": 'Bearer realm="churnguard"' });
+  const admission = await admitApiCall(db, call.authorization, {
+    scope: "events:write",
+    purpose: "send events",
+  });
+  if (admission.key) log.apiKeyId = admission.key.id;
+  if (!admission.ok) {
+    const { status, code, message, headers: refusalHeaders } = admission.refusal;
+    throw new CallError(status, code, message, {}, refusalHeaders);
   }
-  log.apiKeyId = auth.key.id;
-  if (!hasScope(auth.key, "events:write"))
-    throw new CallError(
-      403,
-      "insufficient_scope",
-      "This key lacks the events:write scope needed to send events",
-    );
-  const limit = await limiterFor(db).take(auth.key.id);
-  headers["X-RateLimit-Limit"] = String(limit.limit);
-  headers["X-RateLimit-Remaining"] = String(limit.remaining);
-  headers["X-RateLimit-Reset"] = String(limit.resetSeconds);
-  if (!limit.allowed)
-    throw new CallError(
-      429,
-      "rate_limited",
-      `This key may make ${limit.limit} calls per minute; try again in ${limit.retryAfterSeconds} s`,
-      {},
-      { "Retry-After": String(limit.retryAfterSeconds) },
-    );
+  Object.assign(headers, admission.headers);
 
   let parsed: unknown;
   try {
@@ -105,7 +83,7 @@ async function answer(
   const events = parseEventsBody(parsed);
   log.customers = events.length;
   log.datasetId = events[0].datasetId;
-  const applied = await applyEvents(db, events, { source: "api", apiKeyId: auth.key.id });
+  const applied = await applyEvents(db, events, { source: "api", apiKeyId: admission.key.id });
   return {
     status: 200,
     headers,

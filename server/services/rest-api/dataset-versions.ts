@@ -16,10 +16,9 @@ import { datasets, datasetVersions } from "../../db/schema";
 import { FieldValidationError } from "../../errors";
 import { logger } from "../../log";
 import { getStorage } from "../../storage";
-import { authenticateApiKey, bearerTokenOf, hasScope } from "../api-keys";
 import type { Actor } from "../audit";
 import { discardFiles, importDataset, stageUpload, UploadTooLargeError } from "../datasets";
-import { limiterFor } from "./handler";
+import { admitApiCall } from "./admit";
 
 export interface VersionUploadCall {
   authorization: string | null;
@@ -35,13 +34,6 @@ export interface VersionUploadAnswer {
   body: Record<string, unknown>;
   headers: Record<string, string>;
 }
-
-const AUTH_FAILURES = {
-  missing: ["missing_api_key", "Send your API key as `Authorization: Bearer <key>`"],
-  malformed: ["invalid_api_key", "This is not a ChurnGuard API key (they start with cg_live_)"],
-  unknown: ["invalid_api_key", "The API key is not valid"],
-  revoked: ["revoked_api_key", "The API key was revoked; ask an admin for a new one"],
-} as const;
 
 function fail(
   status: number,
@@ -61,32 +53,15 @@ export async function answerVersionUpload(
   db: Database,
   call: VersionUploadCall,
 ): Promise<VersionUploadAnswer> {
-  const auth = await authenticateApiKey(db, bearerTokenOf(call.authorization));
-  if (!auth.ok) {
-    const [code, message] = AUTH_FAILURES[auth.reason];
-    return fail(401, code, message, { "WWW-Authenticate": 'Bearer realm="churnguard"' });
+  const admission = await admitApiCall(db, call.authorization, {
+    scope: "datasets:write",
+    purpose: "upload a dataset version",
+  });
+  if (!admission.ok) {
+    const { status, code, message, headers } = admission.refusal;
+    return fail(status, code, message, headers);
   }
-  if (!hasScope(auth.key, "datasets:write")) {
-    return fail(
-      403,
-      "insufficient_scope",
-      "This key lacks the datasets:write scope needed to upload a dataset version",
-    );
-  }
-  const limit = await limiterFor(db).take(auth.key.id);
-  const headers: Record<string, string> = {
-    "X-RateLimit-Limit": String(limit.limit),
-    "X-RateLimit-Remaining": String(limit.remaining),
-    "X-RateLimit-Reset": String(limit.resetSeconds),
-  };
-  if (!limit.allowed) {
-    return fail(
-      429,
-      "rate_limited",
-      `This key may make ${limit.limit} calls per minute; try again in ${limit.retryAfterSeconds} s`,
-      { ...headers, "Retry-After": String(limit.retryAfterSeconds) },
-    );
-  }
+  const { headers } = admission;
   if (!/^\d{1,9}$/.test(call.datasetId) || Number(call.datasetId) < 1) {
     return fail(
       404,
@@ -118,7 +93,7 @@ export async function answerVersionUpload(
     .where(eq(datasetVersions.datasetId, datasetId))
     .orderBy(desc(datasetVersions.version))
     .limit(1);
-  const actor: Actor = { id: null, label: `api key "${auth.key.name}"` };
+  const actor: Actor = { id: null, label: `api key "${admission.key.name}"` };
   const declared =
     call.contentLength !== null && /^\d+$/.test(call.contentLength) ? Number(call.contentLength) : null;
   let uploadId: string | null = null;

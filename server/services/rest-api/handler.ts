@@ -10,11 +10,10 @@ import type { ZodError } from "zod";
 import { columnRecordOf } from "@/lib/column-record";
 import { quoteValue, truncateText } from "@/lib/quote-value";
 import type { Database } from "../../db/client";
-import { serverEnv } from "../../env";
 import { logger } from "../../log";
 import { observePredictCall } from "../../metrics";
 import { perDatabase } from "../../process-wide";
-import { authenticateApiKey, bearerTokenOf, hasScope } from "../api-keys";
+import { hasScope } from "../api-keys";
 import {
   type CustomerPrediction,
   loadPredictor,
@@ -23,8 +22,8 @@ import {
   type Predictor,
 } from "../predictions";
 import { getPlaybook, insightOf } from "../retention";
+import { admitApiCall, scopeRefusal } from "./admit";
 import { API_DRIVER_COUNT, insightsOf } from "./insights";
-import { type RateLimitDecision, SlidingWindowRateLimiter } from "./rate-limit";
 import { type ApiRequestLogRow, requestLogFor } from "./request-log";
 import {
   type ApiCustomerPrediction,
@@ -35,7 +34,6 @@ import {
   MAX_BODY_BYTES,
   predictRequestSchema,
 } from "./schemas";
-import { DatabaseRateLimiter } from "./shared-rate-limit";
 
 export class ApiError extends Error {
   constructor(
@@ -76,30 +74,6 @@ function cachedPredictor(db: Database, datasetId: number): Promise<Predictor> {
 /** Drops cached predictors (tests that promote a model and expect the API to follow at once). */
 export function clearPredictorCache(db: Database): void {
   predictorCaches.peek(db)?.clear();
-}
-
-interface Limiter {
-  readonly limit: number;
-  take(apiKeyId: number): RateLimitDecision | Promise<RateLimitDecision>;
-}
-
-// One limiter per process, whichever path (Node server or route handler) the call came by.
-const limiters = perDatabase("restApi.rateLimiters", () => ({
-  current: null as Limiter | null,
-  store: "",
-}));
-
-export function limiterFor(db: Database): Limiter {
-  const env = serverEnv();
-  const limit = env.API_RATE_LIMIT_PER_MINUTE;
-  const store = env.API_RATE_LIMIT_STORE ?? (process.env.AWS_LAMBDA_FUNCTION_NAME ? "database" : "memory");
-  const holder = limiters.of(db);
-  if (!holder.current || holder.current.limit !== limit || holder.store !== store) {
-    holder.current =
-      store === "database" ? new DatabaseRateLimiter(db, limit) : new SlidingWindowRateLimiter(limit);
-    holder.store = store;
-  }
-  return holder.current;
 }
 
 // ─── Request ────────────────────────────────────────────────────────────────────────────────────
@@ -237,50 +211,28 @@ function toApiPrediction(prediction: CustomerPrediction, insights: ApiInsight[])
 
 // ─── The handler ────────────────────────────────────────────────────────────────────────────────
 
-const AUTH_FAILURES = {
-  missing: ["missing_api_key", "Send your API key as `Authorization: Bearer <key>`"],
-  malformed: ["invalid_api_key", "This is not a ChurnGuard API key (they start with cg_live_)"],
-  unknown: ["invalid_api_key", "The API key is not valid"],
-  revoked: ["revoked_api_key", "The API key was revoked; ask an admin for a new one"],
-} as const;
-
 async function answer(
   call: PredictCall,
   db: Database,
   log: ApiRequestLogRow,
   headers: Record<string, string>,
 ): Promise<PredictAnswer> {
-  const auth = await authenticateApiKey(db, bearerTokenOf(call.authorization));
-  if (!auth.ok) {
-    const [code, message] = AUTH_FAILURES[auth.reason];
-    throw new ApiError(401, code, message, {}, { "WWW-Authenticate": 'Bearer realm="churnguard"' });
+  const admission = await admitApiCall(db, call.authorization);
+  if (admission.key) log.apiKeyId = admission.key.id;
+  if (!admission.ok) {
+    const { status, code, message, headers: refusalHeaders } = admission.refusal;
+    throw new ApiError(status, code, message, {}, refusalHeaders);
   }
-  log.apiKeyId = auth.key.id;
-
-  const limit = await limiterFor(db).take(auth.key.id);
-  headers["X-RateLimit-Limit"] = String(limit.limit);
-  headers["X-RateLimit-Remaining"] = String(limit.remaining);
-  headers["X-RateLimit-Reset"] = String(limit.resetSeconds);
-  if (!limit.allowed) {
-    throw new ApiError(
-      429,
-      "rate_limited",
-      `This key may make ${limit.limit} calls per minute; try again in ${limit.retryAfterSeconds} s`,
-      {},
-      { "Retry-After": String(limit.retryAfterSeconds) },
-    );
-  }
+  Object.assign(headers, admission.headers);
+  const key = admission.key;
 
   const body = parseBody(await readBody(call));
   log.datasetId = body.datasetId;
   log.customers = body.customers.length;
   const scope = body.kind === "batch" ? "predict:batch" : "predict";
-  if (!hasScope(auth.key, scope)) {
-    throw new ApiError(
-      403,
-      "insufficient_scope",
-      `This key lacks the ${scope} scope needed to ${body.kind === "batch" ? "score a batch" : "score a customer"}`,
-    );
+  if (!hasScope(key, scope)) {
+    const refusal = scopeRefusal(scope, body.kind === "batch" ? "score a batch" : "score a customer");
+    throw new ApiError(refusal.status, refusal.code, refusal.message);
   }
 
   let predictor: Predictor;
