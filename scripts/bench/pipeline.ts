@@ -5,6 +5,11 @@
  *
  *   npm run bench:pipeline [-- --file ../shared/data/telco-customer-churn.csv] [--json]
  *   npm run bench:pipeline -- --rows 1000000 [--only pglite|postgres] [--tuning quick|thorough]
+ *     [--write-mode copy|insert] [--import-only]
+ *
+ * `--write-mode` picks how the import writes customers (default: COPY on both engines; `insert` is
+ * the former batched INSERT … json_to_recordset), `--import-only` stops after the import: together
+ * they reproduce the COPY-vs-INSERT table in BENCHMARKS.md.
  *
  * `--rows N` first writes a synthetic Telco-shaped file of N customers (scripts/bench/synthetic-telco.ts)
  * to a temporary folder and runs on that. Peak RSS of the process (sampled every 250 ms, plus
@@ -28,6 +33,7 @@ import { customers, jobSteps, scores, trainingRuns } from "../../server/db/schem
 import { resetServerEnvCache } from "../../server/env";
 import { SYSTEM_ACTOR } from "../../server/services/audit";
 import { importDatasetFromFile } from "../../server/services/datasets";
+import type { CustomerWriteMode } from "../../server/services/datasets/customer-copy";
 import { startTraining } from "../../server/services/training";
 import { getComputePool } from "../../server/services/training/compute-pool";
 import { DEFAULT_TUNING, TUNING_BUDGETS, type TuningBudget } from "../../server/services/training/params";
@@ -43,6 +49,8 @@ const { values } = parseArgs({
     rows: { type: "string" },
     only: { type: "string" },
     tuning: { type: "string", default: DEFAULT_TUNING },
+    "write-mode": { type: "string" },
+    "import-only": { type: "boolean", default: false },
     json: { type: "boolean", default: false },
   },
 });
@@ -51,6 +59,13 @@ if (!(TUNING_BUDGETS as readonly string[]).includes(values.tuning as string)) {
   process.exit(1);
 }
 const tuning = values.tuning as TuningBudget;
+const writeModeArg = values["write-mode"];
+if (writeModeArg !== undefined && writeModeArg !== "copy" && writeModeArg !== "insert") {
+  console.error(`--write-mode expects copy or insert, got "${writeModeArg}"`);
+  process.exit(1);
+}
+// Unset: the import's own choice (COPY on both engines); "insert" reproduces the former writes.
+const writeMode = writeModeArg as CustomerWriteMode | undefined;
 // Files go to a throw-away folder, never the app's .data.
 const dataDir = mkdtempSync(path.join(os.tmpdir(), "churnguard-bench-"));
 let file = path.resolve(values.file as string);
@@ -118,8 +133,27 @@ async function benchPipeline(kind: "pglite" | "postgres"): Promise<PipelineResul
   const rss = rssSampler();
   try {
     const started = performance.now();
-    const imported = await importDatasetFromFile(db, SYSTEM_ACTOR, { filePath: file, name: "Benchmark" });
+    const imported = await importDatasetFromFile(
+      db,
+      SYSTEM_ACTOR,
+      { filePath: file, name: "Benchmark" },
+      { writeMode },
+    );
     const importedAt = performance.now();
+    if (values["import-only"]) {
+      return {
+        database: kind,
+        rows: imported.rowCount,
+        importSeconds: (importedAt - started) / 1000,
+        trainingSeconds: 0,
+        totalSeconds: (importedAt - started) / 1000,
+        scored: 0,
+        steps: [],
+        compute: getComputePool().mode,
+        eventLoopDelayMs: { p50: 0, p99: 0, max: 0 },
+        peakRssMb: rss.stop(),
+      };
+    }
     const run = await startTraining(
       db,
       SYSTEM_ACTOR,
