@@ -125,3 +125,19 @@ test("after sign-out, a copy of the old session cookie is refused", async ({ pag
     await copied.dispose();
   }
 });
+
+test("before the page's script runs, the sign-in form cannot be sent: a native submit would put the password in the address", async ({
+  browser,
+}) => {
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  await page.goto("/sign-in");
+  await page.getByLabel("Email").fill(E2E_ADMIN.email);
+  await page.getByLabel("Password").fill(E2E_ADMIN.password);
+  await expect(page.getByRole("button", { name: "Sign in" })).toBeDisabled();
+  // Enter in a field is an implicit submit: with the default button disabled it does nothing.
+  await page.getByLabel("Password").press("Enter");
+  await page.waitForTimeout(300);
+  expect(page.url()).not.toContain("password");
+  await context.close();
+});

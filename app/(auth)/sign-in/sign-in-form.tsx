@@ -4,6 +4,7 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { signIn } from "next-auth/react";
 import { type FormEvent, useState } from "react";
+import { useHydrated } from "@/components/hooks/use-hydrated";
 import { Alert, AlertDescription } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardFooter, CardHeader, CardTitle } from "@/components/ui/card";
@@ -35,6 +36,7 @@ export function SignInForm({
   const router = useRouter();
   const [error, setError] = useState<string | null>(initialErrorCode ? messageFor(initialErrorCode) : null);
   const [pending, setPending] = useState(false);
+  const hydrated = useHydrated();
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -66,7 +68,7 @@ export function SignInForm({
         <CardTitle className="text-xl">Sign in</CardTitle>
         <CardDescription>Welcome back. Sign in to see who is at risk of churning.</CardDescription>
       </CardHeader>
-      <form onSubmit={onSubmit} noValidate>
+      <form method="post" onSubmit={onSubmit} noValidate>
         <CardContent className="space-y-4">
           {error && (
             <Alert variant="destructive" role="alert">
@@ -83,7 +85,7 @@ export function SignInForm({
           </div>
         </CardContent>
         <CardFooter className="mt-6 flex flex-col gap-3">
-          <Button type="submit" className="w-full" disabled={pending}>
+          <Button type="submit" className="w-full" disabled={pending || !hydrated}>
             {pending ? "Signing in…" : "Sign in"}
           </Button>
           {canSignUp ? (

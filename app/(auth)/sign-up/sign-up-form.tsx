@@ -5,6 +5,7 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { signIn } from "next-auth/react";
 import { type FormEvent, useState } from "react";
+import { useHydrated } from "@/components/hooks/use-hydrated";
 import { fieldErrorsOf, useTRPC } from "@/components/trpc/client";
 import { Alert, AlertDescription } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
@@ -20,6 +21,7 @@ const FIELDS = [
 ] as const;
 
 export function SignUpForm({ isFirstAccount }: { isFirstAccount: boolean }) {
+  const hydrated = useHydrated();
   const router = useRouter();
   const trpc = useTRPC();
   const [formError, setFormError] = useState<string | null>(null);
@@ -68,7 +70,7 @@ export function SignUpForm({ isFirstAccount }: { isFirstAccount: boolean }) {
             : "New accounts start as viewers until an admin gives them a role."}
         </CardDescription>
       </CardHeader>
-      <form onSubmit={onSubmit} noValidate>
+      <form method="post" onSubmit={onSubmit} noValidate>
         <CardContent className="space-y-4">
           {formError && (
             <Alert variant="destructive" role="alert">
@@ -102,7 +104,7 @@ export function SignUpForm({ isFirstAccount }: { isFirstAccount: boolean }) {
           })}
         </CardContent>
         <CardFooter className="mt-6 flex flex-col gap-3">
-          <Button type="submit" className="w-full" disabled={signUp.isPending}>
+          <Button type="submit" className="w-full" disabled={signUp.isPending || !hydrated}>
             {signUp.isPending ? "Creating account…" : "Create account"}
           </Button>
           <p className="text-muted-foreground text-sm">

@@ -4,6 +4,7 @@ import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { signIn } from "next-auth/react";
 import { type FormEvent, useState } from "react";
+import { useHydrated } from "@/components/hooks/use-hydrated";
 import { fieldErrorsOf, useTRPC } from "@/components/trpc/client";
 import { Alert, AlertDescription } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
@@ -13,6 +14,7 @@ import { Label } from "@/components/ui/label";
 import { PASSWORD_MIN_LENGTH } from "@/lib/validation/account";
 
 export function SetPasswordForm({ token, name, email }: { token: string; name: string; email: string }) {
+  const hydrated = useHydrated();
   const router = useRouter();
   const trpc = useTRPC();
   const setPassword = useMutation(trpc.auth.setPassword.mutationOptions());
@@ -52,7 +54,7 @@ export function SetPasswordForm({ token, name, email }: { token: string; name: s
           once.
         </CardDescription>
       </CardHeader>
-      <form onSubmit={onSubmit} noValidate>
+      <form method="post" onSubmit={onSubmit} noValidate>
         <CardContent className="space-y-4">
           {formError && (
             <Alert variant="destructive" role="alert">
@@ -98,7 +100,7 @@ export function SetPasswordForm({ token, name, email }: { token: string; name: s
           </div>
         </CardContent>
         <CardFooter className="mt-6">
-          <Button type="submit" className="w-full" disabled={setPassword.isPending}>
+          <Button type="submit" className="w-full" disabled={setPassword.isPending || !hydrated}>
             {setPassword.isPending ? "Saving…" : "Save password and sign in"}
           </Button>
         </CardFooter>
