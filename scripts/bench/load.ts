@@ -263,7 +263,12 @@ async function benchTarget(target: Target): Promise<StepResult[]> {
   serverPid = server.pid;
   const results: StepResult[] = [];
   try {
-    await waitFor("the server", 180_000, async () => (await fetch(`${BASE}/api/health`)).ok);
+    await waitFor(
+      "the server",
+      180_000,
+      async () => (await fetch(`${BASE}/api/health`)).ok,
+      () => server.exitCode === null,
+    );
     const sessions: string[] = [];
     for (let i = 0; i < SESSIONS; i++) sessions.push(await signIn(BASE, ADMIN));
     log(`${target.kind}: ${sessions.length} sessions signed in`);

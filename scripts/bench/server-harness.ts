@@ -127,9 +127,16 @@ export async function stopServer(server: ChildProcess): Promise<void> {
   await new Promise((resolve) => server.once("exit", resolve));
 }
 
-export async function waitFor(what: string, timeoutMs: number, check: () => Promise<boolean>): Promise<void> {
+/** Polls `check` every second; `alive` returning false (the server exited) ends the wait at once. */
+export async function waitFor(
+  what: string,
+  timeoutMs: number,
+  check: () => Promise<boolean>,
+  alive: () => boolean = () => true,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
+    if (!alive()) throw new Error(`Gave up waiting for ${what}: the process exited`);
     if (await check().catch(() => false)) return;
     await new Promise((r) => setTimeout(r, 1000));
   }

@@ -155,7 +155,12 @@ async function main() {
   const server = startServer(target, PORT);
   const rss: { minute: number; mb: number }[] = [];
   try {
-    await waitFor("the server", 180_000, async () => (await fetch(`${BASE}/api/health`)).ok);
+    await waitFor(
+      "the server",
+      180_000,
+      async () => (await fetch(`${BASE}/api/health`)).ok,
+      () => server.exitCode === null,
+    );
     const sessions: string[] = [];
     for (let i = 0; i < 8; i++) sessions.push(await signIn(BASE, ADMIN));
     const cookie = sessions[0];

@@ -174,7 +174,12 @@ async function main() {
     const server = startServer(target, Number(values.port));
     stop = () => stopServer(server);
     const url = base;
-    await waitFor("the server", 180_000, async () => (await fetch(`${url}/api/health`)).ok);
+    await waitFor(
+      "the server",
+      180_000,
+      async () => (await fetch(`${url}/api/health`)).ok,
+      () => server.exitCode === null,
+    );
   }
   try {
     log(`${kind}: ${ROUNDS} rounds of ${WALK.map((w) => w.label).join(" → ")} after one warm-up round`);
