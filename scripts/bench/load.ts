@@ -312,6 +312,7 @@ async function main() {
     all[kind] = await benchTarget(
       await prepareDatabase(kind, {
         name: `bench-load-${kind}`,
+        database: "churnguard_bench_load",
         admin: ADMIN,
         distDir: DIST_DIR,
         workers: values.workers ? Number(values.workers) : undefined,

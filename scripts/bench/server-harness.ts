@@ -45,12 +45,14 @@ export function ensureBuild(
 
 /**
  * A fresh database with `admin` and the sample dataset trained to the end (`npm run seed`), so
- * training never competes with the measurement. PostgreSQL: the database `databaseName` of its own.
+ * training never competes with the measurement. PostgreSQL: a database of its own (`database`).
  */
 export async function prepareDatabase(
   kind: Kind,
   options: {
     name: string;
+    /** The PostgreSQL database to (re)create; default: `name` with underscores. */
+    database?: string;
     admin: Credentials;
     distDir: string;
     workers?: number;
@@ -74,7 +76,7 @@ export async function prepareDatabase(
   let workers = 1;
   if (kind === "postgres") {
     const base = process.env.DATABASE_URL as string;
-    const database = options.name.replace(/[^a-z0-9_]/g, "_");
+    const database = options.database ?? options.name.replace(/[^a-z0-9_]/g, "_");
     const { default: postgres } = await import("postgres");
     const admin = postgres(base, { max: 1, onnotice: () => {} });
     await admin.unsafe(`drop database if exists ${database} with (force)`);
