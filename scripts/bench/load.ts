@@ -239,7 +239,8 @@ async function measure(
     achievedPerSecond: Math.round(result.requests.total / DURATION_S),
     p50: result.latency.p50,
     p99: result.latency.p99,
-    errors: result.errors + result.timeouts,
+    // autocannon counts timeouts among the errors already.
+    errors: result.errors,
     non2xx: result.non2xx,
     pages: pageStats,
     serverCpuMsPerRequest:
