@@ -20,14 +20,22 @@
  *
  * `--quick`: 10 and 50 connections, 100 and 1,000 users, 5 s per step (a smoke run of the harness).
  */
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
-import { availableParallelism } from "node:os";
-import path from "node:path";
 import { parseArgs } from "node:util";
+import {
+  ensureBuild,
+  type Kind,
+  prepareDatabase,
+  serverCpuMs,
+  signIn,
+  startServer,
+  stopServer,
+  type Target,
+  trpc,
+  trpcUrl,
+  waitFor,
+} from "./server-harness";
 
-const root = path.resolve(import.meta.dirname, "../..");
 const { values } = parseArgs({
   options: {
     quick: { type: "boolean", default: false },
@@ -82,136 +90,6 @@ type Autocannon = (options: Record<string, unknown>) => AutocannonInstance;
 const require = createRequire(import.meta.url);
 const autocannon = require("autocannon") as Autocannon;
 
-// ─── Set-up ────────────────────────────────────────────────────────────────────────────────────
-
-function ensureBuild(): void {
-  if (existsSync(path.join(root, DIST_DIR, "BUILD_ID")) && !values.rebuild) {
-    log(`reusing the production build in ${DIST_DIR} (--rebuild to build again)`);
-    return;
-  }
-  log(`building into ${DIST_DIR} (5–10 minutes on a busy machine)…`);
-  const result = spawnSync(process.execPath, [require.resolve("next/dist/bin/next"), "build"], {
-    cwd: root,
-    stdio: values.json ? "ignore" : "inherit",
-    env: { ...process.env, NEXT_DIST_DIR: DIST_DIR, NEXT_TELEMETRY_DISABLED: "1" },
-  });
-  if (result.status !== 0) throw new Error("next build failed");
-}
-type Kind = "pglite" | "postgres";
-interface Target {
-  kind: Kind;
-  env: NodeJS.ProcessEnv;
-  workers: number;
-}
-
-/** A fresh database with the demo admin and the sample dataset trained to the end. */
-async function prepare(kind: Kind): Promise<Target> {
-  const dataDir = path.join(root, ".data", `bench-load-${kind}`);
-  rmSync(dataDir, { recursive: true, force: true });
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    DATA_DIR: dataDir,
-    DEMO_ADMIN_EMAIL: ADMIN.email,
-    DEMO_ADMIN_PASSWORD: ADMIN.password,
-    SEED_DEMO: "never",
-    NEXT_DIST_DIR: DIST_DIR,
-    NEXT_TELEMETRY_DISABLED: "1",
-  };
-  delete env.AUTH_SECRET;
-  delete env.S3_BUCKET;
-  let workers = 1;
-  if (kind === "postgres") {
-    const base = process.env.DATABASE_URL as string;
-    const { default: postgres } = await import("postgres");
-    const admin = postgres(base, { max: 1, onnotice: () => {} });
-    await admin.unsafe(`drop database if exists churnguard_bench_load with (force)`);
-    await admin.unsafe(`create database churnguard_bench_load`);
-    await admin.end({ timeout: 5 });
-    const url = new URL(base);
-    url.pathname = "/churnguard_bench_load";
-    env.DATABASE_URL = url.toString();
-    workers = Number(values.workers ?? availableParallelism());
-  } else {
-    delete env.DATABASE_URL;
-  }
-  log(`${kind}: seeding the admin and training the sample dataset (a minute or two)…`);
-  const seeded = spawnSync(
-    process.execPath,
-    [require.resolve("tsx/cli"), "scripts/seed.ts", "--create-admin", "--train-models"],
-    { cwd: root, env, stdio: values.json ? "ignore" : "inherit" },
-  );
-  if (seeded.status !== 0) throw new Error(`seeding ${kind} failed`);
-  rmSync(path.join(dataDir, "pglite.pid"), { force: true });
-  return { kind, env, workers };
-}
-
-function startServer(target: Target): ChildProcess {
-  const server = spawn(
-    process.execPath,
-    [
-      path.join(root, "scripts", "serve.mjs"),
-      "-p",
-      String(PORT),
-      "-H",
-      "127.0.0.1",
-      "--workers",
-      String(target.workers),
-    ],
-    { cwd: root, env: { ...target.env, NODE_ENV: "production" }, stdio: ["ignore", "pipe", "pipe"] },
-  );
-  server.stdout?.on("data", (chunk: Buffer) => {
-    if (process.env.BENCH_VERBOSE) process.stdout.write(chunk);
-  });
-  server.stderr?.on("data", (chunk: Buffer) => process.stderr.write(chunk));
-  return server;
-}
-
-async function waitFor(what: string, timeoutMs: number, check: () => Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check().catch(() => false)) return;
-    await new Promise((r) => setTimeout(r, 1000));
-  }
-  throw new Error(`Timed out waiting for ${what}`);
-}
-
-/** The cookie header of `response`'s Set-Cookie entries, merged into `jar`. */
-function keepCookies(jar: Map<string, string>, response: Response): void {
-  for (const line of response.headers.getSetCookie()) {
-    const [pair] = line.split(";");
-    const eq = pair.indexOf("=");
-    jar.set(pair.slice(0, eq), pair.slice(eq + 1));
-  }
-}
-const cookieHeader = (jar: Map<string, string>) => [...jar].map(([k, v]) => `${k}=${v}`).join("; ");
-
-/** One signed-in session, the way the browser's sign-in form gets it (Auth.js credentials). */
-async function signIn(): Promise<string> {
-  const jar = new Map<string, string>();
-  const csrfResponse = await fetch(`${BASE}/api/auth/csrf`);
-  keepCookies(jar, csrfResponse);
-  const { csrfToken } = (await csrfResponse.json()) as { csrfToken: string };
-  const response = await fetch(`${BASE}/api/auth/callback/credentials`, {
-    method: "POST",
-    redirect: "manual",
-    headers: { "content-type": "application/x-www-form-urlencoded", cookie: cookieHeader(jar) },
-    body: new URLSearchParams({ email: ADMIN.email, password: ADMIN.password, csrfToken, callbackUrl: BASE }),
-  });
-  keepCookies(jar, response);
-  if (![...jar.keys()].some((k) => k.includes("session-token")))
-    throw new Error(`sign-in failed (${response.status})`);
-  return cookieHeader(jar);
-}
-
-const trpcUrl = (procedure: string, input: unknown) =>
-  `/api/trpc/${procedure}?input=${encodeURIComponent(JSON.stringify({ json: input }))}`;
-
-async function trpc<T>(cookie: string, procedure: string, input: unknown): Promise<T> {
-  const response = await fetch(`${BASE}${trpcUrl(procedure, input)}`, { headers: { cookie } });
-  if (!response.ok) throw new Error(`${procedure}: ${response.status} ${await response.text()}`);
-  return ((await response.json()) as { result: { data: { json: T } } }).result.data.json;
-}
-
 // ─── The scripted user ─────────────────────────────────────────────────────────────────────────
 
 interface Page {
@@ -223,15 +101,18 @@ interface Page {
 
 async function scriptedPages(cookie: string): Promise<Page[]> {
   const datasets = await trpc<{ id: number; hasChampion: boolean }[]>(
+    BASE,
     cookie,
     "dashboard.datasets",
     undefined,
   );
   const dataset = datasets.find((d) => d.hasChampion);
   if (!dataset) throw new Error("the sample dataset has no champion");
-  const list = await trpc<{ rows: { id: number }[] }>(cookie, "customers.list", { datasetId: dataset.id });
+  const list = await trpc<{ rows: { id: number }[] }>(BASE, cookie, "customers.list", {
+    datasetId: dataset.id,
+  });
   // The form's typical customer ([column, value] pairs), as the Predict page submits it.
-  const form = await trpc<{ defaults: [string, string | number][] }>(cookie, "predictions.form", {
+  const form = await trpc<{ defaults: [string, string | number][] }>(BASE, cookie, "predictions.form", {
     datasetId: dataset.id,
   });
   const predict = trpcUrl("predictions.predict", { datasetId: dataset.id, customer: form.defaults });
@@ -253,26 +134,6 @@ async function scriptedPages(cookie: string): Promise<Page[]> {
 // ─── Measuring ─────────────────────────────────────────────────────────────────────────────────
 
 let serverPid: number | undefined;
-
-/** CPU time (user + system, ms) of the server process and its children (the cluster's workers). */
-function serverCpuMs(): number {
-  if (!serverPid || !existsSync("/proc")) return 0;
-  let total = 0;
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    let stat: string;
-    try {
-      stat = readFileSync(`/proc/${entry}/stat`, "utf8");
-    } catch {
-      continue;
-    }
-    // Fields after the command name (which may contain spaces): ppid is the 2nd, utime/stime the 12th/13th.
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    if (Number(entry) === serverPid || Number(fields[1]) === serverPid)
-      total += ((Number(fields[11]) + Number(fields[12])) / 100) * 1000; // USER_HZ is 100 on Linux
-  }
-  return total;
-}
 
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;
@@ -349,7 +210,7 @@ async function measure(
       },
     },
   ];
-  const cpuBefore = serverCpuMs();
+  const cpuBefore = serverCpuMs(serverPid);
   const instance = autocannon({
     url: BASE,
     connections,
@@ -360,7 +221,7 @@ async function measure(
   });
   instance.on("response", (_client, _status, _bytes, ms) => latencies.get(answered)?.push(ms));
   const result = await instance;
-  const cpuMs = serverCpuMs() - cpuBefore;
+  const cpuMs = serverCpuMs(serverPid) - cpuBefore;
   const pageStats: Record<string, PageStats> = {};
   for (const page of pages) {
     const sorted = (latencies.get(page.name) ?? []).sort((a, b) => a - b);
@@ -378,7 +239,8 @@ async function measure(
     achievedPerSecond: Math.round(result.requests.total / DURATION_S),
     p50: result.latency.p50,
     p99: result.latency.p99,
-    errors: result.errors + result.timeouts,
+    // autocannon counts timeouts among the errors already.
+    errors: result.errors,
     non2xx: result.non2xx,
     pages: pageStats,
     serverCpuMsPerRequest:
@@ -398,13 +260,18 @@ function printStep(r: StepResult): void {
 
 async function benchTarget(target: Target): Promise<StepResult[]> {
   log(`${target.kind}: starting ${target.workers} server process(es) on ${BASE}…`);
-  const server = startServer(target);
+  const server = startServer(target, PORT);
   serverPid = server.pid;
   const results: StepResult[] = [];
   try {
-    await waitFor("the server", 180_000, async () => (await fetch(`${BASE}/api/health`)).ok);
+    await waitFor(
+      "the server",
+      180_000,
+      async () => (await fetch(`${BASE}/api/health`)).ok,
+      () => server.exitCode === null,
+    );
     const sessions: string[] = [];
-    for (let i = 0; i < SESSIONS; i++) sessions.push(await signIn());
+    for (let i = 0; i < SESSIONS; i++) sessions.push(await signIn(BASE, ADMIN));
     log(`${target.kind}: ${sessions.length} sessions signed in`);
     const pages = await scriptedPages(sessions[0]);
     // Warm-up: every page once per process (first renders compile and fill the caches).
@@ -426,14 +293,13 @@ async function benchTarget(target: Target): Promise<StepResult[]> {
       results.push(r);
     }
   } finally {
-    server.kill("SIGTERM");
-    await new Promise((resolve) => server.once("exit", resolve));
+    await stopServer(server);
   }
   return results;
 }
 
 async function main() {
-  ensureBuild();
+  ensureBuild(DIST_DIR, { rebuild: values.rebuild, quiet: values.json, log });
   const kinds: Kind[] =
     values.db === "pglite" || values.db === "postgres"
       ? [values.db]
@@ -443,7 +309,18 @@ async function main() {
   if (kinds.includes("postgres") && !process.env.DATABASE_URL)
     throw new Error("--db postgres needs DATABASE_URL");
   const all: Record<string, StepResult[]> = {};
-  for (const kind of kinds) all[kind] = await benchTarget(await prepare(kind));
+  for (const kind of kinds)
+    all[kind] = await benchTarget(
+      await prepareDatabase(kind, {
+        name: `bench-load-${kind}`,
+        database: "churnguard_bench_load",
+        admin: ADMIN,
+        distDir: DIST_DIR,
+        workers: values.workers ? Number(values.workers) : undefined,
+        quiet: values.json,
+        log,
+      }),
+    );
   if (values.json)
     console.log(JSON.stringify({ durationSeconds: DURATION_S, thinkSeconds: THINK_S, results: all }));
   else

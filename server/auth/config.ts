@@ -86,10 +86,13 @@ function providers(): NextAuthConfig["providers"] {
   return list;
 }
 
+/** A session lasts 12 hours from its last refresh (proxy.ts refreshes it at most once an hour). */
+export const SESSION_MAX_AGE_S = 60 * 60 * 12;
+
 export const { handlers, auth, signIn, signOut } = NextAuth({
   secret: authSecret(),
   trustHost: true,
-  session: { strategy: "jwt", maxAge: 60 * 60 * 12 },
+  session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_S },
   pages: { signIn: "/sign-in" },
   logger: {
     // A wrong password is an expected outcome (throttled and audited), not a server error.

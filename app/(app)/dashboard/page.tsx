@@ -13,11 +13,11 @@ import { formatPercent, modelTitle } from "@/components/models/format";
 import { RunStatusBadge } from "@/components/training/run-status-badge";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
-import { Skeleton } from "@/components/ui/skeleton";
 import { DEFAULT_CURRENCY, formatMoney } from "@/lib/format/money";
 import { getCurrentUser } from "@/server/auth/current-user";
 import { serverApi } from "@/server/trpc/server";
 import { LiveRefresh } from "../../_realtime/live-refresh";
+import { DashboardSkeleton } from "./dashboard-skeleton";
 import { FailedRunsBanner } from "./failed-runs-banner";
 
 export const metadata: Metadata = { title: "Dashboard" };
@@ -84,27 +84,6 @@ function NoDataYet({ canTrain }: { canTrain: boolean }) {
       Upload a customer table with a churn column. ChurnGuard profiles it, trains four models and scores every
       customer; this page then shows the churn rate, revenue at risk and the strongest drivers.
     </EmptyState>
-  );
-}
-
-function DashboardSkeleton() {
-  return (
-    <div className="space-y-6" role="status" aria-busy="true" aria-label="Loading the churn overview">
-      <div className="grid gap-4 sm:grid-cols-2 xl:grid-cols-4">
-        {[0, 1, 2, 3].map((i) => (
-          <Skeleton key={i} className="h-32" />
-        ))}
-      </div>
-      <div className="grid gap-4 lg:grid-cols-3">
-        <Skeleton className="h-56 lg:col-span-2" />
-        <Skeleton className="h-56" />
-      </div>
-      <div className="grid gap-4 lg:grid-cols-3">
-        {[0, 1, 2].map((i) => (
-          <Skeleton key={i} className="h-64" />
-        ))}
-      </div>
-    </div>
   );
 }
 
