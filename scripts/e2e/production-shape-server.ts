@@ -18,6 +18,9 @@
  * - in front, a proxy with Lambda's payload limits: a request or response body over 6 MB is
  *   refused (413 / connection cut) and counted at `GET /_lambda/stats`.
  *
+ * PRODUCTION_SHAPE_APP_ENV (JSON) overrides the app's variables, to see the journey fail on a
+ * configuration Lambda would break on, e.g. '{"S3_REGION":"us-east-1"}'.
+ *
  * Ports: the app (proxy) on <port>, the Inngest driver on +1, Pusher on +2, S3 on +3, `next start`
  * on +4. Needs PostgreSQL: DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test) is only
  * used to create the run's own database.
@@ -125,7 +128,11 @@ const appEnv: Record<string, string> = {
   AUTH_TRUST_HOST: "true",
   DATA_DIR: dataDir,
   LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
+  // To watch the journey fail on a wrong configuration, e.g. '{"S3_REGION":"us-east-1"}'
+  // ("" removes a variable).
+  ...(JSON.parse(process.env.PRODUCTION_SHAPE_APP_ENV ?? "{}") as Record<string, string>),
 };
+for (const [name, value] of Object.entries(appEnv)) if (value === "") delete appEnv[name];
 
 // ─── The stand-ins ───────────────────────────────────────────────────────────────────────────────
 const s3 = await startFakeS3(BUCKET, { port: s3Port, region: REGION });
