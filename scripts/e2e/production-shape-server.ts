@@ -21,8 +21,8 @@
  * PRODUCTION_SHAPE_APP_ENV (JSON) overrides the app's variables, to see the journey fail on a
  * configuration Lambda would break on, e.g. '{"S3_REGION":"us-east-1"}'.
  *
- * Ports: the app (proxy) on <port>, the Inngest driver on +1, Pusher on +2, S3 on +3, `next start`
- * on +4. Needs PostgreSQL: DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test) is only
+ * Ports: the app (proxy) on <port>, the Inngest driver on <port> + 10001, Pusher on + 10002, S3 on
+ * + 10003, `next start` on + 10004. Needs PostgreSQL: DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test) is only
  * used to create the run's own database.
  *
  *   NEXT_DIST_DIR=.next-prodshape npx tsx scripts/e2e/production-shape-server.ts 3613
@@ -39,10 +39,11 @@ import { startFakeS3 } from "../../server/storage/fake-s3-server";
 
 const root = path.resolve(import.meta.dirname, "..", "..");
 const port = Number(process.argv[2] ?? process.env.E2E_PORT ?? 3613);
-const driverPort = port + 1;
-const pusherPort = port + 2;
-const s3Port = port + 3;
-const nextPort = port + 4;
+// Away from the app's neighbours: other servers take the ports right after it.
+const driverPort = port + 10_001;
+const pusherPort = port + 10_002;
+const s3Port = port + 10_003;
+const nextPort = port + 10_004;
 const REGION = "eu-central-1";
 const BUCKET = "churnguard-production-shape";
 /** Lambda's limit on a synchronous invocation's request and response payloads. */
