@@ -13,8 +13,9 @@ const executablePath =
 
 export default defineConfig({
   testDir: "./e2e",
-  // Needs its own server (files in S3): playwright.s3-storage.config.ts.
-  testIgnore: ["**/s3-storage.spec.ts"],
+  // Need their own servers: playwright.s3-storage.config.ts (files in S3) and
+  // playwright.production-shape.config.ts (the app as Lambda runs it).
+  testIgnore: ["**/s3-storage.spec.ts", "**/production-shape.spec.ts"],
   outputDir: "./test-results",
   fullyParallel: false,
   workers: 1,

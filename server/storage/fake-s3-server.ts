@@ -70,9 +70,23 @@ function isExpired(q: URLSearchParams, now = Date.now()): boolean {
   return now > signedAt + expires * 1000;
 }
 
+/** The region in a SigV4 credential scope (Authorization header or X-Amz-Credential), if signed. */
+function signedRegion(authorization: string | undefined, q: URLSearchParams): string | undefined {
+  const credential = /Credential=([^,\s]+)/.exec(authorization ?? "")?.[1] ?? q.get("X-Amz-Credential");
+  return credential?.split("/")[2];
+}
+
 export async function startFakeS3(
   bucket: string,
-  options: { port?: number; host?: string } = {},
+  options: {
+    port?: number;
+    host?: string;
+    /**
+     * The bucket's region: a request (header-signed or presigned) whose credential scope names
+     * another region is refused as S3 does (400 AuthorizationHeaderMalformed). Unset: not checked.
+     */
+    region?: string;
+  } = {},
 ): Promise<FakeS3> {
   const objects = new Map<string, StoredObject>();
   const uploads = new Map<string, { key: string; parts: Map<number, Buffer> }>();
@@ -92,6 +106,14 @@ export async function startFakeS3(
       operations.push("Preflight");
       response.writeHead(204, CORS_HEADERS);
       return response.end();
+    }
+    const signedFor = signedRegion(request.headers.authorization, q);
+    if (options.region && signedFor !== undefined && signedFor !== options.region) {
+      operations.push("WrongRegion");
+      return send(
+        400,
+        `<Error><Code>AuthorizationHeaderMalformed</Code><Message>The authorization header is malformed; the region '${xmlEscape(signedFor)}' is wrong; expecting '${xmlEscape(options.region)}'</Message><Region>${xmlEscape(options.region)}</Region></Error>`,
+      );
     }
     if (q.has("X-Amz-Signature") && isExpired(q)) {
       return send(403, "<Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>");

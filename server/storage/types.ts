@@ -32,10 +32,26 @@ export interface FileStorage {
   list(prefix: string): AsyncIterable<StoredFileInfo>;
 }
 
+const FILE_NOT_FOUND = Symbol.for("churnguard.storage.FileNotFoundError");
+
 export class FileNotFoundError extends Error {
+  readonly [FILE_NOT_FOUND] = true;
   constructor(readonly key: string) {
     super(`No stored file at "${key}"`);
     this.name = "FileNotFoundError";
+  }
+
+  /**
+   * By brand, not by prototype: getStorage() keeps one storage per process while Next.js bundles
+   * this module once per route bundle, so the error may come from another bundle's copy of this
+   * class (e.g. a storage first built by an upload route, then read by /api/inngest's job step).
+   */
+  static [Symbol.hasInstance](value: unknown): boolean {
+    return (
+      typeof value === "object" &&
+      value !== null &&
+      (value as { [FILE_NOT_FOUND]?: unknown })[FILE_NOT_FOUND] === true
+    );
   }
 }
 
