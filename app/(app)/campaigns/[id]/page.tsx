@@ -12,6 +12,7 @@ import { OutcomeTools } from "@/components/outcomes/outcome-tools";
 import { ResultsPanel } from "@/components/outcomes/results-panel";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
+import { UpliftModelCard } from "@/components/uplift/uplift-model-card";
 import { formatMoney } from "@/lib/format/money";
 import { getCurrentUser } from "@/server/auth/current-user";
 import { serverApi } from "@/server/trpc/server";
@@ -168,6 +169,7 @@ export default async function CampaignPage({
                 )}
               </CardContent>
             </Card>
+            <UpliftModelCard datasetId={campaign.datasetId} canFit={canAct} />
           </>
         ) : canAct ? (
           <AssignForm campaignId={campaign.id} targetCount={campaign.targetCount} />
