@@ -56,6 +56,7 @@ export default async function CampaignPage({
   const actions = results.assignment
     ? await api.outcomes.actions({ campaignId, page: actionsPage, pageSize: 25 })
     : null;
+  const upliftStatus = results.assignment ? await api.uplift.status({ datasetId: campaign.datasetId }) : null;
   const { summary, inputs } = campaign;
   const money = (v: number | null) => formatMoney(v, summary.currency);
   const range = (low: number | null, high: number | null) =>
@@ -169,7 +170,7 @@ export default async function CampaignPage({
                 )}
               </CardContent>
             </Card>
-            <UpliftModelCard datasetId={campaign.datasetId} canFit={canAct} />
+            {upliftStatus && <UpliftModelCard status={upliftStatus} canFit={canAct} />}
           </>
         ) : canAct ? (
           <AssignForm campaignId={campaign.id} targetCount={campaign.targetCount} />
