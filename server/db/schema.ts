@@ -772,3 +772,36 @@ export const retentionActions = pgTable(
     ),
   ],
 );
+
+// ─── Uplift model (issue 14): who is worth contacting, learned from treated vs hold-out outcomes ─
+
+/**
+ * One fitted T-learner of a dataset (lib/uplift/t-learner.ts), from every campaign's recorded
+ * outcomes at the time; the newest row is the one the planner uses. The Qini summary is of
+ * out-of-fold predictions (honest), the curve thinned for the chart.
+ */
+export const upliftModels = pgTable(
+  "uplift_models",
+  {
+    id: serial("id").primaryKey(),
+    datasetId: integer("dataset_id")
+      .notNull()
+      .references(() => datasets.id, { onDelete: "cascade" }),
+    /** The version whose schema encoded the features (the champion's, as in the planner). */
+    datasetVersionId: integer("dataset_version_id")
+      .notNull()
+      .references(() => datasetVersions.id, { onDelete: "cascade" }),
+    /** UpliftModel.toJSON(): the feature pipeline and the two logistic regressions. */
+    model: jsonb("model").$type<Record<string, unknown>>().notNull(),
+    /** Qini curve points, coefficient, total gain and top-20 % gain (lib/uplift/qini.ts). */
+    qini: jsonb("qini").$type<Record<string, unknown>>().notNull(),
+    treatedCount: integer("treated_count").notNull(),
+    treatedChurned: integer("treated_churned").notNull(),
+    holdoutCount: integer("holdout_count").notNull(),
+    holdoutChurned: integer("holdout_churned").notNull(),
+    campaignCount: integer("campaign_count").notNull(),
+    createdById: integer("created_by_id").references(() => users.id, { onDelete: "set null" }),
+    createdAt: createdAt(),
+  },
+  (t) => [index("uplift_models_dataset_created_idx").on(t.datasetId, t.createdAt)],
+);

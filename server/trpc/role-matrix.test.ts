@@ -101,6 +101,9 @@ const MINIMUM_ROLE: Record<string, Access> = {
   "outcomes.record": "manager",
   "outcomes.importCsv": "manager",
   "outcomes.fromNewerData": "manager",
+  "uplift.status": "viewer",
+  "uplift.ranking": "viewer",
+  "uplift.fit": "manager",
 
   "reports.list": "viewer",
   "reports.get": "viewer",

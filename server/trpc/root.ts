@@ -17,6 +17,7 @@ import { reportsRouter } from "../routers/reports/_router";
 import { retrainingRouter } from "../routers/retraining/_router";
 import { settingsRouter } from "../routers/settings/_router";
 import { trainingRouter } from "../routers/training/_router";
+import { upliftRouter } from "../routers/uplift/_router";
 import { usersRouter } from "../routers/users/_router";
 import { createCallerFactory, protectedProcedure, router } from "./init";
 
@@ -42,6 +43,7 @@ export const appRouter = router({
   jobs: jobsRouter,
   drift: driftRouter,
   events: eventsRouter,
+  uplift: upliftRouter,
 });
 
 export type AppRouter = typeof appRouter;

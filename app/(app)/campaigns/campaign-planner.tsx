@@ -14,6 +14,7 @@ import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/components/ui/select";
 import { Skeleton } from "@/components/ui/skeleton";
+import { UpliftRankingCard } from "@/components/uplift/uplift-ranking-card";
 import { currencySymbol, formatMoney } from "@/lib/format/money";
 import type { AnalyticsOverview } from "@/server/services/analytics";
 import { useDebouncedValue } from "../predict/use-debounced-value";
@@ -362,6 +363,25 @@ export function CampaignPlanner({ overview, canSave }: { overview: AnalyticsOver
               <TargetsTable targets={plan.preview} currency={currency} label="First customers to contact" />
             </CardContent>
           </Card>
+        )}
+
+        {debounced && (
+          <UpliftRankingCard
+            datasetId={datasetId}
+            value={
+              debounced.value.source === "flat"
+                ? debounced.value
+                : {
+                    source: "monthly",
+                    months: debounced.value.source === "monthly" ? debounced.value.months : 12,
+                  }
+            }
+            valueNote={
+              debounced.value.source === "lifetime"
+                ? "monthly charges × 12 months (expected lifetimes are not used for the uplift ranking)."
+                : undefined
+            }
+          />
         )}
       </div>
     </div>

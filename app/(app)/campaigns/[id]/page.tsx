@@ -12,6 +12,7 @@ import { OutcomeTools } from "@/components/outcomes/outcome-tools";
 import { ResultsPanel } from "@/components/outcomes/results-panel";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
+import { UpliftModelCard } from "@/components/uplift/uplift-model-card";
 import { formatMoney } from "@/lib/format/money";
 import { getCurrentUser } from "@/server/auth/current-user";
 import { serverApi } from "@/server/trpc/server";
@@ -55,6 +56,7 @@ export default async function CampaignPage({
   const actions = results.assignment
     ? await api.outcomes.actions({ campaignId, page: actionsPage, pageSize: 25 })
     : null;
+  const upliftStatus = results.assignment ? await api.uplift.status({ datasetId: campaign.datasetId }) : null;
   const { summary, inputs } = campaign;
   const money = (v: number | null) => formatMoney(v, summary.currency);
   const range = (low: number | null, high: number | null) =>
@@ -168,6 +170,7 @@ export default async function CampaignPage({
                 )}
               </CardContent>
             </Card>
+            {upliftStatus && <UpliftModelCard status={upliftStatus} canFit={canAct} />}
           </>
         ) : canAct ? (
           <AssignForm campaignId={campaign.id} targetCount={campaign.targetCount} />
