@@ -91,4 +91,8 @@ PLAYWRIGHT_JSON_OUTPUT_NAME=.test-reports/playwright.json npx playwright test --
 step "End-to-end journey with files in S3 (fake S3 server, presigned uploads and downloads)"
 npx playwright test -c playwright.s3-storage.config.ts
 
+# Needs PostgreSQL: DATABASE_URL, or postgres://postgres@127.0.0.1:5432/test when unset.
+step "End-to-end journey in production shape (Lambda environment, PostgreSQL, Inngest and Pusher protocols, S3 region, 6 MB limit)"
+E2E_PORT=3160 npx playwright test -c playwright.production-shape.config.ts
+
 node scripts/test-summary.mjs .test-reports/vitest.json .test-reports/playwright.json
