@@ -126,9 +126,9 @@ async function scoreEveryone(handle: DatabaseHandle, datasetId: number, datasetV
  * (read from /proc, so only for a local server; parallel workers exit before they can be read).
  * On a shared machine wall time mostly measures the neighbours; CPU time measures the query.
  */
-async function cpuNow(db: Database, kind: "pglite" | "postgres"): Promise<number> {
+async function cpuNow(db: Database, kind: "pglite" | "postgres"): Promise<CpuSnapshot> {
   const own = process.cpuUsage();
-  let server = 0;
+  const backends = new Map<number, number>();
   if (kind === "postgres") {
     const rows = await db.execute(
       sql`select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()`,
@@ -140,18 +140,30 @@ async function cpuNow(db: Database, kind: "pglite" | "postgres"): Promise<number
     for (const { pid } of list) {
       try {
         const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
-        server += (Number(fields[11]) + Number(fields[12])) * tick;
+        backends.set(Number(pid), (Number(fields[11]) + Number(fields[12])) * tick);
       } catch {
         // not a local server, or the backend ended
       }
     }
   }
-  return (own.user + own.system) / 1000 + server;
+  return { own: (own.user + own.system) / 1000, backends };
+}
+
+interface CpuSnapshot {
+  own: number;
+  backends: Map<number, number>;
+}
+
+/** CPU between two snapshots: backends that ended in between are left out, new ones count whole. */
+function cpuBetween(before: CpuSnapshot, after: CpuSnapshot): number {
+  let total = after.own - before.own;
+  for (const [pid, ms] of after.backends) total += ms - (before.backends.get(pid) ?? 0);
+  return total;
 }
 
 async function timeIt(
   fn: () => Promise<unknown>,
-  cpu: () => Promise<number>,
+  cpu: () => Promise<CpuSnapshot>,
   before?: () => void,
 ): Promise<{ wall: number[]; cpu: number[] }> {
   before?.();
@@ -164,7 +176,7 @@ async function timeIt(
     const t = performance.now();
     await fn();
     wall.push(performance.now() - t);
-    cpus.push((await cpu()) - c);
+    cpus.push(cpuBetween(c, await cpu()));
   }
   return { wall: wall.sort((a, b) => a - b), cpu: cpus.sort((a, b) => a - b) };
 }
