@@ -154,10 +154,13 @@ interface CpuSnapshot {
   backends: Map<number, number>;
 }
 
-/** CPU between two snapshots: backends that ended in between are left out, new ones count whole. */
+/** CPU between two snapshots, over the backends present in both (pool connections come and go). */
 function cpuBetween(before: CpuSnapshot, after: CpuSnapshot): number {
   let total = after.own - before.own;
-  for (const [pid, ms] of after.backends) total += ms - (before.backends.get(pid) ?? 0);
+  for (const [pid, ms] of after.backends) {
+    const start = before.backends.get(pid);
+    if (start !== undefined) total += ms - start;
+  }
   return total;
 }
 
