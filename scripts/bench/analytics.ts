@@ -3,22 +3,20 @@
  * written straight into `scores` (as bench:customers does: how scores are computed is
  * bench:pipeline's subject), marks the generator's churners as lost, then times the server side of
  * the Analytics page, the campaign planner and the dashboard, uncached (cache cleared before each
- * run) and cached, on PGlite and, when DATABASE_URL is set, on PostgreSQL. Besides wall time it
- * reports the CPU time of the query (this process + the local PostgreSQL backends), which stays
- * meaningful when other work shares the machine.
+ * run) and cached, on PGlite and, when DATABASE_URL is set, on PostgreSQL.
  * Targets (issue 12): ≤ 200 ms uncached, ≤ 20 ms cached.
  *
  *   npm run bench:analytics [-- --rows 100000] [--runs 5] [--json] [--only pglite|postgres] [--keep]
  *
  * --keep leaves the PostgreSQL database in place (its name is printed) for EXPLAIN ANALYZE.
  */
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { sql } from "drizzle-orm";
 import { generateTelcoLikeRows, toCsv } from "../../data/generate-sample";
-import type { Database, DatabaseHandle } from "../../server/db/client";
+import type { DatabaseHandle } from "../../server/db/client";
 import { models, trainingRuns } from "../../server/db/schema";
 import { resetServerEnvCache } from "../../server/env";
 import {
@@ -30,7 +28,7 @@ import {
 } from "../../server/services/analytics";
 import { SYSTEM_ACTOR } from "../../server/services/audit";
 import { previewCampaign } from "../../server/services/campaigns";
-import { clearDashboardCache, getDashboardOverview } from "../../server/services/dashboard";
+import { getDashboardOverview } from "../../server/services/dashboard";
 import { importDatasetFromFile } from "../../server/services/datasets";
 import { bumpScoresGeneration } from "../../server/services/scoring/generation";
 import { openFreshDatabase } from "./fresh-database";
@@ -121,67 +119,17 @@ async function scoreEveryone(handle: DatabaseHandle, datasetId: number, datasetV
   await db.execute(sql`analyze scores`);
 }
 
-/**
- * CPU milliseconds spent by this process and by the PostgreSQL backends of the bench database
- * (read from /proc, so only for a local server; parallel workers exit before they can be read).
- * On a shared machine wall time mostly measures the neighbours; CPU time measures the query.
- */
-async function cpuNow(db: Database, kind: "pglite" | "postgres"): Promise<CpuSnapshot> {
-  const own = process.cpuUsage();
-  const backends = new Map<number, number>();
-  if (kind === "postgres") {
-    const rows = await db.execute(
-      sql`select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()`,
-    );
-    const list = (Array.isArray(rows) ? rows : (rows as unknown as { rows: { pid: number }[] }).rows) as {
-      pid: number;
-    }[];
-    const tick = 10; // ms per clock tick (USER_HZ 100)
-    for (const { pid } of list) {
-      try {
-        const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
-        backends.set(Number(pid), (Number(fields[11]) + Number(fields[12])) * tick);
-      } catch {
-        // not a local server, or the backend ended
-      }
-    }
-  }
-  return { own: (own.user + own.system) / 1000, backends };
-}
-
-interface CpuSnapshot {
-  own: number;
-  backends: Map<number, number>;
-}
-
-/** CPU between two snapshots, over the backends present in both (pool connections come and go). */
-function cpuBetween(before: CpuSnapshot, after: CpuSnapshot): number {
-  let total = after.own - before.own;
-  for (const [pid, ms] of after.backends) {
-    const start = before.backends.get(pid);
-    if (start !== undefined) total += ms - start;
-  }
-  return total;
-}
-
-async function timeIt(
-  fn: () => Promise<unknown>,
-  cpu: () => Promise<CpuSnapshot>,
-  before?: () => void,
-): Promise<{ wall: number[]; cpu: number[] }> {
+async function timeIt(fn: () => Promise<unknown>, before?: () => void): Promise<number[]> {
   before?.();
   await fn(); // warm-up: plans, buffer cache
-  const wall: number[] = [];
-  const cpus: number[] = [];
+  const times: number[] = [];
   for (let i = 0; i < RUNS; i++) {
     before?.();
-    const c = await cpu();
     const t = performance.now();
     await fn();
-    wall.push(performance.now() - t);
-    cpus.push(cpuBetween(c, await cpu()));
+    times.push(performance.now() - t);
   }
-  return { wall: wall.sort((a, b) => a - b), cpu: cpus.sort((a, b) => a - b) };
+  return times.sort((a, b) => a - b);
 }
 
 const median = (sorted: number[]) => sorted[Math.floor(sorted.length / 2)];
@@ -252,19 +200,16 @@ async function bench(kind: "pglite" | "postgres") {
     const timings = [];
     for (const s of scenarios) {
       // Uncached: the cache is cleared and the scores generation bumped before every run.
-      const cpu = () => cpuNow(db, kind);
-      const cold = await timeIt(s.run, cpu, () => {
+      const cold = await timeIt(s.run, () => {
         clearAnalyticsCache();
-        clearDashboardCache();
         bumpScoresGeneration();
       });
-      const warm = s.cached ? await timeIt(s.run, cpu) : null;
+      const warm = s.cached ? await timeIt(s.run) : null;
       timings.push({
         scenario: s.name,
-        uncachedMedianMs: median(cold.wall),
-        uncachedMaxMs: cold.wall[cold.wall.length - 1],
-        uncachedCpuMedianMs: median(cold.cpu),
-        cachedMedianMs: warm ? median(warm.wall) : null,
+        uncachedMedianMs: median(cold),
+        uncachedMaxMs: cold[cold.length - 1],
+        cachedMedianMs: warm ? median(warm) : null,
       });
     }
     return { database: kind, rows: imported.rowCount, timings };
@@ -288,12 +233,10 @@ else {
     console.log(
       `\n${r.database}: ${r.rows.toLocaleString("en-US")} customers, ${RUNS} timed runs per query after one warm-up`,
     );
-    console.log(
-      "| query | uncached median ms (max) | uncached CPU median ms | cached median ms |\n| --- | --- | --- | --- |",
-    );
+    console.log("| query | uncached median ms (max) | cached median ms |\n| --- | --- | --- |");
     for (const t of r.timings)
       console.log(
-        `| ${t.scenario} | ${t.uncachedMedianMs.toFixed(1)} (${t.uncachedMaxMs.toFixed(1)}) | ${t.uncachedCpuMedianMs.toFixed(0)} | ${t.cachedMedianMs === null ? "—" : t.cachedMedianMs.toFixed(1)} |`,
+        `| ${t.scenario} | ${t.uncachedMedianMs.toFixed(1)} (${t.uncachedMaxMs.toFixed(1)}) | ${t.cachedMedianMs === null ? "—" : t.cachedMedianMs.toFixed(1)} |`,
       );
   }
 }
