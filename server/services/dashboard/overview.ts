@@ -191,9 +191,7 @@ interface ScoredGroup {
   raising: (number | string | null)[] | string | null;
 }
 
-function foldScoredGroups(
-  groups: readonly ScoredGroup[],
-): Pick<Aggregates, "scored" | "highRiskDrivers"> {
+function foldScoredGroups(groups: readonly ScoredGroup[]): Pick<Aggregates, "scored" | "highRiskDrivers"> {
   const levels: Record<RiskLevel, number> = { low: 0, medium: 0, high: 0 };
   let customersActive = 0;
   let lost = 0;
