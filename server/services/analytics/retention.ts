@@ -20,7 +20,7 @@ import type { Database } from "../../db/client";
 import { customers } from "../../db/schema";
 import { customerStatusCondition } from "../customers/status";
 import { cachedAnalytics } from "./cache";
-import { num, numOrNull, rowsOf } from "./rows";
+import { num, rowsOf } from "./rows";
 import { type AnalyticsScope, durationColumnOf, resolveAnalyticsScope, segmentColumnOf } from "./scope";
 import { numericValue, segmentKeyOf, segmentLabel } from "./segment-key";
 
@@ -91,16 +91,33 @@ async function durationCounts(
 ) {
   const duration = numericValue(durationColumn);
   // Whole units (months, days): durations are counted that way and it bounds the groups.
-  const rows = rowsOf<{ k: string | null; t: unknown; events: unknown; censored: unknown }>(
+  // The active customers' monthly values ride along, so lifetime values need no second scan.
+  const rows = rowsOf<{
+    k: string | null;
+    t: unknown;
+    events: unknown;
+    censored: unknown;
+    valued: unknown;
+    value: unknown;
+  }>(
     await db.execute(sql`
       select ${segment ?? sql`null::text`} as k, floor(${duration})::float8 as t,
         count(*) filter (where ${customerStatusCondition("lost")})::int as events,
-        count(*) filter (where ${customerStatusCondition("active")})::int as censored
+        count(*) filter (where ${customerStatusCondition("active")})::int as censored,
+        count(${customers.monthlyValue}) filter (where ${customerStatusCondition("active")})::int as valued,
+        sum(${customers.monthlyValue}::float8) filter (where ${customerStatusCondition("active")})::float8 as value
       from ${customers}
       where ${customers.datasetVersionId} = ${versionId} and ${duration} >= 0
       group by 1, 2`),
   );
-  return rows.map((r) => ({ key: r.k, time: num(r.t), events: num(r.events), censored: num(r.censored) }));
+  return rows.map((r) => ({
+    key: r.k,
+    time: num(r.t),
+    events: num(r.events),
+    censored: num(r.censored),
+    valued: num(r.valued),
+    value: num(r.value),
+  }));
 }
 
 function curveOf(label: string, counts: DurationCount[]): RetentionCurve {
@@ -152,41 +169,33 @@ async function computeRetention(
         .sort((a, b) => b.customers - a.customers)
     : [];
 
-  // Remaining lifetime for every whole duration up to the longest observed, joined by equality
-  // (a hash join) to the active customers; longer durations get the memoryless tail value.
+  // Remaining lifetime of every active customer from its whole duration (longer durations than
+  // the longest observed get the memoryless tail value), folded over the (segment, duration)
+  // groups counted above: Σ active × remaining and Σ monthly value × remaining.
   const table = remainingLifetimeTable(overallCurve);
-  const dense: { t: number; r: number }[] = [];
   const maxTime = Math.min(overallCurve.maxTime, 100_000);
-  for (let t = 0; t <= maxTime; t++) dense.push({ t, r: remainingLifetimeOf(table, t) });
   const tail = remainingLifetimeOf(table, Number.MAX_SAFE_INTEGER);
-  const duration = numericValue(durationColumn);
-  const [activeRow] = rowsOf<{
-    customers: unknown;
-    mean_remaining: unknown;
-    lifetime_value: unknown;
-    valued: unknown;
-  }>(
-    await db.execute(sql`
-      with km as (select * from json_to_recordset(${JSON.stringify(dense)}::json) as k(t float8, r float8))
-      select count(*)::int as customers,
-        avg(coalesce(km.r, ${tail}::float8))::float8 as mean_remaining,
-        sum(${customers.monthlyValue} * coalesce(km.r, ${tail}::float8))::float8 as lifetime_value,
-        count(${customers.monthlyValue})::int as valued
-      from ${customers} left join km on km.t = floor(${duration})
-      where ${customers.datasetVersionId} = ${versionId} and ${customerStatusCondition("active")} and ${duration} >= 0`),
-  );
+  let activeCount = 0;
+  let remainingSum = 0;
+  let valued = 0;
+  let lifetimeValue = 0;
+  for (const c of counts) {
+    const r = c.time <= maxTime ? remainingLifetimeOf(table, c.time) : tail;
+    activeCount += c.censored;
+    remainingSum += c.censored * r;
+    valued += c.valued;
+    lifetimeValue += c.value * r;
+  }
   return {
     ...empty,
     overall,
     segments: segments.slice(0, MAX_CURVES),
     omitted: Math.max(0, segments.length - MAX_CURVES),
     remaining: table,
-    active: activeRow
-      ? {
-          customers: num(activeRow.customers),
-          meanRemaining: numOrNull(activeRow.mean_remaining),
-          lifetimeValue: num(activeRow.valued) > 0 ? numOrNull(activeRow.lifetime_value) : null,
-        }
-      : null,
+    active: {
+      customers: activeCount,
+      meanRemaining: activeCount > 0 ? remainingSum / activeCount : null,
+      lifetimeValue: valued > 0 ? lifetimeValue : null,
+    },
   };
 }

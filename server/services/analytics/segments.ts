@@ -2,17 +2,16 @@
  * The segment explorer: customers grouped by one or two columns (categorical values, or numeric
  * quantile bins), with, per segment, active and lost customers, observed churn, the champion's
  * mean risk and revenue at risk over active customers, and the segment's top drivers (mean stored
- * driver contribution inside the segment against the overall mean). Two GROUP BY queries over the
- * champion's scores (index scores_model_risk_idx) joined to customers by primary key, under
+ * driver contribution inside the segment against the overall mean). One statement over the
+ * champion's scores joined to the version's customers (segmentAggregates), under
  * withAnalyticalSettings; nothing loops over customers in JavaScript.
  */
 import { type SQL, sql } from "drizzle-orm";
 import { z } from "zod";
 import { withAnalyticalSettings } from "../../db/analytical";
 import type { Database } from "../../db/client";
-import { customers, scores } from "../../db/schema";
+import { customers, GENERATED_DRIVER_POSITIONS, scores } from "../../db/schema";
 import { customerStatusCondition } from "../customers/status";
-import { STORED_DRIVER_COUNT } from "../scoring/drivers";
 import { cachedAnalytics } from "./cache";
 import { num, numOrNull, rowsOf } from "./rows";
 import { type AnalyticsScope, resolveAnalyticsScope, segmentColumnOf } from "./scope";
@@ -83,9 +82,17 @@ export interface SegmentExplorer {
   omitted: number;
 }
 
+const SEGMENT_ROW = 0;
+const DRIVER_ROW = 1;
+
 interface AggregateRow {
+  /** SEGMENT_ROW: one per segment (column null); DRIVER_ROW: one per segment and driver column. */
+  kind: number;
   k1: string | null;
   k2: string | null;
+  column: string | null;
+  /** DRIVER_ROW: Σ of the column's stored contribution over the segment's active customers. */
+  total: unknown;
   customers: unknown;
   active: unknown;
   lost: unknown;
@@ -131,40 +138,11 @@ async function computeSegments(
   const keys = await Promise.all(
     columnNames.map((name) => segmentKeyOf(db, segmentColumnOf(scope, name), versionId, binCount)),
   );
-  const k1 = keys[0].expression;
-  const k2: SQL = keys[1]?.expression ?? sql`null::text`;
-  const active = customerStatusCondition("active");
-  const scoped = sql`${scores.modelId} = ${scope.champion.id} and ${customers.datasetVersionId} = ${versionId}`;
-  const aggregates = rowsOf<AggregateRow>(
-    await db.execute(sql`
-      select ${k1} as k1, ${k2} as k2,
-        count(*)::int as customers,
-        count(*) filter (where ${active})::int as active,
-        count(*) filter (where ${customerStatusCondition("lost")})::int as lost,
-        count(${customers.label})::int as labelled,
-        avg(${scores.riskScore}) filter (where ${active})::float8 as mean_risk,
-        count(*) filter (where ${active} and ${scores.riskLevel} = 'high')::int as high_risk,
-        sum(${customers.monthlyValue}::float8 * ${scores.riskScore}::float8) filter (where ${active})::float8 as revenue,
-        count(${customers.monthlyValue}) filter (where ${active})::int as valued
-      from ${scores} inner join ${customers} on ${customers.id} = ${scores.customerId}
-      where ${scoped}
-      group by 1, 2`),
-  );
-  // Stored drivers per active customer (a driver outside a customer's top ones counts 0), read by
-  // position: generate_series gives the planner the true fan-out, where jsonb_array_elements'
-  // default estimate of 100 rows per customer made it sort millions of imagined rows.
-  const driver = sql`(${scores.drivers} -> d.i)`;
-  const driverRows = rowsOf<{ k1: string | null; k2: string | null; column: string; total: unknown }>(
-    await db.execute(sql`
-      select ${k1} as k1, ${k2} as k2, ${driver} ->> 'column' as "column",
-        sum((${driver} ->> 'contribution')::float8)::float8 as total
-      from ${scores} inner join ${customers} on ${customers.id} = ${scores.customerId}
-        cross join generate_series(0, ${STORED_DRIVER_COUNT - 1}::int) as d(i)
-      where ${scoped} and ${active} and ${driver} is not null
-      group by 1, 2, 3`),
-  );
+  const aggregates = await segmentAggregates(db, scope.champion.id, versionId, keys);
+  const driverRows = aggregates.filter((r) => r.kind === DRIVER_ROW);
+  const segmentRows = aggregates.filter((r) => r.kind === SEGMENT_ROW);
 
-  const hasValue = aggregates.some((r) => num(r.valued) > 0);
+  const hasValue = segmentRows.some((r) => num(r.valued) > 0);
   const totals: SegmentTotals = {
     customers: 0,
     active: 0,
@@ -176,7 +154,7 @@ async function computeSegments(
   };
   let labelled = 0;
   let riskSum = 0;
-  for (const r of aggregates) {
+  for (const r of segmentRows) {
     totals.customers += num(r.customers);
     totals.active += num(r.active);
     totals.lost += num(r.lost);
@@ -192,14 +170,15 @@ async function computeSegments(
   const bySegment = new Map<string, Map<string, number>>();
   for (const d of driverRows) {
     const total = num(d.total);
-    overall.set(d.column, (overall.get(d.column) ?? 0) + total);
+    const column = d.column as string;
+    overall.set(column, (overall.get(column) ?? 0) + total);
     const id = JSON.stringify([d.k1, d.k2]);
     const map = bySegment.get(id) ?? new Map<string, number>();
-    map.set(d.column, total);
+    map.set(column, total);
     bySegment.set(id, map);
   }
 
-  const rows: SegmentRow[] = aggregates.map((r) => {
+  const rows: SegmentRow[] = segmentRows.map((r) => {
     const activeCount = num(r.active);
     const segmentDrivers = bySegment.get(JSON.stringify([r.k1, r.k2])) ?? new Map<string, number>();
     const topDrivers = [...segmentDrivers]
@@ -254,6 +233,61 @@ async function computeSegments(
     totals,
     omitted: rows.length - kept.length,
   };
+}
+
+/**
+ * One pass over the champion's scores joined to the version's customers. The segment keys are
+ * extracted from the customers' features before the join, so the join carries a few narrow
+ * columns instead of every customer's jsonb. The drivers are grouped by their tuple of columns
+ * (scores.driver_columns, generated from scores.drivers), summing each position's contribution
+ * (scores.driver_points): the fan-out to one row per driver then happens over those few groups,
+ * not over every customer. Both kinds of row come back from one statement.
+ */
+async function segmentAggregates(
+  db: Database,
+  championId: number,
+  versionId: number,
+  keys: SegmentKey[],
+): Promise<AggregateRow[]> {
+  const k1 = keys[0].expression;
+  const k2: SQL = keys[1]?.expression ?? sql`null::text`;
+  const positions = Array.from({ length: GENERATED_DRIVER_POSITIONS }, (_, i) => i + 1);
+  const points = sql.join(
+    positions.map((i) => sql`sum(s.driver_points[${sql.raw(String(i))}]) filter (where k.active)`),
+    sql`, `,
+  );
+  return rowsOf<AggregateRow>(
+    await db.execute(sql`
+      with g as materialized (
+        select k.k1, k.k2, s.driver_columns as dc,
+          count(*)::int as customers,
+          count(*) filter (where k.active)::int as active,
+          count(*) filter (where k.lost)::int as lost,
+          count(k.label)::int as labelled,
+          sum(s.risk_score::float8) filter (where k.active) as risk_sum,
+          count(*) filter (where k.active and s.risk_level = 'high')::int as high_risk,
+          sum(k.monthly_value::float8 * s.risk_score::float8) filter (where k.active) as revenue,
+          count(k.monthly_value) filter (where k.active)::int as valued,
+          array[${points}]::float8[] as points
+        from ${scores} s inner join (
+          select ${customers.id} as id, ${customers.label} as label, ${customers.monthlyValue} as monthly_value,
+            ${customerStatusCondition("active")} as active, ${customerStatusCondition("lost")} as lost,
+            ${k1} as k1, ${k2} as k2
+          from ${customers} where ${customers.datasetVersionId} = ${versionId} offset 0
+        ) k on k.id = s.customer_id
+        where s.model_id = ${championId}
+        group by 1, 2, 3)
+      select ${SEGMENT_ROW}::int as kind, k1, k2, null::text as "column", null::float8 as total,
+        sum(customers)::int as customers, sum(active)::int as active, sum(lost)::int as lost,
+        sum(labelled)::int as labelled, (sum(risk_sum) / nullif(sum(active), 0))::float8 as mean_risk,
+        sum(high_risk)::int as high_risk, sum(revenue)::float8 as revenue, sum(valued)::int as valued
+      from g group by k1, k2
+      union all
+      select ${DRIVER_ROW}::int, k1, k2, d.col, sum(d.p)::float8, null, null, null, null, null, null, null, null
+      from g cross join lateral unnest(g.dc, g.points) as d(col, p)
+      where d.col is not null and d.p is not null
+      group by k1, k2, d.col`),
+  );
 }
 
 function segmentValueOf(key: SegmentKey, value: string | null): SegmentValue {

@@ -8,7 +8,17 @@
 import { and, desc, eq, sql } from "drizzle-orm";
 import { sharedCache } from "../../cache/shared";
 import type { Database } from "../../db/client";
-import { customers, datasets, datasetVersions, models, scores, trainingRuns } from "../../db/schema";
+import {
+  customers,
+  datasets,
+  datasetVersions,
+  GENERATED_DRIVER_POSITIONS,
+  models,
+  scores,
+  trainingRuns,
+} from "../../db/schema";
+import { num, rowsOf } from "../analytics/rows";
+import { parseNumberArray } from "../analytics/segment-key";
 import { customerStatusCondition } from "../customers/status";
 import type { RiskLevel } from "../scoring/risk";
 
@@ -163,6 +173,85 @@ export function clearDashboardCache(): void {
   dashboardAggregates.clear();
 }
 
+/**
+ * One row per (active or lost, risk level, tuple of driver columns) of the champion's scores: the
+ * totals and the high-risk drivers both fold from these few groups, so the customers are read once
+ * and no customer's drivers jsonb is parsed (scores.driver_columns / driver_points are generated).
+ */
+interface ScoredGroup {
+  active: boolean;
+  level: string;
+  columns: (string | null)[] | string | null;
+  customers: unknown;
+  risk: unknown;
+  valued: unknown;
+  revenue_at_risk: unknown;
+  revenue: unknown;
+  /** Per driver position: customers whose driver there raises the risk. */
+  raising: (number | string | null)[] | string | null;
+}
+
+function foldScoredGroups(groups: readonly ScoredGroup[]): Pick<Aggregates, "scored" | "highRiskDrivers"> {
+  const levels: Record<RiskLevel, number> = { low: 0, medium: 0, high: 0 };
+  let customersActive = 0;
+  let lost = 0;
+  let risk = 0;
+  let valued = 0;
+  let revenueAtRisk = 0;
+  let revenueHigh = 0;
+  const drivers = new Map<string, number>();
+  for (const g of groups) {
+    const count = num(g.customers);
+    if (!g.active) {
+      lost += count;
+      continue;
+    }
+    customersActive += count;
+    if (g.level in levels) levels[g.level as RiskLevel] += count;
+    risk += num(g.risk);
+    valued += num(g.valued);
+    revenueAtRisk += num(g.revenue_at_risk);
+    if (g.level !== "high") continue;
+    revenueHigh += num(g.revenue);
+    const columns = parseTextArray(g.columns);
+    const raising = parseNumberArray(g.raising as (number | string | null)[] | string | null);
+    columns.forEach((column, i) => {
+      const n = raising[i] ?? 0;
+      if (column !== null && n > 0) drivers.set(column, (drivers.get(column) ?? 0) + n);
+    });
+  }
+  const highRiskDrivers = [...drivers]
+    .map(([column, customers]) => ({ column, customers }))
+    .sort((a, b) => b.customers - a.customers || (a.column < b.column ? -1 : a.column > b.column ? 1 : 0))
+    .slice(0, 5);
+  if (customersActive + lost === 0) return { scored: null, highRiskDrivers };
+  const hasValue = valued > 0;
+  return {
+    scored: {
+      customers: customersActive,
+      lost,
+      meanRisk: customersActive > 0 ? risk / customersActive : 0,
+      levels,
+      monthlyRevenueAtRisk: hasValue ? revenueAtRisk : null,
+      monthlyRevenueHighRisk: hasValue ? revenueHigh : null,
+    },
+    highRiskDrivers,
+  };
+}
+
+/** A text[] as the drivers return it: an array, or PostgreSQL's text form {a,"b c",NULL}. */
+function parseTextArray(value: (string | null)[] | string | null): (string | null)[] {
+  if (value === null) return [];
+  if (Array.isArray(value)) return value;
+  const out: (string | null)[] = [];
+  const re = /"((?:[^"\\]|\\.)*)"|([^,{}]+)/g;
+  for (const m of value.slice(1, -1).matchAll(re)) {
+    if (m[1] !== undefined) out.push(m[1].replace(/\\(.)/g, "$1"));
+    else out.push(m[2] === "NULL" ? null : (m[2] as string));
+  }
+  return out;
+}
+
 /** The scans over every scored customer: the expensive part of the dashboard. */
 async function computeAggregates(
   db: Database,
@@ -183,50 +272,30 @@ async function computeAggregates(
   let scored: DashboardOverview["scored"] = null;
   let highRiskDrivers: DashboardOverview["highRiskDrivers"] = [];
   if (championId !== null) {
-    const active = customerStatusCondition("active");
-    const [totals] = await db
-      .select({
-        customers: sql<number>`count(*) filter (where ${active})::int`,
-        lost: sql<number>`count(*) filter (where ${customerStatusCondition("lost")})::int`,
-        meanRisk: sql<number>`coalesce(avg(${scores.riskScore}) filter (where ${active}), 0)::float8`,
-        low: sql<number>`count(*) filter (where ${active} and ${scores.riskLevel} = 'low')::int`,
-        medium: sql<number>`count(*) filter (where ${active} and ${scores.riskLevel} = 'medium')::int`,
-        high: sql<number>`count(*) filter (where ${active} and ${scores.riskLevel} = 'high')::int`,
-        valued: sql<number>`count(${customers.monthlyValue}) filter (where ${active})::int`,
-        revenueAtRisk: sql<number>`coalesce(sum(${customers.monthlyValue} * ${scores.riskScore}) filter (where ${active}), 0)::float8`,
-        revenueHigh: sql<number>`coalesce(sum(${customers.monthlyValue}) filter (where ${active} and ${scores.riskLevel} = 'high'), 0)::float8`,
-      })
-      .from(scores)
-      .innerJoin(customers, eq(customers.id, scores.customerId))
-      .where(eq(scores.modelId, championId));
-    if (totals.customers + totals.lost > 0) {
-      const hasValue = totals.valued > 0;
-      scored = {
-        customers: totals.customers,
-        lost: totals.lost,
-        meanRisk: totals.meanRisk,
-        levels: { low: totals.low, medium: totals.medium, high: totals.high },
-        monthlyRevenueAtRisk: hasValue ? totals.revenueAtRisk : null,
-        monthlyRevenueHighRisk: hasValue ? totals.revenueHigh : null,
-      };
-    }
-    // Driver names are data (jsonb values), never SQL text.
-    const driver = sql`jsonb_array_elements(${scores.drivers})`;
-    const rows = await db.execute<{ column: string; customers: number }>(sql`
-      select d->>'column' as "column", count(*)::int as customers
-      from (select ${driver} as d from ${scores}
-            inner join ${customers} on ${customers.id} = ${scores.customerId}
-            where ${scores.modelId} = ${championId} and ${scores.riskLevel} = 'high' and ${active}) t
-      where (d->>'contribution')::float8 > 0
-      group by 1 order by 2 desc, 1 limit 5`);
-    const list = (Array.isArray(rows) ? rows : (rows as unknown as { rows: unknown[] }).rows) as {
-      column: string;
-      customers: number;
-    }[];
-    highRiskDrivers = list.map((r) => ({
-      column: String(r.column),
-      customers: Number(r.customers),
-    }));
+    const groups = rowsOf<ScoredGroup>(
+      await db.execute(sql`
+        select k.active, s.risk_level as level, s.driver_columns as columns,
+          count(*)::int as customers,
+          sum(s.risk_score::float8)::float8 as risk,
+          count(k.monthly_value)::int as valued,
+          sum(k.monthly_value::float8 * s.risk_score::float8)::float8 as revenue_at_risk,
+          sum(k.monthly_value::float8)::float8 as revenue,
+          array[${sql.join(
+            Array.from(
+              { length: GENERATED_DRIVER_POSITIONS },
+              (_, i) => sql`count(*) filter (where s.driver_points[${sql.raw(String(i + 1))}] > 0)`,
+            ),
+            sql`, `,
+          )}]::int[] as raising
+        from ${scores} s inner join (
+          select ${customers.id} as id, ${customers.monthlyValue} as monthly_value,
+            ${customerStatusCondition("active")} as active
+          from ${customers}
+        ) k on k.id = s.customer_id
+        where s.model_id = ${championId}
+        group by 1, 2, 3`),
+    );
+    ({ scored, highRiskDrivers } = foldScoredGroups(groups));
   }
 
   return { labels, scored, highRiskDrivers };
