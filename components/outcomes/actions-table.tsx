@@ -77,6 +77,9 @@ export function ActionsTable({ rows, canAct, label }: { rows: ActionRow[]; canAc
               {r.outcomeSource === "dataset" && (
                 <span className="ml-1 text-muted-foreground text-xs">(from data)</span>
               )}
+              {r.outcomeSource === "event" && (
+                <span className="ml-1 text-muted-foreground text-xs">(from an event)</span>
+              )}
             </TableCell>
           </TableRow>
         ))}

@@ -172,6 +172,8 @@ export const AUDIT_SENTENCES: Readonly<Record<string, Describe>> = {
     `imported ${count(num(d.rows), "outcome")} into ${quoted(d.name, ref(e, "campaign"))} from a CSV file`,
   "campaign.outcomes_from_data": (d, e) =>
     `read outcomes of ${quoted(d.name, ref(e, "campaign"))} from dataset version ${num(d.version) ?? "?"}: ${count(num(d.churned), "churned customer")}, ${count(num(d.retained), "retained customer")}`,
+  "campaign.outcomes_from_events": (d, e) =>
+    `recorded outcomes of ${quoted(d.name, ref(e, "campaign"))} from customer events: ${count(num(d.churned), "churned customer")}, ${count(num(d.retained), "retained customer")}`,
   "report.generate": (d) => `generated the report ${quoted(d.title, "?")}`,
   "report.download": (_d, e) => `downloaded ${ref(e, "report")}`,
 

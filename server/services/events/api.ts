@@ -105,7 +105,11 @@ async function answer(
   const events = parseEventsBody(parsed);
   log.customers = events.length;
   log.datasetId = events[0].datasetId;
-  const applied = await applyEvents(db, events, { source: "api", apiKeyId: auth.key.id });
+  const applied = await applyEvents(db, events, {
+    source: "api",
+    apiKeyId: auth.key.id,
+    actor: { id: null, label: `api key "${auth.key.name}"` },
+  });
   return {
     status: 200,
     headers,
