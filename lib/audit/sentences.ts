@@ -165,7 +165,7 @@ export const AUDIT_SENTENCES: Readonly<Record<string, Describe>> = {
   "campaign.assign": (d, e) =>
     `assigned actions for ${quoted(d.name, ref(e, "campaign"))}: ${count(num(d.treated), "customer")} to act on, ${count(num(d.holdout), "customer")} held out (seed ${num(d.seed) ?? "?"})`,
   "campaign.action_updated": (d, e) =>
-    `changed the action for ${quoted(d.customer, "a customer")} in ${ref(e, "campaign")}`,
+    `changed the action, owner or due date for ${quoted(d.customer, "a customer")} in ${ref(e, "campaign")}${text(d.dueDate) ? ` (due ${d.dueDate})` : ""}`,
   "campaign.outcome_recorded": (d, e) =>
     `recorded ${quoted(d.outcome, "an outcome")} for ${quoted(d.customer, "a customer")} in ${ref(e, "campaign")}`,
   "campaign.outcomes_imported": (d, e) =>

@@ -93,7 +93,17 @@ export async function updateAction(db: Database, actor: Actor, input: z.input<ty
       action: "campaign.action_updated",
       targetType: "campaign",
       targetId: row.campaignId,
-      details: { customer: row.externalId, action: updated.action, ownerId: updated.ownerId },
+      details: {
+        customer: row.externalId,
+        action: updated.action,
+        ownerId: updated.ownerId,
+        dueDate: updated.dueDate ? updated.dueDate.toISOString().slice(0, 10) : null,
+        previous: {
+          action: row.action,
+          ownerId: row.ownerId,
+          dueDate: row.dueDate ? row.dueDate.toISOString().slice(0, 10) : null,
+        },
+      },
     });
     return { id: updated.id, action: updated.action, ownerId: updated.ownerId, dueDate: updated.dueDate };
   });
