@@ -11,6 +11,7 @@ import { z } from "zod";
 import { withAnalyticalSettings } from "../../db/analytical";
 import type { Database } from "../../db/client";
 import { customers, scores } from "../../db/schema";
+import { joinCurrentFeatures } from "../customers/current-features";
 import { customerStatusCondition } from "../customers/status";
 import { STORED_DRIVER_COUNT } from "../scoring/drivers";
 import { cachedAnalytics } from "./cache";
@@ -129,7 +130,8 @@ async function computeSegments(
   if (!scope.champion || !scope.version) return base;
   const versionId = scope.version.id;
   const keys = await Promise.all(
-    columnNames.map((name) => segmentKeyOf(db, segmentColumnOf(scope, name), versionId, binCount)),
+    // The customers' current values: a customer an event moved to another contract is counted there.
+    columnNames.map((name) => segmentKeyOf(db, segmentColumnOf(scope, name), versionId, binCount, "current")),
   );
   const k1 = keys[0].expression;
   const k2: SQL = keys[1]?.expression ?? sql`null::text`;
@@ -146,7 +148,7 @@ async function computeSegments(
         count(*) filter (where ${active} and ${scores.riskLevel} = 'high')::int as high_risk,
         sum(${customers.monthlyValue}::float8 * ${scores.riskScore}::float8) filter (where ${active})::float8 as revenue,
         count(${customers.monthlyValue}) filter (where ${active})::int as valued
-      from ${scores} inner join ${customers} on ${customers.id} = ${scores.customerId}
+      from ${scores} inner join ${customers} on ${customers.id} = ${scores.customerId} ${joinCurrentFeatures}
       where ${scoped}
       group by 1, 2`),
   );
@@ -158,7 +160,7 @@ async function computeSegments(
     await db.execute(sql`
       select ${k1} as k1, ${k2} as k2, ${driver} ->> 'column' as "column",
         sum((${driver} ->> 'contribution')::float8)::float8 as total
-      from ${scores} inner join ${customers} on ${customers.id} = ${scores.customerId}
+      from ${scores} inner join ${customers} on ${customers.id} = ${scores.customerId} ${joinCurrentFeatures}
         cross join generate_series(0, ${STORED_DRIVER_COUNT - 1}::int) as d(i)
       where ${scoped} and ${active} and ${driver} is not null
       group by 1, 2, 3`),

@@ -23,6 +23,7 @@ import { createTestDatabase, testDatabaseKinds } from "../../testing/database";
 import { callerFor, createUser } from "../../testing/factories";
 import { createTrainedDataset, type TrainedDataset } from "../../testing/trained-dataset";
 import { SYSTEM_ACTOR } from "../audit";
+import { computeCampaignPlan } from "../campaigns/plan";
 import { loadDatasetVersionRows } from "../datasets";
 import { useTemporaryDataDir } from "../datasets/test-helpers";
 import { loadModel } from "../models/artifacts";
@@ -146,6 +147,54 @@ describe.each(testDatabaseKinds())("events closing the loop on %s", (kind) => {
     const upload = await loadDatasetVersionRows(handle.db, trained.datasetVersionId);
     expect(upload.rows[upload.customerIds.indexOf(customer.id)]).toEqual(trainingRow);
   }, 240_000);
+
+  it("filters, segments and campaign groupings read the value an event left, not the upload", async () => {
+    const viewer = callerFor(handle.db, (await createUser(handle.db, "viewer")).user);
+    const touched = new Set(
+      (await handle.db.select({ id: customerCurrentFeatures.customerId }).from(customerCurrentFeatures)).map(
+        (r) => Number(r.id),
+      ),
+    );
+    const customer = (await activeCustomers()).find(
+      (c) => c.features.Contract === "Month-to-month" && !touched.has(Number(c.id)),
+    ) as { id: number; externalId: string };
+    const listed = async (contract: string) =>
+      (
+        await viewer.customers.list({
+          datasetId: trained.datasetId,
+          filters: [{ column: "Contract", value: contract }],
+          search: customer.externalId,
+        })
+      ).rows.map((r) => r.id);
+    const segmentSize = async (contract: string) =>
+      (await viewer.analytics.segments({ datasetId: trained.datasetId, columns: ["Contract"] })).rows.find(
+        (r) => r.key[0].label === contract,
+      )?.customers ?? 0;
+    const planned = async (contract: string) =>
+      Array.from(
+        (
+          await computeCampaignPlan(handle.db, {
+            datasetId: trained.datasetId,
+            offerCost: 10,
+            acceptanceRate: 0.3,
+            value: { source: "monthly", months: 12 },
+            filters: [{ column: "Contract", value: contract }],
+          })
+        ).customerIds,
+      );
+    expect(await listed("Month-to-month")).toEqual([customer.id]);
+    expect(await listed("Two year")).toEqual([]);
+    const before = { m2m: await segmentSize("Month-to-month"), two: await segmentSize("Two year") };
+    expect(await planned("Month-to-month")).toContain(customer.id);
+
+    await send(customer.externalId, "plan_change", { Contract: "Two year" });
+    expect(await listed("Two year")).toEqual([customer.id]);
+    expect(await listed("Month-to-month")).toEqual([]);
+    expect(await segmentSize("Two year")).toBe(before.two + 1);
+    expect(await segmentSize("Month-to-month")).toBe(before.m2m - 1);
+    expect(await planned("Two year")).toContain(customer.id);
+    expect(await planned("Month-to-month")).not.toContain(customer.id);
+  });
 
   it("records churned from a churn event and retained from an event past the window, once, audited", async () => {
     clearEventContextCache(handle.db);
