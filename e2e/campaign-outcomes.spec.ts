@@ -46,6 +46,22 @@ test.describe("a manager assigns a saved plan, records outcomes and reads the me
     await expect(page.getByText(`${customer}: contacted`)).toBeVisible();
     await page.screenshot({ path: `${ARTIFACTS}/my-actions.png`, fullPage: true });
 
+    // Edit the action's due date and wording from the keyboard: focus, Enter, type, Enter.
+    const edit = queue.getByRole("button", { name: `Edit the action for ${customer}` });
+    await edit.focus();
+    await page.keyboard.press("Enter");
+    const editor = page.getByRole("dialog", { name: `Edit the action for ${customer}` });
+    await expect(editor).toBeVisible();
+    await editor.getByLabel("Due date").fill("2031-01-15");
+    await editor.getByLabel("Action").fill("Call about a two-year contract");
+    await editor.getByLabel("Action").press("Enter");
+    await expect(page.getByText(`${customer}: action updated`)).toBeVisible({ timeout: 15_000 });
+    await expect(editor).toBeHidden();
+    // Due last now (the queue is soonest due first): on the last page, with its new wording.
+    await page.goto("/actions?status=open&page=2");
+    const edited = page.getByRole("row").filter({ hasText: customer });
+    await expect(edited.getByText("Call about a two-year contract")).toBeVisible();
+
     // Outcomes by CSV: a bad file is refused with its line and column, nothing written.
     await page.goto(campaignUrl);
     const file = page.getByLabel("Outcomes CSV file");

@@ -2,6 +2,7 @@ import Link from "next/link";
 import { DateTime } from "@/components/format/date-time";
 import { Badge } from "@/components/ui/badge";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
+import { EditActionDialog } from "./edit-action-dialog";
 import { OUTCOME_LABELS, type OutcomeCode, OutcomeSelect } from "./outcome-select";
 
 export interface ActionRow {
@@ -11,6 +12,7 @@ export interface ActionRow {
   externalId: string;
   isHoldout: boolean;
   action: string | null;
+  ownerId: number | null;
   ownerName: string | null;
   dueDate: Date | null;
   riskScore: number;
@@ -20,7 +22,10 @@ export interface ActionRow {
   campaignName?: string;
 }
 
-/** Actions with their outcome; managers change the outcome in place, viewers read it. */
+/**
+ * Actions with their outcome; managers change the outcome in place and edit an action's owner,
+ * due date and wording in a dialog; viewers read them.
+ */
 export function ActionsTable({ rows, canAct, label }: { rows: ActionRow[]; canAct: boolean; label: string }) {
   const showCampaign = rows.some((r) => r.campaignName !== undefined);
   return (
@@ -34,6 +39,11 @@ export function ActionsTable({ rows, canAct, label }: { rows: ActionRow[]; canAc
           <TableHead>Owner</TableHead>
           <TableHead>Due</TableHead>
           <TableHead>Outcome</TableHead>
+          {canAct && (
+            <TableHead className="w-10">
+              <span className="sr-only">Edit</span>
+            </TableHead>
+          )}
         </TableRow>
       </TableHeader>
       <TableBody>
@@ -77,7 +87,23 @@ export function ActionsTable({ rows, canAct, label }: { rows: ActionRow[]; canAc
               {r.outcomeSource === "dataset" && (
                 <span className="ml-1 text-muted-foreground text-xs">(from data)</span>
               )}
+              {r.outcomeSource === "event" && (
+                <span className="ml-1 text-muted-foreground text-xs">(from an event)</span>
+              )}
             </TableCell>
+            {canAct && (
+              <TableCell>
+                {!r.isHoldout && (
+                  <EditActionDialog
+                    actionId={r.id}
+                    externalId={r.externalId}
+                    action={r.action}
+                    ownerId={r.ownerId}
+                    dueDate={r.dueDate}
+                  />
+                )}
+              </TableCell>
+            )}
           </TableRow>
         ))}
       </TableBody>

@@ -36,6 +36,7 @@ import {
   markFailed,
   markFinished,
   markSucceeded,
+  type NewJob,
   recordStep,
   releaseAllLeases,
   releaseJob,
@@ -221,19 +222,21 @@ export class EmbeddedRunner {
     const from = this.lastCronCheck;
     this.lastCronCheck = now;
     if (now <= from) return [];
-    const rows = this.schedules.flatMap(({ fn, schedule }) => {
+    const due = this.schedules.flatMap(({ fn, schedule }) => {
       const slot = latestCronTimeBetween(schedule, from, now);
-      if (!slot) return [];
-      // Deterministic id: several processes (or a restart within the minute) enqueue a slot once.
-      return [
-        {
-          id: `cron:${fn.id}:${slot.toISOString()}`,
-          functionId: fn.id,
-          event: { name: fn.event, data: cronEventData(slot) },
-          runAfter: slot,
-        },
-      ];
+      return slot ? [{ fn, slot }] : [];
     });
+    const rows: NewJob[] = [];
+    for (const { fn, slot } of due) {
+      if (fn.isCronDue && !(await fn.isCronDue({ db: this.db, slot }))) continue;
+      // Deterministic id: several processes (or a restart within the minute) enqueue a slot once.
+      rows.push({
+        id: `cron:${fn.id}:${slot.toISOString()}`,
+        functionId: fn.id,
+        event: { name: fn.event, data: cronEventData(slot) },
+        runAfter: slot,
+      });
+    }
     const ids = await insertJobs(this.db, rows);
     for (const id of ids) this.log.info(`scheduled ${id}`);
     return ids;

@@ -165,7 +165,7 @@ export const AUDIT_SENTENCES: Readonly<Record<string, Describe>> = {
   "campaign.assign": (d, e) =>
     `assigned actions for ${quoted(d.name, ref(e, "campaign"))}: ${count(num(d.treated), "customer")} to act on, ${count(num(d.holdout), "customer")} held out (seed ${num(d.seed) ?? "?"})`,
   "campaign.action_updated": (d, e) =>
-    `changed the action for ${quoted(d.customer, "a customer")} in ${ref(e, "campaign")}`,
+    `changed the action, owner or due date for ${quoted(d.customer, "a customer")} in ${ref(e, "campaign")}${text(d.dueDate) ? ` (due ${d.dueDate})` : ""}`,
   "campaign.outcome_recorded": (d, e) =>
     `recorded ${quoted(d.outcome, "an outcome")} for ${quoted(d.customer, "a customer")} in ${ref(e, "campaign")}`,
   "campaign.outcomes_imported": (d, e) =>
@@ -174,6 +174,8 @@ export const AUDIT_SENTENCES: Readonly<Record<string, Describe>> = {
     `read outcomes of ${quoted(d.name, ref(e, "campaign"))} from dataset version ${num(d.version) ?? "?"}: ${count(num(d.churned), "churned customer")}, ${count(num(d.retained), "retained customer")}`,
   "uplift.fit": (d, e) =>
     `fitted the uplift model of ${quoted(d.dataset, ref(e, "dataset"))} from ${count(num(d.treated), "treated customer")} and ${count(num(d.holdout), "hold-out customer")} (Qini ${num(d.qini)?.toFixed(4) ?? "?"})`,
+  "campaign.outcomes_from_events": (d, e) =>
+    `recorded outcomes of ${quoted(d.name, ref(e, "campaign"))} from customer events: ${count(num(d.churned), "churned customer")}, ${count(num(d.retained), "retained customer")}`,
   "report.generate": (d) => `generated the report ${quoted(d.title, "?")}`,
   "report.download": (_d, e) => `downloaded ${ref(e, "report")}`,
 

@@ -7,6 +7,7 @@
  * Targets (issue 12): ≤ 200 ms uncached, ≤ 20 ms cached.
  *
  *   npm run bench:analytics [-- --rows 100000] [--runs 5] [--json] [--only pglite|postgres] [--keep]
+ *     [--events-share 0.1]   (that share of customers with current features, as events leave them)
  *
  * --keep leaves the PostgreSQL database in place (its name is printed) for EXPLAIN ANALYZE.
  */
@@ -40,8 +41,11 @@ const { values } = parseArgs({
     json: { type: "boolean", default: false },
     only: { type: "string" },
     keep: { type: "boolean", default: false },
+    /** Share of customers given current features (as live events leave them), 0..1. Default 0. */
+    "events-share": { type: "string", default: "0" },
   },
 });
+const EVENTS_SHARE = Number(values["events-share"]);
 const ROWS = Number(values.rows);
 const RUNS = Number(values.runs);
 
@@ -148,6 +152,14 @@ async function bench(kind: "pglite" | "postgres") {
       fileName: "bench.csv",
     });
     await scoreEveryone(handle, imported.datasetId, imported.datasetVersionId);
+    if (EVENTS_SHARE > 0) {
+      // Every n-th customer as an event would leave it: the upload row with a new contract.
+      const every = Math.max(1, Math.round(1 / EVENTS_SHARE));
+      await handle.db.execute(sql`
+        insert into customer_current_features (customer_id, features)
+        select id, features || '{"Contract": "Two year"}'::jsonb from customers
+        where dataset_version_id = ${imported.datasetVersionId} and row_number % ${every}::integer = 0`);
+    }
     const datasetId = imported.datasetId;
     const db = handle.db;
     const scenarios: { name: string; run: () => Promise<unknown>; cached: boolean }[] = [
@@ -192,6 +204,18 @@ async function bench(kind: "pglite" | "postgres") {
             offerCost: 20,
             acceptanceRate: 0.3,
             value: { source: "lifetime" },
+          }),
+        cached: false,
+      },
+      {
+        name: "campaign preview: Contract filter",
+        run: () =>
+          previewCampaign(db, {
+            datasetId,
+            offerCost: 20,
+            acceptanceRate: 0.3,
+            value: { source: "monthly", months: 12 },
+            filters: [{ column: "Contract", value: "Month-to-month" }],
           }),
         cached: false,
       },

@@ -730,7 +730,7 @@ export const customerEvents = pgTable(
 
 export const OUTCOMES = ["pending", "contacted", "accepted", "retained", "churned"] as const;
 export type Outcome = (typeof OUTCOMES)[number];
-export const OUTCOME_SOURCES = ["manual", "csv", "dataset"] as const;
+export const OUTCOME_SOURCES = ["manual", "csv", "dataset", "event"] as const;
 export type OutcomeSource = (typeof OUTCOME_SOURCES)[number];
 
 /** One assignment of a saved campaign's targets: the hold-out share, the seed of its draw, the window. */

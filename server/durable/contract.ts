@@ -44,6 +44,13 @@ export interface DurableFunction<TData> {
   maxAttempts: number;
   /** Optional cron expression ("0 3 * * *"): the runner sends the event on schedule. */
   cron?: string;
+  /**
+   * Optional gate of the cron schedule, asked by the embedded runner before it records a slot:
+   * false records nothing (no job row), so a schedule that is usually idle (the demo event
+   * generator while off) does not add a row every minute. Inngest's cron still invokes the
+   * function, which must therefore also return at once when there is nothing to do.
+   */
+  isCronDue?(ctx: { db: Database; slot: Date }): Promise<boolean>;
   /** Called once when the job fails for good or is cancelled: must leave no "running" state behind. */
   onFailure?(ctx: { data: TData; error: Error; db: Database; jobId: string }): Promise<void>;
 }

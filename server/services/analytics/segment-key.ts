@@ -1,6 +1,7 @@
 /**
  * A segment column as SQL: the customer's value of a categorical column, or the quantile bin of a
  * numeric one. The column name is always a bound parameter (`features -> $1`), never SQL text.
+ * Segments read the customers' current values; survival curves the upload (FeatureSource).
  */
 import { type SQL, sql } from "drizzle-orm";
 import {
@@ -12,6 +13,7 @@ import {
 } from "@/lib/analytics/segment-bins";
 import type { Database } from "../../db/client";
 import { customers } from "../../db/schema";
+import { currentFeatures, joinCurrentFeatures } from "../customers/current-features";
 import { rowsOf } from "./rows";
 import type { SegmentColumn } from "./scope";
 
@@ -23,10 +25,21 @@ export interface SegmentKey {
   bins: NumericBin[] | null;
 }
 
+/**
+ * Which values a key reads: "uploaded" (the file's row: survival curves, the history as recorded)
+ * or "current" (what live events left; the query must then `joinCurrentFeatures`).
+ */
+export type FeatureSource = "uploaded" | "current";
+
+function featuresOf(source: FeatureSource): SQL {
+  return source === "current" ? currentFeatures : sql`${customers.features}`;
+}
+
 /** Numeric values only: a text value in a numeric column (never written by the import) is missing. */
-export function numericValue(column: string): SQL {
-  return sql`(case when jsonb_typeof(${customers.features} -> ${column}::text) = 'number'
-    then (${customers.features} ->> ${column}::text)::float8 end)`;
+export function numericValue(column: string, source: FeatureSource = "uploaded"): SQL {
+  const features = featuresOf(source);
+  return sql`(case when jsonb_typeof(${features} -> ${column}::text) = 'number'
+    then (${features} ->> ${column}::text)::float8 end)`;
 }
 
 export async function segmentKeyOf(
@@ -34,19 +47,21 @@ export async function segmentKeyOf(
   column: SegmentColumn,
   versionId: number,
   binCount = DEFAULT_QUANTILE_BINS,
+  source: FeatureSource = "uploaded",
 ): Promise<SegmentKey> {
   if (column.type !== "numeric") {
-    return { column, expression: sql`(${customers.features} ->> ${column.name}::text)`, bins: null };
+    return { column, expression: sql`(${featuresOf(source)} ->> ${column.name}::text)`, bins: null };
   }
   const fractions = quantileFractions(binCount);
-  const value = numericValue(column.name);
+  const value = numericValue(column.name, source);
   const [row] = rowsOf<{ cuts: (number | string | null)[] | string | null }>(
     await db.execute(sql`
       select percentile_cont(array[${sql.join(
         fractions.map((f) => sql`${f}::float8`),
         sql`, `,
       )}]) within group (order by ${value}) as cuts
-      from ${customers} where ${customers.datasetVersionId} = ${versionId} and ${value} is not null`),
+      from ${customers} ${source === "current" ? joinCurrentFeatures : sql``}
+      where ${customers.datasetVersionId} = ${versionId} and ${value} is not null`),
   );
   const cuts = distinctCuts(parseNumberArray(row?.cuts ?? null));
   const bins = numericBins(cuts);

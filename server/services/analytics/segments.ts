@@ -11,6 +11,7 @@ import { z } from "zod";
 import { withAnalyticalSettings } from "../../db/analytical";
 import type { Database } from "../../db/client";
 import { customers, GENERATED_DRIVER_POSITIONS, scores } from "../../db/schema";
+import { joinCurrentFeatures } from "../customers/current-features";
 import { customerStatusCondition } from "../customers/status";
 import { cachedAnalytics } from "./cache";
 import { num, numOrNull, rowsOf } from "./rows";
@@ -136,7 +137,8 @@ async function computeSegments(
   if (!scope.champion || !scope.version) return base;
   const versionId = scope.version.id;
   const keys = await Promise.all(
-    columnNames.map((name) => segmentKeyOf(db, segmentColumnOf(scope, name), versionId, binCount)),
+    // The customers' current values: a customer an event moved to another contract is counted there.
+    columnNames.map((name) => segmentKeyOf(db, segmentColumnOf(scope, name), versionId, binCount, "current")),
   );
   const aggregates = await segmentAggregates(db, scope.champion.id, versionId, keys);
   const driverRows = aggregates.filter((r) => r.kind === DRIVER_ROW);
@@ -273,7 +275,8 @@ async function segmentAggregates(
           select ${customers.id} as id, ${customers.label} as label, ${customers.monthlyValue} as monthly_value,
             ${customerStatusCondition("active")} as active, ${customerStatusCondition("lost")} as lost,
             ${k1} as k1, ${k2} as k2
-          from ${customers} where ${customers.datasetVersionId} = ${versionId} offset 0
+          from ${customers} ${joinCurrentFeatures}
+          where ${customers.datasetVersionId} = ${versionId} offset 0
         ) k on k.id = s.customer_id
         where s.model_id = ${championId}
         group by 1, 2, 3)

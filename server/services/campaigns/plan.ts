@@ -18,6 +18,7 @@ import { survivalCurveOf } from "../analytics/retention";
 import { rowsOf } from "../analytics/rows";
 import { type AnalyticsScope, resolveAnalyticsScope } from "../analytics/scope";
 import { numericValue } from "../analytics/segment-key";
+import { currentFeaturesContain } from "../customers/current-features";
 import { customerStatusCondition } from "../customers/status";
 import { getPlaybook } from "../retention";
 import { getCurrency } from "../settings";
@@ -81,12 +82,9 @@ function filterConditions(scope: AnalyticsScope, filters: CampaignInputs["filter
     byColumn.set(f.column, values);
   }
   // Column and value inside one bound JSON parameter: no name from the file reaches the SQL text.
+  // Judged on the customers' current values (what events changed), not the upload row.
   return [...byColumn].map(([column, values]) => {
-    // fromEntries defines an own property, so a column named "__proto__" stays data.
-    const alternatives = [...values].map(
-      (value) =>
-        sql`${customers.features} @> ${JSON.stringify(Object.fromEntries([[column, value]]))}::jsonb`,
-    );
+    const alternatives = [...values].map((value) => currentFeaturesContain(column, value));
     return alternatives.length === 1 ? alternatives[0] : sql`(${sql.join(alternatives, sql` or `)})`;
   });
 }

@@ -2,10 +2,11 @@
  * Why each target is on the list and what to offer them, from what scoring stored: the top
  * drivers that raise the risk in plain words, and the retention playbook's recommended action.
  */
-import { and, eq, inArray } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import { describeDriver, type Playbook, recommendedAction } from "@/lib/retention";
 import type { Database } from "../../db/client";
-import { customers, scores } from "../../db/schema";
+import { customerCurrentFeatures, customers, scores } from "../../db/schema";
+import { currentFeatures } from "../customers/current-features";
 import type { RiskDriver } from "../scoring/drivers";
 
 export interface TargetDetail {
@@ -40,12 +41,14 @@ export async function targetDetails(
       .select({
         id: customers.id,
         externalId: customers.externalId,
-        features: customers.features,
+        // The action fits the customer as events left it (a new contract changes the playbook's pick).
+        features: sql<Record<string, string | number | null>>`${currentFeatures}`,
         riskLevel: scores.riskLevel,
         drivers: scores.drivers,
       })
       .from(scores)
       .innerJoin(customers, eq(customers.id, scores.customerId))
+      .leftJoin(customerCurrentFeatures, eq(customerCurrentFeatures.customerId, customers.id))
       .where(and(eq(scores.modelId, modelId), inArray(scores.customerId, ids)));
     for (const r of rows) {
       const id = Number(r.id);

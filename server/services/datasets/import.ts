@@ -31,6 +31,7 @@ import { logger } from "../../log";
 import { FileNotFoundError, type FileStorage, getStorage } from "../../storage";
 import { type Actor, recordAudit } from "../audit";
 import { checkDriftAfterImport } from "../drift/requests";
+import { resolveOutcomesAfterImport } from "../outcomes/record";
 import { type CustomerValues, type CustomerWriteMode, writeCustomerBatch } from "./customer-copy";
 import { IdentifierError, UploadNotFoundError } from "./errors";
 import { computeProfile, type DatasetProfile } from "./profile";
@@ -207,6 +208,9 @@ export async function importDataset(
           target: schema.target,
         },
       });
+      // A newer version tells which targets of earlier campaigns churned or stayed: read it now,
+      // in this transaction, so the outcomes exist exactly when the version does.
+      await resolveOutcomesAfterImport(tx, actor, { datasetId: dataset.id, datasetVersionId: versionRow.id });
       return {
         datasetId: dataset.id,
         datasetVersionId: versionRow.id,

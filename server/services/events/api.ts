@@ -83,7 +83,11 @@ async function answer(
   const events = parseEventsBody(parsed);
   log.customers = events.length;
   log.datasetId = events[0].datasetId;
-  const applied = await applyEvents(db, events, { source: "api", apiKeyId: admission.key.id });
+  const applied = await applyEvents(db, events, {
+    source: "api",
+    apiKeyId: admission.key.id,
+    actor: { id: null, label: `api key "${admission.key.name}"` },
+  });
   return {
     status: 200,
     headers,

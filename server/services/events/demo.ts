@@ -115,6 +115,16 @@ export async function getDemoEventsStatus(db: Database, now = new Date()): Promi
   };
 }
 
+/**
+ * Whether a minute's tick has anything to do: the generator is on (a tick past its stop time
+ * still runs once, to turn it off and audit that). The embedded runner asks this before it
+ * records the minute's job, so an idle generator writes nothing.
+ */
+export async function isDemoEnabled(db: Database): Promise<boolean> {
+  const setting = await getSetting(db, DEMO_EVENTS_SETTING, { fresh: true });
+  return setting.enabled;
+}
+
 function isRunning(setting: DemoEventsSetting, now: Date): boolean {
   return setting.enabled && setting.stopsAt !== null && new Date(setting.stopsAt).getTime() > now.getTime();
 }

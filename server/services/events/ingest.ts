@@ -18,7 +18,9 @@ import type { Database } from "../../db/client";
 import { customerCurrentFeatures, customerEvents, customers, datasetVersions, scores } from "../../db/schema";
 import { perDatabase } from "../../process-wide";
 import { channels, getPublisher } from "../../realtime";
+import type { Actor } from "../audit";
 import { resolveCustomerScope } from "../customers/scope";
+import { recordOutcomesFromEvents } from "../outcomes/from-events";
 import { loadPredictor, NoChampionError, PredictionInputError, type Predictor } from "../predictions";
 import type { RiskDriver } from "../scoring/drivers";
 import { bumpScoresGeneration } from "../scoring/generation";
@@ -250,6 +252,8 @@ export interface ApplyOptions {
   apiKeyId?: number | null;
   /** Skip the realtime push (the bench measures it separately). Default false. */
   silent?: boolean;
+  /** Who the audit log names for outcomes the events record (default: the source's name). */
+  actor?: Actor;
 }
 
 /** What subscribers of a dataset channel get after a batch is committed. */
@@ -293,7 +297,7 @@ const refuseColumn = (
     return new EventInputError(
       400,
       "read_only_column",
-      `${field}: ${quoteValue(truncateText(name))} is the dataset's ${column.role} column, which events cannot change${column.role === "target" ? " (whether a customer churned comes from a new version of the dataset)" : ""}`,
+      `${field}: ${quoteValue(truncateText(name))} is the dataset's ${column.role} column, which events cannot change${column.role === "target" ? " (send an event of type churn or cancellation when a customer leaves; a new version of the dataset also tells who churned)" : ""}`,
       { field, index },
     );
   return null;
@@ -590,6 +594,20 @@ export async function applyEvents(
       on conflict (customer_id, model_id) do update set
         risk_score = excluded.risk_score, risk_level = excluded.risk_level,
         drivers = excluded.drivers, scored_at = excluded.scored_at`);
+
+    // A "churn"/"cancel" event, or any event past a campaign's window, is an outcome of that
+    // customer's open retention action: written (and audited) with the events.
+    await recordOutcomesFromEvents(
+      tx as unknown as Database,
+      options.actor ?? { id: null, label: options.source === "demo" ? "demo event generator" : "system" },
+      pending.map((p) => ({
+        datasetId: p.event.datasetId,
+        externalId: p.state.externalId,
+        type: p.event.type,
+        at: p.event.at,
+      })),
+      { source: options.source, apiKeyId: options.apiKeyId },
+    );
 
     return eventRows.map(
       (e, k): AppliedEvent => ({

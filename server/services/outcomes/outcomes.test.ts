@@ -243,9 +243,21 @@ describe.each(testDatabaseKinds())("retention actions and outcomes on %s", (kind
         fileName: "neighbour-later.csv",
       },
     );
-    // Too early: only the churner is known.
+    // The import itself read the outcomes (too early for "retained": only the churner is known).
+    const imported = new Map((await actionsOf(campaignId)).map((r) => [r.id, r]));
+    expect(imported.get(churner.id)).toMatchObject({ outcome: "churned", outcomeSource: "dataset" });
+    expect(imported.get(stayer.id)).toMatchObject({ outcome: "pending", outcomeSource: null });
+    const [entry] = await handle.db
+      .select()
+      .from(auditLog)
+      .where(
+        and(eq(auditLog.action, "campaign.outcomes_from_data"), eq(auditLog.targetId, String(campaignId))),
+      );
+    expect(entry).toMatchObject({ actorId: users.manager.id });
+    expect(entry.details).toMatchObject({ churned: 1, retained: 0, automatic: true });
+    // The button finds nothing more to read; idempotent.
     const early = await manager().outcomes.fromNewerData({ campaignId });
-    expect(early).toMatchObject({ churned: 1, retained: 0, windowPassed: false });
+    expect(early).toMatchObject({ churned: 0, retained: 0, windowPassed: false });
     // Move the assignment back past its 90-day window: everyone still there is retained.
     await handle.db
       .update(retentionAssignments)

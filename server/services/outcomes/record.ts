@@ -5,7 +5,7 @@
  */
 import { TRPCError } from "@trpc/server";
 import { parse } from "csv-parse/sync";
-import { and, desc, eq, gt, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gt, lt, sql } from "drizzle-orm";
 import type { z } from "zod";
 import type { Database } from "../../db/client";
 import {
@@ -93,7 +93,17 @@ export async function updateAction(db: Database, actor: Actor, input: z.input<ty
       action: "campaign.action_updated",
       targetType: "campaign",
       targetId: row.campaignId,
-      details: { customer: row.externalId, action: updated.action, ownerId: updated.ownerId },
+      details: {
+        customer: row.externalId,
+        action: updated.action,
+        ownerId: updated.ownerId,
+        dueDate: updated.dueDate ? updated.dueDate.toISOString().slice(0, 10) : null,
+        previous: {
+          action: row.action,
+          ownerId: row.ownerId,
+          dueDate: row.dueDate ? row.dueDate.toISOString().slice(0, 10) : null,
+        },
+      },
     });
     return { id: updated.id, action: updated.action, ownerId: updated.ownerId, dueDate: updated.dueDate };
   });
@@ -290,38 +300,106 @@ export async function resolveFromNewerData(db: Database, actor: Actor, campaignI
     .orderBy(desc(datasetVersions.createdAt))
     .limit(1);
   if (!newer) return { version: null, churned: 0, retained: 0 };
-  const windowPassed = newer.createdAt.getTime() >= row.assignedAt.getTime() + row.windowDays * DAY_MS;
-  return db.transaction(async (tx) => {
-    const t = tx as unknown as Database;
-    // A customer id may repeat within a file; any churned row of it counts as churned.
-    const result = await t.execute<{ outcome: string }>(sql`
-      with seen as (
-        select external_id, bool_or(label = 1) as churned
-        from customers where dataset_version_id = ${newer.id} group by external_id
-      )
-      update ${retentionActions} as a
-      set outcome = case when s.churned then 'churned' else 'retained' end,
-          outcome_at = ${newer.createdAt.toISOString()}::timestamptz,
-          outcome_source = 'dataset',
-          outcome_by_id = null
-      from seen s
-      where a.campaign_id = ${campaignId}
-        and a.external_id = s.external_id
-        and a.outcome not in ('retained', 'churned')
-        and (s.churned or ${windowPassed})
-      returning a.outcome`);
-    const rows = (Array.isArray(result) ? result : (result as { rows: { outcome: string }[] }).rows) as {
-      outcome: string;
-    }[];
-    const churned = rows.filter((r) => r.outcome === "churned").length;
-    const retained = rows.length - churned;
-    if (rows.length)
-      await recordAudit(t, actor, {
-        action: "campaign.outcomes_from_data",
-        targetType: "campaign",
-        targetId: campaignId,
-        details: { name: row.name, version: newer.version, churned, retained },
-      });
-    return { version: newer.version, churned, retained, windowPassed };
-  });
+  return db.transaction(async (tx) =>
+    applyVersionOutcomes(tx as unknown as Database, actor, { id: campaignId, ...row }, newer),
+  );
+}
+
+interface AssignedCampaign {
+  id: number;
+  name: string;
+  assignedAt: Date;
+  windowDays: number;
+}
+
+/**
+ * Open targets of one campaign found churned in `newer` become "churned"; those found active
+ * become "retained" once the campaign window has passed by that version's upload. Audited when
+ * anything changed. `db` is a transaction.
+ */
+async function applyVersionOutcomes(
+  db: Database,
+  actor: Actor,
+  campaign: AssignedCampaign,
+  newer: { id: number; version: number; createdAt: Date },
+  details: Record<string, unknown> = {},
+) {
+  const windowPassed =
+    newer.createdAt.getTime() >= campaign.assignedAt.getTime() + campaign.windowDays * DAY_MS;
+  // A customer id may repeat within a file; any churned row of it counts as churned.
+  const result = await db.execute<{ outcome: string }>(sql`
+    with seen as (
+      select external_id, bool_or(label = 1) as churned
+      from customers where dataset_version_id = ${newer.id} group by external_id
+    )
+    update ${retentionActions} as a
+    set outcome = case when s.churned then 'churned' else 'retained' end,
+        outcome_at = ${newer.createdAt.toISOString()}::timestamptz,
+        outcome_source = 'dataset',
+        outcome_by_id = null
+    from seen s
+    where a.campaign_id = ${campaign.id}
+      and a.external_id = s.external_id
+      and a.outcome not in ('retained', 'churned')
+      and (s.churned or ${windowPassed})
+    returning a.outcome`);
+  const rows = (Array.isArray(result) ? result : (result as { rows: { outcome: string }[] }).rows) as {
+    outcome: string;
+  }[];
+  const churned = rows.filter((r) => r.outcome === "churned").length;
+  const retained = rows.length - churned;
+  if (rows.length)
+    await recordAudit(db, actor, {
+      action: "campaign.outcomes_from_data",
+      targetType: "campaign",
+      targetId: campaign.id,
+      details: { name: campaign.name, version: newer.version, churned, retained, ...details },
+    });
+  return { version: newer.version, churned, retained, windowPassed };
+}
+
+/**
+ * Called by the dataset import, inside its transaction, once the new version's customers are
+ * written: every campaign of the dataset assigned before this upload reads its outcomes from it
+ * (what the "Read outcomes from newer data" button does), so nobody has to remember the button.
+ * Idempotent like the button: recorded outcomes are left alone.
+ */
+export async function resolveOutcomesAfterImport(
+  db: Database,
+  actor: Actor,
+  imported: { datasetId: number; datasetVersionId: number },
+): Promise<{ campaignId: number; churned: number; retained: number }[]> {
+  const [newer] = await db
+    .select({
+      id: datasetVersions.id,
+      version: datasetVersions.version,
+      createdAt: datasetVersions.createdAt,
+    })
+    .from(datasetVersions)
+    .where(eq(datasetVersions.id, imported.datasetVersionId));
+  if (!newer) return [];
+  const assigned = await db
+    .select({
+      id: campaigns.id,
+      name: campaigns.name,
+      assignedAt: retentionAssignments.createdAt,
+      windowDays: retentionAssignments.windowDays,
+    })
+    .from(campaigns)
+    .innerJoin(retentionAssignments, eq(retentionAssignments.campaignId, campaigns.id))
+    .where(
+      and(
+        eq(campaigns.datasetId, imported.datasetId),
+        lt(campaigns.datasetVersionId, newer.id),
+        lt(retentionAssignments.createdAt, newer.createdAt),
+      ),
+    )
+    .orderBy(asc(campaigns.id));
+  const results: { campaignId: number; churned: number; retained: number }[] = [];
+  for (const campaign of assigned) {
+    const applied = await applyVersionOutcomes(db, actor, campaign, newer, { automatic: true });
+    if (applied.churned || applied.retained)
+      results.push({ campaignId: campaign.id, churned: applied.churned, retained: applied.retained });
+  }
+  return results;
 }

@@ -1,4 +1,10 @@
 /** Scoring: risk levels, drivers, and batch scoring of a dataset version's customers. */
+
+export {
+  loadCurrentFeatures,
+  loadScoringRows,
+  overlayCurrentFeatures,
+} from "./current-rows";
 export { type RiskDriver, STORED_DRIVER_COUNT, topDrivers } from "./drivers";
 export { bumpScoresGeneration, scoresGeneration } from "./generation";
 export { relevelScores } from "./relevel";

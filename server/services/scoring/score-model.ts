@@ -7,9 +7,9 @@ import { and, count, eq } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { customers, models, scores } from "../../db/schema";
 import { observeScoring } from "../../metrics";
-import { loadDatasetVersionRows } from "../datasets/queries";
 import { loadModel } from "../models/artifacts";
 import { getRiskBands } from "../settings";
+import { loadScoringRows } from "./current-rows";
 import { type ScoringSummary, scoreCustomers } from "./score-customers";
 
 export interface ScoreCoverage {
@@ -47,7 +47,8 @@ export async function scoreModelCustomers(
   if (!coverage) throw new Error(`Model ${modelId} does not exist`);
   const [model, table, bands] = await Promise.all([
     loadModel(db, modelId),
-    loadDatasetVersionRows(db, coverage.datasetVersionId),
+    // Current features (what events changed) over the upload rows: a promotion must not revert them.
+    loadScoringRows(db, coverage.datasetVersionId),
     getRiskBands(db),
   ]);
   const started = performance.now();

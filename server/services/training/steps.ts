@@ -38,7 +38,7 @@ import { DatasetNotFoundError } from "../datasets";
 import { ArtifactIntegrityError, artifactKey, sha256Hex } from "../models/artifacts";
 import { setChampion, upsertCandidateModel } from "../models/registry";
 import { decideChallenger, isChallengerRun } from "../retraining/challenger";
-import { type CustomerTable, scoreCustomers } from "../scoring";
+import { type CustomerTable, loadCurrentFeatures, overlayCurrentFeatures, scoreCustomers } from "../scoring";
 import { getRiskBands } from "../settings";
 import { SCORE_TASK_ROWS, type ScoreOutput, type TrainOutput } from "./compute";
 import { getComputePool, runCompute } from "./compute-pool";
@@ -770,7 +770,13 @@ export async function scoreStep(db: Database, runId: number, options: StepOption
   // The explanations (the costly part) in chunks on the workers, in parallel; each chunk is
   // written (the usual batched upserts) as soon as it and the chunks before it are ready, so the
   // database writes overlap the explaining of the next chunks.
-  const { table } = data;
+  // Scored from the customers' current features (what live events changed, over the upload
+  // rows), so a retrain does not revert event-moved risk; training itself read the upload rows.
+  // Without events this is the training table itself (the workers already hold it).
+  const table = overlayCurrentFeatures(
+    data.table,
+    await loadCurrentFeatures(db, data.table.datasetVersionId),
+  );
   const total = table.rows.length;
   const chunks: { start: number; end: number; output: Promise<ScoreOutput> }[] = [];
   for (let start = 0; start < total; start += SCORE_TASK_ROWS) {
