@@ -1,5 +1,5 @@
-import { existsSync } from "node:fs";
-import { defineConfig, devices } from "@playwright/test";
+import { defineConfig } from "@playwright/test";
+import { chromiumProject } from "./e2e/chromium-project";
 
 /**
  * The production-shape journey (e2e/production-shape.spec.ts): the production build served as
@@ -12,8 +12,6 @@ import { defineConfig, devices } from "@playwright/test";
  *   E2E_PORT=3613 npx playwright test -c playwright.production-shape.config.ts
  */
 const port = Number(process.env.E2E_PORT ?? 3613);
-const executablePath =
-  process.env.PLAYWRIGHT_CHROMIUM_PATH ?? (existsSync("/usr/bin/chromium") ? "/usr/bin/chromium" : undefined);
 
 export default defineConfig({
   testDir: "./e2e",
@@ -30,26 +28,7 @@ export default defineConfig({
     trace: "retain-on-failure",
     screenshot: "only-on-failure",
   },
-  projects: [
-    {
-      name: "chromium-production-shape",
-      use: {
-        ...devices["Desktop Chrome"],
-        launchOptions: {
-          executablePath,
-          args: [
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-            "--disable-quic",
-          ],
-        },
-      },
-    },
-  ],
+  projects: [chromiumProject("chromium-production-shape")],
   webServer: {
     command: `node node_modules/tsx/dist/cli.mjs scripts/e2e/production-shape-server.ts ${port}`,
     url: `http://127.0.0.1:${port}/api/health`,

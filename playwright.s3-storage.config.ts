@@ -1,5 +1,5 @@
-import { existsSync } from "node:fs";
-import { defineConfig, devices } from "@playwright/test";
+import { defineConfig } from "@playwright/test";
+import { chromiumProject } from "./e2e/chromium-project";
 import { E2E_ADMIN } from "./e2e/constants";
 
 /**
@@ -11,8 +11,6 @@ import { E2E_ADMIN } from "./e2e/constants";
  *   E2E_PORT=3150 npx playwright test -c playwright.s3-storage.config.ts
  */
 const port = Number(process.env.E2E_PORT ?? 3150);
-const executablePath =
-  process.env.PLAYWRIGHT_CHROMIUM_PATH ?? (existsSync("/usr/bin/chromium") ? "/usr/bin/chromium" : undefined);
 
 export default defineConfig({
   testDir: "./e2e",
@@ -29,26 +27,7 @@ export default defineConfig({
     trace: "retain-on-failure",
     screenshot: "only-on-failure",
   },
-  projects: [
-    {
-      name: "chromium-s3-storage",
-      use: {
-        ...devices["Desktop Chrome"],
-        launchOptions: {
-          executablePath,
-          args: [
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-            "--disable-quic",
-          ],
-        },
-      },
-    },
-  ],
+  projects: [chromiumProject("chromium-s3-storage")],
   webServer: {
     command: `node scripts/e2e-s3-server.mjs ${port}`,
     url: `http://127.0.0.1:${port}/api/health`,
