@@ -32,13 +32,9 @@ const nextConfig = {
   // earlier clients, so API paths answer with or without the trailing slash (a rewrite keeps method
   // and body), and pages keep the redirect.
   skipTrailingSlashRedirect: true,
-  experimental: {
-    // The browser keeps a page it rendered for 30 s: going back to it from the sidebar is instant and
-    // costs the server nothing. Fresher data still arrives: the dashboard refreshes itself on new
-    // scores (live updates), server actions and router.refresh() clear the cache, and a full load
-    // always renders anew. Default 0 re-renders every page on every click.
-    staleTimes: { dynamic: 30 },
-  },
+  // No client-side staleTimes for dynamic pages (Next's default 0): with 30 s, a page visited before
+  // a mutation that does not call router.refresh() (settings forms, API keys, users…) came back from
+  // the sidebar with its old data. Transitions stay fast through prefetched loading states.
   async redirects() {
     return [{ source: "/:path((?!api/)(?:[^/]+/)*[^/]+)/", destination: "/:path", permanent: true }];
   },
